@@ -1,0 +1,72 @@
+/*
+ * cmd.h - what the verbs share: exit codes, common options, output helpers.
+ *
+ * cmd/ is the only layer that prints to stdout or stderr and the only one
+ * that picks an exit code. Every verb is a function in its own
+ * cmd_<verb>.c, listed in the verb table of main.c.
+ */
+#ifndef PRISMSYNC_CMD_H
+#define PRISMSYNC_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../util/diag.h"
+
+/* Exit codes, the same whatever the output format (README: "Exit codes"). */
+enum {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,
+	EXIT_CHANGES = 2,
+	EXIT_PARTIAL = 3,
+	EXIT_STALE = 4,
+	EXIT_USAGE = 64,
+};
+
+/* Options every verb accepts. */
+struct common_opts {
+	const char *file; /* -f/--file */
+	bool no_color;    /* --no-color, or NO_COLOR set */
+	int verbose;      /* -v, repeatable */
+};
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv, struct common_opts *common);
+	const char *summary;
+};
+
+/* Long-option ids for the common options, above any short option character. */
+enum {
+	OPT_NO_COLOR = 1000,
+	OPT_HELP,
+	OPT_FIRST_VERB_OPTION = 1100,
+};
+
+/*
+ * Handles one common option returned by getopt_long. Returns 1 when it was
+ * one (and records it), 0 when the verb must handle it.
+ */
+int common_option(int c, const char *arg, struct common_opts *common);
+
+/*
+ * Reports a usage problem in one line, then where to look, and returns
+ * EXIT_USAGE:
+ *     prismsync validate: unknown option '--frobnicate'
+ *     see 'prismsync validate --help'
+ */
+int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Turns getopt_long's '?' or ':' result into a usage error for the option that caused it. */
+int bad_option(const char *verb, int c, char **argv);
+
+/* Whether colour is wanted on stream (a terminal, and neither NO_COLOR nor --no-color). */
+bool use_color(FILE *stream, const struct common_opts *common);
+
+/* Sorts and prints diagnostics to stderr, with colour when stderr is a terminal. */
+void print_diagnostics(struct diag_list *diags, const struct common_opts *common);
+
+int cmd_validate(int argc, char **argv, struct common_opts *common);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * prismsync validate: the offline check of a manifest and every definition
+ * it names. No API call is made, so it suits editors and pre-commit hooks.
+ */
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "../schema/manifest.h"
+#include "../source/source.h"
+#include "../util/banned.h"
+
+static const char validate_usage[] =
+    "usage: prismsync validate [-f FILE]\n"
+    "\n"
+    "Checks the manifest and every integration definition it names, without\n"
+    "contacting Prismatic: YAML syntax, unknown or missing keys, types,\n"
+    "duplicate customers, integrations and instances, definition paths and\n"
+    "files, config variable names and ${env:NAME} references.\n"
+    "\n"
+    "Every problem is reported as FILE:LINE:COLUMN: error: MESSAGE with the\n"
+    "offending line. An unset ${env:NAME} variable is only a warning here;\n"
+    "plan and apply treat it as an error.\n"
+    "\n"
+    "options:\n"
+    "  -f, --file FILE   the manifest (default: prismsync.yaml)\n"
+    "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
+    "  -v, --verbose     more detail\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "exit status: 0 valid (warnings allowed), 1 invalid, 64 usage error\n";
+
+int cmd_validate(int argc, char **argv, struct common_opts *common)
+{
+	static const struct option opts[] = {
+	    {"file", required_argument, NULL, 'f'},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
+		if (common_option(c, optarg, common))
+			continue;
+		if (c == 'h') {
+			fputs(validate_usage, stdout);
+			return EXIT_OK;
+		}
+		return bad_option("validate", c, argv);
+	}
+	if (optind < argc)
+		return usage_error("validate", "unexpected argument '%s'", argv[optind]);
+
+	struct diag_list diags;
+	struct manifest *m = NULL;
+	struct source *src = source_dir_new();
+	diag_list_init(&diags);
+
+	int rc = manifest_load(&m, src, common->file, 0, &diags);
+	print_diagnostics(&diags, common);
+	if (rc) {
+		fprintf(stderr, "%s is not valid: %zu error%s", common->file, diags.errors,
+		        diags.errors == 1 ? "" : "s");
+		if (diags.warnings)
+			fprintf(stderr, ", %zu warning%s", diags.warnings,
+			        diags.warnings == 1 ? "" : "s");
+		fputc('\n', stderr);
+	} else {
+		printf("%s is valid: %zu customer%s, %zu integration%s, %zu instance%s\n",
+		       common->file, m->customers_nr, m->customers_nr == 1 ? "" : "s",
+		       m->integrations_nr, m->integrations_nr == 1 ? "" : "s", m->instances_nr,
+		       m->instances_nr == 1 ? "" : "s");
+	}
+	manifest_free(m);
+	source_free(src);
+	diag_list_release(&diags);
+	return rc ? EXIT_ERROR : EXIT_OK;
+}

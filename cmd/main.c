@@ -1,0 +1,76 @@
+/*
+ * prismsync: keeps a Prismatic organization in line with a YAML manifest.
+ *
+ * main() reads the options that may come before the verb, finds the verb in
+ * the table below and hands it the rest of the command line. Each verb parses
+ * its own options (getopt_long, optind reset) and returns the exit code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "../schema/manifest.h"
+#include "../util/banned.h"
+
+static const struct verb verbs[] = {
+    {"validate", cmd_validate, "check the manifest and its definitions offline"},
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: prismsync [--version] [--help] VERB [options]\n"
+	      "\n"
+	      "Keeps a Prismatic organization (integrations, customers, instances) in\n"
+	      "line with a YAML manifest kept in git.\n"
+	      "\n"
+	      "verbs:\n",
+	      out);
+	for (size_t i = 0; i < NVERBS; i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\n"
+	      "options accepted by every verb:\n"
+	      "  -f, --file FILE   the manifest (default: prismsync.yaml)\n"
+	      "      --no-color    no colour (also: NO_COLOR=1)\n"
+	      "  -v, --verbose     more detail\n"
+	      "  -h, --help        help for the verb\n"
+	      "\n"
+	      "Run 'prismsync VERB --help' for a verb's options.\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0};
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *verb = argv[1];
+	if (!strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
+		if (argc > 2 && strcmp(verb, "help") == 0) {
+			for (size_t i = 0; i < NVERBS; i++) {
+				if (!strcmp(verbs[i].name, argv[2])) {
+					char *args[] = {argv[2], (char *)"--help", NULL};
+					return verbs[i].run(2, args, &common);
+				}
+			}
+			return usage_error(NULL, "unknown verb '%s'", argv[2]);
+		}
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(verb, "--version") || !strcmp(verb, "version")) {
+		printf("prismsync %s\n", PRISMSYNC_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < NVERBS; i++)
+		if (!strcmp(verbs[i].name, verb))
+			return verbs[i].run(argc - 1, argv + 1, &common);
+	if (verb[0] == '-')
+		return usage_error(NULL, "unknown option '%s' (options go after the verb)", verb);
+	return usage_error(NULL, "unknown verb '%s'", verb);
+}

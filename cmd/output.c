@@ -1,0 +1,66 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../util/buf.h"
+#include "../util/banned.h"
+
+int common_option(int c, const char *arg, struct common_opts *common)
+{
+	switch (c) {
+	case 'f':
+		common->file = arg;
+		return 1;
+	case 'v':
+		common->verbose++;
+		return 1;
+	case OPT_NO_COLOR:
+		common->no_color = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "prismsync%s%s: ", verb ? " " : "", verb ? verb : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'prismsync%s%s --help'\n", verb ? " " : "", verb ? verb : "");
+	return EXIT_USAGE;
+}
+
+int bad_option(const char *verb, int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+	if (c == ':')
+		return usage_error(verb, "option '%s' needs a value", opt);
+	if (optopt && optopt < 256 && optopt != '?')
+		return usage_error(verb, "unknown option '-%c'", optopt);
+	return usage_error(verb, "unknown option '%s'", opt);
+}
+
+bool use_color(FILE *stream, const struct common_opts *common)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (common->no_color || (nc && *nc))
+		return false;
+	const char *term = getenv("TERM");
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(fileno(stream));
+}
+
+void print_diagnostics(struct diag_list *diags, const struct common_opts *common)
+{
+	struct buf out = BUF_INIT;
+	diag_sort(diags);
+	diag_render(diags, &out, use_color(stderr, common));
+	fputs(out.data, stderr);
+	buf_release(&out);
+}

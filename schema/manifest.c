@@ -1,0 +1,853 @@
+#include "manifest.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/error.h"
+#include "../util/strutil.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+#define NO_OFF                ((size_t)-1)
+#define RESERVED_LABEL_PREFIX "prismsync:"
+#define PROTECTED_LABEL       "prismsync:protected"
+#define ENV_PREFIX            "${env:"
+
+enum field_kind {
+	F_STRING,  /* a string scalar -> const char * */
+	F_BOOL,    /* true/false -> bool */
+	F_INT,     /* an integer -> long */
+	F_LABELS,  /* a list of strings -> struct mstrlist, aux: bool has_ */
+	F_VERSION, /* latest or a number -> m_instance version fields */
+	F_CONFIG,  /* mapping of config variables -> m_instance config fields */
+	F_LIST,    /* list of objects -> array pointer, aux: size_t count */
+};
+
+enum field_flags {
+	FIELD_REQUIRED = 1 << 0,
+	FIELD_NONEMPTY = 1 << 1,
+};
+
+struct object_schema;
+
+/*
+ * One key of a mapping: what it is called, what it holds, and where in the
+ * target struct its value goes. aux is the count of a list or the has_ flag
+ * of labels; pos receives the position of the value node.
+ */
+struct field {
+	const char *key;
+	enum field_kind kind;
+	unsigned flags;
+	size_t off;
+	size_t aux;
+	size_t pos;
+	const struct object_schema *elem;
+};
+
+struct object_schema {
+	const char *what; /* "customer", "instance", ... for messages */
+	const struct field *fields;
+	size_t nr;
+	size_t size; /* of one element, for lists */
+};
+
+#define C(f) offsetof(struct m_customer, f)
+static const struct field customer_fields[] = {
+    {"externalId", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, C(external_id), NO_OFF,
+     C(external_id_pos), NULL},
+    {"name", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, C(name), NO_OFF, NO_OFF, NULL},
+    {"description", F_STRING, 0, C(description), NO_OFF, NO_OFF, NULL},
+    {"labels", F_LABELS, 0, C(labels), C(has_labels), NO_OFF, NULL},
+};
+#undef C
+
+#define I(f) offsetof(struct m_integration, f)
+static const struct field integration_fields[] = {
+    {"definition", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, I(definition), NO_OFF,
+     I(definition_pos), NULL},
+    {"name", F_STRING, FIELD_NONEMPTY, I(name), NO_OFF, I(name_pos), NULL},
+    {"description", F_STRING, 0, I(description), NO_OFF, NO_OFF, NULL},
+    {"labels", F_LABELS, 0, I(labels), I(has_labels), NO_OFF, NULL},
+    {"publish", F_BOOL, 0, I(publish), NO_OFF, NO_OFF, NULL},
+    {"comment", F_STRING, 0, I(comment), NO_OFF, NO_OFF, NULL},
+};
+#undef I
+
+#define N(f) offsetof(struct m_instance, f)
+static const struct field instance_fields[] = {
+    {"name", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, N(name), NO_OFF, NO_OFF, NULL},
+    {"customer", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, N(customer), NO_OFF, N(customer_pos),
+     NULL},
+    {"integration", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, N(integration), NO_OFF,
+     N(integration_pos), NULL},
+    {"version", F_VERSION, 0, 0, NO_OFF, N(version_pos), NULL},
+    {"description", F_STRING, 0, N(description), NO_OFF, NO_OFF, NULL},
+    {"enabled", F_BOOL, 0, N(enabled), NO_OFF, NO_OFF, NULL},
+    {"deploy", F_BOOL, 0, N(deploy), NO_OFF, NO_OFF, NULL},
+    {"labels", F_LABELS, 0, N(labels), N(has_labels), NO_OFF, NULL},
+    {"configVariables", F_CONFIG, 0, 0, NO_OFF, NO_OFF, NULL},
+};
+#undef N
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct object_schema customer_schema = {
+    "customer", customer_fields, ARRAY_SIZE(customer_fields), sizeof(struct m_customer)};
+static const struct object_schema integration_schema = {"integration", integration_fields,
+                                                        ARRAY_SIZE(integration_fields),
+                                                        sizeof(struct m_integration)};
+static const struct object_schema instance_schema = {
+    "instance", instance_fields, ARRAY_SIZE(instance_fields), sizeof(struct m_instance)};
+
+#define M(f) offsetof(struct manifest, f)
+static const struct field manifest_fields[] = {
+    {"version", F_INT, FIELD_REQUIRED, M(version), NO_OFF, NO_OFF, NULL},
+    {"owner", F_STRING, FIELD_NONEMPTY, M(owner), NO_OFF, NO_OFF, NULL},
+    {"customers", F_LIST, 0, M(customers), M(customers_nr), NO_OFF, &customer_schema},
+    {"integrations", F_LIST, 0, M(integrations), M(integrations_nr), NO_OFF, &integration_schema},
+    {"instances", F_LIST, 0, M(instances), M(instances_nr), NO_OFF, &instance_schema},
+};
+#undef M
+
+static const struct object_schema manifest_schema = {"manifest", manifest_fields,
+                                                     ARRAY_SIZE(manifest_fields), 0};
+
+struct loader {
+	struct manifest *m;
+	struct source *src;
+	struct diag_list *diags;
+	unsigned flags;
+	const char *file; /* the file being read, for positions */
+	size_t errors;
+};
+
+static void err_at(struct loader *ld, const struct ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void err_at(struct loader *ld, const struct ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_error(ld->diags, ld->file, n ? n->line : 1, n ? n->col : 1, "%s", msg);
+	free(msg);
+	ld->errors++;
+}
+
+#define SLOT(obj, off, type) ((type *)((char *)(obj) + (off)))
+
+static void set_pos(void *obj, size_t off, const struct ynode *n)
+{
+	if (off == NO_OFF)
+		return;
+	struct mpos *p = SLOT(obj, off, struct mpos);
+	p->line = n->line;
+	p->col = n->col;
+}
+
+/* Quotes a scalar for a message, shortening it so a huge value cannot flood the terminal. */
+static char *shown(const struct ynode *n)
+{
+	if (!n || n->kind != YNODE_SCALAR)
+		return xstrdup(ynode_describe(n));
+	const char *s = n->u.scalar.value;
+	size_t len = strlen(s);
+	struct buf b = BUF_INIT;
+	buf_addch(&b, '\'');
+	for (size_t i = 0; i < len && i < 60; i++)
+		buf_addch(&b, (unsigned char)s[i] < 0x20 ? '?' : s[i]);
+	if (len > 60)
+		buf_adds(&b, "...");
+	buf_addch(&b, '\'');
+	return buf_detach(&b, NULL);
+}
+
+/* A string value, or NULL after reporting why the node is not one. */
+static const char *get_string(struct loader *ld, const char *key, const struct ynode *v,
+                              unsigned flags)
+{
+	if (v->kind != YNODE_SCALAR) {
+		err_at(ld, v, "'%s' must be a string, not %s", key, ynode_describe(v));
+		return NULL;
+	}
+	enum yscalar_type t = yscalar_type(v);
+	if (t == YTYPE_NULL) {
+		err_at(ld, v, "'%s' needs a value", key);
+		return NULL;
+	}
+	if (t != YTYPE_STR) {
+		err_at(ld, v, "'%s' must be a string, not %s; write it in quotes: \"%s\"", key,
+		       ynode_describe(v), v->u.scalar.value);
+		return NULL;
+	}
+	if (strlen(v->u.scalar.value) != v->u.scalar.len) {
+		err_at(ld, v, "'%s' contains a NUL character", key);
+		return NULL;
+	}
+	if ((flags & FIELD_NONEMPTY) && !v->u.scalar.len) {
+		err_at(ld, v, "'%s' must not be empty", key);
+		return NULL;
+	}
+	if (strstr(v->u.scalar.value, ENV_PREFIX)) {
+		err_at(ld, v,
+		       "'%s': ${env:...} references are allowed only in configVariables values",
+		       key);
+		return NULL;
+	}
+	return v->u.scalar.value;
+}
+
+static void parse_labels(struct loader *ld, const char *key, const struct ynode *v,
+                         struct mstrlist *out)
+{
+	if (v->kind != YNODE_SEQ) {
+		err_at(ld, v, "'%s' must be a list of strings, such as [tier-1, eu], not %s", key,
+		       ynode_describe(v));
+		return;
+	}
+	out->items = arena_alloc(&ld->m->arena, v->u.seq.nr * sizeof(*out->items));
+	for (size_t i = 0; i < v->u.seq.nr; i++) {
+		const struct ynode *item = v->u.seq.items[i];
+		const char *s = get_string(ld, "labels", item, FIELD_NONEMPTY);
+		if (!s)
+			continue;
+		if (str_starts_with(s, RESERVED_LABEL_PREFIX) && strcmp(s, PROTECTED_LABEL)) {
+			err_at(ld, item,
+			       "label '%s' uses the reserved prefix '%s'; prismsync sets its own "
+			       "labels",
+			       s, RESERVED_LABEL_PREFIX);
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < out->nr && !dup; j++)
+			dup = !strcmp(out->items[j], s);
+		if (dup) {
+			err_at(ld, item, "label '%s' is listed twice", s);
+			continue;
+		}
+		out->items[out->nr++] = s;
+	}
+}
+
+static void parse_version(struct loader *ld, const struct ynode *v, struct m_instance *inst)
+{
+	if (v->kind == YNODE_SCALAR && !strcmp(v->u.scalar.value, "latest")) {
+		inst->version_latest = true;
+		return;
+	}
+	long n;
+	if (v->kind == YNODE_SCALAR && yscalar_type(v) == YTYPE_INT &&
+	    !parse_long(v->u.scalar.value, 1, 1000000000L, &n)) {
+		inst->version_latest = false;
+		inst->version = n;
+		return;
+	}
+	char *s = shown(v);
+	err_at(ld, v, "'version' must be latest or a published version number (1, 2, ...), not %s",
+	       s);
+	free(s);
+}
+
+int manifest_parse_env_ref(const char *s, char **name)
+{
+	const char *p = strstr(s, ENV_PREFIX);
+	if (!p)
+		return 0;
+	if (p != s)
+		return -1;
+	p += strlen(ENV_PREFIX);
+	size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+	if (!n || (p[0] >= '0' && p[0] <= '9') || p[n] != '}' || p[n + 1] != '\0')
+		return -1;
+	*name = xstrndup(p, n);
+	return 1;
+}
+
+static void parse_config(struct loader *ld, const struct ynode *v, struct m_instance *inst)
+{
+	if (v->kind != YNODE_MAP) {
+		err_at(ld, v,
+		       "'configVariables' must be a mapping of config variable names to values, "
+		       "not %s",
+		       ynode_describe(v));
+		return;
+	}
+	inst->has_config = true;
+	inst->config = arena_alloc(&ld->m->arena, v->u.map.nr * sizeof(*inst->config));
+	for (size_t i = 0; i < v->u.map.nr; i++) {
+		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
+		struct m_configvar *cv = &inst->config[inst->config_nr];
+		if (!k->u.scalar.len || strlen(k->u.scalar.value) != k->u.scalar.len) {
+			err_at(ld, k, "config variable names must not be empty");
+			continue;
+		}
+		if (strstr(k->u.scalar.value, ENV_PREFIX)) {
+			err_at(ld, k,
+			       "${env:...} references are allowed only in configVariables values, "
+			       "not in their names");
+			continue;
+		}
+		if (val->kind != YNODE_SCALAR) {
+			err_at(ld, val, "config variable '%s' must have a string value, not %s",
+			       k->u.scalar.value, ynode_describe(val));
+			continue;
+		}
+		if (yscalar_type(val) == YTYPE_NULL && val->u.scalar.style == YSTYLE_PLAIN) {
+			err_at(ld, val,
+			       "config variable '%s' needs a value; write \"\" for an empty one",
+			       k->u.scalar.value);
+			continue;
+		}
+		if (strlen(val->u.scalar.value) != val->u.scalar.len) {
+			err_at(ld, val, "config variable '%s' contains a NUL character",
+			       k->u.scalar.value);
+			continue;
+		}
+		char *env = NULL;
+		int r = manifest_parse_env_ref(val->u.scalar.value, &env);
+		if (r < 0) {
+			err_at(ld, val,
+			       "config variable '%s': an environment reference must be the whole "
+			       "value, written ${env:NAME} with NAME made of letters, digits and _",
+			       k->u.scalar.value);
+			continue;
+		}
+		cv->key = k->u.scalar.value;
+		cv->value = val->u.scalar.value;
+		cv->env_name = env ? arena_strdup(&ld->m->arena, env) : NULL;
+		free(env);
+		cv->pos.line = k->line;
+		cv->pos.col = k->col;
+		cv->value_pos.line = val->line;
+		cv->value_pos.col = val->col;
+		inst->config_nr++;
+	}
+}
+
+static void parse_object(struct loader *ld, const struct ynode *node,
+                         const struct object_schema *schema, void *obj);
+
+static void parse_list(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
+{
+	if (yscalar_type(v) == YTYPE_NULL && v->kind == YNODE_SCALAR &&
+	    v->u.scalar.style == YSTYLE_PLAIN)
+		return; /* "customers:" with nothing under it: an empty list */
+	if (v->kind != YNODE_SEQ) {
+		err_at(ld, v, "'%s' must be a list (each %s starting with '- '), not %s", f->key,
+		       f->elem->what, ynode_describe(v));
+		return;
+	}
+	size_t n = v->u.seq.nr;
+	char *items = arena_alloc(&ld->m->arena, n * f->elem->size);
+	for (size_t i = 0; i < n; i++)
+		parse_object(ld, v->u.seq.items[i], f->elem, items + i * f->elem->size);
+	*SLOT(obj, f->off, void *) = items;
+	*SLOT(obj, f->aux, size_t) = n;
+}
+
+static void parse_value(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
+{
+	set_pos(obj, f->pos, v);
+	switch (f->kind) {
+	case F_STRING: {
+		const char *s = get_string(ld, f->key, v, f->flags);
+		if (s)
+			*SLOT(obj, f->off, const char *) = s;
+		break;
+	}
+	case F_BOOL:
+		if (yscalar_type(v) == YTYPE_BOOL && v->kind == YNODE_SCALAR) {
+			*SLOT(obj, f->off, bool) =
+			    v->u.scalar.value[0] == 't' || v->u.scalar.value[0] == 'T';
+		} else {
+			char *s = shown(v);
+			err_at(ld, v, "'%s' must be true or false, not %s", f->key, s);
+			free(s);
+		}
+		break;
+	case F_INT: {
+		long n;
+		if (v->kind == YNODE_SCALAR && yscalar_type(v) == YTYPE_INT &&
+		    !parse_long(v->u.scalar.value, 0, 1000000000L, &n)) {
+			*SLOT(obj, f->off, long) = n;
+		} else {
+			char *s = shown(v);
+			err_at(ld, v, "'%s' must be a whole number, not %s", f->key, s);
+			free(s);
+		}
+		break;
+	}
+	case F_LABELS:
+		*SLOT(obj, f->aux, bool) = true;
+		parse_labels(ld, f->key, v, SLOT(obj, f->off, struct mstrlist));
+		break;
+	case F_VERSION:
+		parse_version(ld, v, obj);
+		break;
+	case F_CONFIG:
+		parse_config(ld, v, obj);
+		break;
+	case F_LIST:
+		parse_list(ld, f, v, obj);
+		break;
+	}
+}
+
+/* Reports an unknown key; returns the valid key it was probably meant to be, or NULL. */
+static const char *unknown_key(struct loader *ld, const struct ynode *k,
+                               const struct object_schema *schema)
+{
+	const char *keys[16];
+	size_t nk = schema->nr < 16 ? schema->nr : 16;
+	for (size_t i = 0; i < nk; i++)
+		keys[i] = schema->fields[i].key;
+	const char *near = nearest_word(k->u.scalar.value, keys, nk);
+	char *s = shown(k);
+	if (near) {
+		err_at(ld, k, "unknown key %s in %s; did you mean '%s'?", s, schema->what, near);
+	} else {
+		struct buf list = BUF_INIT;
+		for (size_t i = 0; i < nk; i++)
+			buf_addf(&list, "%s%s", i ? ", " : "", keys[i]);
+		err_at(ld, k, "unknown key %s in %s; expected one of: %s", s, schema->what,
+		       list.data);
+		buf_release(&list);
+	}
+	free(s);
+	return near;
+}
+
+static void apply_defaults(const struct object_schema *schema, void *obj)
+{
+	if (schema == &integration_schema) {
+		((struct m_integration *)obj)->publish = true;
+	} else if (schema == &instance_schema) {
+		struct m_instance *inst = obj;
+		inst->enabled = true;
+		inst->deploy = true;
+		inst->version_latest = true;
+	} else if (schema == &manifest_schema) {
+		((struct manifest *)obj)->owner = MANIFEST_DEFAULT_OWNER;
+	}
+}
+
+static void parse_object(struct loader *ld, const struct ynode *node,
+                         const struct object_schema *schema, void *obj)
+{
+	apply_defaults(schema, obj);
+	if (schema == &customer_schema)
+		set_pos(obj, offsetof(struct m_customer, pos), node);
+	else if (schema == &integration_schema)
+		set_pos(obj, offsetof(struct m_integration, pos), node);
+	else if (schema == &instance_schema)
+		set_pos(obj, offsetof(struct m_instance, pos), node);
+
+	if (node->kind != YNODE_MAP) {
+		char *s = shown(node);
+		err_at(ld, node, "each %s must be a mapping of keys such as '%s: ...', not %s",
+		       schema->what, schema->fields[0].key, s);
+		free(s);
+		return;
+	}
+	/* A misspelt required key is reported once, as the typo, not again as missing. */
+	bool seen[16] = {false};
+	for (size_t i = 0; i < node->u.map.nr; i++) {
+		const struct ynode *k = node->u.map.pairs[i].key;
+		const struct ynode *v = node->u.map.pairs[i].value;
+		size_t f = 0;
+		while (f < schema->nr && strcmp(schema->fields[f].key, k->u.scalar.value))
+			f++;
+		if (f == schema->nr) {
+			const char *near = unknown_key(ld, k, schema);
+			for (size_t g = 0; near && g < schema->nr; g++)
+				if (schema->fields[g].key == near)
+					seen[g] = true;
+			continue;
+		}
+		seen[f] = true;
+		parse_value(ld, &schema->fields[f], v, obj);
+	}
+	for (size_t f = 0; f < schema->nr; f++)
+		if ((schema->fields[f].flags & FIELD_REQUIRED) && !seen[f])
+			err_at(ld, node, "%s is missing the required key '%s'", schema->what,
+			       schema->fields[f].key);
+}
+
+/* Sorting helper: an item's identity key and where it stands. */
+struct ident {
+	char *key;
+	const char *shown;
+	struct mpos pos;
+	size_t idx;
+};
+
+static int ident_cmp(const void *pa, const void *pb)
+{
+	const struct ident *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Reports each identity that repeats an earlier one, at the repeat. Frees the keys. */
+static void report_duplicates(struct loader *ld, struct ident *ids, size_t n, const char *what)
+{
+	qsort(ids, n, sizeof(*ids), ident_cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(ids[i - 1].key, ids[i].key))
+			continue;
+		size_t first = i - 1;
+		while (first > 0 && !strcmp(ids[first - 1].key, ids[i].key))
+			first--;
+		diag_error(ld->diags, ld->file, ids[i].pos.line, ids[i].pos.col,
+		           "duplicate %s %s (first defined at line %d)", what, ids[i].shown,
+		           ids[first].pos.line);
+		ld->errors++;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i].key);
+	free(ids);
+}
+
+static void check_identities(struct loader *ld)
+{
+	struct manifest *m = ld->m;
+	struct ident *ids = xcalloc(m->customers_nr + 1, sizeof(*ids));
+	size_t n = 0;
+	for (size_t i = 0; i < m->customers_nr; i++) {
+		const struct m_customer *c = &m->customers[i];
+		if (!c->external_id)
+			continue;
+		char *q = xasprintf("externalId '%s'", c->external_id);
+		ids[n] = (struct ident){xstrdup(c->external_id), arena_strdup(&m->arena, q),
+		                        c->external_id_pos, i};
+		free(q);
+		n++;
+	}
+	report_duplicates(ld, ids, n, "customer");
+
+	ids = xcalloc(m->integrations_nr + 1, sizeof(*ids));
+	n = 0;
+	for (size_t i = 0; i < m->integrations_nr; i++) {
+		const struct m_integration *g = &m->integrations[i];
+		if (!g->effective_name)
+			continue;
+		struct mpos pos = g->name ? g->name_pos : g->pos;
+		char *q = xasprintf("name '%s'%s", g->effective_name,
+		                    g->name ? "" : " (taken from its definition)");
+		ids[n] =
+		    (struct ident){xstrdup(g->effective_name), arena_strdup(&m->arena, q), pos, i};
+		free(q);
+		n++;
+	}
+	report_duplicates(ld, ids, n, "integration");
+
+	ids = xcalloc(m->instances_nr + 1, sizeof(*ids));
+	n = 0;
+	for (size_t i = 0; i < m->instances_nr; i++) {
+		const struct m_instance *in = &m->instances[i];
+		if (!in->name || !in->customer)
+			continue;
+		char *q = xasprintf("'%s' for customer '%s'", in->name, in->customer);
+		ids[n] = (struct ident){xasprintf("%s%c%s", in->customer, 1, in->name),
+		                        arena_strdup(&m->arena, q), in->pos, i};
+		free(q);
+		n++;
+	}
+	report_duplicates(ld, ids, n, "instance");
+}
+
+static const struct ynode *def_string(struct loader *ld, const struct ynode *root, const char *key,
+                                      bool required)
+{
+	const struct ynode *v = ymap_get(root, key);
+	if (!v) {
+		if (required)
+			err_at(ld, root, "integration definition is missing the required key '%s'",
+			       key);
+		return NULL;
+	}
+	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR ||
+	    strlen(v->u.scalar.value) != v->u.scalar.len) {
+		err_at(ld, v, "'%s' in an integration definition must be a string, not %s", key,
+		       ynode_describe(v));
+		return NULL;
+	}
+	if (required && !v->u.scalar.len) {
+		err_at(ld, v, "'%s' in an integration definition must not be empty", key);
+		return NULL;
+	}
+	return v;
+}
+
+/* Checks the definition document's top level; fills in the effective name and description. */
+static void check_definition(struct loader *ld, struct m_integration *g)
+{
+	const struct ynode *root = g->doc->root;
+	if (!root) {
+		err_at(ld, NULL, "integration definition is empty");
+		return;
+	}
+	if (root->kind != YNODE_MAP) {
+		err_at(ld, root,
+		       "an integration definition must be a mapping with 'definitionVersion' and "
+		       "'name', not %s",
+		       ynode_describe(root));
+		return;
+	}
+	const struct ynode *dv = ymap_get(root, "definitionVersion");
+	long n;
+	if (!dv) {
+		err_at(ld, root,
+		       "integration definition is missing the required key 'definitionVersion'");
+	} else if (dv->kind != YNODE_SCALAR || yscalar_type(dv) != YTYPE_INT ||
+	           parse_long(dv->u.scalar.value, 1, 1000, &n)) {
+		char *s = shown(dv);
+		err_at(ld, dv, "'definitionVersion' must be a whole number such as 7, not %s", s);
+		free(s);
+	}
+	const struct ynode *name = def_string(ld, root, "name", true);
+	const struct ynode *desc = def_string(ld, root, "description", false);
+	const struct ynode *labels = ymap_get(root, "labels");
+	if (labels && labels->kind != YNODE_SEQ &&
+	    !(labels->kind == YNODE_SCALAR && yscalar_type(labels) == YTYPE_NULL))
+		err_at(ld, labels, "'labels' in an integration definition must be a list, not %s",
+		       ynode_describe(labels));
+	if (!g->name && name)
+		g->effective_name = name->u.scalar.value;
+	if (!g->description && desc)
+		g->effective_description = desc->u.scalar.value;
+}
+
+static void load_definition(struct loader *ld, struct m_integration *g)
+{
+	struct manifest *m = ld->m;
+	struct error err = ERROR_INIT;
+	struct buf data = BUF_INIT;
+	const struct ynode pos = {.line = g->definition_pos.line, .col = g->definition_pos.col};
+	char *norm = NULL, *file = NULL;
+
+	if (g->definition[0] == '/') {
+		err_at(ld, &pos,
+		       "definition path '%s' is absolute; write it relative to the manifest's "
+		       "directory",
+		       g->definition);
+		goto done;
+	}
+	norm = path_normalize_relative(g->definition);
+	if (!norm) {
+		err_at(ld, &pos, "definition path '%s' leads outside the manifest's directory",
+		       g->definition);
+		goto done;
+	}
+	file = path_join(m->dir, norm);
+	g->definition_file = arena_strdup(&m->arena, file);
+	if (source_check_within(ld->src, m->dir, file, &err)) {
+		err_at(ld, &pos, "definition path '%s' leads outside the manifest's directory: %s",
+		       g->definition, err.message);
+		goto done;
+	}
+	if (source_read(ld->src, file, DEFINITION_MAX_BYTES, &data, &err)) {
+		if (err.code == ERR_NOTFOUND)
+			err_at(ld, &pos, "definition file '%s' not found (looked for %s)",
+			       g->definition, file);
+		else
+			err_at(ld, &pos, "cannot read definition file: %s", err.message);
+		goto done;
+	}
+	if (ydoc_parse(&g->doc, file, data.data, data.len, ld->diags)) {
+		ld->errors++;
+		goto done;
+	}
+	const char *saved = ld->file;
+	ld->file = g->doc->path;
+	check_definition(ld, g);
+	ld->file = saved;
+done:
+	free(norm);
+	free(file);
+	buf_release(&data);
+	error_release(&err);
+}
+
+/* The keys of a definition's requiredConfigVars, or 0 when it declares none. */
+static size_t definition_config_keys(const struct m_integration *g, const char ***out)
+{
+	const struct ynode *vars = g->doc ? ymap_get(g->doc->root, "requiredConfigVars") : NULL;
+	if (!vars || vars->kind != YNODE_SEQ)
+		return 0;
+	const char **keys = xcalloc(vars->u.seq.nr + 1, sizeof(*keys));
+	size_t n = 0;
+	for (size_t i = 0; i < vars->u.seq.nr; i++) {
+		const struct ynode *k = ymap_get(vars->u.seq.items[i], "key");
+		if (k && k->kind == YNODE_SCALAR)
+			keys[n++] = k->u.scalar.value;
+	}
+	*out = keys;
+	return n;
+}
+
+static void check_instances(struct loader *ld)
+{
+	struct manifest *m = ld->m;
+	for (size_t i = 0; i < m->instances_nr; i++) {
+		struct m_instance *in = &m->instances[i];
+		const struct m_integration *g =
+		    in->integration ? manifest_find_integration(m, in->integration) : NULL;
+		const char **keys = NULL;
+		size_t nk = g ? definition_config_keys(g, &keys) : 0;
+		for (size_t c = 0; c < in->config_nr; c++) {
+			const struct m_configvar *cv = &in->config[c];
+			const struct ynode kpos = {.line = cv->pos.line, .col = cv->pos.col};
+			if (nk) {
+				size_t k = 0;
+				while (k < nk && strcmp(keys[k], cv->key))
+					k++;
+				if (k == nk) {
+					const char *near = nearest_word(cv->key, keys, nk);
+					if (near)
+						err_at(ld, &kpos,
+						       "integration '%s' has no config variable "
+						       "'%s'; did you mean '%s'?",
+						       g->effective_name, cv->key, near);
+					else
+						err_at(ld, &kpos,
+						       "integration '%s' has no config variable "
+						       "'%s' (its definition's requiredConfigVars "
+						       "do not list it)",
+						       g->effective_name, cv->key);
+				}
+			}
+			if (cv->env_name && !getenv(cv->env_name)) {
+				enum diag_severity sev =
+				    (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;
+				diag_add(ld->diags, sev, ld->file, cv->value_pos.line,
+				         cv->value_pos.col,
+				         "environment variable %s is not set (config variable '%s' "
+				         "of instance '%s')",
+				         cv->env_name, cv->key, in->name ? in->name : "?");
+				if (sev == DIAG_ERROR)
+					ld->errors++;
+			}
+		}
+		free(keys);
+	}
+}
+
+static void check_owner(struct loader *ld, const struct ynode *root)
+{
+	const char *o = ld->m->owner;
+	size_t n = strspn(o, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+	if (o[n] || n > 63)
+		err_at(ld, ymap_get(root, "owner"),
+		       "'owner' must be 1 to 63 letters, digits, '.', '_' or '-' (it becomes the "
+		       "label prismsync:owner=%s)",
+		       o);
+}
+
+int manifest_load(struct manifest **out, struct source *src, const char *path, unsigned flags,
+                  struct diag_list *diags)
+{
+	struct manifest *m = xcalloc(1, sizeof(*m));
+	struct loader ld = {m, src, diags, flags, path, 0};
+	struct error err = ERROR_INIT;
+	struct buf data = BUF_INIT;
+	int rc = 0;
+
+	arena_init(&m->arena);
+	m->path = xstrdup(path);
+	m->dir = path_dirname(path);
+	m->owner = MANIFEST_DEFAULT_OWNER;
+
+	rc = source_read(src, path, MANIFEST_MAX_BYTES, &data, &err);
+	if (rc) {
+		diag_error(
+		    diags, path, 0, 0, "%s",
+		    err.code == ERR_NOTFOUND
+		        ? "no such file; pass the manifest with -f FILE (default: prismsync.yaml)"
+		        : err.message);
+		goto fail;
+	}
+	if (ydoc_parse(&m->doc, path, data.data, data.len, diags)) {
+		rc = ERR_INVALID;
+		goto fail;
+	}
+	const struct ynode *root = m->doc->root;
+	if (!root) {
+		diag_error(diags, path, 1, 1,
+		           "the manifest is empty; it needs at least 'version: 1'");
+		rc = ERR_INVALID;
+		goto fail;
+	}
+	if (root->kind != YNODE_MAP) {
+		err_at(&ld, root,
+		       "the manifest must be a mapping with keys such as 'version: 1', not %s",
+		       ynode_describe(root));
+		rc = ERR_INVALID;
+		goto fail;
+	}
+	parse_object(&ld, root, &manifest_schema, m);
+	const struct ynode *ver = ymap_get(root, "version");
+	if (ver && yscalar_type(ver) == YTYPE_INT && m->version != 1)
+		err_at(&ld, ver, "unsupported manifest version %ld; this prismsync reads version 1",
+		       m->version);
+	check_owner(&ld, root);
+
+	for (size_t i = 0; i < m->integrations_nr; i++) {
+		struct m_integration *g = &m->integrations[i];
+		g->effective_name = g->name;
+		g->effective_description = g->description;
+		if (g->definition && !(flags & MANIFEST_SKIP_DEFINITIONS))
+			load_definition(&ld, g);
+	}
+	check_identities(&ld);
+	check_instances(&ld);
+
+	if (ld.errors) {
+		rc = ERR_INVALID;
+		goto fail;
+	}
+	buf_release(&data);
+	*out = m;
+	return 0;
+fail:
+	buf_release(&data);
+	error_release(&err);
+	manifest_free(m);
+	return rc ? rc : ERR_INVALID;
+}
+
+void manifest_free(struct manifest *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		ydoc_free(m->integrations[i].doc);
+	ydoc_free(m->doc);
+	arena_release(&m->arena);
+	free(m->path);
+	free(m->dir);
+	free(m);
+}
+
+const struct m_customer *manifest_find_customer(const struct manifest *m, const char *external_id)
+{
+	for (size_t i = 0; i < m->customers_nr; i++)
+		if (m->customers[i].external_id &&
+		    !strcmp(m->customers[i].external_id, external_id))
+			return &m->customers[i];
+	return NULL;
+}
+
+const struct m_integration *manifest_find_integration(const struct manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		if (m->integrations[i].effective_name &&
+		    !strcmp(m->integrations[i].effective_name, name))
+			return &m->integrations[i];
+	return NULL;
+}

@@ -1,0 +1,145 @@
+/*
+ * manifest.h - the prismsync manifest (version 1): typed model and loader.
+ *
+ * manifest_load() reads the manifest and every integration definition it
+ * names through a struct source, checks every rule of the manifest format,
+ * and reports each problem as a diagnostic at its file, line and column. It
+ * does not stop at the first problem: all of them are collected, so a user
+ * fixes a file in one pass.
+ *
+ * The model keeps what the user wrote: optional fields that were left out
+ * are marked as absent (has_* flags), so that the reconciler manages only
+ * what the manifest states. Defaults that the format defines (publish,
+ * enabled and deploy default to true; owner to "default") are filled in.
+ *
+ * Ownership: a struct manifest owns everything reachable from it (strings
+ * live in its arena, definitions are parsed documents it frees). All
+ * pointers into it are borrowed and valid until manifest_free().
+ */
+#ifndef PRISMSYNC_MANIFEST_H
+#define PRISMSYNC_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../source/source.h"
+#include "../util/arena.h"
+#include "../util/diag.h"
+#include "yaml_tree.h"
+
+/* Files larger than this are refused before parsing. */
+#define MANIFEST_MAX_BYTES   (8u * 1024 * 1024)
+#define DEFINITION_MAX_BYTES (8u * 1024 * 1024)
+
+#define MANIFEST_DEFAULT_FILE  "prismsync.yaml"
+#define MANIFEST_DEFAULT_OWNER "default"
+
+struct mpos {
+	int line, col; /* 1-based; 0 when the item has no position */
+};
+
+struct mstrlist {
+	const char **items;
+	size_t nr;
+};
+
+struct m_customer {
+	const char *external_id;
+	const char *name;
+	const char *description; /* NULL when absent */
+	struct mstrlist labels;
+	bool has_labels;
+	struct mpos pos; /* the list item */
+	struct mpos external_id_pos;
+};
+
+struct m_integration {
+	const char *definition;      /* as written: relative to the manifest's directory */
+	const char *definition_file; /* the path read (manifest directory joined) */
+	const char *name;            /* NULL when absent: the definition's name applies */
+	const char *description;     /* NULL when absent */
+	struct mstrlist labels;
+	bool has_labels;
+	bool publish; /* default true */
+	const char *comment;
+	struct mpos pos, definition_pos, name_pos;
+
+	struct ydoc *doc; /* the parsed definition; NULL when it could not be loaded */
+	/* What the integration will be called and described as, after overrides. */
+	const char *effective_name;
+	const char *effective_description; /* NULL when neither the manifest nor definition says */
+};
+
+struct m_configvar {
+	const char *key;
+	const char *value;    /* as written; for an env reference, the reference text */
+	const char *env_name; /* non-NULL for ${env:NAME}: the value comes from the environment */
+	struct mpos pos;      /* the key */
+	struct mpos value_pos;
+};
+
+struct m_instance {
+	const char *name;
+	const char *customer;    /* externalId */
+	const char *integration; /* integration name */
+	bool version_latest;     /* default true */
+	long version;            /* when !version_latest */
+	const char *description; /* NULL when absent */
+	bool enabled;            /* default true */
+	bool deploy;             /* default true */
+	struct mstrlist labels;
+	bool has_labels;
+	struct m_configvar *config;
+	size_t config_nr;
+	bool has_config;
+	struct mpos pos, customer_pos, integration_pos, version_pos;
+};
+
+struct manifest {
+	char *path; /* as given */
+	char *dir;  /* its directory, against which definition paths resolve */
+	long version;
+	const char *owner;
+
+	struct m_customer *customers;
+	size_t customers_nr;
+	struct m_integration *integrations;
+	size_t integrations_nr;
+	struct m_instance *instances;
+	size_t instances_nr;
+
+	struct ydoc *doc; /* the manifest's own YAML document */
+	struct arena arena;
+};
+
+enum manifest_flags {
+	/* A ${env:NAME} whose variable is unset is an error (plan, apply) rather than a warning. */
+	MANIFEST_ENV_REQUIRED = 1 << 0,
+	/* Do not read definition files (for tools that only need the manifest itself). */
+	MANIFEST_SKIP_DEFINITIONS = 1 << 1,
+};
+
+/*
+ * Loads and validates the manifest at path and its definitions. Returns 0
+ * when there was no error (warnings may have been added) and stores a new
+ * manifest in *out. Returns ERR_INVALID (or ERR_NOTFOUND, ERR_IO,
+ * ERR_TOO_LARGE when the manifest itself cannot be read) when diags holds at
+ * least one error; *out is then left untouched. Diagnostics are not sorted.
+ */
+int manifest_load(struct manifest **out, struct source *src, const char *path, unsigned flags,
+                  struct diag_list *diags);
+
+void manifest_free(struct manifest *m);
+
+/* Finds by identity; NULL when absent. Borrowed. */
+const struct m_customer *manifest_find_customer(const struct manifest *m, const char *external_id);
+const struct m_integration *manifest_find_integration(const struct manifest *m, const char *name);
+
+/*
+ * When s is exactly "${env:NAME}", returns 1 and copies NAME (new string)
+ * to *name; returns 0 when s has no "${env:" at all, and -1 when it has one
+ * that is malformed or not the whole value.
+ */
+int manifest_parse_env_ref(const char *s, char **name);
+
+#endif

@@ -1,0 +1,520 @@
+#include "yaml_tree.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../util/error.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+/* A collection being filled: its children are collected here, then moved into the arena. */
+struct frame {
+	struct ynode *node;
+	struct ynode **kids; /* for a map: key, value, key, value, ... */
+	size_t nr, alloc;
+};
+
+struct builder {
+	struct ydoc *doc;
+	struct diag_list *diags;
+	struct frame *stack;
+	size_t depth, alloc;
+	int errors;
+};
+
+static void pos_of(const yaml_mark_t *m, int *line, int *col)
+{
+	*line = (int)m->line + 1;
+	*col = (int)m->column + 1;
+}
+
+static void b_error(struct builder *b, const yaml_mark_t *m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void b_error(struct builder *b, const yaml_mark_t *m, const char *fmt, ...)
+{
+	int line, col;
+	va_list ap;
+	pos_of(m, &line, &col);
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_error(b->diags, b->doc->path, line, col, "%s", msg);
+	free(msg);
+	b->errors++;
+}
+
+static struct ynode *new_node(struct builder *b, enum ynode_kind kind, const yaml_mark_t *m)
+{
+	struct ynode *n = arena_alloc(&b->doc->arena, sizeof(*n));
+	n->kind = kind;
+	pos_of(m, &n->line, &n->col);
+	return n;
+}
+
+/* Attaches a finished node to its parent collection, or makes it the root. */
+static void attach(struct builder *b, struct ynode *n)
+{
+	if (!b->depth) {
+		b->doc->root = n;
+		return;
+	}
+	struct frame *f = &b->stack[b->depth - 1];
+	ALLOC_GROW(f->kids, f->nr + 1, f->alloc);
+	f->kids[f->nr++] = n;
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct ynode *a = *(struct ynode *const *)pa, *b = *(struct ynode *const *)pb;
+	size_t n = a->u.scalar.len < b->u.scalar.len ? a->u.scalar.len : b->u.scalar.len;
+	int c = memcmp(a->u.scalar.value, b->u.scalar.value, n);
+	if (c)
+		return c;
+	if (a->u.scalar.len != b->u.scalar.len)
+		return a->u.scalar.len < b->u.scalar.len ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return (a->col > b->col) - (a->col < b->col);
+}
+
+/* Reports every key that repeats an earlier one in the same mapping, at the repeat. */
+static void check_duplicate_keys(struct builder *b, struct ypair *pairs, size_t nr)
+{
+	if (nr < 2)
+		return;
+	struct ynode **keys = xmalloc(nr * sizeof(*keys));
+	size_t nk = 0;
+	for (size_t i = 0; i < nr; i++)
+		if (pairs[i].key->kind == YNODE_SCALAR)
+			keys[nk++] = pairs[i].key;
+	qsort(keys, nk, sizeof(*keys), key_cmp);
+	for (size_t i = 1; i < nk; i++) {
+		const struct ynode *prev = keys[i - 1], *k = keys[i];
+		if (prev->u.scalar.len == k->u.scalar.len &&
+		    !memcmp(prev->u.scalar.value, k->u.scalar.value, k->u.scalar.len)) {
+			const struct ynode *first = prev;
+			for (size_t j = i - 1; j > 0 && !key_cmp(&keys[j - 1], &keys[j]); j--)
+				first = keys[j - 1];
+			diag_error(b->diags, b->doc->path, k->line, k->col,
+			           "duplicate key '%s' (first defined at line %d)",
+			           k->u.scalar.value, first->line);
+			b->errors++;
+		}
+	}
+	free(keys);
+}
+
+static void finish_collection(struct builder *b)
+{
+	struct frame *f = &b->stack[--b->depth];
+	struct ynode *n = f->node;
+	if (n->kind == YNODE_SEQ) {
+		n->u.seq.nr = f->nr;
+		n->u.seq.items = arena_alloc(&b->doc->arena, f->nr * sizeof(*n->u.seq.items));
+		if (f->nr)
+			memcpy(n->u.seq.items, f->kids, f->nr * sizeof(*f->kids));
+	} else {
+		size_t np = f->nr / 2;
+		n->u.map.nr = np;
+		n->u.map.pairs = arena_alloc(&b->doc->arena, np * sizeof(*n->u.map.pairs));
+		for (size_t i = 0; i < np; i++) {
+			n->u.map.pairs[i].key = f->kids[2 * i];
+			n->u.map.pairs[i].value = f->kids[2 * i + 1];
+		}
+		check_duplicate_keys(b, n->u.map.pairs, np);
+	}
+	free(f->kids);
+	f->kids = NULL;
+	f->nr = f->alloc = 0;
+	attach(b, n);
+}
+
+/* True when the next node to attach to the innermost mapping is a key. */
+static bool expecting_key(const struct builder *b)
+{
+	if (!b->depth)
+		return false;
+	const struct frame *f = &b->stack[b->depth - 1];
+	return f->node->kind == YNODE_MAP && f->nr % 2 == 0;
+}
+
+static int open_collection(struct builder *b, enum ynode_kind kind, const yaml_mark_t *m)
+{
+	if (expecting_key(b)) {
+		b_error(b, m, "%s", "a mapping key must be a plain string, not a list or mapping");
+		return -1;
+	}
+	if (b->depth >= YDOC_MAX_DEPTH) {
+		int line, col;
+		pos_of(m, &line, &col);
+		diag_error(b->diags, b->doc->path, line, col, "nesting is deeper than %d levels",
+		           YDOC_MAX_DEPTH);
+		b->errors++;
+		return -1;
+	}
+	ALLOC_GROW(b->stack, b->depth + 1, b->alloc);
+	struct frame *f = &b->stack[b->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = new_node(b, kind, m);
+	return 0;
+}
+
+static enum yscalar_style map_style(yaml_scalar_style_t s)
+{
+	switch (s) {
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+		return YSTYLE_SINGLE_QUOTED;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+		return YSTYLE_DOUBLE_QUOTED;
+	case YAML_LITERAL_SCALAR_STYLE:
+		return YSTYLE_LITERAL;
+	case YAML_FOLDED_SCALAR_STYLE:
+		return YSTYLE_FOLDED;
+	default:
+		return YSTYLE_PLAIN;
+	}
+}
+
+static void check_props(struct builder *b, const yaml_event_t *ev, const yaml_char_t *anchor,
+                        const yaml_char_t *tag, bool *as_string)
+{
+	if (anchor)
+		b_error(b, &ev->start_mark,
+		        "YAML anchors (&%s) are not supported; write the value out in full",
+		        (const char *)anchor);
+	if (!tag)
+		return;
+	if (!strcmp((const char *)tag, YAML_STR_TAG) && as_string)
+		*as_string = true;
+	else
+		b_error(b, &ev->start_mark, "YAML tags (%s) are not supported", (const char *)tag);
+}
+
+static void add_scalar(struct builder *b, const yaml_event_t *ev)
+{
+	bool as_string = false;
+	check_props(b, ev, ev->data.scalar.anchor, ev->data.scalar.tag, &as_string);
+	struct ynode *n = new_node(b, YNODE_SCALAR, &ev->start_mark);
+	n->u.scalar.len = ev->data.scalar.length;
+	n->u.scalar.value = arena_strndup(&b->doc->arena, (const char *)ev->data.scalar.value,
+	                                  ev->data.scalar.length);
+	n->u.scalar.style = map_style(ev->data.scalar.style);
+	if (as_string && n->u.scalar.style == YSTYLE_PLAIN)
+		n->u.scalar.style = YSTYLE_SINGLE_QUOTED;
+	attach(b, n);
+}
+
+/* Line and column (both 1-based, column in characters) of byte offset off. */
+static void offset_pos(const char *text, size_t len, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off && i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == '\n') {
+			l++;
+			c = 1;
+		} else if ((ch & 0xc0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+static void report_libyaml_error(struct builder *b, const yaml_parser_t *p)
+{
+	const char *path = b->doc->path;
+	int line, col;
+	const char *problem = p->problem ? p->problem : "malformed YAML";
+
+	if (p->error == YAML_READER_ERROR) {
+		offset_pos(b->doc->text, b->doc->len, p->problem_offset, &line, &col);
+		diag_error(b->diags, path, line, col,
+		           "not valid UTF-8 text (%s); is this a binary file?", problem);
+		b->errors++;
+		return;
+	}
+	if (p->error == YAML_MEMORY_ERROR) {
+		diag_error(b->diags, path, 0, 0, "out of memory while parsing YAML");
+		b->errors++;
+		return;
+	}
+	pos_of(&p->problem_mark, &line, &col);
+	size_t idx = p->problem_mark.index;
+	/* libyaml counts index in characters; find the byte to look at. */
+	const char *t = b->doc->text;
+	size_t chars = 0, i = 0;
+	while (i < b->doc->len && chars < idx) {
+		if (((unsigned char)t[i] & 0xc0) != 0x80)
+			chars++;
+		i++;
+		while (i < b->doc->len && ((unsigned char)t[i] & 0xc0) == 0x80)
+			i++;
+	}
+	if (i < b->doc->len && t[i] == '\t') {
+		diag_error(b->diags, path, line, col,
+		           "tab character in indentation; YAML allows only spaces");
+	} else if (p->context) {
+		diag_error(b->diags, path, line, col, "YAML syntax error: %s %s (line %d)", problem,
+		           p->context, (int)p->context_mark.line + 1);
+	} else {
+		diag_error(b->diags, path, line, col, "YAML syntax error: %s", problem);
+	}
+	b->errors++;
+}
+
+static struct ydoc *ydoc_new(const char *path, const char *data, size_t len)
+{
+	struct ydoc *doc = xcalloc(1, sizeof(*doc));
+	doc->path = xstrdup(path);
+	doc->text = xstrndup(data, len);
+	doc->len = len;
+	arena_init(&doc->arena);
+	return doc;
+}
+
+int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len,
+               struct diag_list *diags)
+{
+	struct ydoc *doc = ydoc_new(path, data, len);
+	struct builder b = {doc, diags, NULL, 0, 0, 0};
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool done = false;
+	int documents = 0;
+
+	diag_add_source(diags, doc->path, doc->text, doc->len);
+
+	const char *nul = memchr(data, '\0', len);
+	if (nul) {
+		int line, col;
+		offset_pos(data, len, (size_t)(nul - data), &line, &col);
+		diag_error(diags, path, line, col,
+		           "file contains a NUL byte; is this a binary file?");
+		ydoc_free(doc);
+		return ERR_PARSE;
+	}
+
+	if (!yaml_parser_initialize(&parser)) {
+		diag_error(diags, path, 0, 0, "out of memory while parsing YAML");
+		ydoc_free(doc);
+		return ERR_PARSE;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)doc->text, len);
+
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			report_libyaml_error(&b, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++documents > 1) {
+				b_error(&b, &ev.start_mark, "%s",
+				        "more than one YAML document in the file; remove the '---' "
+				        "separator");
+				done = true;
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			check_props(&b, &ev, ev.data.sequence_start.anchor,
+			            ev.data.sequence_start.tag, NULL);
+			if (open_collection(&b, YNODE_SEQ, &ev.start_mark))
+				done = true;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			check_props(&b, &ev, ev.data.mapping_start.anchor,
+			            ev.data.mapping_start.tag, NULL);
+			if (open_collection(&b, YNODE_MAP, &ev.start_mark))
+				done = true;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			finish_collection(&b);
+			break;
+		case YAML_SCALAR_EVENT:
+			add_scalar(&b, &ev);
+			break;
+		case YAML_ALIAS_EVENT:
+			b_error(&b, &ev.start_mark,
+			        "YAML aliases (*%s) are not supported; write the value out in full",
+			        (const char *)ev.data.alias.anchor);
+			/* Keep the tree well-formed so later checks still run. */
+			{
+				struct ynode *n = new_node(&b, YNODE_SCALAR, &ev.start_mark);
+				n->u.scalar.value = "";
+				attach(&b, n);
+			}
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+
+	yaml_parser_delete(&parser);
+	while (b.depth) {
+		struct frame *f = &b.stack[--b.depth];
+		free(f->kids);
+	}
+	free(b.stack);
+	if (b.errors) {
+		ydoc_free(doc);
+		return ERR_PARSE;
+	}
+	*out = doc;
+	return 0;
+}
+
+void ydoc_free(struct ydoc *doc)
+{
+	if (!doc)
+		return;
+	arena_release(&doc->arena);
+	free(doc->path);
+	free(doc->text);
+	free(doc);
+}
+
+const struct ypair *ymap_get_pair(const struct ynode *map, const char *key)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < map->u.map.nr; i++) {
+		const struct ynode *k = map->u.map.pairs[i].key;
+		if (k->kind == YNODE_SCALAR && k->u.scalar.len == klen &&
+		    !memcmp(k->u.scalar.value, key, klen))
+			return &map->u.map.pairs[i];
+	}
+	return NULL;
+}
+
+const struct ynode *ymap_get(const struct ynode *map, const char *key)
+{
+	const struct ypair *p = ymap_get_pair(map, key);
+	return p ? p->value : NULL;
+}
+
+bool yscalar_eq(const struct ynode *node, const char *s)
+{
+	return node && node->kind == YNODE_SCALAR && node->u.scalar.len == strlen(s) &&
+	       !memcmp(node->u.scalar.value, s, node->u.scalar.len);
+}
+
+static bool is_one_of(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (!strcmp(s, *words))
+			return true;
+	return false;
+}
+
+static bool all_chars(const char *s, const char *set)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr(set, *s))
+			return false;
+	return true;
+}
+
+static bool is_core_int(const char *s)
+{
+	if ((s[0] == '0' && s[1] == 'o'))
+		return all_chars(s + 2, "01234567");
+	if ((s[0] == '0' && s[1] == 'x'))
+		return all_chars(s + 2, "0123456789abcdefABCDEF");
+	if (*s == '-' || *s == '+')
+		s++;
+	return all_chars(s, "0123456789");
+}
+
+static bool is_core_float(const char *s)
+{
+	static const char *const special[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf",
+	                                      "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+	                                      ".NaN",  ".NAN",  NULL};
+	if (is_one_of(s, special))
+		return true;
+	/* [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )? */
+	const char *p = s;
+	if (*p == '-' || *p == '+')
+		p++;
+	size_t lead = strspn(p, "0123456789");
+	p += lead;
+	size_t frac = 0;
+	if (*p == '.') {
+		p++;
+		frac = strspn(p, "0123456789");
+		p += frac;
+	}
+	if (!lead && !frac)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '-' || *p == '+')
+			p++;
+		size_t exp = strspn(p, "0123456789");
+		if (!exp)
+			return false;
+		p += exp;
+	}
+	return *p == '\0';
+}
+
+enum yscalar_type yscalar_type(const struct ynode *node)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+	static const char *const bools[] = {"true",  "True",  "TRUE", "false",
+	                                    "False", "FALSE", NULL};
+	if (!node || node->kind != YNODE_SCALAR)
+		return YTYPE_NULL;
+	if (node->u.scalar.style != YSTYLE_PLAIN)
+		return YTYPE_STR;
+	const char *s = node->u.scalar.value;
+	if (strlen(s) != node->u.scalar.len)
+		return YTYPE_STR;
+	if (is_one_of(s, nulls))
+		return YTYPE_NULL;
+	if (is_one_of(s, bools))
+		return YTYPE_BOOL;
+	if (is_core_int(s))
+		return YTYPE_INT;
+	if (is_core_float(s))
+		return YTYPE_FLOAT;
+	return YTYPE_STR;
+}
+
+const char *ynode_describe(const struct ynode *node)
+{
+	if (!node)
+		return "nothing";
+	switch (node->kind) {
+	case YNODE_SEQ:
+		return "a list";
+	case YNODE_MAP:
+		return "a mapping";
+	default:
+		break;
+	}
+	switch (yscalar_type(node)) {
+	case YTYPE_NULL:
+		return "null";
+	case YTYPE_BOOL:
+		return "a boolean";
+	case YTYPE_INT:
+		return "an integer";
+	case YTYPE_FLOAT:
+		return "a number";
+	default:
+		return "a string";
+	}
+}

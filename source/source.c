@@ -1,0 +1,191 @@
+/* realpath(3) is an XSI function. */
+#define _XOPEN_SOURCE 700
+
+#include "source.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+int source_read(struct source *src, const char *path, size_t max, struct buf *out,
+                struct error *err)
+{
+	buf_reset(out);
+	return src->ops->read(src, path, max, out, err);
+}
+
+int source_check_within(struct source *src, const char *root, const char *path, struct error *err)
+{
+	return src->ops->check_within ? src->ops->check_within(src, root, path, err) : 0;
+}
+
+void source_free(struct source *src)
+{
+	if (src)
+		src->ops->free(src);
+}
+
+static int dir_read(struct source *src, const char *path, size_t max, struct buf *out,
+                    struct error *err)
+{
+	(void)src;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return error_set(err, ERR_NOTFOUND, "%s: no such file", path);
+		return error_set(err, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+	}
+	int rc = 0;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		rc = error_set(err, ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
+		goto close_fd;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = error_set(err, ERR_IO, "%s: is a directory, not a file", path);
+		goto close_fd;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = error_set(err, ERR_IO, "%s: not a regular file", path);
+		goto close_fd;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		rc = error_set(err, ERR_TOO_LARGE,
+		               "%s: file is %lld bytes, larger than the limit of %zu bytes", path,
+		               (long long)st.st_size, max);
+		goto close_fd;
+	}
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = error_set(err, ERR_IO, "%s: read failed: %s", path, strerror(errno));
+			goto close_fd;
+		}
+		if (n == 0)
+			break;
+		if (buf_add(out, chunk, (size_t)n) || out->len > max) {
+			rc = error_set(err, ERR_TOO_LARGE,
+			               "%s: file is larger than the limit of %zu bytes", path, max);
+			goto close_fd;
+		}
+	}
+close_fd:
+	close(fd);
+	return rc;
+}
+
+static int dir_check_within(struct source *src, const char *root, const char *path,
+                            struct error *err)
+{
+	(void)src;
+	char *real_root = realpath(root, NULL);
+	char *real_path = realpath(path, NULL);
+	int rc = 0;
+	if (!real_root || !real_path)
+		goto done; /* a missing file is reported when it is read */
+	size_t n = strlen(real_root);
+	bool inside = !strncmp(real_root, real_path, n) &&
+	              (real_path[n] == '/' || (n == 1 && real_root[0] == '/'));
+	if (!inside)
+		rc = error_set(err, ERR_INVALID, "%s: a symbolic link leads outside %s (to %s)",
+		               path, root, real_path);
+done:
+	free(real_root);
+	free(real_path);
+	return rc;
+}
+
+static void dir_free(struct source *src)
+{
+	free(src);
+}
+
+static const struct source_ops dir_ops = {dir_read, dir_check_within, dir_free};
+
+struct source *source_dir_new(void)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+	src->ops = &dir_ops;
+	src->description = "working tree";
+	return src;
+}
+
+struct mem_file {
+	char *path;
+	char *data;
+	size_t len;
+};
+
+struct mem_source {
+	struct source base;
+	struct mem_file *files;
+	size_t nr, alloc;
+};
+
+static int mem_read(struct source *src, const char *path, size_t max, struct buf *out,
+                    struct error *err)
+{
+	struct mem_source *m = (struct mem_source *)src;
+	for (size_t i = 0; i < m->nr; i++) {
+		if (strcmp(m->files[i].path, path))
+			continue;
+		if (m->files[i].len > max)
+			return error_set(
+			    err, ERR_TOO_LARGE,
+			    "%s: file is %zu bytes, larger than the limit of %zu bytes", path,
+			    m->files[i].len, max);
+		buf_add(out, m->files[i].data, m->files[i].len);
+		return 0;
+	}
+	return error_set(err, ERR_NOTFOUND, "%s: no such file", path);
+}
+
+static void mem_free(struct source *src)
+{
+	struct mem_source *m = (struct mem_source *)src;
+	for (size_t i = 0; i < m->nr; i++) {
+		free(m->files[i].path);
+		free(m->files[i].data);
+	}
+	free(m->files);
+	free(m);
+}
+
+static const struct source_ops mem_ops = {mem_read, NULL, mem_free};
+
+struct source *source_mem_new(void)
+{
+	struct mem_source *m = xcalloc(1, sizeof(*m));
+	m->base.ops = &mem_ops;
+	m->base.description = "memory";
+	return &m->base;
+}
+
+void source_mem_add(struct source *src, const char *path, const char *data, size_t len)
+{
+	struct mem_source *m = (struct mem_source *)src;
+	for (size_t i = 0; i < m->nr; i++) {
+		if (!strcmp(m->files[i].path, path)) {
+			free(m->files[i].data);
+			m->files[i].data = xstrndup(data, len);
+			m->files[i].len = len;
+			return;
+		}
+	}
+	ALLOC_GROW(m->files, m->nr + 1, m->alloc);
+	m->files[m->nr].path = xstrdup(path);
+	m->files[m->nr].data = xstrndup(data, len);
+	m->files[m->nr].len = len;
+	m->nr++;
+}

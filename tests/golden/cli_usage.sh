@@ -1,0 +1,42 @@
+#!/bin/sh
+# The command-line contract: --help and --version exit 0, usage mistakes exit
+# 64 with one line naming the problem and a pointer to the verb's help.
+set -u
+bin=$1
+fail=0
+check() { # expected-status description command...
+	want=$1 what=$2
+	shift 2
+	"$@" >/tmp/cli_usage_out.$$ 2>/tmp/cli_usage_err.$$
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "FAIL: $what: exit $got, expected $want"; cat /tmp/cli_usage_err.$$; fail=1
+	fi
+}
+expect_err() { # exact stderr
+	printf '%s\n' "$1" | diff -u - /tmp/cli_usage_err.$$ || { echo "FAIL: stderr differs"; fail=1; }
+}
+check 0 "--help" "$bin" --help
+grep -q "validate" /tmp/cli_usage_out.$$ || { echo "FAIL: --help does not list validate"; fail=1; }
+check 0 "--version" "$bin" --version
+grep -q "^prismsync [0-9]" /tmp/cli_usage_out.$$ || { echo "FAIL: --version output"; fail=1; }
+check 0 "validate --help" "$bin" validate --help
+grep -q "^usage: prismsync validate" /tmp/cli_usage_out.$$ || { echo "FAIL: validate --help"; fail=1; }
+check 0 "help validate" "$bin" help validate
+check 64 "no verb" "$bin"
+check 64 "unknown verb" "$bin" frobnicate
+expect_err "prismsync: unknown verb 'frobnicate'
+see 'prismsync --help'"
+check 64 "unknown option" "$bin" validate --frobnicate
+expect_err "prismsync validate: unknown option '--frobnicate'
+see 'prismsync validate --help'"
+check 64 "missing value" "$bin" validate -f
+expect_err "prismsync validate: option '-f' needs a value
+see 'prismsync validate --help'"
+check 64 "extra argument" "$bin" validate extra
+expect_err "prismsync validate: unexpected argument 'extra'
+see 'prismsync validate --help'"
+check 1 "missing manifest" "$bin" validate -f /nonexistent/prismsync.yaml
+rm -f /tmp/cli_usage_out.$$ /tmp/cli_usage_err.$$
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

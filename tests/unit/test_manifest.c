@@ -1,0 +1,309 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../schema/manifest.h"
+
+static const char order_sync_def[] = "definitionVersion: 7\n"
+                                     "name: Order Sync\n"
+                                     "description: Orders from the ERP to the shop\n"
+                                     "requiredConfigVars:\n"
+                                     "  - key: ERP Base URL\n"
+                                     "    dataType: string\n"
+                                     "  - key: API Key\n"
+                                     "    dataType: string\n"
+                                     "flows: []\n";
+
+struct result {
+	struct manifest *m;
+	int rc;
+	struct diag_list diags;
+	char *rendered;
+};
+
+static void load(struct result *r, const char *manifest, unsigned flags)
+{
+	struct source *src = source_mem_new();
+	struct buf out = BUF_INIT;
+	source_mem_add(src, "repo/prismsync.yaml", manifest, strlen(manifest));
+	source_mem_add(src, "repo/integrations/order-sync.yml", order_sync_def,
+	               strlen(order_sync_def));
+	diag_list_init(&r->diags);
+	r->m = NULL;
+	r->rc = manifest_load(&r->m, src, "repo/prismsync.yaml", flags, &r->diags);
+	diag_sort(&r->diags);
+	diag_render(&r->diags, &out, false);
+	r->rendered = buf_detach(&out, NULL);
+	source_free(src);
+}
+
+static void done(struct result *r)
+{
+	manifest_free(r->m);
+	diag_list_release(&r->diags);
+	free(r->rendered);
+}
+
+static void test_full_manifest_builds_the_model(void **state)
+{
+	(void)state;
+	struct result r;
+	setenv("TEST_ACME_KEY", "s3cret", 1);
+	load(&r,
+	     "version: 1\n"
+	     "owner: platform\n"
+	     "customers:\n"
+	     "  - externalId: acme\n"
+	     "    name: Acme Corp\n"
+	     "    labels: [tier-1, prismsync:protected]\n"
+	     "  - externalId: \"42\"\n"
+	     "    name: Globex\n"
+	     "    description: \"\"\n"
+	     "integrations:\n"
+	     "  - definition: ./integrations/order-sync.yml\n"
+	     "    labels: [erp]\n"
+	     "    publish: false\n"
+	     "instances:\n"
+	     "  - name: Order Sync\n"
+	     "    customer: acme\n"
+	     "    integration: Order Sync\n"
+	     "    version: 3\n"
+	     "    enabled: false\n"
+	     "    configVariables:\n"
+	     "      ERP Base URL: https://erp.acme.example\n"
+	     "      API Key: ${env:TEST_ACME_KEY}\n"
+	     "  - name: Elsewhere\n"
+	     "    customer: initech\n"
+	     "    integration: Managed Elsewhere\n",
+	     0);
+	assert_string_equal(r.rendered, "");
+	assert_int_equal(r.rc, 0);
+	struct manifest *m = r.m;
+	assert_string_equal(m->owner, "platform");
+	assert_int_equal(m->customers_nr, 2);
+	assert_string_equal(m->customers[0].external_id, "acme");
+	assert_int_equal(m->customers[0].labels.nr, 2);
+	assert_null(m->customers[0].description);
+	assert_string_equal(m->customers[1].external_id, "42");
+	assert_string_equal(m->customers[1].description, "");
+	assert_false(m->customers[1].has_labels);
+	assert_int_equal(m->customers[0].pos.line, 4);
+
+	const struct m_integration *g = &m->integrations[0];
+	assert_string_equal(g->effective_name, "Order Sync");
+	assert_null(g->name);
+	assert_string_equal(g->effective_description, "Orders from the ERP to the shop");
+	assert_string_equal(g->definition_file, "repo/integrations/order-sync.yml");
+	assert_false(g->publish);
+	assert_non_null(g->doc);
+
+	const struct m_instance *in = &m->instances[0];
+	assert_false(in->version_latest);
+	assert_int_equal(in->version, 3);
+	assert_false(in->enabled);
+	assert_true(in->deploy);
+	assert_int_equal(in->config_nr, 2);
+	assert_null(in->config[0].env_name);
+	assert_string_equal(in->config[1].env_name, "TEST_ACME_KEY");
+	assert_string_equal(in->config[1].value, "${env:TEST_ACME_KEY}");
+	assert_true(m->instances[1].version_latest);
+	assert_true(m->instances[1].enabled);
+	assert_ptr_equal(manifest_find_integration(m, "Order Sync"), g);
+	assert_null(manifest_find_customer(m, "initech"));
+	done(&r);
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct result r;
+	load(&r, "version: 1\ncustomers:\nintegrations: []\n", 0);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.m->owner, "default");
+	assert_int_equal(r.m->customers_nr, 0);
+	done(&r);
+}
+
+static void test_reports_every_error_once_sorted(void **state)
+{
+	(void)state;
+	struct result r;
+	load(&r,
+	     "version: 1\n"
+	     "customers:\n"
+	     "  - extrnalId: acme\n"
+	     "    name: 7\n"
+	     "instances:\n"
+	     "  - name: x\n"
+	     "    customer: acme\n"
+	     "    integration: Order Sync\n"
+	     "    enabled: \"true\"\n",
+	     0);
+	assert_int_equal(r.rc, ERR_INVALID);
+	assert_int_equal(r.diags.errors, 3);
+	assert_string_equal(r.diags.items[0].message,
+	                    "unknown key 'extrnalId' in customer; did you mean 'externalId'?");
+	assert_int_equal(r.diags.items[0].line, 3);
+	assert_int_equal(r.diags.items[1].line, 4);
+	assert_int_equal(r.diags.items[2].line, 9);
+	assert_string_equal(r.diags.items[2].message,
+	                    "'enabled' must be true or false, not 'true'");
+	assert_null(r.m);
+	done(&r);
+}
+
+static void test_definition_paths_are_confined(void **state)
+{
+	(void)state;
+	struct result r;
+	load(&r,
+	     "version: 1\n"
+	     "integrations:\n"
+	     "  - definition: ../outside.yml\n"
+	     "  - definition: /etc/passwd\n"
+	     "  - definition: integrations/missing.yml\n",
+	     0);
+	assert_int_equal(r.diags.errors, 3);
+	assert_non_null(strstr(r.rendered,
+	                       "repo/prismsync.yaml:3:17: error: definition path "
+	                       "'../outside.yml' leads outside the manifest's directory"));
+	assert_non_null(strstr(r.rendered, "repo/prismsync.yaml:4:17: error: definition path "
+	                                   "'/etc/passwd' is absolute"));
+	assert_non_null(strstr(r.rendered, "definition file 'integrations/missing.yml' not found "
+	                                   "(looked for repo/integrations/missing.yml)"));
+	done(&r);
+}
+
+static void test_duplicate_identities(void **state)
+{
+	(void)state;
+	struct result r;
+	load(&r,
+	     "version: 1\n"
+	     "customers:\n"
+	     "  - {externalId: a, name: A}\n"
+	     "  - {externalId: a, name: B}\n"
+	     "integrations:\n"
+	     "  - definition: integrations/order-sync.yml\n"
+	     "  - definition: integrations/order-sync.yml\n"
+	     "    name: Order Sync\n"
+	     "instances:\n"
+	     "  - {name: i, customer: a, integration: Order Sync}\n"
+	     "  - {name: i, customer: a, integration: Order Sync}\n"
+	     "  - {name: i, customer: b, integration: Order Sync}\n",
+	     0);
+	assert_int_equal(r.diags.errors, 3);
+	assert_string_equal(r.diags.items[0].message,
+	                    "duplicate customer externalId 'a' (first defined at line 3)");
+	assert_string_equal(r.diags.items[1].message,
+	                    "duplicate integration name 'Order Sync' (first defined at line 6)");
+	assert_int_equal(r.diags.items[1].line, 8);
+	assert_string_equal(r.diags.items[2].message,
+	                    "duplicate instance 'i' for customer 'a' (first defined at line 10)");
+	done(&r);
+}
+
+static void test_env_references(void **state)
+{
+	(void)state;
+	static const char text[] = "version: 1\n"
+	                           "integrations:\n"
+	                           "  - definition: integrations/order-sync.yml\n"
+	                           "    description: ${env:NOT_HERE}\n"
+	                           "instances:\n"
+	                           "  - name: i\n"
+	                           "    customer: a\n"
+	                           "    integration: Order Sync\n"
+	                           "    configVariables:\n"
+	                           "      API Key: ${env:PRISMSYNC_TEST_UNSET}\n"
+	                           "      ERP Base URL: https://${env:HOST}/\n";
+	struct result r;
+	unsetenv("PRISMSYNC_TEST_UNSET");
+	load(&r, text, 0);
+	assert_int_equal(r.diags.errors, 2);
+	assert_int_equal(r.diags.warnings, 1);
+	assert_non_null(strstr(r.rendered, "4:18: error: 'description': ${env:...} references are "
+	                                   "allowed only in configVariables values"));
+	assert_non_null(strstr(r.rendered, "10:16: warning: environment variable "
+	                                   "PRISMSYNC_TEST_UNSET is not set"));
+	assert_non_null(strstr(r.rendered, "11:21: error: config variable 'ERP Base URL': an "
+	                                   "environment reference must be the whole value"));
+	done(&r);
+
+	load(&r, text, MANIFEST_ENV_REQUIRED);
+	assert_int_equal(r.diags.errors, 3);
+	assert_int_equal(r.diags.warnings, 0);
+	done(&r);
+
+	char *name = NULL;
+	assert_int_equal(manifest_parse_env_ref("${env:A_1}", &name), 1);
+	assert_string_equal(name, "A_1");
+	free(name);
+	assert_int_equal(manifest_parse_env_ref("plain", &name), 0);
+	assert_int_equal(manifest_parse_env_ref("${env:1A}", &name), -1);
+	assert_int_equal(manifest_parse_env_ref("${env:A}x", &name), -1);
+	assert_int_equal(manifest_parse_env_ref("${env:}", &name), -1);
+}
+
+static void test_config_variables_checked_against_definition(void **state)
+{
+	(void)state;
+	struct result r;
+	load(&r,
+	     "version: 1\n"
+	     "integrations:\n"
+	     "  - definition: integrations/order-sync.yml\n"
+	     "instances:\n"
+	     "  - name: i\n"
+	     "    customer: a\n"
+	     "    integration: Order Sync\n"
+	     "    configVariables:\n"
+	     "      ERP Base Url: x\n"
+	     "      Nothing Like It: y\n",
+	     0);
+	assert_int_equal(r.diags.errors, 2);
+	assert_string_equal(
+	    r.diags.items[0].message,
+	    "integration 'Order Sync' has no config variable 'ERP Base Url'; did you "
+	    "mean 'ERP Base URL'?");
+	assert_int_equal(r.diags.items[0].line, 9);
+	assert_int_equal(r.diags.items[0].col, 7);
+	done(&r);
+}
+
+static void test_wrong_shapes(void **state)
+{
+	(void)state;
+	struct result r;
+	load(&r, "- version: 1\n", 0);
+	assert_non_null(strstr(r.rendered, "1:1: error: the manifest must be a mapping"));
+	done(&r);
+	load(&r, "", 0);
+	assert_non_null(strstr(r.rendered, "the manifest is empty"));
+	done(&r);
+	load(&r, "version: 2\ncustomers: {a: b}\ninstances:\n  - just a string\n", 0);
+	assert_int_equal(r.diags.errors, 3);
+	assert_non_null(strstr(r.rendered, "unsupported manifest version 2"));
+	assert_non_null(strstr(r.rendered, "'customers' must be a list"));
+	assert_non_null(strstr(r.rendered, "each instance must be a mapping"));
+	done(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_full_manifest_builds_the_model),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_reports_every_error_once_sorted),
+	    cmocka_unit_test(test_definition_paths_are_confined),
+	    cmocka_unit_test(test_duplicate_identities),
+	    cmocka_unit_test(test_env_references),
+	    cmocka_unit_test(test_config_variables_checked_against_definition),
+	    cmocka_unit_test(test_wrong_shapes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

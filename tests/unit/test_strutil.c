@@ -1,0 +1,76 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "../../util/error.h"
+#include "../../util/strutil.h"
+
+static void test_parse_long(void **state)
+{
+	(void)state;
+	long v = -1;
+	assert_int_equal(parse_long("42", 0, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_long("-3", -5, 5, &v), 0);
+	assert_int_equal(v, -3);
+	v = 7;
+	assert_int_equal(parse_long("", 0, 100, &v), ERR_INVALID);
+	assert_int_equal(parse_long(" 1", 0, 100, &v), ERR_INVALID);
+	assert_int_equal(parse_long("1x", 0, 100, &v), ERR_INVALID);
+	assert_int_equal(parse_long("101", 0, 100, &v), ERR_TOO_LARGE);
+	assert_int_equal(parse_long("99999999999999999999999", 0, 100, &v), ERR_TOO_LARGE);
+	assert_int_equal(v, 7);
+}
+
+static void test_nearest_word(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"externalId", "name", "description", "labels"};
+	assert_string_equal(nearest_word("extrnalId", keys, 4), "externalId");
+	assert_string_equal(nearest_word("externalID", keys, 4), "externalId");
+	assert_string_equal(nearest_word("lables", keys, 4), "labels");
+	assert_string_equal(nearest_word("descripton", keys, 4), "description");
+	assert_null(nearest_word("customer", keys, 4));
+	assert_null(nearest_word("x", keys, 4));
+	assert_int_equal(edit_distance("ab", "ba"), 1);
+	assert_int_equal(edit_distance("", "abc"), 3);
+}
+
+static void test_path_normalize(void **state)
+{
+	(void)state;
+	char *p;
+	assert_string_equal(p = path_normalize_relative("integrations/a.yml"),
+	                    "integrations/a.yml");
+	free(p);
+	assert_string_equal(p = path_normalize_relative("./x//y/../z.yml"), "x/z.yml");
+	free(p);
+	assert_string_equal(p = path_normalize_relative("a/../b.yml"), "b.yml");
+	free(p);
+	assert_null(path_normalize_relative("../b.yml"));
+	assert_null(path_normalize_relative("a/../../b.yml"));
+	assert_null(path_normalize_relative("/etc/passwd"));
+	assert_null(path_normalize_relative(""));
+	assert_null(path_normalize_relative("./"));
+	assert_string_equal(p = path_join(".", "x.yml"), "x.yml");
+	free(p);
+	assert_string_equal(p = path_join("dir/", "x.yml"), "dir/x.yml");
+	free(p);
+	assert_string_equal(p = path_dirname("a/b/c.yaml"), "a/b");
+	free(p);
+	assert_string_equal(p = path_dirname("c.yaml"), ".");
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse_long),
+	    cmocka_unit_test(test_nearest_word),
+	    cmocka_unit_test(test_path_normalize),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,230 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../schema/yaml_tree.h"
+#include "../../util/buf.h"
+
+/* Parses text; returns the document or NULL, and the rendered diagnostics in *msgs. */
+static struct ydoc *parse(const char *text, char **msgs)
+{
+	struct diag_list l;
+	struct ydoc *doc = NULL;
+	struct buf out = BUF_INIT;
+	diag_list_init(&l);
+	if (ydoc_parse(&doc, "t.yaml", text, strlen(text), &l))
+		doc = NULL;
+	diag_sort(&l);
+	diag_render(&l, &out, false);
+	*msgs = buf_detach(&out, NULL);
+	diag_list_release(&l);
+	return doc;
+}
+
+static void test_positions_and_structure(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("version: 1\n"
+	                         "customers:\n"
+	                         "  - externalId: acme\n"
+	                         "    labels: [a, \"b\"]\n",
+	                         &msgs);
+	assert_non_null(doc);
+	assert_string_equal(msgs, "");
+	const struct ynode *root = doc->root;
+	assert_int_equal(root->kind, YNODE_MAP);
+	assert_int_equal(root->u.map.nr, 2);
+	const struct ynode *v = ymap_get(root, "version");
+	assert_int_equal(v->line, 1);
+	assert_int_equal(v->col, 10);
+	assert_int_equal(yscalar_type(v), YTYPE_INT);
+	const struct ynode *cs = ymap_get(root, "customers");
+	assert_int_equal(cs->kind, YNODE_SEQ);
+	const struct ynode *c0 = cs->u.seq.items[0];
+	assert_int_equal(c0->line, 3);
+	assert_int_equal(c0->col, 5);
+	const struct ypair *p = ymap_get_pair(c0, "externalId");
+	assert_int_equal(p->key->line, 3);
+	assert_int_equal(p->key->col, 5);
+	assert_true(yscalar_eq(p->value, "acme"));
+	const struct ynode *labels = ymap_get(c0, "labels");
+	assert_int_equal(labels->u.seq.nr, 2);
+	assert_int_equal(labels->u.seq.items[1]->u.scalar.style, YSTYLE_DOUBLE_QUOTED);
+	assert_int_equal(labels->u.seq.items[1]->col, 17);
+	assert_null(ymap_get(root, "missing"));
+	ydoc_free(doc);
+	free(msgs);
+}
+
+static void test_quoting_decides_the_type(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("a: true\nb: \"true\"\nc: 'yes'\nd: yes\ne: ~\nf: 1.5\ng: 0x1F\n"
+	                         "h: !!str 12\ni: |\n  text\n",
+	                         &msgs);
+	assert_non_null(doc);
+	const struct ynode *r = doc->root;
+	assert_int_equal(yscalar_type(ymap_get(r, "a")), YTYPE_BOOL);
+	assert_int_equal(yscalar_type(ymap_get(r, "b")), YTYPE_STR);
+	assert_int_equal(yscalar_type(ymap_get(r, "c")), YTYPE_STR);
+	assert_int_equal(yscalar_type(ymap_get(r, "d")), YTYPE_STR); /* YAML 1.2: not a boolean */
+	assert_int_equal(yscalar_type(ymap_get(r, "e")), YTYPE_NULL);
+	assert_int_equal(yscalar_type(ymap_get(r, "f")), YTYPE_FLOAT);
+	assert_int_equal(yscalar_type(ymap_get(r, "g")), YTYPE_INT);
+	assert_int_equal(yscalar_type(ymap_get(r, "h")), YTYPE_STR);
+	assert_int_equal(yscalar_type(ymap_get(r, "i")), YTYPE_STR);
+	assert_string_equal(ymap_get(r, "i")->u.scalar.value, "text\n");
+	ydoc_free(doc);
+	free(msgs);
+}
+
+static void test_rejects_aliases_and_anchors_at_their_position(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("base: &b\n  x: 1\ncopy: *b\n", &msgs);
+	assert_null(doc);
+	assert_non_null(strstr(msgs, "t.yaml:1:7: error: YAML anchors (&b) are not supported"));
+	assert_non_null(strstr(msgs, "t.yaml:3:7: error: YAML aliases (*b) are not supported"));
+	free(msgs);
+}
+
+static void test_rejects_duplicate_keys_at_the_repeat(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("name: a\nowner: x\nname: b\n", &msgs);
+	assert_null(doc);
+	assert_string_equal(msgs,
+	                    "t.yaml:3:1: error: duplicate key 'name' (first defined at line 1)\n"
+	                    "    3 | name: b\n"
+	                    "      | ^\n");
+	free(msgs);
+}
+
+static void test_rejects_deep_nesting(void **state)
+{
+	(void)state;
+	struct buf text = BUF_INIT;
+	for (int i = 0; i < 200; i++)
+		buf_addch(&text, '[');
+	for (int i = 0; i < 200; i++)
+		buf_addch(&text, ']');
+	char *msgs;
+	struct ydoc *doc = parse(text.data, &msgs);
+	assert_null(doc);
+	assert_non_null(strstr(msgs, "nesting is deeper than 64 levels"));
+	free(msgs);
+	buf_release(&text);
+}
+
+static void test_tab_indentation_is_explained(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("customers:\n\t- name: x\n", &msgs);
+	assert_null(doc);
+	assert_non_null(strstr(msgs, "t.yaml:2:1: error: tab character in indentation"));
+	free(msgs);
+}
+
+static void test_binary_and_multi_document_input(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct diag_list l;
+	struct ydoc *doc = NULL;
+	diag_list_init(&l);
+	assert_int_not_equal(ydoc_parse(&doc, "b.bin", "a: 1\n\0\x01", 7, &l), 0);
+	assert_int_equal(l.errors, 1);
+	assert_non_null(strstr(l.items[0].message, "NUL byte"));
+	assert_int_equal(l.items[0].line, 2);
+	diag_list_release(&l);
+
+	doc = parse("a: 1\n\xff\xfe: 2\n", &msgs);
+	assert_null(doc);
+	assert_non_null(strstr(msgs, "not valid UTF-8"));
+	free(msgs);
+
+	doc = parse("a: 1\n---\nb: 2\n", &msgs);
+	assert_null(doc);
+	assert_non_null(strstr(msgs, "t.yaml:2:1: error: more than one YAML document"));
+	free(msgs);
+}
+
+static void test_empty_input_has_no_root(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("# only a comment\n", &msgs);
+	assert_non_null(doc);
+	assert_null(doc->root);
+	ydoc_free(doc);
+	free(msgs);
+}
+
+static void test_realworld_corpus_parses(void **state)
+{
+	(void)state;
+	const char *dir = getenv("PRISMSYNC_REALWORLD");
+	static const char *const files[] = {"amazon-s3-events.yml",
+	                                    "databricks-example.yml",
+	                                    "example-dropbox-integration.yml",
+	                                    "example-with-loop.yml",
+	                                    "github.yml",
+	                                    "gmail-with-webhooks.yml",
+	                                    "jira-example-integration.yml",
+	                                    "recursive-flow-examples.yml",
+	                                    "salesforce-example.yml",
+	                                    "slack-interactive-poll.yml",
+	                                    "update-instances.yml"};
+	size_t parsed = 0;
+	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		struct buf b = BUF_INIT;
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&b, chunk, n);
+		fclose(f);
+		struct diag_list l;
+		struct ydoc *doc = NULL;
+		diag_list_init(&l);
+		assert_int_equal(ydoc_parse(&doc, path, b.data, b.len, &l), 0);
+		assert_int_equal(doc->root->kind, YNODE_MAP);
+		assert_non_null(ymap_get(doc->root, "flows"));
+		ydoc_free(doc);
+		diag_list_release(&l);
+		buf_release(&b);
+		parsed++;
+	}
+	if (!parsed)
+		skip(); /* the corpus lives beside the checkout, not in it */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_positions_and_structure),
+	    cmocka_unit_test(test_quoting_decides_the_type),
+	    cmocka_unit_test(test_rejects_aliases_and_anchors_at_their_position),
+	    cmocka_unit_test(test_rejects_duplicate_keys_at_the_repeat),
+	    cmocka_unit_test(test_rejects_deep_nesting),
+	    cmocka_unit_test(test_tab_indentation_is_explained),
+	    cmocka_unit_test(test_binary_and_multi_document_input),
+	    cmocka_unit_test(test_empty_input_has_no_root),
+	    cmocka_unit_test(test_realworld_corpus_parses),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,39 @@
+/*
+ * arena.h - a bump allocator for objects that live and die together.
+ *
+ * A parsed YAML document and the manifest model built from it consist of
+ * many small nodes and strings that are all freed at once. Allocating them
+ * from an arena makes parsing a large manifest fast and makes freeing it a
+ * walk over a handful of chunks.
+ *
+ * arena_init() allocates nothing; arena_release() frees every allocation
+ * made from the arena at once and leaves it empty and reusable. Memory from
+ * arena_alloc() is zeroed and aligned for any object type, and must never be
+ * passed to free().
+ */
+#ifndef PRISMSYNC_ARENA_H
+#define PRISMSYNC_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t total; /* bytes handed out, for statistics */
+};
+
+#define ARENA_INIT                                                                                 \
+	{                                                                                          \
+		NULL, 0                                                                            \
+	}
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t size);
+
+/* Copies len bytes of s into the arena and NUL terminates the copy. */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * strutil.h - small string helpers: checked number parsing, edit distance
+ * for "did you mean" suggestions, and path checks.
+ */
+#ifndef PRISMSYNC_STRUTIL_H
+#define PRISMSYNC_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Parses all of s as a base-10 integer in [min, max]. Returns 0 and writes
+ * *out, or ERR_INVALID (not a number, trailing text) or ERR_TOO_LARGE (out
+ * of range), leaving *out untouched.
+ */
+int parse_long(const char *s, long min, long max, long *out);
+
+/* Damerau-Levenshtein distance (with adjacent swaps), capped at 255. */
+unsigned edit_distance(const char *a, const char *b);
+
+/*
+ * The word in words[0..n) closest to s, or NULL when none is close enough to
+ * be a plausible typo (distance at most a third of the longer word, or a
+ * case-only difference). Borrowed from words.
+ */
+const char *nearest_word(const char *s, const char *const *words, size_t n);
+
+/*
+ * Normalises a relative path lexically: drops "." components and empty
+ * components, resolves ".." against earlier ones. Returns a new string, or
+ * NULL when the path is absolute, empty, or climbs above its starting
+ * directory.
+ */
+char *path_normalize_relative(const char *path);
+
+/* dir "/" rel, or rel alone when dir is "" or ".". A new string. */
+char *path_join(const char *dir, const char *rel);
+
+/* The directory part of path ("." when there is none). A new string. */
+char *path_dirname(const char *path);
+
+bool str_starts_with(const char *s, const char *prefix);
+
+#endif
