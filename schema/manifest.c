@@ -480,6 +480,7 @@ static void parse_object(struct loader *ld, const struct ynode *node,
 struct ident {
 	char *key;
 	const char *shown;
+	const char *hint; /* appended to the message when not NULL */
 	struct mpos pos;
 	size_t idx;
 };
@@ -504,8 +505,8 @@ static void report_duplicates(struct loader *ld, struct ident *ids, size_t n, co
 		while (first > 0 && !strcmp(ids[first - 1].key, ids[i].key))
 			first--;
 		diag_error(ld->diags, ld->file, ids[i].pos.line, ids[i].pos.col,
-		           "duplicate %s %s (first defined at line %d)", what, ids[i].shown,
-		           ids[first].pos.line);
+		           "duplicate %s %s (first defined at line %d)%s", what, ids[i].shown,
+		           ids[first].pos.line, ids[i].hint ? ids[i].hint : "");
 		ld->errors++;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -523,7 +524,7 @@ static void check_identities(struct loader *ld)
 		if (!c->external_id)
 			continue;
 		char *q = xasprintf("externalId '%s'", c->external_id);
-		ids[n] = (struct ident){xstrdup(c->external_id), arena_strdup(&m->arena, q),
+		ids[n] = (struct ident){xstrdup(c->external_id), arena_strdup(&m->arena, q), NULL,
 		                        c->external_id_pos, i};
 		free(q);
 		n++;
@@ -537,10 +538,13 @@ static void check_identities(struct loader *ld)
 		if (!g->effective_name)
 			continue;
 		struct mpos pos = g->name ? g->name_pos : g->pos;
-		char *q = xasprintf("name '%s'%s", g->effective_name,
-		                    g->name ? "" : " (taken from its definition)");
-		ids[n] =
-		    (struct ident){xstrdup(g->effective_name), arena_strdup(&m->arena, q), pos, i};
+		char *q = xasprintf("name '%s'", g->effective_name);
+		const char *hint = g->name
+		                       ? NULL
+		                       : "; the name comes from the definition file, so give one "
+		                         "of them a 'name:'";
+		ids[n] = (struct ident){xstrdup(g->effective_name), arena_strdup(&m->arena, q),
+		                        hint, pos, i};
 		free(q);
 		n++;
 	}
@@ -554,7 +558,7 @@ static void check_identities(struct loader *ld)
 			continue;
 		char *q = xasprintf("'%s' for customer '%s'", in->name, in->customer);
 		ids[n] = (struct ident){xasprintf("%s%c%s", in->customer, 1, in->name),
-		                        arena_strdup(&m->arena, q), in->pos, i};
+		                        arena_strdup(&m->arena, q), NULL, in->pos, i};
 		free(q);
 		n++;
 	}
@@ -652,11 +656,14 @@ static void load_definition(struct loader *ld, struct m_integration *g)
 		goto done;
 	}
 	if (source_read(ld->src, file, DEFINITION_MAX_BYTES, &data, &err)) {
-		if (err.code == ERR_NOTFOUND)
-			err_at(ld, &pos, "definition file '%s' not found (looked for %s)",
-			       g->definition, file);
-		else
-			err_at(ld, &pos, "cannot read definition file: %s", err.message);
+		if (err.code == ERR_NOTFOUND) {
+			if (strcmp(file, g->definition))
+				err_at(ld, &pos, "definition file '%s' not found (looked for %s)",
+				       g->definition, file);
+			else
+				err_at(ld, &pos, "definition file '%s' not found", g->definition);
+		} else
+			err_at(ld, &pos, "cannot read definition file %s: %s", file, err.message);
 		goto done;
 	}
 	if (ydoc_parse(&g->doc, file, data.data, data.len, ld->diags)) {

@@ -224,6 +224,41 @@ static void offset_pos(const char *text, size_t len, size_t off, int *line, int 
 	*col = c;
 }
 
+/*
+ * The offset of the first byte that cannot be part of a YAML text: a NUL or
+ * other control character (tab, newline and carriage return are fine) or a
+ * malformed UTF-8 sequence. len when there is none. Catching these before
+ * libyaml gives one clear message for a binary file instead of a syntax error.
+ */
+static size_t first_non_text(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		size_t n = 0;
+		if (c >= 0xc2 && c < 0xe0)
+			n = 2;
+		else if (c >= 0xe0 && c < 0xf0)
+			n = 3;
+		else if (c >= 0xf0 && c < 0xf5)
+			n = 4;
+		if (!n || len - i < n)
+			return i;
+		for (size_t k = 1; k < n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n;
+	}
+	return len;
+}
+
 static void report_libyaml_error(struct builder *b, const yaml_parser_t *p)
 {
 	const char *path = b->doc->path;
@@ -288,12 +323,15 @@ int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len
 
 	diag_add_source(diags, doc->path, doc->text, doc->len);
 
-	const char *nul = memchr(data, '\0', len);
-	if (nul) {
+	size_t bad = first_non_text(data, len);
+	if (bad < len) {
 		int line, col;
-		offset_pos(data, len, (size_t)(nul - data), &line, &col);
-		diag_error(diags, path, line, col,
-		           "file contains a NUL byte; is this a binary file?");
+		offset_pos(data, len, bad, &line, &col);
+		diag_error(
+		    diags, path, line, col,
+		    "not a text file (byte 0x%02x at offset %zu is not UTF-8 text); is this a "
+		    "binary file?",
+		    (unsigned char)data[bad], bad);
 		ydoc_free(doc);
 		return ERR_PARSE;
 	}

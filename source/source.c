@@ -40,27 +40,27 @@ static int dir_read(struct source *src, const char *path, size_t max, struct buf
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return error_set(err, ERR_NOTFOUND, "%s: no such file", path);
-		return error_set(err, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+			return error_set(err, ERR_NOTFOUND, "no such file");
+		return error_set(err, ERR_IO, "cannot open: %s", strerror(errno));
 	}
 	int rc = 0;
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		rc = error_set(err, ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
+		rc = error_set(err, ERR_IO, "cannot stat: %s", strerror(errno));
 		goto close_fd;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = error_set(err, ERR_IO, "%s: is a directory, not a file", path);
+		rc = error_set(err, ERR_IO, "is a directory, not a file");
 		goto close_fd;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = error_set(err, ERR_IO, "%s: not a regular file", path);
+		rc = error_set(err, ERR_IO, "not a regular file");
 		goto close_fd;
 	}
 	if ((unsigned long long)st.st_size > max) {
 		rc = error_set(err, ERR_TOO_LARGE,
-		               "%s: file is %lld bytes, larger than the limit of %zu bytes", path,
-		               (long long)st.st_size, max);
+		               "file is %lld bytes, more than the limit of %zu bytes (%zu MiB)",
+		               (long long)st.st_size, max, max >> 20);
 		goto close_fd;
 	}
 	for (;;) {
@@ -69,14 +69,15 @@ static int dir_read(struct source *src, const char *path, size_t max, struct buf
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = error_set(err, ERR_IO, "%s: read failed: %s", path, strerror(errno));
+			rc = error_set(err, ERR_IO, "read failed: %s", strerror(errno));
 			goto close_fd;
 		}
 		if (n == 0)
 			break;
 		if (buf_add(out, chunk, (size_t)n) || out->len > max) {
 			rc = error_set(err, ERR_TOO_LARGE,
-			               "%s: file is larger than the limit of %zu bytes", path, max);
+			               "file is more than the limit of %zu bytes (%zu MiB)", max,
+			               max >> 20);
 			goto close_fd;
 		}
 	}
@@ -98,8 +99,8 @@ static int dir_check_within(struct source *src, const char *root, const char *pa
 	bool inside = !strncmp(real_root, real_path, n) &&
 	              (real_path[n] == '/' || (n == 1 && real_root[0] == '/'));
 	if (!inside)
-		rc = error_set(err, ERR_INVALID, "%s: a symbolic link leads outside %s (to %s)",
-		               path, root, real_path);
+		rc = error_set(err, ERR_INVALID, "a symbolic link leads outside %s (to %s)", root,
+		               real_path);
 done:
 	free(real_root);
 	free(real_path);
@@ -143,12 +144,12 @@ static int mem_read(struct source *src, const char *path, size_t max, struct buf
 		if (m->files[i].len > max)
 			return error_set(
 			    err, ERR_TOO_LARGE,
-			    "%s: file is %zu bytes, larger than the limit of %zu bytes", path,
-			    m->files[i].len, max);
+			    "file is %zu bytes, more than the limit of %zu bytes (%zu MiB)",
+			    m->files[i].len, max, max >> 20);
 		buf_add(out, m->files[i].data, m->files[i].len);
 		return 0;
 	}
-	return error_set(err, ERR_NOTFOUND, "%s: no such file", path);
+	return error_set(err, ERR_NOTFOUND, "no such file");
 }
 
 static void mem_free(struct source *src)

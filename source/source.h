@@ -37,7 +37,8 @@ struct source {
 /*
  * Reads all of path into out (which is reset first). Fails with
  * ERR_NOTFOUND (no such file), ERR_IO (unreadable, a directory),
- * ERR_TOO_LARGE (larger than max bytes); err says which, naming the path.
+ * ERR_TOO_LARGE (larger than max bytes); err says which. The message does
+ * not repeat the path: the caller shows it.
  */
 int source_read(struct source *src, const char *path, size_t max, struct buf *out,
                 struct error *err);
