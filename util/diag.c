@@ -75,6 +75,9 @@ void diag_add_source(struct diag_list *l, const char *file, const char *text, si
 }
 
 static void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *file, int line,
+                      int col, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *file, int line,
                       int col, const char *fmt, va_list ap)
 {
 	ALLOC_GROW(l->items, l->nr + 1, l->alloc);

@@ -23,6 +23,9 @@ void error_release(struct error *err)
 }
 
 static int error_vset(struct error *err, int code, const char *file, int line, int col,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static int error_vset(struct error *err, int code, const char *file, int line, int col,
                       const char *fmt, va_list ap)
 {
 	if (!err || err->message)
