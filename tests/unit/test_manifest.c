@@ -3,7 +3,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../schema/manifest.h"
@@ -293,6 +296,114 @@ static void test_wrong_shapes(void **state)
 	done(&r);
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+/* Every real export in the conformance corpus loads as a definition without a complaint. */
+static void test_realworld_definitions_load(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"amazon-s3-events.yml",
+	                                    "databricks-example.yml",
+	                                    "example-dropbox-integration.yml",
+	                                    "example-with-loop.yml",
+	                                    "github.yml",
+	                                    "gmail-with-webhooks.yml",
+	                                    "jira-example-integration.yml",
+	                                    "recursive-flow-examples.yml",
+	                                    "salesforce-example.yml",
+	                                    "slack-interactive-poll.yml",
+	                                    "update-instances.yml"};
+	const char *dir = getenv("PRISMSYNC_REALWORLD");
+	struct source *src = source_mem_new();
+	struct buf manifest = BUF_INIT;
+	size_t found = 0;
+	buf_adds(&manifest, "version: 1\nintegrations:\n");
+	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4096], name[256];
+		size_t len;
+		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
+		char *text = slurp(path, &len);
+		if (!text)
+			continue;
+		snprintf(name, sizeof(name), "rw/definitions/%s", files[i]);
+		source_mem_add(src, name, text, len);
+		free(text);
+		buf_addf(&manifest, "  - definition: definitions/%s\n", files[i]);
+		found++;
+	}
+	if (!found) {
+		buf_release(&manifest);
+		source_free(src);
+		skip(); /* the corpus lives beside the checkout; a user's clone has none */
+	}
+	source_mem_add(src, "rw/prismsync.yaml", manifest.data, manifest.len);
+	struct diag_list diags;
+	struct manifest *m = NULL;
+	diag_list_init(&diags);
+	int rc = manifest_load(&m, src, "rw/prismsync.yaml", 0, &diags);
+	if (diags.nr)
+		print_message("first diagnostic: %s:%d: %s\n", diags.items[0].file,
+		              diags.items[0].line, diags.items[0].message);
+	assert_int_equal(rc, 0);
+	assert_int_equal(diags.nr, 0);
+	assert_int_equal(m->integrations_nr, found);
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		assert_non_null(m->integrations[i].effective_name);
+	manifest_free(m);
+	diag_list_release(&diags);
+	buf_release(&manifest);
+	source_free(src);
+}
+
+/* A definition reached through a symbolic link that leaves the manifest's directory is refused. */
+static void test_symlink_out_of_the_directory_is_refused(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/prismsync-test-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char repo[4200], outside[4200], link[4300], manifest[4300];
+	snprintf(repo, sizeof(repo), "%s/repo", root);
+	snprintf(outside, sizeof(outside), "%s/outside.yml", root);
+	snprintf(link, sizeof(link), "%s/def.yml", repo);
+	snprintf(manifest, sizeof(manifest), "%s/prismsync.yaml", repo);
+	assert_int_equal(mkdir(repo, 0700), 0);
+	FILE *f = fopen(outside, "w");
+	fputs(order_sync_def, f);
+	fclose(f);
+	assert_int_equal(symlink("../outside.yml", link), 0);
+	f = fopen(manifest, "w");
+	fputs("version: 1\nintegrations:\n  - definition: def.yml\n", f);
+	fclose(f);
+
+	struct source *src = source_dir_new();
+	struct diag_list diags;
+	struct manifest *m = NULL;
+	diag_list_init(&diags);
+	assert_int_equal(manifest_load(&m, src, manifest, 0, &diags), ERR_INVALID);
+	assert_int_equal(diags.errors, 1);
+	assert_non_null(strstr(diags.items[0].message, "a symbolic link leads outside"));
+	assert_int_equal(diags.items[0].line, 3);
+	diag_list_release(&diags);
+	source_free(src);
+	unlink(link);
+	unlink(manifest);
+	unlink(outside);
+	rmdir(repo);
+	rmdir(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +415,8 @@ int main(void)
 	    cmocka_unit_test(test_env_references),
 	    cmocka_unit_test(test_config_variables_checked_against_definition),
 	    cmocka_unit_test(test_wrong_shapes),
+	    cmocka_unit_test(test_realworld_definitions_load),
+	    cmocka_unit_test(test_symlink_out_of_the_directory_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
