@@ -280,7 +280,8 @@ static void parse_config(struct loader *ld, const struct ynode *v, struct m_inst
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
 		struct m_configvar *cv = &inst->config[inst->config_nr];
-		if (!k->u.scalar.len || strlen(k->u.scalar.value) != k->u.scalar.len) {
+		if (!k->u.scalar.len || strlen(k->u.scalar.value) != k->u.scalar.len ||
+		    yscalar_type(k) == YTYPE_NULL) {
 			err_at(ld, k, "config variable names must not be empty");
 			continue;
 		}
@@ -698,6 +699,50 @@ static size_t definition_config_keys(const struct m_integration *g, const char *
 	return n;
 }
 
+/* Reports a config variable the instance's integration does not declare. */
+static void check_config_key(struct loader *ld, const struct m_integration *g,
+                             const struct m_configvar *cv, const char **keys, size_t nk)
+{
+	const struct ynode kpos = {.line = cv->pos.line, .col = cv->pos.col};
+	for (size_t k = 0; k < nk; k++)
+		if (!strcmp(keys[k], cv->key))
+			return;
+	const char *near = nearest_word(cv->key, keys, nk);
+	if (!nk)
+		err_at(ld, &kpos,
+		       "integration '%s' has no config variables (its definition lists no "
+		       "requiredConfigVars), so '%s' cannot be set",
+		       g->effective_name, cv->key);
+	else if (near)
+		err_at(ld, &kpos,
+		       "integration '%s' has no config variable '%s'; did you mean '%s'?",
+		       g->effective_name, cv->key, near);
+	else
+		err_at(ld, &kpos,
+		       "integration '%s' has no config variable '%s' (its definition's "
+		       "requiredConfigVars do not list it)",
+		       g->effective_name, cv->key);
+}
+
+static void check_env_reference(struct loader *ld, const struct m_instance *in,
+                                const struct m_configvar *cv)
+{
+	if (!cv->env_name || getenv(cv->env_name))
+		return;
+	enum diag_severity sev = (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;
+	diag_add(ld->diags, sev, ld->file, cv->value_pos.line, cv->value_pos.col,
+	         "environment variable %s is not set (config variable '%s' of instance '%s')",
+	         cv->env_name, cv->key, in->name ? in->name : "?");
+	if (sev == DIAG_ERROR)
+		ld->errors++;
+}
+
+/*
+ * Checks each instance's config variables: against the definition of its
+ * integration when the manifest has it (an integration managed elsewhere is
+ * checked by plan, against the live org), and that environment references
+ * can be resolved.
+ */
 static void check_instances(struct loader *ld)
 {
 	struct manifest *m = ld->m;
@@ -706,40 +751,11 @@ static void check_instances(struct loader *ld)
 		const struct m_integration *g =
 		    in->integration ? manifest_find_integration(m, in->integration) : NULL;
 		const char **keys = NULL;
-		size_t nk = g ? definition_config_keys(g, &keys) : 0;
+		size_t nk = g && g->doc ? definition_config_keys(g, &keys) : 0;
 		for (size_t c = 0; c < in->config_nr; c++) {
-			const struct m_configvar *cv = &in->config[c];
-			const struct ynode kpos = {.line = cv->pos.line, .col = cv->pos.col};
-			if (nk) {
-				size_t k = 0;
-				while (k < nk && strcmp(keys[k], cv->key))
-					k++;
-				if (k == nk) {
-					const char *near = nearest_word(cv->key, keys, nk);
-					if (near)
-						err_at(ld, &kpos,
-						       "integration '%s' has no config variable "
-						       "'%s'; did you mean '%s'?",
-						       g->effective_name, cv->key, near);
-					else
-						err_at(ld, &kpos,
-						       "integration '%s' has no config variable "
-						       "'%s' (its definition's requiredConfigVars "
-						       "do not list it)",
-						       g->effective_name, cv->key);
-				}
-			}
-			if (cv->env_name && !getenv(cv->env_name)) {
-				enum diag_severity sev =
-				    (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;
-				diag_add(ld->diags, sev, ld->file, cv->value_pos.line,
-				         cv->value_pos.col,
-				         "environment variable %s is not set (config variable '%s' "
-				         "of instance '%s')",
-				         cv->env_name, cv->key, in->name ? in->name : "?");
-				if (sev == DIAG_ERROR)
-					ld->errors++;
-			}
+			if (g && g->doc)
+				check_config_key(ld, g, &in->config[c], keys, nk);
+			check_env_reference(ld, in, &in->config[c]);
 		}
 		free(keys);
 	}

@@ -556,3 +556,88 @@ const char *ynode_describe(const struct ynode *node)
 		return "a string";
 	}
 }
+
+static void render_string(const char *s, size_t len, struct buf *out)
+{
+	buf_addch(out, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':
+			buf_adds(out, "\\\"");
+			break;
+		case '\\':
+			buf_adds(out, "\\\\");
+			break;
+		case '\n':
+			buf_adds(out, "\\n");
+			break;
+		case '\t':
+			buf_adds(out, "\\t");
+			break;
+		case '\r':
+			buf_adds(out, "\\r");
+			break;
+		default:
+			if (c < 0x20)
+				buf_addf(out, "\\u%04x", c);
+			else
+				buf_addch(out, (char)c);
+		}
+	}
+	buf_addch(out, '"');
+}
+
+static void render_node(const struct ynode *n, struct buf *out, size_t limit)
+{
+	if (out->len > limit)
+		return;
+	switch (n->kind) {
+	case YNODE_SCALAR:
+		if (yscalar_type(n) == YTYPE_STR)
+			render_string(n->u.scalar.value, n->u.scalar.len, out);
+		else if (yscalar_type(n) == YTYPE_NULL)
+			buf_adds(out, "null");
+		else
+			buf_add(out, n->u.scalar.value, n->u.scalar.len);
+		break;
+	case YNODE_SEQ:
+		buf_addch(out, '[');
+		for (size_t i = 0; i < n->u.seq.nr && out->len <= limit; i++) {
+			if (i)
+				buf_adds(out, ", ");
+			render_node(n->u.seq.items[i], out, limit);
+		}
+		buf_addch(out, ']');
+		break;
+	case YNODE_MAP:
+		buf_addch(out, '{');
+		for (size_t i = 0; i < n->u.map.nr && out->len <= limit; i++) {
+			if (i)
+				buf_adds(out, ", ");
+			buf_add(out, n->u.map.pairs[i].key->u.scalar.value,
+			        n->u.map.pairs[i].key->u.scalar.len);
+			buf_adds(out, ": ");
+			render_node(n->u.map.pairs[i].value, out, limit);
+		}
+		buf_addch(out, '}');
+		break;
+	}
+}
+
+void ynode_render(const struct ynode *node, struct buf *out, size_t max)
+{
+	if (!node) {
+		buf_adds(out, "(absent)");
+		return;
+	}
+	size_t start = out->len;
+	render_node(node, out, start + max);
+	if (out->len - start > max) {
+		size_t cut = start + (max > 3 ? max - 3 : 0);
+		while (cut > start && ((unsigned char)out->data[cut] & 0xc0) == 0x80)
+			cut--; /* do not split a UTF-8 character */
+		buf_truncate(out, cut);
+		buf_adds(out, "...");
+	}
+}

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "../util/arena.h"
+#include "../util/buf.h"
 #include "../util/diag.h"
 
 #define YDOC_MAX_DEPTH 64
@@ -104,5 +105,13 @@ bool yscalar_eq(const struct ynode *node, const char *s);
 
 /* A word for the node's kind and type, for messages: "a mapping", "a list", "a string", ... */
 const char *ynode_describe(const struct ynode *node);
+
+/*
+ * Appends a one-line rendering of node for messages and plans: strings in
+ * double quotes with JSON escapes, other scalars as written, lists as
+ * [a, b], mappings as {key: value}. Output longer than max characters is
+ * cut and ends in "...". NULL renders as "(absent)".
+ */
+void ynode_render(const struct ynode *node, struct buf *out, size_t max);
 
 #endif

@@ -40,6 +40,9 @@ void buf_release(struct buf *b);
 /* Empties the buffer but keeps its memory. */
 void buf_reset(struct buf *b);
 
+/* Shortens the buffer to len bytes (no-op when it is not longer). */
+void buf_truncate(struct buf *b, size_t len);
+
 /* Appends len bytes. Returns 0, or ERR_TOO_LARGE (buffer unchanged). */
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);

@@ -278,6 +278,37 @@ static void test_config_variables_checked_against_definition(void **state)
 	done(&r);
 }
 
+static void test_config_variables_of_an_integration_without_any(void **state)
+{
+	(void)state;
+	static const char def[] = "definitionVersion: 7\nname: Bare\nflows: []\n";
+	static const char text[] = "version: 1\n"
+	                           "integrations:\n"
+	                           "  - definition: bare.yml\n"
+	                           "instances:\n"
+	                           "  - name: i\n"
+	                           "    customer: a\n"
+	                           "    integration: Bare\n"
+	                           "    configVariables:\n"
+	                           "      Anything: x\n"
+	                           "      ~: y\n";
+	struct source *src = source_mem_new();
+	struct diag_list diags;
+	struct manifest *m = NULL;
+	source_mem_add(src, "p.yaml", text, strlen(text));
+	source_mem_add(src, "bare.yml", def, strlen(def));
+	diag_list_init(&diags);
+	assert_int_equal(manifest_load(&m, src, "p.yaml", 0, &diags), ERR_INVALID);
+	diag_sort(&diags);
+	assert_int_equal(diags.errors, 2);
+	assert_string_equal(diags.items[0].message,
+	                    "integration 'Bare' has no config variables (its definition lists no "
+	                    "requiredConfigVars), so 'Anything' cannot be set");
+	assert_string_equal(diags.items[1].message, "config variable names must not be empty");
+	diag_list_release(&diags);
+	source_free(src);
+}
+
 static void test_wrong_shapes(void **state)
 {
 	(void)state;
@@ -415,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(test_env_references),
 	    cmocka_unit_test(test_config_variables_checked_against_definition),
 	    cmocka_unit_test(test_wrong_shapes),
+	    cmocka_unit_test(test_config_variables_of_an_integration_without_any),
 	    cmocka_unit_test(test_realworld_definitions_load),
 	    cmocka_unit_test(test_symlink_out_of_the_directory_is_refused),
 	};

@@ -1,0 +1,313 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../reconcile/defdiff.h"
+#include "../../util/xalloc.h"
+
+static struct ydoc *parse(const char *name, const char *text, size_t len)
+{
+	struct diag_list l;
+	struct ydoc *doc = NULL;
+	diag_list_init(&l);
+	if (ydoc_parse(&doc, name, text, len, &l)) {
+		for (size_t i = 0; i < l.nr; i++)
+			print_message("%s:%d:%d: %s\n", name, l.items[i].line, l.items[i].col,
+			              l.items[i].message);
+		fail();
+	}
+	diag_list_release(&l);
+	return doc;
+}
+
+static struct ydoc *parse_str(const char *text)
+{
+	return parse("t.yml", text, strlen(text));
+}
+
+static char *rendered(const struct ynode *n)
+{
+	struct buf b = BUF_INIT;
+	ynode_render(n, &b, 200);
+	return buf_detach(&b, NULL);
+}
+
+/* What a person writes: only the keys they care about. */
+static const char desired_text[] =
+    "definitionVersion: 7\n"
+    "name: Order Sync\n"
+    "flows:\n"
+    "  - name: Push Orders\n"
+    "    steps:\n"
+    "      - name: Every Hour\n"
+    "        isTrigger: true\n"
+    "        action:\n"
+    "          key: schedule\n"
+    "          component: {key: schedule-triggers, version: LATEST}\n"
+    "      - name: Post\n"
+    "        action:\n"
+    "          key: httpPost\n"
+    "          component: {key: http, version: LATEST, isPublic: true}\n"
+    "        inputs:\n"
+    "          url: {type: value, value: https://shop.example/orders}\n"
+    "          timeout: {type: value, value: 30}\n"
+    "          retries: {type: value, value: \"\"}\n";
+
+/* What the server hands back: sorted keys, defaults filled in, versions pinned, values quoted. */
+static const char live_text[] = "category: \"\"\n"
+                                "configPages: []\n"
+                                "definitionVersion: 7\n"
+                                "description: \"\"\n"
+                                "documentation: \"\"\n"
+                                "endpointType: flow_specific\n"
+                                "flows:\n"
+                                "  - description: \"\"\n"
+                                "    endpointSecurityType: customer_optional\n"
+                                "    isSynchronous: false\n"
+                                "    name: Push Orders\n"
+                                "    steps:\n"
+                                "      - action:\n"
+                                "          component:\n"
+                                "            isPublic: true\n"
+                                "            key: schedule-triggers\n"
+                                "            version: 4\n"
+                                "          key: schedule\n"
+                                "        description: \"\"\n"
+                                "        inputs: {}\n"
+                                "        isTrigger: true\n"
+                                "        name: Every Hour\n"
+                                "      - action:\n"
+                                "          component:\n"
+                                "            isPublic: true\n"
+                                "            key: http\n"
+                                "            version: 12\n"
+                                "          key: httpPost\n"
+                                "        description: \"\"\n"
+                                "        inputs:\n"
+                                "          headers:\n"
+                                "            type: complex\n"
+                                "            value: []\n"
+                                "          retries:\n"
+                                "            type: value\n"
+                                "            value: \"\"\n"
+                                "          timeout:\n"
+                                "            type: value\n"
+                                "            value: \"30\"\n"
+                                "          url:\n"
+                                "            type: value\n"
+                                "            value: https://shop.example/orders\n"
+                                "        name: Post\n"
+                                "name: Order Sync\n"
+                                "requiredConfigVars: []\n";
+
+static void test_server_defaults_are_not_a_difference(void **state)
+{
+	(void)state;
+	struct ydoc *d = parse_str(desired_text), *l = parse_str(live_text);
+	struct defdiff diff = DEFDIFF_INIT;
+	size_t n = defdiff_compare(d->root, l->root, NULL, &diff);
+	for (size_t i = 0; i < diff.nr; i++)
+		print_message("unexpected difference at %s\n", diff.items[i].path);
+	assert_int_equal(n, 0);
+	defdiff_release(&diff);
+	ydoc_free(d);
+	ydoc_free(l);
+}
+
+static void test_a_changed_value_is_reported_with_its_path(void **state)
+{
+	(void)state;
+	char *text = xstrdup(desired_text);
+	char *at = strstr(text, "https://shop.example/orders");
+	memcpy(at, "https://shop.example/ORDERS", strlen("https://shop.example/ORDERS"));
+	struct ydoc *d = parse_str(text), *l = parse_str(live_text);
+	struct defdiff diff = DEFDIFF_INIT;
+	assert_int_equal(defdiff_compare(d->root, l->root, NULL, &diff), 1);
+	assert_string_equal(diff.items[0].path, "flows[0].steps[1].inputs.url.value");
+	char *before = rendered(diff.items[0].before), *after = rendered(diff.items[0].after);
+	assert_string_equal(before, "\"https://shop.example/orders\"");
+	assert_string_equal(after, "\"https://shop.example/ORDERS\"");
+	free(before);
+	free(after);
+	defdiff_release(&diff);
+	ydoc_free(d);
+	ydoc_free(l);
+	free(text);
+}
+
+static void test_pinned_version_and_lengths(void **state)
+{
+	(void)state;
+	struct ydoc *d = parse_str("flows:\n"
+	                           "  - name: A\n"
+	                           "    steps:\n"
+	                           "      - action: {component: {key: http, version: 3}}\n"
+	                           "labels: [x]\n"
+	                           "name: Renamed\n");
+	struct ydoc *l = parse_str("flows:\n"
+	                           "  - name: A\n"
+	                           "    steps:\n"
+	                           "      - action: {component: {key: http, version: 4}}\n"
+	                           "  - name: B\n"
+	                           "labels: [x, y]\n"
+	                           "name: Original\n");
+	static const char *const skip[] = {"name", NULL};
+	struct defdiff diff = DEFDIFF_INIT;
+	assert_int_equal(defdiff_compare(d->root, l->root, skip, &diff), 3);
+	assert_string_equal(diff.items[0].path, "flows[0].steps[0].action.component.version");
+	assert_string_equal(diff.items[1].path, "flows[1]");
+	assert_null(diff.items[1].after);
+	char *before = rendered(diff.items[1].before);
+	assert_string_equal(before, "{name: \"B\"}");
+	free(before);
+	assert_string_equal(diff.items[2].path, "labels[1]");
+	defdiff_release(&diff);
+	ydoc_free(d);
+	ydoc_free(l);
+}
+
+static void test_awkward_keys_are_quoted_in_paths(void **state)
+{
+	(void)state;
+	struct ydoc *d = parse_str("inputs:\n  \"API Key\": {value: a}\n  k.dot: 1\n");
+	struct ydoc *l = parse_str("inputs:\n  \"API Key\": {value: b}\n  k.dot: 2\n");
+	struct defdiff diff = DEFDIFF_INIT;
+	assert_int_equal(defdiff_compare(d->root, l->root, NULL, &diff), 2);
+	assert_string_equal(diff.items[0].path, "inputs[\"API Key\"].value");
+	assert_string_equal(diff.items[1].path, "inputs[\"k.dot\"]");
+	defdiff_release(&diff);
+	ydoc_free(d);
+	ydoc_free(l);
+}
+
+static void test_types_and_absence(void **state)
+{
+	(void)state;
+	struct ydoc *d = parse_str("a: true\nb: {x: 1}\nc: missing-live\nd: ~\ne: 1.0\n");
+	struct ydoc *l = parse_str("a: \"true\"\nb: [1]\nd: \"\"\ne: 1\n");
+	struct defdiff diff = DEFDIFF_INIT;
+	assert_int_equal(defdiff_compare(d->root, l->root, NULL, &diff), 2);
+	assert_string_equal(diff.items[0].path, "b");
+	assert_string_equal(diff.items[1].path, "c");
+	assert_null(diff.items[1].before);
+	defdiff_release(&diff);
+	ydoc_free(d);
+	ydoc_free(l);
+}
+
+/* Removes, in place, every mapping key whose value is empty: the defaults a person leaves out. */
+static void trim(struct ynode *n)
+{
+	if (n->kind == YNODE_SEQ) {
+		for (size_t i = 0; i < n->u.seq.nr; i++)
+			trim(n->u.seq.items[i]);
+	} else if (n->kind == YNODE_MAP) {
+		size_t keep = 0;
+		for (size_t i = 0; i < n->u.map.nr; i++) {
+			struct ynode *v = n->u.map.pairs[i].value;
+			bool empty = (v->kind == YNODE_SCALAR && v->u.scalar.len == 0) ||
+			             (v->kind == YNODE_SEQ && v->u.seq.nr == 0) ||
+			             (v->kind == YNODE_MAP && v->u.map.nr == 0);
+			if (empty)
+				continue;
+			trim(v);
+			n->u.map.pairs[keep++] = n->u.map.pairs[i];
+		}
+		n->u.map.nr = keep;
+	}
+}
+
+/* The first string scalar under flows[*].steps[*].inputs.*.value, to edit. */
+static struct ynode *first_input_value(struct ynode *root)
+{
+	const struct ynode *flows = ymap_get(root, "flows");
+	for (size_t f = 0; flows && f < flows->u.seq.nr; f++) {
+		const struct ynode *steps = ymap_get(flows->u.seq.items[f], "steps");
+		for (size_t s = 0; steps && steps->kind == YNODE_SEQ && s < steps->u.seq.nr; s++) {
+			const struct ynode *inputs = ymap_get(steps->u.seq.items[s], "inputs");
+			for (size_t i = 0;
+			     inputs && inputs->kind == YNODE_MAP && i < inputs->u.map.nr; i++) {
+				struct ynode *v =
+				    (struct ynode *)ymap_get(inputs->u.map.pairs[i].value, "value");
+				if (v && v->kind == YNODE_SCALAR && v->u.scalar.len)
+					return v;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void test_realworld_corpus(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"amazon-s3-events.yml",
+	                                    "databricks-example.yml",
+	                                    "example-dropbox-integration.yml",
+	                                    "example-with-loop.yml",
+	                                    "github.yml",
+	                                    "gmail-with-webhooks.yml",
+	                                    "jira-example-integration.yml",
+	                                    "recursive-flow-examples.yml",
+	                                    "salesforce-example.yml",
+	                                    "slack-interactive-poll.yml",
+	                                    "update-instances.yml"};
+	const char *dir = getenv("PRISMSYNC_REALWORLD");
+	size_t seen = 0;
+	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		struct buf b = BUF_INIT;
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&b, chunk, n);
+		fclose(f);
+		struct ydoc *full = parse(path, b.data, b.len);
+		struct ydoc *mine = parse(path, b.data, b.len);
+		struct defdiff diff = DEFDIFF_INIT;
+
+		/* A file equals itself. */
+		assert_int_equal(defdiff_compare(mine->root, full->root, NULL, &diff), 0);
+		/* A trimmed copy, defaults left out, equals the full export. */
+		trim(mine->root);
+		assert_int_equal(defdiff_compare(mine->root, full->root, NULL, &diff), 0);
+		/* One edited input value is exactly one difference. */
+		struct ynode *v = first_input_value(mine->root);
+		if (v) {
+			v->u.scalar.value = "edited by hand";
+			v->u.scalar.len = strlen(v->u.scalar.value);
+			v->u.scalar.style = YSTYLE_DOUBLE_QUOTED;
+			assert_int_equal(defdiff_compare(mine->root, full->root, NULL, &diff), 1);
+			assert_non_null(strstr(diff.items[0].path, ".value"));
+			assert_ptr_equal(diff.items[0].after, v);
+		}
+		defdiff_release(&diff);
+		ydoc_free(full);
+		ydoc_free(mine);
+		buf_release(&b);
+		seen++;
+	}
+	if (!seen)
+		skip();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_server_defaults_are_not_a_difference),
+	    cmocka_unit_test(test_a_changed_value_is_reported_with_its_path),
+	    cmocka_unit_test(test_pinned_version_and_lengths),
+	    cmocka_unit_test(test_awkward_keys_are_quoted_in_paths),
+	    cmocka_unit_test(test_types_and_absence),
+	    cmocka_unit_test(test_realworld_corpus),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
