@@ -1,0 +1,143 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../reconcile/defdiff.h"
+#include "../../schema/yaml_emit.h"
+
+static struct ydoc *parse(const char *name, const char *text, size_t len)
+{
+	struct diag_list l;
+	struct ydoc *doc = NULL;
+	diag_list_init(&l);
+	int rc = ydoc_parse(&doc, name, text, len, &l);
+	for (size_t i = 0; i < l.nr; i++)
+		print_message("%s:%d:%d: %s\n", name, l.items[i].line, l.items[i].col,
+		              l.items[i].message);
+	assert_int_equal(rc, 0);
+	diag_list_release(&l);
+	return doc;
+}
+
+/* Emits doc (with overrides), parses the text again, and returns the new document. */
+static struct ydoc *round_trip(const struct ydoc *doc, const struct yemit_override *ov, size_t nr,
+                               char **text)
+{
+	struct buf out = BUF_INIT;
+	struct error err = ERROR_INIT;
+	assert_int_equal(ydoc_emit(doc->root, ov, nr, &out, &err), 0);
+	struct ydoc *again = parse("emitted.yml", out.data, out.len);
+	*text = buf_detach(&out, NULL);
+	return again;
+}
+
+static void test_types_survive_the_round_trip(void **state)
+{
+	(void)state;
+	static const char src[] = "a: \"true\"\nb: true\nc: \"30\"\nd: 30\ne: ''\nf: ~\n"
+	                          "g: |\n  two\n  lines\nh: 'it''s'\ni: [x, \"null\"]\n";
+	struct ydoc *doc = parse("t.yml", src, strlen(src));
+	char *text;
+	struct ydoc *again = round_trip(doc, NULL, 0, &text);
+	const struct ynode *r = again->root;
+	assert_int_equal(yscalar_type(ymap_get(r, "a")), YTYPE_STR);
+	assert_int_equal(yscalar_type(ymap_get(r, "b")), YTYPE_BOOL);
+	assert_int_equal(yscalar_type(ymap_get(r, "c")), YTYPE_STR);
+	assert_int_equal(yscalar_type(ymap_get(r, "d")), YTYPE_INT);
+	assert_int_equal(yscalar_type(ymap_get(r, "e")), YTYPE_STR);
+	assert_int_equal(yscalar_type(ymap_get(r, "f")), YTYPE_NULL);
+	assert_string_equal(ymap_get(r, "g")->u.scalar.value, "two\nlines\n");
+	assert_string_equal(ymap_get(r, "h")->u.scalar.value, "it's");
+	assert_int_equal(yscalar_type(ymap_get(r, "i")->u.seq.items[1]), YTYPE_STR);
+	free(text);
+	ydoc_free(again);
+	ydoc_free(doc);
+}
+
+static void test_overrides_replace_or_append(void **state)
+{
+	(void)state;
+	static const char src[] = "definitionVersion: 7\nname: From File\nlabels: [a]\nflows: []\n";
+	static const char *const labels[] = {"erp", "prismsync:owner=platform"};
+	const struct yemit_override ov[] = {
+	    {"name", YEMIT_STRING, "Order Sync", NULL, 0},
+	    {"description", YEMIT_STRING, "true", NULL, 0},
+	    {"labels", YEMIT_STRING_LIST, NULL, labels, 2},
+	};
+	struct ydoc *doc = parse("t.yml", src, strlen(src));
+	char *text;
+	struct ydoc *again = round_trip(doc, ov, 3, &text);
+	const struct ynode *r = again->root;
+	assert_true(yscalar_eq(ymap_get(r, "name"), "Order Sync"));
+	assert_int_equal(yscalar_type(ymap_get(r, "description")), YTYPE_STR);
+	assert_true(yscalar_eq(ymap_get(r, "description"), "true"));
+	const struct ynode *l = ymap_get(r, "labels");
+	assert_int_equal(l->u.seq.nr, 2);
+	assert_true(yscalar_eq(l->u.seq.items[1], "prismsync:owner=platform"));
+	/* Order is kept: name stays second, description is appended last. */
+	assert_true(yscalar_eq(r->u.map.pairs[1].key, "name"));
+	assert_true(yscalar_eq(r->u.map.pairs[4].key, "description"));
+	free(text);
+	ydoc_free(again);
+	ydoc_free(doc);
+}
+
+static void test_realworld_round_trip(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"amazon-s3-events.yml",
+	                                    "databricks-example.yml",
+	                                    "example-dropbox-integration.yml",
+	                                    "example-with-loop.yml",
+	                                    "github.yml",
+	                                    "gmail-with-webhooks.yml",
+	                                    "jira-example-integration.yml",
+	                                    "recursive-flow-examples.yml",
+	                                    "salesforce-example.yml",
+	                                    "slack-interactive-poll.yml",
+	                                    "update-instances.yml"};
+	const char *dir = getenv("PRISMSYNC_REALWORLD");
+	size_t seen = 0;
+	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		struct buf b = BUF_INIT;
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&b, chunk, n);
+		fclose(f);
+		struct ydoc *doc = parse(path, b.data, b.len);
+		char *text;
+		struct ydoc *again = round_trip(doc, NULL, 0, &text);
+		struct defdiff d = DEFDIFF_INIT;
+		assert_int_equal(defdiff_compare(doc->root, again->root, NULL, &d), 0);
+		assert_int_equal(defdiff_compare(again->root, doc->root, NULL, &d), 0);
+		defdiff_release(&d);
+		free(text);
+		ydoc_free(again);
+		ydoc_free(doc);
+		buf_release(&b);
+		seen++;
+	}
+	if (!seen)
+		skip();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_types_survive_the_round_trip),
+	    cmocka_unit_test(test_overrides_replace_or_append),
+	    cmocka_unit_test(test_realworld_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
