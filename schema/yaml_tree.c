@@ -557,7 +557,7 @@ const char *ynode_describe(const struct ynode *node)
 	}
 }
 
-static void render_string(const char *s, size_t len, struct buf *out)
+void json_quote(struct buf *out, const char *s, size_t len)
 {
 	buf_addch(out, '"');
 	for (size_t i = 0; i < len; i++) {
@@ -595,7 +595,7 @@ static void render_node(const struct ynode *n, struct buf *out, size_t limit)
 	switch (n->kind) {
 	case YNODE_SCALAR:
 		if (yscalar_type(n) == YTYPE_STR)
-			render_string(n->u.scalar.value, n->u.scalar.len, out);
+			json_quote(out, n->u.scalar.value, n->u.scalar.len);
 		else if (yscalar_type(n) == YTYPE_NULL)
 			buf_adds(out, "null");
 		else
@@ -639,5 +639,87 @@ void ynode_render(const struct ynode *node, struct buf *out, size_t max)
 			cut--; /* do not split a UTF-8 character */
 		buf_truncate(out, cut);
 		buf_adds(out, "...");
+	}
+}
+
+/* Whether s is a number as JSON writes it. */
+static bool json_number(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		p += strspn(p, "0123456789");
+	else
+		return false;
+	if (*p == '.') {
+		p++;
+		size_t n = strspn(p, "0123456789");
+		if (!n)
+			return false;
+		p += n;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		size_t n = strspn(p, "0123456789");
+		if (!n)
+			return false;
+		p += n;
+	}
+	return *p == '\0';
+}
+
+void ynode_to_json(const struct ynode *n, struct buf *out)
+{
+	if (!n) {
+		buf_adds(out, "null");
+		return;
+	}
+	switch (n->kind) {
+	case YNODE_SCALAR:
+		switch (yscalar_type(n)) {
+		case YTYPE_NULL:
+			buf_adds(out, "null");
+			return;
+		case YTYPE_BOOL:
+			buf_adds(out, (n->u.scalar.value[0] | 0x20) == 't' ? "true" : "false");
+			return;
+		case YTYPE_INT:
+		case YTYPE_FLOAT:
+			if (json_number(n->u.scalar.value)) {
+				buf_adds(out, n->u.scalar.value);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+		json_quote(out, n->u.scalar.value, n->u.scalar.len);
+		return;
+	case YNODE_SEQ:
+		buf_addch(out, '[');
+		for (size_t i = 0; i < n->u.seq.nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			ynode_to_json(n->u.seq.items[i], out);
+		}
+		buf_addch(out, ']');
+		return;
+	case YNODE_MAP:
+		buf_addch(out, '{');
+		for (size_t i = 0; i < n->u.map.nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			const struct ynode *k = n->u.map.pairs[i].key;
+			json_quote(out, k->u.scalar.value, k->u.scalar.len);
+			buf_addch(out, ':');
+			ynode_to_json(n->u.map.pairs[i].value, out);
+		}
+		buf_addch(out, '}');
+		return;
 	}
 }

@@ -114,4 +114,14 @@ const char *ynode_describe(const struct ynode *node);
  */
 void ynode_render(const struct ynode *node, struct buf *out, size_t max);
 
+/*
+ * Appends node as JSON: YAML 1.2 core types map to JSON types (a number
+ * JSON cannot spell, such as 0x1F or .inf, becomes a string), mapping keys
+ * become strings. NULL appends null.
+ */
+void ynode_to_json(const struct ynode *node, struct buf *out);
+
+/* Appends s (len bytes) as a JSON string literal, quotes included. */
+void json_quote(struct buf *out, const char *s, size_t len);
+
 #endif

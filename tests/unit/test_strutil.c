@@ -3,9 +3,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "../../util/error.h"
+#include "../../util/sha256.h"
 #include "../../util/strutil.h"
 
 static void test_parse_long(void **state)
@@ -65,12 +67,38 @@ static void test_path_normalize(void **state)
 	free(p);
 }
 
+static void test_sha256_known_answers(void **state)
+{
+	(void)state;
+	char hex[65];
+	sha256_hex("", 0, hex);
+	assert_string_equal(hex,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, hex);
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	sha256_hex(two_blocks, strlen(two_blocks), hex);
+	assert_string_equal(hex,
+	                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* Fed in pieces, the digest is the same. */
+	struct sha256 s;
+	unsigned char d[32];
+	sha256_init(&s);
+	for (size_t i = 0; i < strlen(two_blocks); i++)
+		sha256_update(&s, two_blocks + i, 1);
+	sha256_final(&s, d);
+	assert_int_equal(d[0], 0x24);
+	assert_int_equal(d[31], 0xc1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_long),
 	    cmocka_unit_test(test_nearest_word),
 	    cmocka_unit_test(test_path_normalize),
+	    cmocka_unit_test(test_sha256_known_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -213,6 +213,27 @@ static void test_realworld_corpus_parses(void **state)
 		skip(); /* the corpus lives beside the checkout, not in it */
 }
 
+static void test_json_rendering(void **state)
+{
+	(void)state;
+	char *msgs;
+	struct ydoc *doc = parse("s: \"a\\\"b\\n\"\nn: 12\nf: -1.5e3\nh: 0x1F\nb: True\nz: ~\n"
+	                         "l: [1, two]\nm: {k: v}\n",
+	                         &msgs);
+	assert_non_null(doc);
+	struct buf out = BUF_INIT;
+	ynode_to_json(doc->root, &out);
+	assert_string_equal(out.data,
+	                    "{\"s\":\"a\\\"b\\n\",\"n\":12,\"f\":-1.5e3,\"h\":\"0x1F\","
+	                    "\"b\":true,\"z\":null,\"l\":[1,\"two\"],\"m\":{\"k\":\"v\"}}");
+	buf_reset(&out);
+	ynode_render(ymap_get(doc->root, "l"), &out, 6);
+	assert_string_equal(out.data, "[1,...");
+	buf_release(&out);
+	ydoc_free(doc);
+	free(msgs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +246,7 @@ int main(void)
 	    cmocka_unit_test(test_binary_and_multi_document_input),
 	    cmocka_unit_test(test_empty_input_has_no_root),
 	    cmocka_unit_test(test_realworld_corpus_parses),
+	    cmocka_unit_test(test_json_rendering),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
