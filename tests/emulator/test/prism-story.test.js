@@ -1,0 +1,289 @@
+'use strict';
+// Fidelity: the real prism CLI (pinned 10.4.0, tests/prism) driven through a
+// whole story against the emulator. prism was written by Prismatic against
+// the real API; every command it runs here must work, and each step checks
+// both prism's output and the emulator's state.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { execFile } = require('child_process');
+const YAML = require('../yaml');
+const H = require('./helpers');
+
+const PRISM = path.join(H.REPO, 'tests', 'prism', 'node_modules', '.bin', 'prism');
+const V1 = path.join(H.TESTDATA, 'order-sync.yml');
+const V2 = path.join(H.TESTDATA, 'order-sync-v2.yml');
+
+const havePrism = fs.existsSync(PRISM);
+
+test('prism CLI 10.4.0 story against the emulator', {
+  skip: havePrism ? false : 'prism CLI not installed: run `npm ci` in tests/prism',
+  timeout: 300000,
+}, async (t) => {
+  const emu = await H.startEmulator(['--publish-delay-ms', '300']);
+  t.after(() => emu.stop());
+  const url = emu.url;
+  const token = await H.getToken(url);
+  const home = H.tmpDir('prism-home-');
+  t.after(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    PRISMATIC_URL: url,
+    PRISM_ACCESS_TOKEN: token,
+    PRISM_SKIP_NEW_VERSION_CHECK: 'true',
+    NO_COLOR: '1',
+    TZ: 'UTC',
+  };
+
+  function prism(...args) {
+    return new Promise((resolve, reject) => {
+      execFile(PRISM, args, { env, cwd: home, timeout: 60000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`prism ${args.join(' ')} failed (exit ${error.code}):\n${stderr}\n${stdout}`));
+          return;
+        }
+        resolve(stdout);
+      });
+    });
+  }
+  const prismJSON = async (...args) => JSON.parse(await prism(...args, '--output', 'json'));
+  const state = () => H.getState(url);
+  const lines = (s) => s.split('\n').filter((l) => l.trim() !== '');
+
+  // --- me ---------------------------------------------------------------
+  await t.test('me', async () => {
+    const out = await prism('me');
+    const st = await state();
+    assert.match(out, new RegExp(`^Name: ${st.user.name}$`, 'm'));
+    assert.match(out, new RegExp(`^Email: ${st.user.email}$`, 'm'));
+    assert.match(out, new RegExp(`^Organization: ${st.org.name}$`, 'm'));
+    assert.match(out, new RegExp(`^Organization ID: ${st.org.id.replace(/[+/=]/g, '\\$&')}$`, 'm'));
+    assert.match(out, new RegExp(`^Endpoint URL: ${url}$`, 'm'));
+  });
+
+  // --- customers --------------------------------------------------------
+  let acme;
+  let globex;
+  await t.test('customers:create (two customers)', async () => {
+    acme = lines(await prism('customers:create', '--name', 'Acme Corp', '--externalId', 'acme',
+      '--description', 'Tier 1 customer', '--label', 'tier-1', '--label', 'eu'))[0];
+    globex = lines(await prism('customers:create', '--name', 'Globex', '--externalId', 'globex'))[0];
+    const st = await state();
+    assert.equal(st.customers.length, 2);
+    const a = st.customers.find((c) => c.id === acme);
+    assert.deepEqual([a.name, a.externalId, a.description, a.labels], ['Acme Corp', 'acme', 'Tier 1 customer', ['tier-1', 'eu']]);
+    const g = st.customers.find((c) => c.id === globex);
+    assert.deepEqual([g.name, g.externalId, g.labels], ['Globex', 'globex', []]);
+  });
+
+  await t.test('customers:create rejects a duplicate name (payload errors)', async () => {
+    await assert.rejects(prism('customers:create', '--name', 'Acme Corp'), /already exists/);
+    assert.equal((await state()).customers.length, 2);
+  });
+
+  await t.test('customers:list', async () => {
+    const rows = await prismJSON('customers:list', '--extended');
+    assert.deepEqual(rows.map((r) => [r.id, r.externalId, r.name]).sort(),
+      [[acme, 'acme', 'Acme Corp'], [globex, 'globex', 'Globex']].sort());
+  });
+
+  // --- integration: import, export, publish -----------------------------
+  let integrationId;
+  await t.test('integrations:import (definitionVersion 7 from a file)', async () => {
+    integrationId = lines(await prism('integrations:import', '--path', V1))[0];
+    const st = await state();
+    assert.equal(st.integrations.length, 1);
+    const it = st.integrations[0];
+    assert.equal(it.id, integrationId);
+    assert.equal(it.name, 'Order Sync');
+    assert.deepEqual(it.labels, ['erp']);
+    assert.equal(it.versionNumber, 1, 'the draft holds the number the next publish gets');
+    assert.deepEqual(it.versions, []);
+    assert.equal(it.definition.flows[0].name, 'Sync Orders');
+  });
+
+  await t.test('integrations:export', async () => {
+    const out = await prism('integrations:export', integrationId);
+    const exported = YAML.parse(out);
+    const original = YAML.parse(fs.readFileSync(V1, 'utf8'));
+    assert.deepEqual(H.semanticDiff(original, exported), [], 'export contains everything that was imported');
+    assert.notEqual(out, fs.readFileSync(V1, 'utf8'), 'byte comparison shows (false) drift');
+    // server-side defaults and pinned component versions
+    assert.equal(exported.flows[0].isSynchronous, false);
+    assert.equal(exported.flows[0].steps[1].description, '');
+    assert.equal(typeof exported.flows[0].steps[0].action.component.version, 'number');
+    assert.equal(exported.flows[0].steps[2].action.component.version, 3);
+    assert.ok(exported.configPages.length >= 1);
+    const st = await state();
+    assert.equal(st.integrations[0].versions.length, 0, 'export changes nothing');
+  });
+
+  let v1Id;
+  await t.test('integrations:publish with a comment and a commit hash', async () => {
+    v1Id = lines(await prism('integrations:publish', integrationId, '--comment', 'First release', '--commitHash', 'abc123'))[0];
+    assert.notEqual(v1Id, integrationId, 'a published version has its own id');
+    const st = await state();
+    const it = st.integrations[0];
+    assert.equal(it.versions.length, 1);
+    const v = it.versions[0];
+    assert.equal(v.id, v1Id);
+    assert.equal(v.versionNumber, 1);
+    assert.equal(v.comment, 'First release');
+    assert.equal(JSON.parse(v.attributes).commitHash, 'abc123');
+    assert.equal(it.versionNumber, 2);
+  });
+
+  await t.test('integrations:versions lists the published version once available', async () => {
+    await waitFor(async () => (await state()).integrations[0].versions[0].available);
+    const rows = await prismJSON('integrations:versions', integrationId, '--extended');
+    assert.equal(rows.length, 1);
+    // prism's JSON output renders every cell as text
+    assert.equal(rows[0].versionNumber, '1');
+    assert.equal(rows[0].id, v1Id);
+    assert.equal(rows[0].versionComment, 'First release');
+    assert.equal(rows[0].available, 'true');
+  });
+
+  await t.test('integrations:list', async () => {
+    const rows = await prismJSON('integrations:list', '--extended');
+    assert.equal(rows.length, 1, 'drafts only, one row per integration');
+    assert.equal(rows[0].id, integrationId);
+    assert.equal(rows[0].name, 'Order Sync');
+    assert.equal(rows[0].versionNumber, '2');
+    assert.deepEqual(JSON.parse(rows[0].labels), ['erp']);
+    const all = await prismJSON('integrations:list', '--showAllVersions', '--extended');
+    assert.deepEqual(all.map((r) => r.id).sort(), [integrationId, v1Id].sort());
+  });
+
+  // --- instance lifecycle ------------------------------------------------
+  let instanceId;
+  await t.test('instances:create of the published version', async () => {
+    instanceId = lines(await prism('instances:create', '--name', 'Order Sync', '--integration', v1Id,
+      '--customer', acme, '--description', 'Acme orders', '--label', 'eu',
+      '--config-vars', JSON.stringify([{ key: 'ERP API Key', value: 'secret-1' }])))[0];
+    const inst = (await state()).instances.find((i) => i.id === instanceId);
+    assert.ok(inst);
+    assert.equal(inst.customerId, acme);
+    assert.equal(inst.integrationVersionId, v1Id);
+    assert.equal(inst.versionNumber, 1);
+    assert.equal(inst.enabled, true);
+    assert.equal(inst.needsDeploy, true);
+    assert.equal(inst.deployedVersion, null);
+    assert.deepEqual(inst.labels, ['eu']);
+    assert.equal(inst.configVariables['ERP API Key'].value, 'secret-1');
+    assert.equal(inst.configVariables['Batch Size'].value, '50', 'unlisted config variables take their default');
+    assert.equal(inst.configState, 'FULLY_CONFIGURED');
+  });
+
+  await t.test('instances:update name and description', async () => {
+    await deployAndCheck(); // so the update visibly sets needsDeploy again
+    const out = lines(await prism('instances:update', instanceId, '--name', 'Order Sync (Acme)', '--description', 'Orders for Acme'))[0];
+    assert.equal(out, instanceId);
+    const inst = (await state()).instances.find((i) => i.id === instanceId);
+    assert.equal(inst.name, 'Order Sync (Acme)');
+    assert.equal(inst.description, 'Orders for Acme');
+    assert.equal(inst.needsDeploy, true);
+    assert.deepEqual(inst.labels, ['eu'], 'labels not passed are kept');
+  });
+
+  async function deployAndCheck(expectedVersion = 1) {
+    const before = Date.now();
+    const out = lines(await prism('instances:deploy', instanceId))[0];
+    assert.equal(out, instanceId);
+    const inst = (await state()).instances.find((i) => i.id === instanceId);
+    assert.equal(inst.needsDeploy, false);
+    assert.equal(inst.deployedVersion, expectedVersion);
+    assert.ok(Date.parse(inst.lastDeployedAt) >= before - 1000);
+    return inst;
+  }
+
+  await t.test('instances:deploy', async () => { await deployAndCheck(1); });
+
+  await t.test('instances:disable', async () => {
+    assert.equal(lines(await prism('instances:disable', instanceId))[0], instanceId);
+    const inst = (await state()).instances.find((i) => i.id === instanceId);
+    assert.equal(inst.enabled, false);
+  });
+
+  await t.test('instances:enable', async () => {
+    assert.equal(lines(await prism('instances:enable', instanceId))[0], instanceId);
+    const inst = (await state()).instances.find((i) => i.id === instanceId);
+    assert.equal(inst.enabled, true);
+  });
+
+  await t.test('instances:list (the test instance stays hidden)', async () => {
+    const rows = await prismJSON('instances:list', '--extended');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].id, instanceId);
+    assert.equal(rows[0].name, 'Order Sync (Acme)');
+    assert.equal(rows[0].customer, 'Acme Corp');
+    assert.equal(rows[0].customerExternalId, 'acme');
+    assert.equal(rows[0].enabled, 'true');
+    const filtered = await prismJSON('instances:list', '--customer', globex);
+    assert.deepEqual(filtered, []);
+  });
+
+  // --- second version ----------------------------------------------------
+  await t.test('integrations:import --replace of a changed definition', async () => {
+    const out = lines(await prism('integrations:import', '--path', V2, '--integrationId', integrationId, '--replace', '--no-confirm'));
+    assert.equal(out[out.length - 1], integrationId, 'import with an id overwrites that draft');
+    const it = (await state()).integrations[0];
+    assert.equal(it.description, 'Copies new and updated orders from the shop to the ERP');
+    assert.deepEqual(it.definition.flows.map((f) => f.name), ['Sync Orders', 'Nightly Report']);
+    assert.equal(it.versions.length, 1, 'import never publishes');
+    assert.equal(it.versionNumber, 2);
+    const exported = YAML.parse(await prism('integrations:export', integrationId));
+    assert.deepEqual(H.semanticDiff(YAML.parse(fs.readFileSync(V2, 'utf8')), exported), []);
+  });
+
+  let v2Id;
+  await t.test('integrations:publish again', async () => {
+    v2Id = lines(await prism('integrations:publish', integrationId, '--comment', 'Second release', '--commitHash', 'def456',
+      '--repoUrl', 'https://git.example.com/acme/integrations'))[0];
+    const it = (await state()).integrations[0];
+    assert.equal(it.versions.length, 2);
+    assert.equal(it.versions[1].id, v2Id);
+    assert.equal(it.versions[1].versionNumber, 2);
+    assert.deepEqual(JSON.parse(it.versions[1].attributes), { commitHash: 'def456', repoUrl: 'https://git.example.com/acme/integrations' });
+    assert.equal(it.versions[1].definition.flows.length, 2);
+    assert.equal(it.versions[0].definition.flows.length, 1, 'version 1 keeps its snapshot');
+    assert.equal(it.versionNumber, 3);
+    await waitFor(async () => (await state()).integrations[0].versions[1].available);
+    const latest = lines(await prism('integrations:versions', integrationId, '--latest-available', '--columns', 'id', '--no-header'));
+    assert.deepEqual(latest.map((l) => l.trim()), [v2Id]);
+  });
+
+  await t.test('instances:update to the new version', async () => {
+    assert.equal(lines(await prism('instances:update', instanceId, '--version', v2Id))[0], instanceId);
+    const inst = (await state()).instances.find((i) => i.id === instanceId);
+    assert.equal(inst.integrationVersionId, v2Id);
+    assert.equal(inst.versionNumber, 2);
+    assert.equal(inst.needsDeploy, true);
+    assert.equal(inst.deployedVersion, 1, 'still running version 1 until deployed');
+    assert.equal(inst.configVariables['ERP API Key'].value, 'secret-1', 'config survives the version switch');
+  });
+
+  await t.test('instances:deploy the new version', async () => { await deployAndCheck(2); });
+
+  await t.test('the emulator counted every request by root field', async () => {
+    const c = await H.control(url, 'GET', '/__emulator/requests');
+    assert.ok(c.total >= 20);
+    assert.equal(c.by_field.importIntegration, 2);
+    assert.equal(c.by_field.publishIntegration, 2);
+    assert.equal(c.by_field.createInstance, 1);
+    assert.equal(c.by_field.deployInstance, 3);
+  });
+});
+
+async function waitFor(fn, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await H.sleep(100);
+  }
+}
