@@ -17,6 +17,9 @@ const V1 = path.join(H.TESTDATA, 'order-sync.yml');
 const V2 = path.join(H.TESTDATA, 'order-sync-v2.yml');
 
 const havePrism = fs.existsSync(PRISM);
+if (!havePrism && process.env.PRISMSYNC_REQUIRE_PRISM === '1') {
+  throw new Error(`the prism CLI is not installed at ${PRISM}: run \`npm ci\` in tests/prism (scripts/deps.sh does)`);
+}
 
 test('prism CLI 10.4.0 story against the emulator', {
   skip: havePrism ? false : 'prism CLI not installed: run `npm ci` in tests/prism',
