@@ -68,5 +68,25 @@ bool use_color(FILE *stream, const struct common_opts *common);
 void print_diagnostics(struct diag_list *diags, const struct common_opts *common);
 
 int cmd_validate(int argc, char **argv, struct common_opts *common);
+int cmd_whoami(int argc, char **argv, struct common_opts *common);
+int cmd_api(int argc, char **argv, struct common_opts *common);
+
+struct api_client;
+struct error;
+
+/*
+ * Builds the API client from the environment (cmd/client_env.c), logging
+ * each request to stderr when -v was given. parallelism 0 means the
+ * default. Returns EXIT_OK and *out, or prints why not and returns
+ * EXIT_ERROR.
+ */
+int cmd_api_client(struct api_client **out, const char *verb, const struct common_opts *common,
+                   int parallelism);
+
+/* Prints an API error for verb on stderr, with a hint for credential problems. */
+void cmd_print_api_error(const char *verb, const struct error *err);
+
+/* With -v, prints the request counters of the client on stderr. */
+void cmd_print_api_stats(struct api_client *c, const struct common_opts *common);
 
 #endif

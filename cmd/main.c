@@ -15,6 +15,8 @@
 
 static const struct verb verbs[] = {
     {"validate", cmd_validate, "check the manifest and its definitions offline"},
+    {"whoami", cmd_whoami, "show the user and organization of the credentials"},
+    {"api", cmd_api, "run a raw GraphQL request and print its data"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

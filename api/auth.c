@@ -1,0 +1,163 @@
+#include "auth.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gql.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+static int b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-' || c == '+')
+		return 62;
+	if (c == '_' || c == '/')
+		return 63;
+	return -1;
+}
+
+char *auth_base64url_decode(const char *s, size_t len, size_t *out_len)
+{
+	while (len && s[len - 1] == '=')
+		len--;
+	if (len % 4 == 1)
+		return NULL;
+	char *out = xmalloc(len / 4 * 3 + 3);
+	size_t n = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = b64val((unsigned char)s[i]);
+		if (v < 0) {
+			free(out);
+			return NULL;
+		}
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[n] = '\0';
+	if (out_len)
+		*out_len = n;
+	return out;
+}
+
+/* A NumericDate claim: an integer, or a finite number of seconds. */
+static bool numeric_date(struct json_object *obj, const char *key, long long *out)
+{
+	struct json_object *v;
+	if (!json_object_object_get_ex(obj, key, &v))
+		return false;
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t n = json_object_get_int64(v);
+		if (n <= 0 || n >= INT64_MAX / 2)
+			return false;
+		*out = n;
+		return true;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		double d = json_object_get_double(v);
+		if (!isfinite(d) || d <= 0 || d > 1e15)
+			return false;
+		*out = (long long)d;
+		return true;
+	}
+	return false;
+}
+
+int auth_jwt_times(const char *token, long long *exp, long long *iat)
+{
+	const char *dot1 = strchr(token, '.');
+	const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+	struct json_object *claims = NULL;
+	struct error perr = ERROR_INIT;
+	char *payload = NULL;
+	size_t plen = 0;
+	int rc = ERR_INVALID;
+
+	if (!dot1 || !dot2 || strchr(dot2 + 1, '.'))
+		goto done;
+	payload = auth_base64url_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), &plen);
+	if (!payload || gql_parse_json(&claims, payload, plen, "token", &perr))
+		goto done;
+	if (!json_object_is_type(claims, json_type_object) || !numeric_date(claims, "exp", exp))
+		goto done;
+	if (!numeric_date(claims, "iat", iat))
+		*iat = 0;
+	rc = 0;
+done:
+	error_release(&perr);
+	json_object_put(claims);
+	free(payload);
+	return rc;
+}
+
+bool auth_should_refresh(long long now, long long exp, long long iat)
+{
+	long long margin = AUTH_REFRESH_MARGIN_S;
+	if (iat > 0 && exp > iat && (exp - iat) / 2 < margin)
+		margin = (exp - iat) / 2;
+	return exp - now < margin;
+}
+
+char *auth_refresh_body(const char *refresh_token, const char *tenant_id, size_t *len_out)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "refresh_token", json_object_new_string(refresh_token));
+	if (tenant_id && *tenant_id)
+		json_object_object_add(o, "tenant_id", json_object_new_string(tenant_id));
+	size_t len = 0;
+	const char *s = gql_to_json(o, &len);
+	char *out = xstrndup(s, len);
+	json_object_put(o);
+	if (len_out)
+		*len_out = len;
+	return out;
+}
+
+int auth_parse_refresh(char **token, long status, const char *body, size_t len, struct error *err)
+{
+	struct json_object *o = NULL, *t = NULL;
+	struct error perr = ERROR_INIT;
+	int rc = 0;
+
+	if (status == 400 || status == 401 || status == 403) {
+		rc = error_set(err, ERR_AUTH,
+		               "the refresh token was rejected (HTTP %ld from /auth/refresh); "
+		               "check PRISM_REFRESH_TOKEN and PRISMATIC_TENANT_ID",
+		               status);
+		goto done;
+	}
+	if (status != 200) {
+		rc = error_set(err, ERR_API, "/auth/refresh answered HTTP %ld", status);
+		goto done;
+	}
+	if (gql_parse_json(&o, body, len, "/auth/refresh", &perr)) {
+		rc = error_set(err, ERR_API, "%s", perr.message);
+		goto done;
+	}
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "access_token", &t) ||
+	    !json_object_is_type(t, json_type_string) || json_object_get_string_len(t) == 0 ||
+	    strlen(json_object_get_string(t)) != (size_t)json_object_get_string_len(t)) {
+		rc = error_set(err, ERR_API, "/auth/refresh: the response has no access_token");
+		goto done;
+	}
+	*token = xstrdup(json_object_get_string(t));
+done:
+	error_release(&perr);
+	json_object_put(o);
+	return rc;
+}

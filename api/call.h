@@ -1,0 +1,62 @@
+/*
+ * call.h - one GraphQL request in flight, for the files of api/ that issue
+ * requests (not for use outside api/).
+ *
+ * An api_call carries a request through the transport: token, retries
+ * (retry.h decides), refresh after 401, decoding of both error layers'
+ * first layer (gql_decode_response). Its done callback runs exactly once,
+ * from inside api_client_run(), with either the response's `data`
+ * (borrowed for the duration of the callback) or an error; from there the
+ * caller may start more calls (the next page).
+ */
+#ifndef PRISMSYNC_API_CALL_H
+#define PRISMSYNC_API_CALL_H
+
+#include <json-c/json.h>
+
+#include "client.h"
+#include "http.h"
+
+struct api_call;
+
+typedef void (*api_call_done_fn)(struct api_call *call, int rc, struct json_object *data,
+                                 struct error *err);
+
+struct api_call {
+	struct http_xfer xfer; /* first: the transport hands it back */
+	struct api_client *client;
+	char op[64];
+	bool mutation;
+	char *body;
+	size_t body_len;
+	api_call_done_fn done;
+	void *userdata;
+
+	/* private to client.c */
+	char *bearer;
+	int attempt;
+	long long first_ms;
+	bool auth_retried;
+	unsigned gen;
+	struct api_call *next_waiting;
+};
+
+/* Prepares call for document with variables (may be NULL; not kept). No request yet. */
+void api_call_init(struct api_call *call, struct api_client *c, const char *document,
+                   struct json_object *variables, api_call_done_fn done, void *userdata);
+void api_call_release(struct api_call *call);
+
+/* Queues the call; its done callback runs from api_client_run(). */
+void api_call_start(struct api_call *call);
+
+/* Performs every queued call and every call they start. */
+int api_client_run(struct api_client *c, struct error *err);
+
+/*
+ * Sends one request and waits for it: 0 and *data (a new reference), or an
+ * error as described in client.h.
+ */
+int api_request(struct json_object **data, struct api_client *c, const char *document,
+                struct json_object *variables, struct error *err);
+
+#endif

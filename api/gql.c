@@ -1,0 +1,500 @@
+#include "gql.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/buf.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+/* Line and column (1-based, in bytes) of offset in text. */
+static void position(const char *text, size_t len, size_t offset, int *line, int *col)
+{
+	int l = 1, c = 1;
+	if (offset > len)
+		offset = len;
+	for (size_t i = 0; i < offset; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+int gql_parse_json(struct json_object **out, const char *text, size_t len, const char *what,
+                   struct error *err)
+{
+	struct json_tokener *tok = NULL;
+	struct json_object *obj = NULL;
+	int rc = 0, line, col;
+
+	if (len > (size_t)INT32_MAX - 1)
+		return error_set(err, ERR_TOO_LARGE, "%s: JSON text too large", what);
+	if (len == 0)
+		return error_set(err, ERR_PARSE, "%s: empty body where JSON was expected", what);
+	tok = json_tokener_new_ex(GQL_MAX_DEPTH);
+	if (!tok)
+		return error_set(err, ERR_PARSE, "%s: out of memory", what);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue) {
+		/* Input ended inside a value; numbers need the terminator to end. */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = len;
+	}
+	if (jerr != json_tokener_success || !obj) {
+		size_t at = jerr == json_tokener_continue ? len : end;
+		position(text, len, at, &line, &col);
+		rc = error_set(err, ERR_PARSE, "%s: invalid JSON at line %d, column %d: %s", what,
+		               line, col,
+		               jerr == json_tokener_continue ? "unexpected end of input"
+		                                             : json_tokener_error_desc(jerr));
+		goto done;
+	}
+	for (size_t i = end; i < len; i++) {
+		if (!isspace((unsigned char)text[i])) {
+			position(text, len, i, &line, &col);
+			rc = error_set(err, ERR_PARSE,
+			               "%s: invalid JSON at line %d, column %d: unexpected data "
+			               "after the value",
+			               what, line, col);
+			goto done;
+		}
+	}
+	*out = obj;
+	obj = NULL;
+done:
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return rc;
+}
+
+/* A printable, bounded copy of a server message, for error text. */
+static char *clip(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+	size_t n = len > 300 ? 300 : len;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf_addch(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+	if (len > n)
+		buf_adds(&b, "...");
+	return buf_detach(&b, NULL);
+}
+
+static char *message_of(struct json_object *e)
+{
+	struct json_object *m;
+	if (json_object_is_type(e, json_type_object) &&
+	    json_object_object_get_ex(e, "message", &m) && json_object_is_type(m, json_type_string))
+		return clip(json_object_get_string(m), (size_t)json_object_get_string_len(m));
+	return xstrdup("(an error without a message)");
+}
+
+static bool is_not_found(const char *msg)
+{
+	return strstr(msg, "Record not found") != NULL;
+}
+
+/* The first error of a list, and how many follow, as one message. */
+static int errors_to_error(struct json_object *errors, const char *op, const char *prefix,
+                           struct error *err)
+{
+	size_t n = json_object_array_length(errors);
+	char *msg = message_of(json_object_array_get_idx(errors, 0));
+	int code = is_not_found(msg) ? ERR_NOTFOUND : ERR_API;
+	if (n > 1)
+		error_set(err, code, "%s: %s%s (and %zu more error%s)", op, prefix, msg, n - 1,
+		          n == 2 ? "" : "s");
+	else
+		error_set(err, code, "%s: %s%s", op, prefix, msg);
+	free(msg);
+	return code;
+}
+
+int gql_decode_response(struct json_object **data_out, long status, const char *body, size_t len,
+                        const char *op, struct error *err)
+{
+	struct json_object *root = NULL, *errors = NULL, *data = NULL;
+	struct error perr = ERROR_INIT;
+	int rc = 0;
+
+	int prc = gql_parse_json(&root, body, len, op, &perr);
+	if (status != 200) {
+		char *msg = NULL;
+		if (!prc && json_object_is_type(root, json_type_object) &&
+		    json_object_object_get_ex(root, "errors", &errors) &&
+		    json_object_is_type(errors, json_type_array) &&
+		    json_object_array_length(errors) > 0)
+			msg = message_of(json_object_array_get_idx(errors, 0));
+		else if (len && prc)
+			msg = clip(body, len);
+		int code = status == 401 || status == 403 ? ERR_AUTH : ERR_API;
+		if (code == ERR_AUTH)
+			rc =
+			    error_set(err, code, "%s: the access token was rejected (HTTP %ld%s%s)",
+			              op, status, msg ? ": " : "", msg ? msg : "");
+		else
+			rc = error_set(err, code, "%s: HTTP %ld%s%s", op, status, msg ? ": " : "",
+			               msg ? msg : "");
+		free(msg);
+		goto done;
+	}
+	if (prc) {
+		rc = error_set(err, prc, "%s", perr.message);
+		goto done;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		rc = error_set(err, ERR_API, "%s: the response is not a JSON object", op);
+		goto done;
+	}
+	if (json_object_object_get_ex(root, "errors", &errors) && errors &&
+	    !json_object_is_type(errors, json_type_null)) {
+		if (!json_object_is_type(errors, json_type_array)) {
+			rc = error_set(err, ERR_API, "%s: 'errors' in the response is not a list",
+			               op);
+			goto done;
+		}
+		if (json_object_array_length(errors) > 0) {
+			rc = errors_to_error(errors, op, "", err);
+			goto done;
+		}
+	}
+	if (!json_object_object_get_ex(root, "data", &data) ||
+	    !json_object_is_type(data, json_type_object)) {
+		rc = error_set(err, ERR_API, "%s: the response has no data", op);
+		goto done;
+	}
+	*data_out = json_object_get(data);
+done:
+	error_release(&perr);
+	json_object_put(root);
+	return rc;
+}
+
+int gql_check_payload(struct json_object **payload, struct json_object *data, const char *op,
+                      const char *what, struct error *err)
+{
+	struct json_object *p = NULL, *errors = NULL;
+
+	if (!json_object_object_get_ex(data, op, &p) || !json_object_is_type(p, json_type_object))
+		return error_set(err, ERR_API, "%s %s: the response has no payload", op, what);
+	if (!json_object_object_get_ex(p, "errors", &errors) ||
+	    json_object_is_type(errors, json_type_null)) {
+		*payload = p;
+		return 0;
+	}
+	if (!json_object_is_type(errors, json_type_array))
+		return error_set(err, ERR_API, "%s %s: 'errors' is not a list", op, what);
+	size_t n = json_object_array_length(errors);
+	if (n == 0) {
+		*payload = p;
+		return 0;
+	}
+	struct buf msg = BUF_INIT;
+	bool not_found = false;
+	for (size_t i = 0; i < n && i < 10; i++) {
+		struct json_object *e = json_object_array_get_idx(errors, i), *f = NULL, *ms = NULL;
+		const char *field = "__all__";
+		if (json_object_is_type(e, json_type_object) &&
+		    json_object_object_get_ex(e, "field", &f) &&
+		    json_object_is_type(f, json_type_string))
+			field = json_object_get_string(f);
+		if (i)
+			buf_adds(&msg, "; ");
+		if (strcmp(field, "__all__")) {
+			char *cf = clip(field, strlen(field));
+			buf_addf(&msg, "%s: ", cf);
+			free(cf);
+		}
+		size_t nm = 0;
+		if (json_object_is_type(e, json_type_object) &&
+		    json_object_object_get_ex(e, "messages", &ms) &&
+		    json_object_is_type(ms, json_type_array))
+			nm = json_object_array_length(ms);
+		for (size_t j = 0; j < nm && j < 5; j++) {
+			struct json_object *m = json_object_array_get_idx(ms, j);
+			if (!json_object_is_type(m, json_type_string))
+				continue;
+			char *cm =
+			    clip(json_object_get_string(m), (size_t)json_object_get_string_len(m));
+			if (is_not_found(cm))
+				not_found = true;
+			buf_addf(&msg, "%s%s", j ? " " : "", cm);
+			free(cm);
+		}
+		if (!nm)
+			buf_adds(&msg, "(no message)");
+	}
+	if (n > 10)
+		buf_addf(&msg, "; and %zu more", n - 10);
+	int rc =
+	    error_set(err, not_found ? ERR_NOTFOUND : ERR_API, "%s %s: %s", op, what, msg.data);
+	buf_release(&msg);
+	return rc;
+}
+
+static int bad_field(const struct gql_ctx *ctx, const char *key, const char *must,
+                     struct error *err)
+{
+	if (ctx->kind && ctx->index >= 0)
+		return error_set(err, ERR_API, "%s: %s %ld: field '%s' %s", ctx->op, ctx->kind,
+		                 ctx->index, key, must);
+	if (ctx->kind)
+		return error_set(err, ERR_API, "%s: %s: field '%s' %s", ctx->op, ctx->kind, key,
+		                 must);
+	return error_set(err, ERR_API, "%s: field '%s' %s", ctx->op, key, must);
+}
+
+static struct json_object *member(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+	if (!obj || !json_object_is_type(obj, json_type_object))
+		return NULL;
+	json_object_object_get_ex(obj, key, &v);
+	return v;
+}
+
+int gql_get_string(const char **out, struct json_object *obj, const char *key, bool nullable,
+                   const struct gql_ctx *ctx, struct error *err)
+{
+	struct json_object *v = member(obj, key);
+	if (!v) {
+		if (!nullable)
+			return bad_field(ctx, key, "is missing", err);
+		*out = NULL;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return bad_field(ctx, key, "must be a string", err);
+	const char *s = json_object_get_string(v);
+	if (strlen(s) != (size_t)json_object_get_string_len(v))
+		return bad_field(ctx, key, "contains a NUL character", err);
+	*out = s;
+	return 0;
+}
+
+int gql_get_int(long long *out, bool *present, struct json_object *obj, const char *key,
+                long long min, long long max, const struct gql_ctx *ctx, struct error *err)
+{
+	struct json_object *v = member(obj, key);
+	if (!v) {
+		if (!present)
+			return bad_field(ctx, key, "is missing", err);
+		*present = false;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return bad_field(ctx, key, "must be an integer", err);
+	int64_t n = json_object_get_int64(v);
+	/* json-c clamps values beyond int64 to its limits; those are out of any range we use. */
+	if (n < min || n > max || n == INT64_MAX || n == INT64_MIN) {
+		char must[96];
+		snprintf(must, sizeof(must), "must be between %lld and %lld", min, max);
+		return bad_field(ctx, key, must, err);
+	}
+	*out = n;
+	if (present)
+		*present = true;
+	return 0;
+}
+
+int gql_get_bool(bool *out, struct json_object *obj, const char *key, const struct gql_ctx *ctx,
+                 struct error *err)
+{
+	struct json_object *v = member(obj, key);
+	if (!v)
+		return bad_field(ctx, key, "is missing", err);
+	if (!json_object_is_type(v, json_type_boolean))
+		return bad_field(ctx, key, "must be true or false", err);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+static int get_typed(struct json_object **out, struct json_object *obj, const char *key,
+                     bool nullable, enum json_type type, const char *must,
+                     const struct gql_ctx *ctx, struct error *err)
+{
+	struct json_object *v = member(obj, key);
+	if (!v) {
+		if (!nullable)
+			return bad_field(ctx, key, "is missing", err);
+		*out = NULL;
+		return 0;
+	}
+	if (!json_object_is_type(v, type))
+		return bad_field(ctx, key, must, err);
+	*out = v;
+	return 0;
+}
+
+int gql_get_object(struct json_object **out, struct json_object *obj, const char *key,
+                   bool nullable, const struct gql_ctx *ctx, struct error *err)
+{
+	return get_typed(out, obj, key, nullable, json_type_object, "must be an object", ctx, err);
+}
+
+int gql_get_array(struct json_object **out, struct json_object *obj, const char *key, bool nullable,
+                  const struct gql_ctx *ctx, struct error *err)
+{
+	return get_typed(out, obj, key, nullable, json_type_array, "must be a list", ctx, err);
+}
+
+const char *gql_to_json(struct json_object *value, size_t *len_out)
+{
+	size_t len = 0;
+	const char *s = json_object_to_json_string_length(
+	    value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (len_out)
+		*len_out = len;
+	return s;
+}
+
+char *gql_request_body(const char *query, struct json_object *variables, size_t *len_out)
+{
+	struct json_object *req = json_object_new_object();
+	json_object_object_add(req, "query", json_object_new_string(query));
+	if (variables)
+		json_object_object_add(req, "variables", json_object_get(variables));
+	size_t len = 0;
+	const char *s = gql_to_json(req, &len);
+	char *out = xstrndup(s, len);
+	json_object_put(req);
+	if (len_out)
+		*len_out = len;
+	return out;
+}
+
+/* Skips white space, commas and # comments. */
+static const char *skip_ignored(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',' ||
+		       (unsigned char)*p == 0xef || (unsigned char)*p == 0xbb ||
+		       (unsigned char)*p == 0xbf)
+			p++;
+		if (*p != '#')
+			return p;
+		while (*p && *p != '\n')
+			p++;
+	}
+}
+
+static bool name_char(char c, bool first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+static const char *read_name(const char *p, const char **start, size_t *len)
+{
+	*start = p;
+	if (!name_char(*p, true)) {
+		*len = 0;
+		return p;
+	}
+	while (name_char(*p, false))
+		p++;
+	*len = (size_t)(p - *start);
+	return p;
+}
+
+/* Skips a balanced (...) group, strings included. */
+static const char *skip_parens(const char *p)
+{
+	int depth = 0;
+	while (*p) {
+		if (*p == '"') {
+			p++;
+			while (*p && *p != '"') {
+				if (*p == '\\' && p[1])
+					p++;
+				p++;
+			}
+			if (*p)
+				p++;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+		p++;
+	}
+	return p;
+}
+
+void gql_document_info(const char *doc, bool *mutation, char *root, size_t n)
+{
+	const char *p = skip_ignored(doc), *s;
+	size_t len;
+
+	*mutation = false;
+	if (n)
+		snprintf(root, n, "?");
+	/* Skip fragment definitions that come first. */
+	for (;;) {
+		const char *q = read_name(p, &s, &len);
+		if (len == 8 && !memcmp(s, "fragment", 8)) {
+			while (*q && *q != '{')
+				q++;
+			int depth = 0;
+			while (*q) {
+				if (*q == '{')
+					depth++;
+				else if (*q == '}' && --depth == 0) {
+					q++;
+					break;
+				}
+				q++;
+			}
+			p = skip_ignored(q);
+			continue;
+		}
+		break;
+	}
+	const char *q = read_name(p, &s, &len);
+	if (len) {
+		if (len == 8 && !memcmp(s, "mutation", 8))
+			*mutation = true;
+		p = skip_ignored(q);
+		q = read_name(p, &s, &len); /* operation name */
+		p = skip_ignored(q);
+		if (*p == '(')
+			p = skip_ignored(skip_parens(p));
+		while (*p == '@') { /* directives */
+			q = read_name(p + 1, &s, &len);
+			p = skip_ignored(q);
+			if (*p == '(')
+				p = skip_ignored(skip_parens(p));
+		}
+	}
+	if (*p != '{')
+		return;
+	p = skip_ignored(p + 1);
+	q = read_name(p, &s, &len);
+	if (!len)
+		return;
+	const char *r = skip_ignored(q);
+	if (*r == ':') { /* alias: the field name follows */
+		const char *s2;
+		size_t len2;
+		read_name(skip_ignored(r + 1), &s2, &len2);
+		if (len2) {
+			s = s2;
+			len = len2;
+		}
+	}
+	if (n)
+		snprintf(root, n, "%.*s", (int)(len < n ? len : n - 1), s);
+}

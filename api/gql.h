@@ -1,0 +1,103 @@
+/*
+ * gql.h - GraphQL over JSON: request bodies, response decoding, and checked
+ * access to the values of a response.
+ *
+ * Documents are static strings; every value travels in `variables`, never
+ * in the document text. A response is trusted for nothing: it is parsed
+ * strictly with its error position, both error layers are errors, and
+ * every value read through the gql_get_* functions is checked for its type
+ * (and numbers for their range) before it is used.
+ *
+ * Objects returned through **out belong to the caller (json_object_put());
+ * objects returned as const pointers are borrowed from their parent.
+ */
+#ifndef PRISMSYNC_GQL_H
+#define PRISMSYNC_GQL_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../util/error.h"
+
+/* Deepest nesting accepted in a response (json-c's default is 32). */
+#define GQL_MAX_DEPTH 64
+
+/*
+ * Parses all of text[0..len) as one JSON value, strictly (no comments, no
+ * trailing data, valid UTF-8). On failure returns ERR_PARSE with the line
+ * and column of the problem in the message, prefixed by what.
+ */
+int gql_parse_json(struct json_object **out, const char *text, size_t len, const char *what,
+                   struct error *err);
+
+/*
+ * Decodes the answer to operation op (the root field, for messages): an
+ * HTTP status and body. Returns 0 and *data_out (the `data` object, a new
+ * reference) when the status is 200, the body is a JSON object, `data` is
+ * an object and `errors` is absent or empty. Otherwise:
+ *   ERR_AUTH     401 or 403;
+ *   ERR_NOTFOUND a top-level error "Record not found";
+ *   ERR_PARSE    a body that is not JSON (with its position);
+ *   ERR_API      any other HTTP status or GraphQL error, message from errors[0].
+ * Messages name the operation.
+ */
+int gql_decode_response(struct json_object **data_out, long status, const char *body, size_t len,
+                        const char *op, struct error *err);
+
+/*
+ * Checks the payload of mutation op: data[op] must be an object whose
+ * `errors` list is empty. what names the object for messages
+ * ("customer 'acme'"). Returns 0 and *payload (borrowed from data), or
+ * ERR_API listing each `field: message` (ERR_NOTFOUND for "Record not found").
+ */
+int gql_check_payload(struct json_object **payload, struct json_object *data, const char *op,
+                      const char *what, struct error *err);
+
+/*
+ * Where a value came from, for error messages:
+ * "customers: node 12: field 'name' must be a string".
+ */
+struct gql_ctx {
+	const char *op;
+	const char *kind; /* "node", "customer", ...; NULL: none */
+	long index;       /* -1: none */
+};
+
+/* A string member. nullable: null (or absent) gives *out = NULL. Borrowed from obj. */
+int gql_get_string(const char **out, struct json_object *obj, const char *key, bool nullable,
+                   const struct gql_ctx *ctx, struct error *err);
+
+/* An integer member in [min, max]. nullable: null or absent gives *present = false. */
+int gql_get_int(long long *out, bool *present, struct json_object *obj, const char *key,
+                long long min, long long max, const struct gql_ctx *ctx, struct error *err);
+
+int gql_get_bool(bool *out, struct json_object *obj, const char *key, const struct gql_ctx *ctx,
+                 struct error *err);
+
+/* An object member; nullable: null or absent gives *out = NULL. Borrowed. */
+int gql_get_object(struct json_object **out, struct json_object *obj, const char *key,
+                   bool nullable, const struct gql_ctx *ctx, struct error *err);
+
+/* An array member; nullable: null or absent gives *out = NULL. Borrowed. */
+int gql_get_array(struct json_object **out, struct json_object *obj, const char *key, bool nullable,
+                  const struct gql_ctx *ctx, struct error *err);
+
+/*
+ * The request body {"query": query, "variables": variables} (variables may
+ * be NULL). A new string; *len_out receives its length.
+ */
+char *gql_request_body(const char *query, struct json_object *variables, size_t *len_out);
+
+/*
+ * What a document does, for logging and retry decisions, without parsing it
+ * fully: *mutation tells whether its first operation is a mutation, and
+ * root (at most n bytes, NUL terminated) receives the first root field
+ * ("?" when none is found).
+ */
+void gql_document_info(const char *doc, bool *mutation, char *root, size_t n);
+
+/* Serialises value compactly (no slash escaping). Borrowed from value, valid until it changes. */
+const char *gql_to_json(struct json_object *value, size_t *len_out);
+
+#endif

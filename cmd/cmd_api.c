@@ -1,0 +1,189 @@
+/*
+ * prismsync api: the raw GraphQL escape hatch (Raw GraphQL Request). Runs
+ * any document with variables and prints the response's `data` as JSON, so
+ * anything prismsync does not model can still be scripted with the same
+ * credentials, retries and size limits.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "../api/client.h"
+#include "../util/buf.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+#define MAX_DOCUMENT ((size_t)16 * 1024 * 1024)
+
+static const char api_usage[] =
+    "usage: prismsync api QUERY [--var NAME=VALUE]... [--var-json NAME=JSON]...\n"
+    "\n"
+    "Sends a GraphQL document to the Prismatic API and prints the response's\n"
+    "`data` as JSON on stdout. Errors (HTTP, GraphQL, or a mutation payload's\n"
+    "errors) go to stderr with exit status 1.\n"
+    "\n"
+    "QUERY is the document itself, @FILE to read it from a file, or - to read\n"
+    "it from stdin. Values always travel as variables:\n"
+    "  --var NAME=VALUE       a string variable\n"
+    "  --var-json NAME=JSON   a variable of any JSON type (number, list, object...)\n"
+    "\n"
+    "Queries are retried on timeouts, connection failures, 429 and 502/503/504;\n"
+    "a mutation is never sent twice unless the server certainly did not run it.\n"
+    "\n"
+    "example:\n"
+    "  prismsync api 'query($n: String) { integrations(name: $n) { nodes { id } } }' \\\n"
+    "      --var n='Order Sync'\n"
+    "\n"
+    "options:\n"
+    "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
+    "  -v, --verbose     log each request (operation, status, time) to stderr\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "environment: as for 'prismsync whoami'\n"
+    "\n"
+    "exit status: 0 success, 1 API or auth error, 64 usage error\n";
+
+enum { OPT_VAR = OPT_FIRST_VERB_OPTION, OPT_VAR_JSON };
+
+static int read_stream(FILE *f, struct buf *out)
+{
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(out, chunk, n))
+			return ERR_TOO_LARGE;
+	return ferror(f) ? ERR_IO : 0;
+}
+
+/* The document named by arg: itself, @FILE, or - (stdin). */
+static int load_document(const char *arg, struct buf *doc)
+{
+	if (!strcmp(arg, "-")) {
+		int rc = read_stream(stdin, doc);
+		if (rc)
+			fprintf(stderr, "prismsync api: cannot read the document from stdin: %s\n",
+			        rc == ERR_TOO_LARGE ? "larger than 16 MiB" : strerror(errno));
+		return rc;
+	}
+	if (arg[0] == '@') {
+		FILE *f = fopen(arg + 1, "rb");
+		if (!f) {
+			fprintf(stderr, "prismsync api: cannot open %s: %s\n", arg + 1,
+			        strerror(errno));
+			return ERR_IO;
+		}
+		int rc = read_stream(f, doc);
+		if (rc)
+			fprintf(stderr, "prismsync api: cannot read %s: %s\n", arg + 1,
+			        rc == ERR_TOO_LARGE ? "larger than 16 MiB" : strerror(errno));
+		fclose(f);
+		return rc;
+	}
+	return buf_adds(doc, arg);
+}
+
+static bool valid_name(const char *s, size_t len)
+{
+	if (!len || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+int cmd_api(int argc, char **argv, struct common_opts *common)
+{
+	static const struct option opts[] = {
+	    {"var", required_argument, NULL, OPT_VAR},
+	    {"var-json", required_argument, NULL, OPT_VAR_JSON},
+	    {"file", required_argument, NULL, 'f'},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct api_var *vars = NULL;
+	size_t vars_nr = 0, vars_alloc = 0;
+	struct api_client *client = NULL;
+	struct buf doc;
+	struct error err = ERROR_INIT;
+	char *out = NULL;
+	const char *query = NULL;
+	int c, rc = EXIT_OK;
+
+	buf_init(&doc, MAX_DOCUMENT);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "-:f:vh", opts, NULL)) != -1) {
+		if (common_option(c, optarg, common))
+			continue;
+		if (c == 'h') {
+			fputs(api_usage, stdout);
+			goto done;
+		}
+		if (c == 1) { /* a positional argument, in order */
+			if (query) {
+				rc = usage_error("api", "unexpected argument '%s'", optarg);
+				goto done;
+			}
+			query = optarg;
+			continue;
+		}
+		if (c == OPT_VAR || c == OPT_VAR_JSON) {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || !valid_name(optarg, (size_t)(eq - optarg))) {
+				rc =
+				    usage_error("api", "%s needs NAME=%s, with NAME a GraphQL name",
+				                c == OPT_VAR ? "--var" : "--var-json",
+				                c == OPT_VAR ? "VALUE" : "JSON");
+				goto done;
+			}
+			ALLOC_GROW(vars, vars_nr + 1, vars_alloc);
+			vars[vars_nr].name = xstrndup(optarg, (size_t)(eq - optarg));
+			vars[vars_nr].value = eq + 1;
+			vars[vars_nr].json = c == OPT_VAR_JSON;
+			vars_nr++;
+			continue;
+		}
+		rc = bad_option("api", c, argv);
+		goto done;
+	}
+	if (!query) {
+		rc = usage_error("api", "missing QUERY (the document, @FILE, or - for stdin)");
+		goto done;
+	}
+	if (load_document(query, &doc)) {
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if (strlen(doc.data) != doc.len) {
+		fprintf(stderr, "prismsync api: the document contains a NUL byte\n");
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if ((rc = cmd_api_client(&client, "api", common, 0)) != EXIT_OK)
+		goto done;
+	if (api_raw(&out, client, doc.data, vars, vars_nr, &err)) {
+		cmd_print_api_error("api", &err);
+		rc = EXIT_ERROR;
+	} else {
+		fputs(out, stdout);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "prismsync api: cannot write the output: %s\n",
+			        strerror(errno));
+			rc = EXIT_ERROR;
+		}
+	}
+	cmd_print_api_stats(client, common);
+done:
+	for (size_t i = 0; i < vars_nr; i++)
+		free((char *)vars[i].name);
+	free(vars);
+	free(out);
+	buf_release(&doc);
+	error_release(&err);
+	api_client_free(client);
+	return rc;
+}
