@@ -9,7 +9,7 @@ const path = require('path');
 const {
   buildSchema, parse, validate, execute, specifiedRules, GraphQLError, Kind,
 } = require('graphql');
-const { iso } = require('./model');
+const { iso, encodeId, stableUuid, isConfigured } = require('./model');
 
 const DEFAULT_SCHEMA = path.join(__dirname, '..', '..', 'schema', 'prismatic.graphql');
 const MAX_PAGE = 100;
@@ -226,9 +226,14 @@ class IntegrationView {
   }
 }
 
+// Views of required config variables, cached per definition object (stored
+// definitions are replaced, never mutated, when they change).
+const rcvCache = new WeakMap();
+
 function requiredConfigVariableView(recId, cv) {
-  const { encodeId, stableUuid } = require('./model');
-  return {
+  let perDef = rcvCache.get(cv);
+  if (perDef && perDef.recId === recId) return perDef.view;
+  const view = {
     id: encodeId('RequiredConfigVariable', stableUuid(`rcv:${recId}:${cv.key}`)),
     key: cv.key,
     dataType: cv.dataType ?? 'string',
@@ -238,6 +243,9 @@ function requiredConfigVariableView(recId, cv) {
     orgOnly: !!cv.orgOnly,
     collectionType: cv.collectionType ?? null,
   };
+  perDef = { recId, view };
+  rcvCache.set(cv, perDef);
+  return view;
 }
 
 class FlowView {
@@ -279,15 +287,20 @@ class InstanceView {
   get createdAt() { return iso(this.i.createdAt); }
   get updatedAt() { return iso(this.i.updatedAt); }
   configVariableViews() {
-    const { encodeId, stableUuid, isConfigured } = require('./model');
     const def = this.m.instanceDefinition(this.i);
-    const recId = this.i.isSystem ? this.i.versionId : this.i.versionId;
+    const recId = this.i.versionId;
+    if (!this.i.cvIds) this.i.cvIds = new Map();
     const out = [];
     for (const cv of def.requiredConfigVars || []) {
       const v = this.i.configVariables.get(cv.key) || { value: null, values: null };
       const configured = isConfigured(cv, v);
+      let cvId = this.i.cvIds.get(cv.key);
+      if (!cvId) {
+        cvId = encodeId('InstanceConfigVariable', stableUuid(`icv:${this.i.id}:${cv.key}`));
+        this.i.cvIds.set(cv.key, cvId);
+      }
       out.push({
-        id: encodeId('InstanceConfigVariable', stableUuid(`icv:${this.i.id}:${cv.key}`)),
+        id: cvId,
         value: v.value,
         status: cv.dataType === 'connection' ? (configured ? 'active' : 'pending') : null,
         authorizeUrl: null,
@@ -306,7 +319,6 @@ class InstanceView {
   flowConfigs(args, ctx) {
     const rec = this.integration.rec;
     const inst = this;
-    const { encodeId, stableUuid } = require('./model');
     const items = this.m.flowsOf(rec).map((f) => ({
       id: encodeId('InstanceFlowConfig', stableUuid(`ifc:${inst.i.id}:${f.name}`)),
       flow: new FlowView(this.m, f),

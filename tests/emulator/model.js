@@ -333,7 +333,9 @@ class Model {
           attributes: v.attributes,
           createdAt: iso(v.createdAt),
           availableAt: iso(v.availableAt),
-          available: this.versionIsAvailable(v),
+          // read-only: computed from availableAt (and `available`, an explicit override)
+          versionIsAvailable: this.versionIsAvailable(v),
+          ...(v.availableOverride !== null && v.availableOverride !== undefined ? { available: v.availableOverride } : {}),
           definition: D.clone(v.definition),
         })),
       });

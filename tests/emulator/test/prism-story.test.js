@@ -141,7 +141,7 @@ test('prism CLI 10.4.0 story against the emulator', {
   });
 
   await t.test('integrations:versions lists the published version once available', async () => {
-    await waitFor(async () => (await state()).integrations[0].versions[0].available);
+    await waitFor(async () => (await state()).integrations[0].versions[0].versionIsAvailable);
     const rows = await prismJSON('integrations:versions', integrationId, '--extended');
     assert.equal(rows.length, 1);
     // prism's JSON output renders every cell as text
@@ -255,7 +255,7 @@ test('prism CLI 10.4.0 story against the emulator', {
     assert.equal(it.versions[1].definition.flows.length, 2);
     assert.equal(it.versions[0].definition.flows.length, 1, 'version 1 keeps its snapshot');
     assert.equal(it.versionNumber, 3);
-    await waitFor(async () => (await state()).integrations[0].versions[1].available);
+    await waitFor(async () => (await state()).integrations[0].versions[1].versionIsAvailable);
     const latest = lines(await prism('integrations:versions', integrationId, '--latest-available', '--columns', 'id', '--no-header'));
     assert.deepEqual(latest.map((l) => l.trim()), [v2Id]);
   });
