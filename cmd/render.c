@@ -1,0 +1,346 @@
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../schema/yaml_tree.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+/* A pull request comment holds 65,536 characters; leave room for the frame. */
+#define MARKDOWN_MAX_BODY 60000
+#define SENSITIVE         "(sensitive)"
+
+int render_parse_format(const char *s, enum render_format *out)
+{
+	if (!strcmp(s, "text"))
+		*out = FORMAT_TEXT;
+	else if (!strcmp(s, "json"))
+		*out = FORMAT_JSON;
+	else if (!strcmp(s, "markdown"))
+		*out = FORMAT_MARKDOWN;
+	else
+		return -1;
+	return 0;
+}
+
+char *render_change_id(const struct plan_change *c)
+{
+	return xasprintf("%s#%s", c->address, plan_action_name(c->action));
+}
+
+void render_summary_line(const struct plan *p, enum render_kind kind, struct buf *out)
+{
+	struct plan_summary s = plan_summarize(p);
+	if (kind == RENDER_DRIFT) {
+		if (!p->nr)
+			buf_adds(out, "No drift: the organization matches the manifest.\n");
+		else
+			buf_addf(
+			    out,
+			    "Drift: %zu to create, %zu to update, %zu to publish, %zu to deploy, "
+			    "%zu to delete would bring it back.\n",
+			    s.create, s.update, s.publish, s.deploy, s.delete);
+		return;
+	}
+	if (!p->nr) {
+		buf_adds(out, "No changes. The organization matches the manifest.\n");
+		return;
+	}
+	buf_addf(
+	    out,
+	    "Plan: %zu to create, %zu to update, %zu to publish, %zu to deploy, %zu to delete.\n",
+	    s.create, s.update, s.publish, s.deploy, s.delete);
+}
+
+/* Changes grouped by address, in the order each address first appears. */
+struct group_item {
+	size_t first; /* index of the address's first change */
+	size_t idx;
+};
+
+static const struct plan *group_plan;
+
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct group_item *a = pa, *b = pb;
+	int c = strcmp(group_plan->changes[a->idx].address, group_plan->changes[b->idx].address);
+	if (c)
+		return c;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static int first_cmp(const void *pa, const void *pb)
+{
+	const struct group_item *a = pa, *b = pb;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static struct group_item *group_by_address(const struct plan *p)
+{
+	struct group_item *g = xcalloc(p->nr + 1, sizeof(*g));
+	for (size_t i = 0; i < p->nr; i++)
+		g[i].idx = i;
+	group_plan = p;
+	qsort(g, p->nr, sizeof(*g), group_cmp);
+	for (size_t i = 0; i < p->nr; i++) {
+		bool same =
+		    i && !strcmp(p->changes[g[i].idx].address, p->changes[g[i - 1].idx].address);
+		g[i].first = same ? g[i - 1].first : g[i].idx;
+	}
+	qsort(g, p->nr, sizeof(*g), first_cmp);
+	group_plan = NULL;
+	return g;
+}
+
+static const char *color_of(char sym)
+{
+	switch (sym) {
+	case '+':
+		return "\033[32m";
+	case '-':
+		return "\033[31m";
+	case '^':
+		return "\033[36m";
+	case '>':
+		return "\033[35m";
+	default:
+		return "\033[33m";
+	}
+}
+
+static void field_value(const struct plan_field *f, const char *v, struct buf *out)
+{
+	if (f->sensitive)
+		buf_adds(out, SENSITIVE);
+	else if (!v)
+		buf_adds(out, "(absent)");
+	else
+		buf_adds(out, v);
+}
+
+static void text_field(const struct plan_change *c, const struct plan_field *f, bool color,
+                       struct buf *out)
+{
+	char sym = '~';
+	if (c->action == PA_CREATE || (!f->before && f->after))
+		sym = '+';
+	else if (c->action == PA_DELETE || (f->before && !f->after))
+		sym = '-';
+	buf_addf(out, "      %s%c%s %s: ", color ? color_of(sym) : "", sym, color ? "\033[0m" : "",
+	         f->name);
+	if (sym == '+') {
+		field_value(f, f->after, out);
+	} else if (sym == '-' && c->action == PA_DELETE) {
+		field_value(f, f->before, out);
+	} else {
+		field_value(f, f->before, out);
+		buf_adds(out, " -> ");
+		field_value(f, f->after, out);
+	}
+	buf_addch(out, '\n');
+}
+
+void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
+{
+	struct group_item *g = group_by_address(p);
+	if (p->nr)
+		buf_adds(out, o->kind == RENDER_DRIFT
+		                  ? "The organization has drifted from the manifest:\n\n"
+		                  : "prismsync will make these changes:\n\n");
+	for (size_t i = 0; i < p->nr;) {
+		size_t end = i;
+		while (end < p->nr && g[end].first == g[i].first)
+			end++;
+		const struct plan_change *head = &p->changes[g[i].idx];
+		char sym = plan_action_symbol(head->action);
+		buf_addf(out, "  %s%c %s%s (", o->color ? color_of(sym) : "", sym, head->address,
+		         o->color ? "\033[0m" : "");
+		for (size_t j = i; j < end; j++)
+			buf_addf(out, "%s%s", j > i ? ", " : "",
+			         plan_action_name(p->changes[g[j].idx].action));
+		buf_adds(out, ")\n");
+		for (size_t j = i; j < end; j++) {
+			const struct plan_change *c = &p->changes[g[j].idx];
+			for (size_t f = 0; f < c->fields_nr; f++)
+				text_field(c, &c->fields[f], o->color, out);
+			if (c->action == PA_PUBLISH || c->action == PA_DEPLOY ||
+			    c->action == PA_ENABLE || c->action == PA_DISABLE) {
+				char s = plan_action_symbol(c->action);
+				buf_addf(out, "      %s%c%s %s%s%s\n", o->color ? color_of(s) : "",
+				         s, o->color ? "\033[0m" : "", plan_action_name(c->action),
+				         c->note ? " " : "", c->note ? c->note : "");
+			} else if (c->note) {
+				buf_addf(out, "      # %s\n", c->note);
+			}
+		}
+		buf_addch(out, '\n');
+		i = end;
+	}
+	free(g);
+	render_summary_line(p, o->kind, out);
+}
+
+static void json_str(struct buf *out, const char *s)
+{
+	if (!s)
+		buf_adds(out, "null");
+	else
+		json_quote(out, s, strlen(s));
+}
+
+static void json_source(const struct plan *p, struct buf *out)
+{
+	buf_adds(out, "\"source\":{\"manifest\":");
+	json_str(out, p->manifest);
+	buf_adds(out, ",\"owner\":");
+	json_str(out, p->owner);
+	buf_adds(out, ",\"commit\":");
+	json_str(out, p->commit);
+	buf_adds(out, ",\"repository\":");
+	json_str(out, p->repo_url);
+	buf_addf(out, ",\"dirty\":%s,\"prune\":%s}", p->dirty ? "true" : "false",
+	         p->prune ? "true" : "false");
+}
+
+static void json_change(const struct plan *p, const struct plan_change *c, struct buf *out)
+{
+	char *id = render_change_id(c);
+	buf_adds(out, "{\"id\":");
+	json_str(out, id);
+	free(id);
+	buf_adds(out, ",\"address\":");
+	json_str(out, c->address);
+	buf_addf(out, ",\"type\":\"%s\",\"action\":\"%s\",\"fields\":{", res_type_name(c->type),
+	         plan_action_name(c->action));
+	for (size_t f = 0; f < c->fields_nr; f++) {
+		const struct plan_field *fl = &c->fields[f];
+		if (f)
+			buf_addch(out, ',');
+		json_str(out, fl->name);
+		if (fl->sensitive) {
+			buf_adds(out, ":{\"before\":");
+			buf_adds(out, fl->before ? "\"" SENSITIVE "\"" : "null");
+			buf_adds(out, ",\"after\":");
+			buf_adds(out, fl->after ? "\"" SENSITIVE "\"" : "null");
+			buf_adds(out, ",\"sensitive\":true}");
+		} else {
+			buf_adds(out, ":{\"before\":");
+			buf_adds(out, fl->before ? fl->before : "null");
+			buf_adds(out, ",\"after\":");
+			buf_adds(out, fl->after ? fl->after : "null");
+			buf_adds(out, "}");
+		}
+	}
+	buf_adds(out, "},\"depends_on\":[");
+	for (size_t d = 0; d < c->deps_nr; d++) {
+		char *dep = render_change_id(&p->changes[c->deps[d]]);
+		if (d)
+			buf_addch(out, ',');
+		json_str(out, dep);
+		free(dep);
+	}
+	buf_adds(out, "],\"live_id\":");
+	json_str(out, c->live_id);
+	buf_adds(out, ",\"fingerprint\":");
+	json_str(out, c->fingerprint);
+	buf_adds(out, ",\"note\":");
+	json_str(out, c->note);
+	buf_addch(out, '}');
+}
+
+void render_json(const struct plan *p, const struct render_opts *o, struct buf *out)
+{
+	struct plan_summary s = plan_summarize(p);
+	buf_addf(out, "{\"format_version\":\"1\",\"kind\":\"%s\",",
+	         o->kind == RENDER_DRIFT ? "drift" : "plan");
+	json_source(p, out);
+	buf_adds(out, ",\"changes\":[");
+	for (size_t i = 0; i < p->nr; i++) {
+		if (i)
+			buf_addch(out, ',');
+		json_change(p, &p->changes[i], out);
+	}
+	buf_addf(out,
+	         "],\"summary\":{\"create\":%zu,\"update\":%zu,\"publish\":%zu,\"deploy\":%zu,"
+	         "\"delete\":%zu,\"total\":%zu}",
+	         s.create, s.update, s.publish, s.deploy, s.delete, p->nr);
+	if (o->fingerprint) {
+		buf_adds(out, ",\"fingerprint\":");
+		json_str(out, o->fingerprint);
+	}
+	buf_adds(out, "}\n");
+}
+
+/*
+ * Moves each line's leading + or - to the first column, so that a markdown
+ * "diff" block colours additions and deletions.
+ */
+static void diff_style(struct buf *text)
+{
+	char *line = text->data;
+	while (line && *line) {
+		size_t indent = strspn(line, " ");
+		if (indent && (line[indent] == '+' || line[indent] == '-')) {
+			line[0] = line[indent];
+			line[indent] = ' ';
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+}
+
+void render_markdown(const struct plan *p, const struct render_opts *o, struct buf *out)
+{
+	struct render_opts text_opts = *o;
+	struct buf body = BUF_INIT, summary = BUF_INIT;
+	text_opts.color = false;
+	render_text(p, &text_opts, &body);
+	render_summary_line(p, o->kind, &summary);
+	buf_truncate(&summary, summary.len - 1); /* the newline */
+
+	buf_addf(out, "### prismsync %s\n\n", o->kind == RENDER_DRIFT ? "drift report" : "plan");
+	buf_addf(out, "**%s**\n\n", summary.data);
+	if (p->manifest)
+		buf_addf(out, "Manifest `%s`%s%s%s.\n\n", p->manifest,
+		         p->commit ? " at commit `" : "", p->commit ? p->commit : "",
+		         p->commit ? "`" : "");
+	if (o->fingerprint)
+		buf_addf(out, "Drift fingerprint: `%s`\n\n", o->fingerprint);
+	if (p->nr) {
+		buf_adds(out, "<details><summary>Show the changes</summary>\n\n```diff\n");
+		diff_style(&body);
+		if (body.len > MARKDOWN_MAX_BODY) {
+			size_t cut = MARKDOWN_MAX_BODY;
+			while (cut > 0 && body.data[cut - 1] != '\n')
+				cut--;
+			buf_add(out, body.data, cut);
+			buf_adds(out,
+			         "... (cut to fit a comment; run prismsync plan for the rest)\n");
+		} else {
+			buf_add(out, body.data, body.len);
+		}
+		buf_adds(out, "```\n\n</details>\n");
+	}
+	buf_release(&body);
+	buf_release(&summary);
+}
+
+void render_plan(const struct plan *p, enum render_format f, const struct render_opts *o,
+                 struct buf *out)
+{
+	switch (f) {
+	case FORMAT_TEXT:
+		render_text(p, o, out);
+		break;
+	case FORMAT_JSON:
+		render_json(p, o, out);
+		break;
+	case FORMAT_MARKDOWN:
+		render_markdown(p, o, out);
+		break;
+	}
+}

@@ -1,0 +1,157 @@
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+void plan_init(struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+static void change_release(struct plan_change *c)
+{
+	for (size_t i = 0; i < c->fields_nr; i++) {
+		free(c->fields[i].name);
+		free(c->fields[i].before);
+		free(c->fields[i].after);
+	}
+	free(c->fields);
+	free(c->deps);
+	free(c->address);
+	free(c->live_id);
+	free(c->fingerprint);
+	free(c->note);
+}
+
+void plan_release(struct plan *p)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		change_release(&p->changes[i]);
+	free(p->changes);
+	free(p->manifest);
+	free(p->owner);
+	free(p->commit);
+	free(p->repo_url);
+	plan_init(p);
+}
+
+size_t plan_add(struct plan *p, enum res_type type, enum plan_action action, const char *address)
+{
+	ALLOC_GROW(p->changes, p->nr + 1, p->alloc);
+	struct plan_change *c = &p->changes[p->nr];
+	memset(c, 0, sizeof(*c));
+	c->address = xstrdup(address);
+	c->type = type;
+	c->action = action;
+	c->desired = PLAN_NONE;
+	c->live = PLAN_NONE;
+	return p->nr++;
+}
+
+void plan_field(struct plan *p, size_t c, const char *name, const char *before, const char *after,
+                bool sensitive)
+{
+	struct plan_change *ch = &p->changes[c];
+	ALLOC_GROW(ch->fields, ch->fields_nr + 1, ch->fields_alloc);
+	struct plan_field *f = &ch->fields[ch->fields_nr++];
+	f->name = xstrdup(name);
+	f->before = before ? xstrdup(before) : NULL;
+	f->after = after ? xstrdup(after) : NULL;
+	f->sensitive = sensitive;
+}
+
+void plan_depend(struct plan *p, size_t c, size_t on)
+{
+	struct plan_change *ch = &p->changes[c];
+	if (on == PLAN_NONE || on == c)
+		return;
+	for (size_t i = 0; i < ch->deps_nr; i++)
+		if (ch->deps[i] == on)
+			return;
+	ALLOC_GROW(ch->deps, ch->deps_nr + 1, ch->deps_alloc);
+	ch->deps[ch->deps_nr++] = on;
+}
+
+void plan_set_live(struct plan *p, size_t c, const char *live_id, const char *fingerprint)
+{
+	struct plan_change *ch = &p->changes[c];
+	free(ch->live_id);
+	free(ch->fingerprint);
+	ch->live_id = live_id ? xstrdup(live_id) : NULL;
+	ch->fingerprint = fingerprint ? xstrdup(fingerprint) : NULL;
+}
+
+void plan_set_note(struct plan *p, size_t c, const char *note)
+{
+	free(p->changes[c].note);
+	p->changes[c].note = note ? xstrdup(note) : NULL;
+}
+
+struct plan_summary plan_summarize(const struct plan *p)
+{
+	struct plan_summary s = {0, 0, 0, 0, 0};
+	for (size_t i = 0; i < p->nr; i++) {
+		switch (p->changes[i].action) {
+		case PA_CREATE:
+			s.create++;
+			break;
+		case PA_UPDATE:
+		case PA_IMPORT:
+		case PA_ENABLE:
+		case PA_DISABLE:
+			s.update++;
+			break;
+		case PA_PUBLISH:
+			s.publish++;
+			break;
+		case PA_DEPLOY:
+			s.deploy++;
+			break;
+		case PA_DELETE:
+			s.delete ++;
+			break;
+		}
+	}
+	return s;
+}
+
+const char *plan_action_name(enum plan_action a)
+{
+	static const char *const names[] = {"create", "update", "import",  "publish",
+	                                    "deploy", "enable", "disable", "delete"};
+	return names[a];
+}
+
+const char *res_type_name(enum res_type t)
+{
+	static const char *const names[] = {"customer", "integration", "instance"};
+	return names[t];
+}
+
+char plan_action_symbol(enum plan_action a)
+{
+	switch (a) {
+	case PA_CREATE:
+		return '+';
+	case PA_PUBLISH:
+		return '^';
+	case PA_DEPLOY:
+		return '>';
+	case PA_DELETE:
+		return '-';
+	default:
+		return '~';
+	}
+}
+
+bool plan_is_ordered(const struct plan *p)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		for (size_t d = 0; d < p->changes[i].deps_nr; d++)
+			if (p->changes[i].deps[d] >= i)
+				return false;
+	return true;
+}
