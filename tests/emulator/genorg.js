@@ -164,6 +164,7 @@ function generate(o) {
       updatedAt: when(100000 + i * 10 + o.versions),
       // the draft equals the latest published version
       definition: definitionFor(i, o.versions, prng(o.seed * 7919 + i)),
+      systemInstance: { id: id('Instance') },
       versions,
     });
     // keep the draft identical to the latest version
