@@ -73,14 +73,15 @@ class Bucket {
   constructor(rps) { this.set(rps); }
   set(rps) {
     this.rps = rps > 0 ? rps : 0;
-    this.tokens = this.rps;
+    this.capacity = Math.max(1, this.rps);
+    this.tokens = this.capacity;
     this.last = Date.now();
   }
   // Returns 0 when allowed, else the seconds to wait.
   take() {
     if (!this.rps) return 0;
     const now = Date.now();
-    this.tokens = Math.min(this.rps, this.tokens + ((now - this.last) / 1000) * this.rps);
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rps);
     this.last = now;
     if (this.tokens >= 1) { this.tokens -= 1; return 0; }
     return (1 - this.tokens) / this.rps;
