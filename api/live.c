@@ -1,0 +1,276 @@
+#include "live.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+/* A string-keyed open-addressing table; keys and values are borrowed. */
+struct table {
+	const char **keys;
+	const void **values;
+	size_t size; /* a power of two, at least twice the entries */
+};
+
+struct live_index {
+	struct table customer_id, customer_ext, integration_id, integration_name;
+	struct table instance_id, instance_identity, version_id;
+	struct arena keys; /* composite keys */
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void table_init(struct table *t, size_t entries)
+{
+	size_t size = 16;
+	while (size < entries * 2)
+		size *= 2;
+	t->keys = xcalloc(size, sizeof(*t->keys));
+	t->values = xcalloc(size, sizeof(*t->values));
+	t->size = size;
+}
+
+static void table_release(struct table *t)
+{
+	free(t->keys);
+	free(t->values);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Adds key unless present: the first record with an identity wins. */
+static void table_put(struct table *t, const char *key, const void *value)
+{
+	if (!key)
+		return;
+	size_t i = (size_t)hash(key) & (t->size - 1);
+	while (t->keys[i]) {
+		if (!strcmp(t->keys[i], key))
+			return;
+		i = (i + 1) & (t->size - 1);
+	}
+	t->keys[i] = key;
+	t->values[i] = value;
+}
+
+static const void *table_get(const struct table *t, const char *key)
+{
+	if (!t->size || !key)
+		return NULL;
+	size_t i = (size_t)hash(key) & (t->size - 1);
+	while (t->keys[i]) {
+		if (!strcmp(t->keys[i], key))
+			return t->values[i];
+		i = (i + 1) & (t->size - 1);
+	}
+	return NULL;
+}
+
+struct live_state *live_state_new(void)
+{
+	struct live_state *s = xcalloc(1, sizeof(*s));
+	arena_init(&s->arena);
+	return s;
+}
+
+static void index_free(struct live_index *ix)
+{
+	if (!ix)
+		return;
+	table_release(&ix->customer_id);
+	table_release(&ix->customer_ext);
+	table_release(&ix->integration_id);
+	table_release(&ix->integration_name);
+	table_release(&ix->instance_id);
+	table_release(&ix->instance_identity);
+	table_release(&ix->version_id);
+	arena_release(&ix->keys);
+	free(ix);
+}
+
+void live_state_free(struct live_state *s)
+{
+	if (!s)
+		return;
+	index_free(s->index);
+	free(s->customers);
+	free(s->integrations);
+	free(s->instances);
+	arena_release(&s->arena);
+	free(s);
+}
+
+const char *live_strdup(struct live_state *s, const char *str)
+{
+	return str ? arena_strdup(&s->arena, str) : NULL;
+}
+
+struct live_customer *live_add_customer(struct live_state *s)
+{
+	ALLOC_GROW(s->customers, s->customers_nr + 1, s->customers_alloc);
+	struct live_customer *c = &s->customers[s->customers_nr++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+struct live_integration *live_add_integration(struct live_state *s)
+{
+	ALLOC_GROW(s->integrations, s->integrations_nr + 1, s->integrations_alloc);
+	struct live_integration *it = &s->integrations[s->integrations_nr++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+struct live_instance *live_add_instance(struct live_state *s)
+{
+	ALLOC_GROW(s->instances, s->instances_nr + 1, s->instances_alloc);
+	struct live_instance *in = &s->instances[s->instances_nr++];
+	memset(in, 0, sizeof(*in));
+	return in;
+}
+
+static const char *identity_key(struct arena *a, const char *customer_id, const char *name)
+{
+	size_t lc = strlen(customer_id), ln = strlen(name);
+	char *k = arena_alloc(a, lc + ln + 2);
+	memcpy(k, customer_id, lc);
+	k[lc] = '\x1f';
+	memcpy(k + lc + 1, name, ln + 1);
+	return k;
+}
+
+void live_state_index(struct live_state *s)
+{
+	size_t versions = 0;
+	index_free(s->index);
+	struct live_index *ix = xcalloc(1, sizeof(*ix));
+	arena_init(&ix->keys);
+	for (size_t i = 0; i < s->integrations_nr; i++)
+		versions += s->integrations[i].versions_nr;
+	table_init(&ix->customer_id, s->customers_nr);
+	table_init(&ix->customer_ext, s->customers_nr);
+	table_init(&ix->integration_id, s->integrations_nr);
+	table_init(&ix->integration_name, s->integrations_nr);
+	table_init(&ix->instance_id, s->instances_nr);
+	table_init(&ix->instance_identity, s->instances_nr);
+	table_init(&ix->version_id, versions);
+
+	for (size_t i = 0; i < s->customers_nr; i++) {
+		const struct live_customer *c = &s->customers[i];
+		table_put(&ix->customer_id, c->id, c);
+		table_put(&ix->customer_ext, c->external_id, c);
+	}
+	for (size_t i = 0; i < s->integrations_nr; i++) {
+		const struct live_integration *it = &s->integrations[i];
+		table_put(&ix->integration_id, it->id, it);
+		table_put(&ix->integration_name, it->name, it);
+		for (size_t v = 0; v < it->versions_nr; v++)
+			table_put(&ix->version_id, it->versions[v].id, it);
+	}
+	for (size_t i = 0; i < s->instances_nr; i++) {
+		struct live_instance *in = &s->instances[i];
+		table_put(&ix->instance_id, in->id, in);
+		if (in->customer_id && in->name)
+			table_put(&ix->instance_identity,
+			          identity_key(&ix->keys, in->customer_id, in->name), in);
+		const struct live_integration *it = table_get(&ix->version_id, in->version_id);
+		in->integration_id = it ? it->id : NULL;
+	}
+	s->index = ix;
+}
+
+const struct live_customer *live_customer_by_id(const struct live_state *s, const char *id)
+{
+	return s->index ? table_get(&s->index->customer_id, id) : NULL;
+}
+
+const struct live_customer *live_customer_by_external_id(const struct live_state *s,
+                                                         const char *external_id)
+{
+	return s->index ? table_get(&s->index->customer_ext, external_id) : NULL;
+}
+
+const struct live_integration *live_integration_by_id(const struct live_state *s, const char *id)
+{
+	return s->index ? table_get(&s->index->integration_id, id) : NULL;
+}
+
+const struct live_integration *live_integration_by_name(const struct live_state *s,
+                                                        const char *name)
+{
+	return s->index ? table_get(&s->index->integration_name, name) : NULL;
+}
+
+const struct live_instance *live_instance_by_id(const struct live_state *s, const char *id)
+{
+	return s->index ? table_get(&s->index->instance_id, id) : NULL;
+}
+
+const struct live_instance *live_instance_by_identity(const struct live_state *s,
+                                                      const char *customer_id, const char *name)
+{
+	if (!s->index || !customer_id || !name)
+		return NULL;
+	struct arena tmp;
+	arena_init(&tmp);
+	const struct live_instance *in =
+	    table_get(&s->index->instance_identity, identity_key(&tmp, customer_id, name));
+	arena_release(&tmp);
+	return in;
+}
+
+const struct live_version *live_version_by_number(const struct live_integration *it, int number)
+{
+	/* versions are ascending: binary search */
+	size_t lo = 0, hi = it->versions_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (it->versions[mid].number == number)
+			return &it->versions[mid];
+		if (it->versions[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct live_version *live_version_by_id(const struct live_state *s, const char *version_id,
+                                              const struct live_integration **out_integration)
+{
+	const struct live_integration *it =
+	    s->index ? table_get(&s->index->version_id, version_id) : NULL;
+	if (!it)
+		return NULL;
+	for (size_t v = 0; v < it->versions_nr; v++) {
+		if (!strcmp(it->versions[v].id, version_id)) {
+			if (out_integration)
+				*out_integration = it;
+			return &it->versions[v];
+		}
+	}
+	return NULL;
+}
+
+const char *live_instance_config(const struct live_instance *in, const char *key, bool *found)
+{
+	for (size_t i = 0; i < in->config_nr; i++) {
+		if (!strcmp(in->config[i].key, key)) {
+			if (found)
+				*found = true;
+			return in->config[i].value;
+		}
+	}
+	if (found)
+		*found = false;
+	return NULL;
+}

@@ -1,0 +1,144 @@
+/*
+ * live.h - the live state of a Prismatic organization, as plain data: what
+ * the reconciler compares the manifest with.
+ *
+ * A struct live_state is filled by api_fetch_live() (fetch.h) or built by
+ * hand in tests with the live_add_* functions. It owns every string and
+ * array in it (allocated from its arena); everything handed out by a
+ * lookup is borrowed from the state and valid until live_state_free().
+ * Strings are never NULL unless the comment says "may be NULL".
+ *
+ * Lookups by id and by identity are hash lookups (O(1)) once
+ * live_state_index() has run; api_fetch_live() runs it. Identity follows
+ * SPEC.md section 4: customers by externalId, integrations by name,
+ * instances by customer + name.
+ */
+#ifndef PRISMSYNC_LIVE_H
+#define PRISMSYNC_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../util/arena.h"
+
+struct live_customer {
+	const char *id;
+	const char *external_id; /* may be NULL */
+	const char *name;
+	const char *description;
+	const char **labels;
+	size_t labels_nr;
+};
+
+/* One published version of an integration. */
+struct live_version {
+	const char *id; /* the version's own id: what instances are bound to */
+	int number;
+	bool available;
+};
+
+struct live_integration {
+	const char *id; /* the draft's id: what import, update and publish take */
+	const char *name;
+	const char *description;
+	const char *category;
+	const char **labels;
+	size_t labels_nr;
+	int draft_version_number; /* the number the next publish will get */
+	const char *definition;   /* the draft's YAML definition */
+	bool has_unpublished_changes;
+	/* Published versions, ascending by number. */
+	struct live_version *versions;
+	size_t versions_nr;
+	/* The latest available published version, or NULL when none; points into versions. */
+	const struct live_version *latest;
+	const char *latest_definition; /* the YAML of latest; NULL when latest is NULL */
+};
+
+struct live_config_var {
+	const char *key;
+	const char *value; /* may be NULL: not set */
+};
+
+struct live_instance {
+	const char *id;
+	const char *name;
+	const char *description;
+	const char **labels;
+	size_t labels_nr;
+	bool enabled;
+	const char *customer_id;
+	const char *customer_external_id; /* may be NULL */
+	const char *customer_name;
+	/* The published version the instance is bound to. */
+	const char *version_id;
+	int version_number;
+	const char *integration_name; /* as the bound version records it */
+	/* The org-owned integration of that version; NULL when it is not one (customer-owned). */
+	const char *integration_id;
+	bool has_deployed_version;
+	int deployed_version; /* meaningful when has_deployed_version */
+	bool needs_deploy;
+	const char *config_state; /* may be NULL */
+	struct live_config_var *config;
+	size_t config_nr;
+};
+
+struct live_index;
+
+struct live_state {
+	struct arena arena;
+	struct live_customer *customers;
+	size_t customers_nr, customers_alloc;
+	struct live_integration *integrations;
+	size_t integrations_nr, integrations_alloc;
+	struct live_instance *instances;
+	size_t instances_nr, instances_alloc;
+	struct live_index *index; /* NULL until live_state_index() */
+};
+
+struct live_state *live_state_new(void);
+void live_state_free(struct live_state *s);
+
+/* Copies s into the state's arena (NULL stays NULL). */
+const char *live_strdup(struct live_state *s, const char *str);
+
+/*
+ * Appends a zeroed record and returns it, for the fetcher and for tests.
+ * Pointers to earlier records may move: fill one record at a time, and
+ * call live_state_index() once all are added.
+ */
+struct live_customer *live_add_customer(struct live_state *s);
+struct live_integration *live_add_integration(struct live_state *s);
+struct live_instance *live_add_instance(struct live_state *s);
+
+/*
+ * Builds the lookup tables, and links each instance to its integration
+ * (integration_id) through its version id. Call again after adding.
+ */
+void live_state_index(struct live_state *s);
+
+const struct live_customer *live_customer_by_id(const struct live_state *s, const char *id);
+const struct live_customer *live_customer_by_external_id(const struct live_state *s,
+                                                         const char *external_id);
+const struct live_integration *live_integration_by_id(const struct live_state *s, const char *id);
+const struct live_integration *live_integration_by_name(const struct live_state *s,
+                                                        const char *name);
+const struct live_instance *live_instance_by_id(const struct live_state *s, const char *id);
+/* The instance named name of the customer with id customer_id. */
+const struct live_instance *live_instance_by_identity(const struct live_state *s,
+                                                      const char *customer_id, const char *name);
+
+/* A published version by its id, and (when out_integration) the integration it belongs to. */
+const struct live_version *live_version_by_id(const struct live_state *s, const char *version_id,
+                                              const struct live_integration **out_integration);
+
+/* A published version of integration by its number, or NULL. */
+const struct live_version *live_version_by_number(const struct live_integration *integration,
+                                                  int number);
+
+/* The value of config variable key of instance, or NULL (*found false when absent). */
+const char *live_instance_config(const struct live_instance *instance, const char *key,
+                                 bool *found);
+
+#endif
