@@ -205,7 +205,8 @@ static void json_source(const struct plan *p, struct buf *out)
 	         p->prune ? "true" : "false");
 }
 
-static void json_change(const struct plan *p, const struct plan_change *c, struct buf *out)
+static void json_change(const struct plan *p, const struct plan_change *c, bool with_payload,
+                        struct buf *out)
 {
 	char *id = render_change_id(c);
 	buf_adds(out, "{\"id\":");
@@ -248,6 +249,10 @@ static void json_change(const struct plan *p, const struct plan_change *c, struc
 	json_str(out, c->fingerprint);
 	buf_adds(out, ",\"note\":");
 	json_str(out, c->note);
+	if (with_payload && c->payload) {
+		buf_adds(out, ",\"payload\":");
+		buf_adds(out, c->payload);
+	}
 	buf_addch(out, '}');
 }
 
@@ -261,7 +266,7 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 	for (size_t i = 0; i < p->nr; i++) {
 		if (i)
 			buf_addch(out, ',');
-		json_change(p, &p->changes[i], out);
+		json_change(p, &p->changes[i], o->with_payload, out);
 	}
 	buf_addf(out,
 	         "],\"summary\":{\"create\":%zu,\"update\":%zu,\"publish\":%zu,\"deploy\":%zu,"

@@ -24,6 +24,7 @@ static void change_release(struct plan_change *c)
 	free(c->live_id);
 	free(c->fingerprint);
 	free(c->note);
+	free(c->payload);
 }
 
 void plan_release(struct plan *p)
@@ -88,6 +89,12 @@ void plan_set_note(struct plan *p, size_t c, const char *note)
 {
 	free(p->changes[c].note);
 	p->changes[c].note = note ? xstrdup(note) : NULL;
+}
+
+void plan_set_payload(struct plan *p, size_t c, const char *payload_json)
+{
+	free(p->changes[c].payload);
+	p->changes[c].payload = payload_json ? xstrdup(payload_json) : NULL;
 }
 
 struct plan_summary plan_summarize(const struct plan *p)

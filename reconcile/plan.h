@@ -52,6 +52,7 @@ struct plan_change {
 	char *live_id;     /* the live object's id; NULL for a create */
 	char *fingerprint; /* of the live object as read; NULL for a create */
 	char *note;        /* a remark for people, such as "(new version)"; may be NULL */
+	char *payload;     /* JSON object: what carrying the change out needs (diff.h) */
 	size_t desired;    /* index of the manifest entry, or PLAN_NONE */
 	size_t live;       /* index of the live object, or PLAN_NONE */
 };
@@ -92,6 +93,7 @@ void plan_depend(struct plan *p, size_t c, size_t on);
 /* Sets a string member (live_id, fingerprint, note) of change c to a copy of s. */
 void plan_set_live(struct plan *p, size_t c, const char *live_id, const char *fingerprint);
 void plan_set_note(struct plan *p, size_t c, const char *note);
+void plan_set_payload(struct plan *p, size_t c, const char *payload_json);
 
 /* Counts changes the way the summary line does: import, enable and disable count as updates. */
 struct plan_summary plan_summarize(const struct plan *p);

@@ -1,0 +1,1052 @@
+#include "diff.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../schema/yaml_emit.h"
+#include "../util/sha256.h"
+#include "../util/strutil.h"
+#include "../util/xalloc.h"
+#include "defdiff.h"
+#include "../util/banned.h"
+
+/* Top-level definition keys compared as integration metadata, not as definition content. */
+static const char *const metadata_keys[] = {"name", "description", "labels", NULL};
+
+struct differ {
+	struct plan *p;
+	const struct manifest *m;
+	const struct live_state *live;
+	const struct diff_opts *o;
+	struct diag_list *diags;
+	char *owner_label;
+	size_t errors;
+	size_t *customer_create;     /* per manifest customer: its create change or PLAN_NONE */
+	size_t *integration_last;    /* per manifest integration: its last create/import/update */
+	size_t *integration_publish; /* per manifest integration: its publish or PLAN_NONE */
+	int *integration_next;       /* per manifest integration: number its publish will get */
+};
+
+static const char *env_lookup(const struct differ *d, const char *name)
+{
+	return d->o->getenv ? d->o->getenv(name) : getenv(name);
+}
+
+static void error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_error(d->diags, d->m->path, pos.line, pos.col, "%s", msg);
+	free(msg);
+	d->errors++;
+}
+
+/* JSON text helpers: every value in a plan is JSON. */
+static void jstr(struct buf *b, const char *s)
+{
+	if (!s)
+		buf_adds(b, "null");
+	else
+		json_quote(b, s, strlen(s));
+}
+
+static char *jstr_new(const char *s)
+{
+	struct buf b = BUF_INIT;
+	jstr(&b, s);
+	return buf_detach(&b, NULL);
+}
+
+static void jlabels(struct buf *b, const char *const *labels, size_t n)
+{
+	buf_addch(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addch(b, ',');
+		jstr(b, labels[i]);
+	}
+	buf_addch(b, ']');
+}
+
+static char *jlabels_new(const char *const *labels, size_t n)
+{
+	struct buf b = BUF_INIT;
+	jlabels(&b, labels, n);
+	return buf_detach(&b, NULL);
+}
+
+static void field_str(struct differ *d, size_t c, const char *name, const char *before,
+                      const char *after)
+{
+	char *b = before ? jstr_new(before) : NULL, *a = after ? jstr_new(after) : NULL;
+	plan_field(d->p, c, name, b, a, false);
+	free(b);
+	free(a);
+}
+
+static void field_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
+                         bool has_before, const char *const *after, size_t na)
+{
+	char *b = has_before ? jlabels_new(before, nb) : NULL, *a = jlabels_new(after, na);
+	plan_field(d->p, c, "labels", b, a, false);
+	free(b);
+	free(a);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+static bool has_label(const char *const *labels, size_t n, const char *label)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(labels[i], label))
+			return true;
+	return false;
+}
+
+static bool labels_same_set(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++)
+		if (!has_label(b, nb, a[i]))
+			return false;
+	for (size_t i = 0; i < nb; i++)
+		if (!has_label(a, na, b[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The labels an object should carry: the manifest's (or, when it does not
+ * manage labels, the live ones), plus the owner label, plus the protected
+ * label when someone set it by hand. Returns a new array of borrowed strings.
+ */
+static const char **desired_labels(struct differ *d, const char *const *managed, size_t nm,
+                                   bool manages, const char *const *live, size_t nl, size_t *out_n)
+{
+	const char **out = xcalloc(nm + nl + 2, sizeof(*out));
+	size_t n = 0;
+	const char *const *src = manages ? managed : live;
+	size_t ns = manages ? nm : nl;
+	for (size_t i = 0; i < ns; i++)
+		if (!has_label(out, n, src[i]) && !(str_starts_with(src[i], OWNER_LABEL_PREFIX) &&
+		                                    strcmp(src[i], d->owner_label)))
+			out[n++] = src[i];
+	if (has_label(live, nl, PROTECTED_LABEL) && !has_label(out, n, PROTECTED_LABEL))
+		out[n++] = PROTECTED_LABEL;
+	if (!has_label(out, n, d->owner_label))
+		out[n++] = d->owner_label;
+	*out_n = n;
+	return out;
+}
+
+/* ---- customers ---- */
+
+static void diff_customer(struct differ *d, size_t idx)
+{
+	const struct m_customer *mc = &d->m->customers[idx];
+	const struct live_customer *lc = live_customer_by_external_id(d->live, mc->external_id);
+	char *addr = xasprintf("customer.%s", mc->external_id);
+	size_t nl;
+	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, mc->has_labels,
+	                                     lc ? lc->labels : NULL, lc ? lc->labels_nr : 0, &nl);
+	struct buf payload = BUF_INIT;
+
+	if (!lc) {
+		for (size_t i = 0; i < d->live->customers_nr; i++) {
+			const struct live_customer *other = &d->live->customers[i];
+			if (!strcmp(other->name, mc->name))
+				error_at(
+				    d, mc->pos,
+				    "customer name '%s' is already taken by the customer with "
+				    "externalId '%s'; customer names are unique in an organization",
+				    mc->name, other->external_id ? other->external_id : "(none)");
+		}
+		size_t c = plan_add(d->p, RES_CUSTOMER, PA_CREATE, addr);
+		d->customer_create[idx] = c;
+		field_str(d, c, "externalId", NULL, mc->external_id);
+		field_str(d, c, "name", NULL, mc->name);
+		if (mc->description)
+			field_str(d, c, "description", NULL, mc->description);
+		field_labels(d, c, NULL, 0, false, labels, nl);
+		buf_adds(&payload, "{\"externalId\":");
+		jstr(&payload, mc->external_id);
+		buf_adds(&payload, ",\"name\":");
+		jstr(&payload, mc->name);
+		buf_adds(&payload, ",\"description\":");
+		jstr(&payload, mc->description);
+		buf_adds(&payload, ",\"labels\":");
+		jlabels(&payload, labels, nl);
+		buf_addch(&payload, '}');
+		plan_set_payload(d->p, c, payload.data);
+		goto done;
+	}
+
+	bool name = strcmp(lc->name, mc->name) != 0;
+	bool desc = mc->description && !str_eq(lc->description, mc->description);
+	bool lab = !labels_same_set(lc->labels, lc->labels_nr, labels, nl);
+	if (!name && !desc && !lab)
+		goto done;
+	size_t c = plan_add(d->p, RES_CUSTOMER, PA_UPDATE, addr);
+	char fp[65];
+	live_fingerprint_customer(lc, fp);
+	plan_set_live(d->p, c, lc->id, fp);
+	buf_addch(&payload, '{');
+	if (name) {
+		field_str(d, c, "name", lc->name, mc->name);
+		buf_adds(&payload, "\"name\":");
+		jstr(&payload, mc->name);
+	}
+	if (desc) {
+		field_str(d, c, "description", lc->description, mc->description);
+		buf_adds(&payload, payload.len > 1 ? ",\"description\":" : "\"description\":");
+		jstr(&payload, mc->description);
+	}
+	if (lab) {
+		field_labels(d, c, lc->labels, lc->labels_nr, true, labels, nl);
+		buf_adds(&payload, payload.len > 1 ? ",\"labels\":" : "\"labels\":");
+		jlabels(&payload, labels, nl);
+	}
+	buf_addch(&payload, '}');
+	plan_set_payload(d->p, c, payload.data);
+done:
+	buf_release(&payload);
+	free(labels);
+	free(addr);
+}
+
+/* ---- integrations ---- */
+
+static struct ydoc *parse_live_definition(struct differ *d, const char *name, const char *what,
+                                          const char *text, struct mpos pos)
+{
+	struct diag_list scratch;
+	struct ydoc *doc = NULL;
+	diag_list_init(&scratch);
+	if (ydoc_parse(&doc, what, text, strlen(text), &scratch)) {
+		error_at(d, pos,
+		         "the %s of integration '%s' in the organization is not valid YAML: %s",
+		         what, name, scratch.nr ? scratch.items[0].message : "unreadable");
+		doc = NULL;
+	}
+	diag_list_release(&scratch);
+	return doc;
+}
+
+/* The definition's own labels, when it lists them (borrowed from its document). */
+static const char **definition_labels(const struct m_integration *g, size_t *n, bool *has)
+{
+	const struct ynode *l = g->doc ? ymap_get(g->doc->root, "labels") : NULL;
+	*n = 0;
+	*has = l && l->kind == YNODE_SEQ;
+	if (!*has)
+		return NULL;
+	const char **out = xcalloc(l->u.seq.nr + 1, sizeof(*out));
+	for (size_t i = 0; i < l->u.seq.nr; i++)
+		if (l->u.seq.items[i]->kind == YNODE_SCALAR)
+			out[(*n)++] = l->u.seq.items[i]->u.scalar.value;
+	return out;
+}
+
+/* The YAML to import: the definition with the manifest's name, description and labels. */
+static char *definition_to_import(struct differ *d, const struct m_integration *g,
+                                  const char *description, const char *const *labels, size_t nl)
+{
+	struct yemit_override ov[3] = {
+	    {"name", YEMIT_STRING, g->effective_name, NULL, 0},
+	    {"labels", YEMIT_STRING_LIST, NULL, labels, nl},
+	    {"description", YEMIT_STRING, description, NULL, 0},
+	};
+	struct buf out = BUF_INIT;
+	struct error err = ERROR_INIT;
+	if (ydoc_emit(g->doc->root, ov, description ? 3 : 2, &out, &err)) {
+		error_at(d, g->definition_pos, "cannot write the definition of '%s' for import: %s",
+		         g->effective_name, err.message);
+		error_release(&err);
+	}
+	return buf_detach(&out, NULL);
+}
+
+static void definition_fields(struct differ *d, size_t c, const struct defdiff *dd)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	for (size_t i = 0; i < dd->nr; i++) {
+		char *name = xasprintf("definition.%s", dd->items[i].path);
+		buf_reset(&before);
+		buf_reset(&after);
+		if (dd->items[i].before)
+			ynode_to_json(dd->items[i].before, &before);
+		if (dd->items[i].after)
+			ynode_to_json(dd->items[i].after, &after);
+		plan_field(d->p, c, name, dd->items[i].before ? before.data : NULL,
+		           dd->items[i].after ? after.data : NULL, false);
+		free(name);
+	}
+	buf_release(&before);
+	buf_release(&after);
+}
+
+/* Whether the live draft differs from the latest published version. */
+static bool draft_differs_from_latest(struct differ *d, const struct live_integration *li,
+                                      struct mpos pos)
+{
+	if (!li->latest || !li->latest_definition)
+		return true;
+	struct ydoc *draft =
+	    parse_live_definition(d, li->name, "draft definition", li->definition, pos);
+	struct ydoc *pub =
+	    parse_live_definition(d, li->name, "published definition", li->latest_definition, pos);
+	bool differs = true;
+	if (draft && pub) {
+		struct defdiff dd = DEFDIFF_INIT;
+		differs = defdiff_compare(draft->root, pub->root, NULL, &dd) ||
+		          defdiff_compare(pub->root, draft->root, NULL, &dd);
+		defdiff_release(&dd);
+	}
+	ydoc_free(draft);
+	ydoc_free(pub);
+	return differs;
+}
+
+static void publish_payload(struct differ *d, const struct m_integration *g, struct buf *out)
+{
+	const struct diff_opts *o = d->o;
+	struct buf comment = BUF_INIT, attrs = BUF_INIT;
+	if (g->comment)
+		buf_adds(&comment, g->comment);
+	else if (o->commit)
+		buf_addf(&comment, "prismsync: %.7s %s", o->commit,
+		         o->commit_subject ? o->commit_subject : "");
+	else
+		buf_addf(&comment, "prismsync: %s", d->m->path);
+	while (comment.len && comment.data[comment.len - 1] == ' ')
+		buf_truncate(&comment, comment.len - 1);
+
+	buf_adds(&attrs, "{\"manifest\":");
+	jstr(&attrs, d->m->path);
+	buf_adds(&attrs, ",\"owner\":");
+	jstr(&attrs, d->m->owner);
+	if (o->commit) {
+		buf_adds(&attrs, ",\"commitHash\":");
+		jstr(&attrs, o->commit);
+	}
+	if (o->repo_url) {
+		buf_adds(&attrs, ",\"repoUrl\":");
+		jstr(&attrs, o->repo_url);
+	}
+	buf_addf(&attrs, ",\"dirty\":%s}", o->dirty ? "true" : "false");
+
+	buf_adds(out, "{\"comment\":");
+	jstr(out, comment.data);
+	buf_adds(out, ",\"attributes\":");
+	jstr(out, attrs.data); /* a JSONString: JSON encoded as a string */
+	buf_addch(out, '}');
+	buf_release(&comment);
+	buf_release(&attrs);
+}
+
+static void diff_integration(struct differ *d, size_t idx)
+{
+	const struct m_integration *g = &d->m->integrations[idx];
+	const struct live_integration *li = live_integration_by_name(d->live, g->effective_name);
+	char *addr = xasprintf("integration.%s", g->effective_name);
+	size_t ndl;
+	bool def_has_labels;
+	const char **def_labels = definition_labels(g, &ndl, &def_has_labels);
+	size_t nl;
+	const char **labels = desired_labels(
+	    d, g->has_labels ? g->labels.items : def_labels, g->has_labels ? g->labels.nr : ndl,
+	    g->has_labels || def_has_labels, li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
+	const char *description = g->effective_description;
+	char *yaml = NULL;
+	struct buf payload = BUF_INIT;
+	size_t last = PLAN_NONE;
+	bool content_changes = false;
+
+	if (!g->doc)
+		goto done;
+	yaml = definition_to_import(d, g, description, labels, nl);
+	if (!li) {
+		last = plan_add(d->p, RES_INTEGRATION, PA_CREATE, addr);
+		field_str(d, last, "name", NULL, g->effective_name);
+		if (description)
+			field_str(d, last, "description", NULL, description);
+		field_labels(d, last, NULL, 0, false, labels, nl);
+		field_str(d, last, "definition", NULL, g->definition);
+		buf_adds(&payload, "{\"definition\":");
+		jstr(&payload, yaml);
+		buf_addch(&payload, '}');
+		plan_set_payload(d->p, last, payload.data);
+		content_changes = true;
+	} else {
+		char fp[65];
+		live_fingerprint_integration(li, fp);
+		struct ydoc *live_doc =
+		    parse_live_definition(d, li->name, "draft definition", li->definition, g->pos);
+		struct defdiff dd = DEFDIFF_INIT;
+		if (live_doc && defdiff_compare(g->doc->root, live_doc->root, metadata_keys, &dd)) {
+			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
+			plan_set_live(d->p, last, li->id, fp);
+			definition_fields(d, last, &dd);
+			buf_adds(&payload, "{\"definition\":");
+			jstr(&payload, yaml);
+			buf_addch(&payload, '}');
+			plan_set_payload(d->p, last, payload.data);
+			content_changes = true;
+		}
+		defdiff_release(&dd);
+		ydoc_free(live_doc);
+
+		bool desc = description && !str_eq(li->description, description);
+		bool lab = !labels_same_set(li->labels, li->labels_nr, labels, nl);
+		if (desc || lab) {
+			size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
+			plan_set_live(d->p, c, li->id, fp);
+			plan_depend(d->p, c, last);
+			buf_reset(&payload);
+			buf_addch(&payload, '{');
+			if (desc) {
+				field_str(d, c, "description", li->description, description);
+				buf_adds(&payload, "\"description\":");
+				jstr(&payload, description);
+			}
+			if (lab) {
+				field_labels(d, c, li->labels, li->labels_nr, true, labels, nl);
+				buf_adds(&payload, desc ? ",\"labels\":" : "\"labels\":");
+				jlabels(&payload, labels, nl);
+			}
+			buf_addch(&payload, '}');
+			plan_set_payload(d->p, c, payload.data);
+			last = c;
+		}
+	}
+	d->integration_last[idx] = last;
+	d->integration_next[idx] = li ? li->draft_version_number : 1;
+	if (g->publish && (content_changes || draft_differs_from_latest(d, li, g->pos))) {
+		/* Published after every integration's import, in the publish phase. */
+		d->integration_publish[idx] = PLAN_NONE - 1;
+	}
+done:
+	buf_release(&payload);
+	free(yaml);
+	free(labels);
+	free(def_labels);
+	free(addr);
+}
+
+static void add_publishes(struct differ *d)
+{
+	struct buf payload = BUF_INIT;
+	for (size_t i = 0; i < d->m->integrations_nr; i++) {
+		if (d->integration_publish[i] != PLAN_NONE - 1) {
+			d->integration_publish[i] = PLAN_NONE;
+			continue;
+		}
+		const struct m_integration *g = &d->m->integrations[i];
+		const struct live_integration *li =
+		    live_integration_by_name(d->live, g->effective_name);
+		char *addr = xasprintf("integration.%s", g->effective_name);
+		size_t c = plan_add(d->p, RES_INTEGRATION, PA_PUBLISH, addr);
+		char *note = xasprintf("as version %d", d->integration_next[i]);
+		plan_set_note(d->p, c, note);
+		plan_depend(d->p, c, d->integration_last[i]);
+		if (li) {
+			char fp[65];
+			live_fingerprint_integration(li, fp);
+			plan_set_live(d->p, c, li->id, fp);
+		}
+		buf_reset(&payload);
+		publish_payload(d, g, &payload);
+		plan_set_payload(d->p, c, payload.data);
+		d->integration_publish[i] = c;
+		free(note);
+		free(addr);
+	}
+	buf_release(&payload);
+}
+
+/* ---- instances ---- */
+
+struct version_choice {
+	bool is_new;     /* the version the publish of this apply creates */
+	int number;      /* known number (also for is_new: the expected one) */
+	const char *id;  /* live version id; NULL when is_new */
+	size_t publish;  /* the publish change to wait for, or PLAN_NONE */
+	size_t int_last; /* the integration's create/import/update, or PLAN_NONE */
+	const char *integration;
+};
+
+static size_t manifest_integration_index(const struct manifest *m, const char *name)
+{
+	const struct m_integration *g = manifest_find_integration(m, name);
+	return g ? (size_t)(g - m->integrations) : PLAN_NONE;
+}
+
+static int choose_version(struct differ *d, const struct m_instance *mn,
+                          const struct live_integration *li, struct version_choice *v)
+{
+	size_t gi = manifest_integration_index(d->m, mn->integration);
+	memset(v, 0, sizeof(*v));
+	v->publish = gi != PLAN_NONE ? d->integration_publish[gi] : PLAN_NONE;
+	v->int_last = gi != PLAN_NONE ? d->integration_last[gi] : PLAN_NONE;
+	v->integration = mn->integration;
+	int next = gi != PLAN_NONE ? d->integration_next[gi] : 0;
+	if (mn->version_latest) {
+		if (v->publish != PLAN_NONE) {
+			v->is_new = true;
+			v->number = next;
+			return 0;
+		}
+		if (li && li->latest) {
+			v->number = li->latest->number;
+			v->id = li->latest->id;
+			return 0;
+		}
+		error_at(d, mn->version_pos.line ? mn->version_pos : mn->pos,
+		         "integration '%s' has no published version to run; publish it (publish: "
+		         "true in the manifest) or name an existing version",
+		         mn->integration);
+		return -1;
+	}
+	const struct live_version *lv = li ? live_version_by_number(li, (int)mn->version) : NULL;
+	if (lv && lv->available) {
+		v->number = lv->number;
+		v->id = lv->id;
+		return 0;
+	}
+	if (v->publish != PLAN_NONE && mn->version == next) {
+		v->is_new = true;
+		v->number = next;
+		return 0;
+	}
+	error_at(d, mn->version_pos, "integration '%s' has no published version %ld (latest: %s)",
+	         mn->integration, mn->version,
+	         li && li->latest ? "see prismsync plan --format json" : "none");
+	return -1;
+}
+
+static char *version_json(const struct version_choice *v)
+{
+	if (v->is_new)
+		return xasprintf("\"(new version %d)\"", v->number);
+	return xasprintf("%d", v->number);
+}
+
+/* The desired value of a config variable, or NULL when its environment variable is unset. */
+static const char *config_value(struct differ *d, const struct m_instance *mn,
+                                const struct m_configvar *cv)
+{
+	if (!cv->env_name)
+		return cv->value;
+	const char *v = env_lookup(d, cv->env_name);
+	if (!v)
+		error_at(
+		    d, cv->value_pos,
+		    "environment variable %s is not set (config variable '%s' of instance '%s')",
+		    cv->env_name, cv->key, mn->name);
+	return v;
+}
+
+static const char *config_value_quiet(struct differ *d, const struct m_configvar *cv)
+{
+	return cv->env_name ? env_lookup(d, cv->env_name) : cv->value;
+}
+
+static void config_payload(struct buf *b, const struct m_configvar *cv)
+{
+	buf_adds(b, "{\"key\":");
+	jstr(b, cv->key);
+	if (cv->env_name) {
+		buf_adds(b, ",\"env\":");
+		jstr(b, cv->env_name);
+	} else {
+		buf_adds(b, ",\"value\":");
+		jstr(b, cv->value);
+	}
+	buf_addch(b, '}');
+}
+
+static void config_field(struct differ *d, size_t c, const struct m_configvar *cv,
+                         const char *before, bool has_before)
+{
+	char *name = xasprintf("configVariables.%s", cv->key);
+	char *b = has_before ? jstr_new(before ? before : "") : NULL;
+	char *a = jstr_new(cv->env_name ? "(sensitive)" : cv->value);
+	plan_field(d->p, c, name, b, a, cv->env_name != NULL);
+	free(name);
+	free(b);
+	free(a);
+}
+
+static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, const char *addr,
+                                 const struct live_instance *ln, size_t after, bool need_deploy,
+                                 const struct version_choice *v)
+{
+	size_t last = after;
+	char fp[65];
+	if (ln)
+		live_fingerprint_instance(ln, fp);
+	if (mn->deploy && need_deploy) {
+		size_t c = plan_add(d->p, RES_INSTANCE, PA_DEPLOY, addr);
+		plan_depend(d->p, c, after);
+		plan_depend(d->p, c, v->publish);
+		if (ln)
+			plan_set_live(d->p, c, ln->id, fp);
+		char *note = v->is_new ? xasprintf("version %d (new)", v->number)
+		                       : xasprintf("version %d", v->number);
+		plan_set_note(d->p, c, note);
+		free(note);
+		plan_set_payload(d->p, c, "{}");
+		last = c;
+	}
+	bool live_enabled = ln ? ln->enabled : true;
+	if (mn->enabled != live_enabled) {
+		size_t c = plan_add(d->p, RES_INSTANCE, mn->enabled ? PA_ENABLE : PA_DISABLE, addr);
+		plan_depend(d->p, c, last);
+		if (ln)
+			plan_set_live(d->p, c, ln->id, fp);
+		field_str(d, c, "enabled", NULL, NULL);
+		d->p->changes[c].fields_nr = 0; /* the action says it all */
+		plan_set_payload(d->p, c,
+		                 mn->enabled ? "{\"enabled\":true}" : "{\"enabled\":false}");
+	}
+}
+
+static void diff_instance_create(struct differ *d, const struct m_instance *mn, const char *addr,
+                                 const struct version_choice *v, size_t cust_create)
+{
+	size_t nl;
+	const char **labels =
+	    desired_labels(d, mn->labels.items, mn->labels.nr, mn->has_labels, NULL, 0, &nl);
+	struct buf payload = BUF_INIT;
+	size_t c = plan_add(d->p, RES_INSTANCE, PA_CREATE, addr);
+	plan_depend(d->p, c, cust_create);
+	plan_depend(d->p, c, v->int_last);
+	plan_depend(d->p, c, v->publish);
+	field_str(d, c, "name", NULL, mn->name);
+	field_str(d, c, "customer", NULL, mn->customer);
+	field_str(d, c, "integration", NULL, mn->integration);
+	char *vj = version_json(v);
+	plan_field(d->p, c, "version", NULL, vj, false);
+	if (mn->description)
+		field_str(d, c, "description", NULL, mn->description);
+	field_labels(d, c, NULL, 0, false, labels, nl);
+	buf_adds(&payload, "{\"name\":");
+	jstr(&payload, mn->name);
+	buf_adds(&payload, ",\"customer\":");
+	jstr(&payload, mn->customer);
+	buf_adds(&payload, ",\"integration\":");
+	jstr(&payload, mn->integration);
+	if (v->is_new)
+		buf_adds(&payload, ",\"version\":null");
+	else
+		buf_addf(&payload, ",\"version\":%d", v->number);
+	buf_adds(&payload, ",\"description\":");
+	jstr(&payload, mn->description);
+	buf_adds(&payload, ",\"labels\":");
+	jlabels(&payload, labels, nl);
+	buf_adds(&payload, ",\"configVariables\":[");
+	for (size_t i = 0; i < mn->config_nr; i++) {
+		config_value(d, mn, &mn->config[i]);
+		config_field(d, c, &mn->config[i], NULL, false);
+		if (i)
+			buf_addch(&payload, ',');
+		config_payload(&payload, &mn->config[i]);
+	}
+	buf_adds(&payload, "]}");
+	plan_set_payload(d->p, c, payload.data);
+	add_deploy_and_state(d, mn, addr, NULL, c, true, v);
+	buf_release(&payload);
+	free(vj);
+	free(labels);
+}
+
+static void diff_instance_update(struct differ *d, const struct m_instance *mn, const char *addr,
+                                 const struct live_instance *ln, const struct version_choice *v)
+{
+	size_t nl;
+	const char **labels = desired_labels(d, mn->labels.items, mn->labels.nr, mn->has_labels,
+	                                     ln->labels, ln->labels_nr, &nl);
+	struct buf payload = BUF_INIT, config = BUF_INIT;
+	bool desc = mn->description && !str_eq(ln->description, mn->description);
+	bool lab = !labels_same_set(ln->labels, ln->labels_nr, labels, nl);
+	bool ver = v->is_new || !ln->version_id || strcmp(ln->version_id, v->id);
+	size_t nconf = 0;
+	for (size_t i = 0; i < mn->config_nr; i++) {
+		bool found;
+		const char *want = config_value(d, mn, &mn->config[i]);
+		const char *have = live_instance_config(ln, mn->config[i].key, &found);
+		if (want && str_eq(have, want))
+			continue;
+		config_payload(&config, &mn->config[i]);
+		buf_addch(&config, ',');
+		nconf++;
+	}
+	size_t c = PLAN_NONE;
+	char fp[65];
+	live_fingerprint_instance(ln, fp);
+	if (desc || lab || ver || nconf) {
+		c = plan_add(d->p, RES_INSTANCE, PA_UPDATE, addr);
+		plan_set_live(d->p, c, ln->id, fp);
+		plan_depend(d->p, c, v->publish);
+		buf_addch(&payload, '{');
+		const char *sep = "";
+		if (desc) {
+			field_str(d, c, "description", ln->description, mn->description);
+			buf_adds(&payload, "\"description\":");
+			jstr(&payload, mn->description);
+			sep = ",";
+		}
+		if (lab) {
+			field_labels(d, c, ln->labels, ln->labels_nr, true, labels, nl);
+			buf_addf(&payload, "%s\"labels\":", sep);
+			jlabels(&payload, labels, nl);
+			sep = ",";
+		}
+		if (ver) {
+			char *before = xasprintf("%d", ln->version_number);
+			char *after = version_json(v);
+			plan_field(d->p, c, "version", before, after, false);
+			free(before);
+			free(after);
+			buf_addf(&payload, "%s\"integration\":", sep);
+			jstr(&payload, mn->integration);
+			if (v->is_new)
+				buf_adds(&payload, ",\"version\":null");
+			else
+				buf_addf(&payload, ",\"version\":%d", v->number);
+			sep = ",";
+		}
+		if (nconf) {
+			for (size_t i = 0; i < mn->config_nr; i++) {
+				bool found;
+				const char *want = config_value_quiet(d, &mn->config[i]);
+				const char *have =
+				    live_instance_config(ln, mn->config[i].key, &found);
+				if (want && str_eq(have, want))
+					continue;
+				config_field(d, c, &mn->config[i], have, found);
+			}
+			buf_truncate(&config, config.len - 1);
+			buf_addf(&payload, "%s\"configVariables\":[%s]", sep, config.data);
+		}
+		buf_addch(&payload, '}');
+		plan_set_payload(d->p, c, payload.data);
+	}
+	bool need_deploy = c != PLAN_NONE || ln->needs_deploy || !ln->has_deployed_version ||
+	                   ln->deployed_version != v->number;
+	add_deploy_and_state(d, mn, addr, ln, c, need_deploy, v);
+	buf_release(&payload);
+	buf_release(&config);
+	free(labels);
+}
+
+static void diff_instance(struct differ *d, size_t idx)
+{
+	const struct m_instance *mn = &d->m->instances[idx];
+	const struct m_customer *mc = manifest_find_customer(d->m, mn->customer);
+	const struct live_customer *lc = live_customer_by_external_id(d->live, mn->customer);
+	const struct m_integration *mi = manifest_find_integration(d->m, mn->integration);
+	const struct live_integration *li = live_integration_by_name(d->live, mn->integration);
+	struct version_choice v;
+
+	if (!mc && !lc) {
+		error_at(d, mn->customer_pos,
+		         "customer '%s' is neither in the manifest nor in the organization",
+		         mn->customer);
+		return;
+	}
+	if (!mi && !li) {
+		error_at(d, mn->integration_pos,
+		         "integration '%s' is neither in the manifest nor in the organization",
+		         mn->integration);
+		return;
+	}
+	if (mi && !mi->doc)
+		return; /* its definition could not be loaded: already reported */
+	if (choose_version(d, mn, li, &v))
+		return;
+	char *addr = xasprintf("instance.%s/%s", mn->customer, mn->name);
+	const struct live_instance *ln =
+	    lc ? live_instance_by_identity(d->live, lc->id, mn->name) : NULL;
+	if (!ln) {
+		size_t cust_create = mc ? d->customer_create[mc - d->m->customers] : PLAN_NONE;
+		diff_instance_create(d, mn, addr, &v, cust_create);
+	} else {
+		if (ln->integration_name && strcmp(ln->integration_name, mn->integration))
+			error_at(
+			    d, mn->integration_pos,
+			    "instance '%s' of customer '%s' runs integration '%s' in the "
+			    "organization, not '%s'; an instance cannot change integration (rename "
+			    "it to create a new one)",
+			    mn->name, mn->customer, ln->integration_name, mn->integration);
+		else
+			diff_instance_update(d, mn, addr, ln, &v);
+	}
+	free(addr);
+}
+
+/* ---- prune ---- */
+
+static bool owned(const struct differ *d, const char *const *labels, size_t n)
+{
+	return has_label(labels, n, d->owner_label) && !has_label(labels, n, PROTECTED_LABEL);
+}
+
+static bool manifest_has_instance(const struct manifest *m, const char *external_id,
+                                  const char *name)
+{
+	for (size_t i = 0; i < m->instances_nr; i++)
+		if (!strcmp(m->instances[i].customer, external_id) &&
+		    !strcmp(m->instances[i].name, name))
+			return true;
+	return false;
+}
+
+static void add_prunes(struct differ *d)
+{
+	const struct live_state *live = d->live;
+	size_t *deleted_for = xcalloc(live->integrations_nr + 1, sizeof(*deleted_for));
+	size_t *remaining = xcalloc(live->integrations_nr + 1, sizeof(*remaining));
+	size_t first_delete = d->p->nr;
+
+	for (size_t i = 0; i < live->instances_nr; i++) {
+		const struct live_instance *ln = &live->instances[i];
+		const struct live_integration *li =
+		    ln->integration_id ? live_integration_by_id(live, ln->integration_id) : NULL;
+		size_t gi = li ? (size_t)(li - live->integrations) : PLAN_NONE;
+		const char *eid = ln->customer_external_id;
+		bool keep = !owned(d, ln->labels, ln->labels_nr) || !eid ||
+		            manifest_has_instance(d->m, eid, ln->name);
+		if (keep) {
+			if (gi != PLAN_NONE)
+				remaining[gi]++;
+			continue;
+		}
+		char *addr = xasprintf("instance.%s/%s", eid, ln->name);
+		size_t c = plan_add(d->p, RES_INSTANCE, PA_DELETE, addr);
+		char fp[65];
+		live_fingerprint_instance(ln, fp);
+		plan_set_live(d->p, c, ln->id, fp);
+		field_str(d, c, "name", ln->name, NULL);
+		plan_set_payload(d->p, c, "{}");
+		free(addr);
+		(void)first_delete;
+	}
+	for (size_t i = 0; i < live->integrations_nr; i++) {
+		const struct live_integration *li = &live->integrations[i];
+		if (!owned(d, li->labels, li->labels_nr) ||
+		    manifest_find_integration(d->m, li->name))
+			continue;
+		if (remaining[i]) {
+			diag_warning(d->diags, d->m->path, 0, 0,
+			             "not deleting integration '%s': %zu instance%s of it %s not "
+			             "managed by this manifest",
+			             li->name, remaining[i], remaining[i] == 1 ? "" : "s",
+			             remaining[i] == 1 ? "is" : "are");
+			continue;
+		}
+		char *addr = xasprintf("integration.%s", li->name);
+		size_t c = plan_add(d->p, RES_INTEGRATION, PA_DELETE, addr);
+		char fp[65];
+		live_fingerprint_integration(li, fp);
+		plan_set_live(d->p, c, li->id, fp);
+		field_str(d, c, "name", li->name, NULL);
+		plan_set_payload(d->p, c, "{}");
+		/* After the deletes of its instances. */
+		for (size_t j = first_delete; j < c; j++) {
+			const struct live_instance *ln =
+			    live_instance_by_id(live, d->p->changes[j].live_id);
+			if (d->p->changes[j].type == RES_INSTANCE && ln && ln->integration_id &&
+			    !strcmp(ln->integration_id, li->id))
+				plan_depend(d->p, c, j);
+		}
+		free(addr);
+	}
+	free(deleted_for);
+	free(remaining);
+}
+
+/* ---- fingerprints ---- */
+
+static void hash_str(struct sha256 *h, const char *s)
+{
+	if (s)
+		sha256_update(h, s, strlen(s) + 1);
+	else
+		sha256_update(h, "\xff", 1);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void hash_labels(struct sha256 *h, const char *const *labels, size_t n)
+{
+	const char **sorted = xcalloc(n + 1, sizeof(*sorted));
+	memcpy(sorted, labels, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		hash_str(h, sorted[i]);
+	hash_str(h, NULL);
+	free(sorted);
+}
+
+static void finish_hex(struct sha256 *h, char hex[65])
+{
+	unsigned char digest[32];
+	static const char digits[] = "0123456789abcdef";
+	sha256_final(h, digest);
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[digest[i] >> 4];
+		hex[2 * i + 1] = digits[digest[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+void live_fingerprint_customer(const struct live_customer *c, char hex[65])
+{
+	struct sha256 h;
+	sha256_init(&h);
+	hash_str(&h, "customer");
+	hash_str(&h, c->id);
+	hash_str(&h, c->external_id);
+	hash_str(&h, c->name);
+	hash_str(&h, c->description);
+	hash_labels(&h, c->labels, c->labels_nr);
+	finish_hex(&h, hex);
+}
+
+void live_fingerprint_integration(const struct live_integration *g, char hex[65])
+{
+	struct sha256 h;
+	char num[32];
+	sha256_init(&h);
+	hash_str(&h, "integration");
+	hash_str(&h, g->id);
+	hash_str(&h, g->name);
+	hash_str(&h, g->description);
+	hash_labels(&h, g->labels, g->labels_nr);
+	snprintf(num, sizeof(num), "%d/%d", g->draft_version_number,
+	         g->latest ? g->latest->number : 0);
+	hash_str(&h, num);
+	hash_str(&h, g->definition);
+	finish_hex(&h, hex);
+}
+
+static int cmp_config(const void *a, const void *b)
+{
+	return strcmp(((const struct live_config_var *)a)->key,
+	              ((const struct live_config_var *)b)->key);
+}
+
+void live_fingerprint_instance(const struct live_instance *in, char hex[65])
+{
+	struct sha256 h;
+	char num[64];
+	sha256_init(&h);
+	hash_str(&h, "instance");
+	hash_str(&h, in->id);
+	hash_str(&h, in->name);
+	hash_str(&h, in->description);
+	hash_labels(&h, in->labels, in->labels_nr);
+	hash_str(&h, in->customer_id);
+	hash_str(&h, in->version_id);
+	snprintf(num, sizeof(num), "%d/%d/%d/%d", in->enabled, in->needs_deploy,
+	         in->has_deployed_version, in->has_deployed_version ? in->deployed_version : 0);
+	hash_str(&h, num);
+	struct live_config_var *cfg = xcalloc(in->config_nr + 1, sizeof(*cfg));
+	memcpy(cfg, in->config, in->config_nr * sizeof(*cfg));
+	qsort(cfg, in->config_nr, sizeof(*cfg), cmp_config);
+	for (size_t i = 0; i < in->config_nr; i++) {
+		hash_str(&h, cfg[i].key);
+		hash_str(&h, cfg[i].value);
+	}
+	free(cfg);
+	finish_hex(&h, hex);
+}
+
+void plan_fingerprint(const struct plan *p, char hex[65])
+{
+	char **lines = xcalloc(p->nr + 1, sizeof(*lines));
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct plan_change *c = &p->changes[i];
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s#%s", c->address, plan_action_name(c->action));
+		for (size_t f = 0; f < c->fields_nr; f++) {
+			const struct plan_field *fl = &c->fields[f];
+			buf_addf(&b, "\n%s=", fl->name);
+			if (fl->sensitive)
+				buf_adds(&b, "(sensitive)");
+			else
+				buf_addf(&b, "%s>%s", fl->before ? fl->before : "~",
+				         fl->after ? fl->after : "~");
+		}
+		lines[i] = buf_detach(&b, NULL);
+	}
+	qsort(lines, p->nr, sizeof(*lines), cmp_str);
+	struct sha256 h;
+	sha256_init(&h);
+	for (size_t i = 0; i < p->nr; i++) {
+		hash_str(&h, lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	finish_hex(&h, hex);
+}
+
+/* ---- the whole plan ---- */
+
+int diff_build(struct plan *p, const struct manifest *m, const struct live_state *live,
+               const struct diff_opts *opts, struct diag_list *diags)
+{
+	struct differ d = {p, m, live, opts, diags, NULL, 0, NULL, NULL, NULL, NULL};
+	d.owner_label = xasprintf(OWNER_LABEL_PREFIX "%s", m->owner);
+	d.customer_create = xcalloc(m->customers_nr + 1, sizeof(size_t));
+	d.integration_last = xcalloc(m->integrations_nr + 1, sizeof(size_t));
+	d.integration_publish = xcalloc(m->integrations_nr + 1, sizeof(size_t));
+	d.integration_next = xcalloc(m->integrations_nr + 1, sizeof(int));
+	for (size_t i = 0; i < m->customers_nr; i++)
+		d.customer_create[i] = PLAN_NONE;
+	for (size_t i = 0; i < m->integrations_nr; i++) {
+		d.integration_last[i] = PLAN_NONE;
+		d.integration_publish[i] = PLAN_NONE;
+	}
+
+	free(p->manifest);
+	free(p->owner);
+	free(p->commit);
+	free(p->repo_url);
+	p->manifest = xstrdup(m->path);
+	p->owner = xstrdup(m->owner);
+	p->commit = opts->commit ? xstrdup(opts->commit) : NULL;
+	p->repo_url = opts->repo_url ? xstrdup(opts->repo_url) : NULL;
+	p->dirty = opts->dirty;
+	p->prune = opts->prune;
+
+	for (size_t i = 0; i < m->customers_nr; i++)
+		diff_customer(&d, i);
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		diff_integration(&d, i);
+	add_publishes(&d);
+	for (size_t i = 0; i < m->instances_nr; i++)
+		diff_instance(&d, i);
+	if (opts->prune)
+		add_prunes(&d);
+
+	free(d.owner_label);
+	free(d.customer_create);
+	free(d.integration_last);
+	free(d.integration_publish);
+	free(d.integration_next);
+	return d.errors ? ERR_INVALID : 0;
+}
