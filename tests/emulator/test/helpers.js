@@ -12,7 +12,8 @@ const readline = require('readline');
 const EMULATOR_DIR = path.join(__dirname, '..');
 const SERVER = path.join(EMULATOR_DIR, 'server.js');
 const REPO = path.join(EMULATOR_DIR, '..', '..');
-const REALWORLD = path.join(REPO, '..', 'shared', 'realworld', 'definitions');
+// The real-world corpus: $PRISMSYNC_REALWORLD (set by ctest) or ../shared/realworld.
+const REALWORLD = path.join(process.env.PRISMSYNC_REALWORLD || path.join(REPO, '..', 'shared', 'realworld'), 'definitions');
 const TESTDATA = path.join(EMULATOR_DIR, 'testdata');
 
 // Start `node server.js --port 0 ...args`; resolves once the first stdout
