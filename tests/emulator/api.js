@@ -260,6 +260,29 @@ class FlowView {
     return `${ctx && ctx.baseUrl ? ctx.baseUrl : 'http://127.0.0.1'}/trigger/${this.f.id}`;
   }
   get integration() { return new IntegrationView(this.m, this.f.rec); }
+  get trigger() {
+    const m = this.m;
+    const step = this.f.trigger || { name: 'Trigger', action: { key: 'webhook', component: { key: 'webhook-triggers', isPublic: true } } };
+    const action = step.action || {};
+    const comp = action.component && typeof action.component.key === 'string'
+      ? m.registerComponent({ key: action.component.key, public: action.component.isPublic !== false }) : null;
+    const isSchedule = !!step.schedule || /schedule/i.test(String(action.key || ''));
+    return {
+      id: encodeId('IntegrationAction', stableUuid(`step:${this.f.id}:${step.name}`)),
+      name: step.name,
+      description: step.description ?? '',
+      isTrigger: true,
+      action: {
+        id: encodeId('Action', stableUuid(`action:${comp ? comp.key : ''}:${action.key}`)),
+        key: String(action.key || ''),
+        label: String(action.key || ''),
+        isTrigger: true,
+        isPollingTrigger: false,
+        scheduleSupport: isSchedule ? 'REQUIRED' : 'VALID',
+        component: comp ? new ComponentView(m, comp) : null,
+      },
+    };
+  }
 }
 
 class InstanceView {

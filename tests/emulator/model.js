@@ -760,6 +760,7 @@ class Model {
         stableKey: f.stableKey ?? stableUuid(`flowkey:${rec.seq.id}:${f.name}`),
         isSynchronous: !!f.isSynchronous,
         endpointSecurityType: String(f.endpointSecurityType || 'customer_optional').toUpperCase(),
+        trigger: (f.steps || []).find((st) => st && st.isTrigger) || (f.steps || [])[0] || null,
         rec,
       });
     }

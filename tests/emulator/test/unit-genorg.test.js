@@ -60,7 +60,7 @@ const COVERED = [
   'listCustomers', 'createCustomer', 'updateCustomer', 'deleteCustomer', 'listInstances', 'createInstance',
   'updateInstance', 'deployInstance', 'disableInstance', 'enableInstance', 'deleteInstance', 'deleteIntegration',
   'DeleteIntegration', 'validateIntegrationSchema', 'updateIntegration', 'createIntegration', 'GetIntegrationFlow',
-  'TestIntegrationFlow', 'pollExecution', 'markAvailability', 'listInstanceConfigVariables', 'GetIntegrationSystemInstance',
+  'TestIntegrationFlow', 'GetIntegrationFlows', 'pollExecution', 'markAvailability', 'listInstanceConfigVariables', 'GetIntegrationSystemInstance',
 ];
 
 test('the SDL accepts every document prism 10.4.0 sends for the modelled commands',

@@ -312,6 +312,9 @@ test('hidden test instance, flows, testIntegrationFlow and executionResult', asy
 
   const flows = (await q('query($id: ID!) { integration(id: $id) { flows { nodes { id name stableKey testUrl } } } }', { id: draftId })).integration.flows.nodes;
   assert.deepEqual(flows.map((f) => f.name), ['Sync Orders']);
+  const trig = (await q('query($id: ID!) { integration(id: $id) { flows { nodes { trigger { name action { key scheduleSupport component { key } } } } } } }', { id: draftId }))
+    .integration.flows.nodes[0].trigger;
+  assert.deepEqual(trig, { name: 'Schedule', action: { key: 'schedule', scheduleSupport: 'REQUIRED', component: { key: 'schedule-triggers' } } });
   const run = (await q(`mutation($id: ID!) { testIntegrationFlow(input: {id: $id, payload: "{}", contentType: "application/json"}) {
     testIntegrationFlowResult { execution { id startedAt endedAt } } ${ERRORS} } }`, { id: flows[0].id })).testIntegrationFlow;
   assert.deepEqual(run.errors, []);
