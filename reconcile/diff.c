@@ -527,9 +527,19 @@ static int choose_version(struct differ *d, const struct m_instance *mn,
 		v->number = next;
 		return 0;
 	}
-	error_at(d, mn->version_pos, "integration '%s' has no published version %ld (latest: %s)",
-	         mn->integration, mn->version,
-	         li && li->latest ? "see prismsync plan --format json" : "none");
+	char latest[32];
+	if (li && li->latest)
+		snprintf(latest, sizeof(latest), "the latest is %d", li->latest->number);
+	else
+		snprintf(latest, sizeof(latest), "it has none yet");
+	if (v->publish != PLAN_NONE)
+		error_at(d, mn->version_pos,
+		         "integration '%s' has no published version %ld (%s; this apply publishes "
+		         "version %d)",
+		         mn->integration, mn->version, latest, next);
+	else
+		error_at(d, mn->version_pos, "integration '%s' has no published version %ld (%s)",
+		         mn->integration, mn->version, latest);
 	return -1;
 }
 

@@ -1,0 +1,117 @@
+/*
+ * prismsync drift: for a scheduled job. Compares the organization with the
+ * manifest and reports the differences; changes nothing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "pipeline.h"
+#include "render.h"
+#include "../reconcile/diff.h"
+#include "../util/banned.h"
+
+static const char drift_usage[] =
+    "usage: prismsync drift [-f FILE] [--format text|json|markdown] [--report FILE]\n"
+    "\n"
+    "Reads the organization and reports every way it differs from the manifest,\n"
+    "such as an instance disabled or a config variable edited in the Prismatic UI.\n"
+    "Nothing is changed. The JSON and markdown reports carry a fingerprint of the\n"
+    "set of differences: the same drift always has the same fingerprint, so a\n"
+    "scheduled job can tell a new drift from one it already reported.\n"
+    "\n"
+    "options:\n"
+    "  -f, --file FILE       the manifest (default: prismsync.yaml)\n"
+    "      --format FORMAT   text (default), json or markdown\n"
+    "      --report FILE     also write the report to FILE\n"
+    "      --prune           also report owned objects absent from the manifest\n"
+    "      --parallelism N   requests in flight at most (default 4)\n"
+    "      --no-color        no colour (also: NO_COLOR=1)\n"
+    "  -v, --verbose         log each request to stderr\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "exit status: 0 in sync, 2 drift found, 1 error, 64 usage error\n";
+
+enum { OPT_FORMAT = OPT_FIRST_VERB_OPTION, OPT_REPORT, OPT_PRUNE, OPT_PARALLELISM };
+
+int cmd_drift(int argc, char **argv, struct common_opts *common)
+{
+	static const struct option opts[] = {
+	    {"file", required_argument, NULL, 'f'},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"report", required_argument, NULL, OPT_REPORT},
+	    {"prune", no_argument, NULL, OPT_PRUNE},
+	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	enum render_format format = FORMAT_TEXT;
+	const char *report = NULL;
+	bool prune = false;
+	int parallelism = 0, c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
+		if (common_option(c, optarg, common))
+			continue;
+		switch (c) {
+		case 'h':
+			fputs(drift_usage, stdout);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			if (render_parse_format(optarg, &format))
+				return usage_error("drift",
+				                   "--format is text, json or markdown, not '%s'",
+				                   optarg);
+			break;
+		case OPT_REPORT:
+			report = optarg;
+			break;
+		case OPT_PRUNE:
+			prune = true;
+			break;
+		case OPT_PARALLELISM:
+			if ((rc = parse_parallelism("drift", optarg, &parallelism)) != EXIT_OK)
+				return rc;
+			break;
+		default:
+			return bad_option("drift", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("drift", "unexpected argument '%s'", argv[optind]);
+
+	struct pipeline pl;
+	rc = pipeline_run(&pl, "drift", common, prune, parallelism);
+	if (rc != EXIT_OK)
+		goto done;
+
+	char fingerprint[65];
+	plan_fingerprint(&pl.plan, fingerprint);
+	struct render_opts ro = {RENDER_DRIFT, use_color(stdout, common), false,
+	                         pl.plan.nr ? fingerprint : NULL};
+	struct buf out = BUF_INIT;
+	render_plan(&pl.plan, format, &ro, &out);
+	fputs(out.data, stdout);
+	if (report) {
+		ro.color = false;
+		buf_reset(&out);
+		render_plan(&pl.plan, format, &ro, &out);
+		if (write_file_atomic(report, out.data, out.len, 0644)) {
+			fprintf(stderr, "prismsync drift: cannot write %s: %s\n", report,
+			        strerror(errno));
+			rc = EXIT_ERROR;
+		}
+	}
+	buf_release(&out);
+	cmd_print_api_stats(pl.client, common);
+	if (rc == EXIT_OK && pl.plan.nr)
+		rc = EXIT_CHANGES;
+done:
+	pipeline_release(&pl);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/*
+ * prismsync plan: what apply would change, as a dry run. Reads only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "pipeline.h"
+#include "render.h"
+#include "../util/strutil.h"
+#include "../util/banned.h"
+
+static const char plan_usage[] =
+    "usage: prismsync plan [-f FILE] [--format text|json|markdown] [--out PLAN]\n"
+    "                      [--detailed-exitcode] [--prune] [--parallelism N]\n"
+    "\n"
+    "Reads the organization and shows the changes that would make it match the\n"
+    "manifest: customers to create or update, integrations to import, update and\n"
+    "publish, instances to create, update, deploy, enable or disable, and with\n"
+    "--prune the integrations and instances this manifest's owner created that\n"
+    "the manifest no longer lists. Nothing is changed.\n"
+    "\n"
+    "options:\n"
+    "  -f, --file FILE          the manifest (default: prismsync.yaml)\n"
+    "      --format FORMAT      text (default), json, or markdown for a pull request comment\n"
+    "      --out PLAN           also save the plan to PLAN (JSON, mode 0600) for\n"
+    "                           'prismsync apply PLAN'; secrets are saved as ${env:NAME}\n"
+    "      --detailed-exitcode  exit 2 when there are changes, 0 when there are none\n"
+    "      --prune              include deletes of owned objects absent from the manifest\n"
+    "      --parallelism N      requests in flight at most (default 4)\n"
+    "      --no-color           no colour (also: NO_COLOR=1)\n"
+    "  -v, --verbose            log each request to stderr\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "exit status: 0 success (with --detailed-exitcode: no changes), 1 error,\n"
+    "2 changes pending (--detailed-exitcode), 64 usage error\n";
+
+enum { OPT_FORMAT = OPT_FIRST_VERB_OPTION, OPT_OUT, OPT_DETAILED, OPT_PRUNE, OPT_PARALLELISM };
+
+int parse_parallelism(const char *verb, const char *arg, int *out)
+{
+	long n;
+	if (parse_long(arg, 1, 64, &n))
+		return usage_error(
+		    verb, "--parallelism takes a whole number from 1 to 64, not '%s'", arg);
+	*out = (int)n;
+	return EXIT_OK;
+}
+
+int cmd_plan(int argc, char **argv, struct common_opts *common)
+{
+	static const struct option opts[] = {
+	    {"file", required_argument, NULL, 'f'},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"out", required_argument, NULL, OPT_OUT},
+	    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
+	    {"prune", no_argument, NULL, OPT_PRUNE},
+	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	enum render_format format = FORMAT_TEXT;
+	const char *out_file = NULL;
+	bool detailed = false, prune = false;
+	int parallelism = 0, c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
+		if (common_option(c, optarg, common))
+			continue;
+		switch (c) {
+		case 'h':
+			fputs(plan_usage, stdout);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			if (render_parse_format(optarg, &format))
+				return usage_error(
+				    "plan", "--format is text, json or markdown, not '%s'", optarg);
+			break;
+		case OPT_OUT:
+			out_file = optarg;
+			break;
+		case OPT_DETAILED:
+			detailed = true;
+			break;
+		case OPT_PRUNE:
+			prune = true;
+			break;
+		case OPT_PARALLELISM:
+			if ((rc = parse_parallelism("plan", optarg, &parallelism)) != EXIT_OK)
+				return rc;
+			break;
+		default:
+			return bad_option("plan", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("plan", "unexpected argument '%s'", argv[optind]);
+
+	struct pipeline pl;
+	rc = pipeline_run(&pl, "plan", common, prune, parallelism);
+	if (rc != EXIT_OK)
+		goto done;
+
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct buf out = BUF_INIT;
+	render_plan(&pl.plan, format, &ro, &out);
+	fputs(out.data, stdout);
+	fflush(stdout);
+	if (out_file) {
+		ro.color = false;
+		ro.with_payload = true;
+		buf_reset(&out);
+		render_json(&pl.plan, &ro, &out);
+		if (write_file_atomic(out_file, out.data, out.len, 0600)) {
+			fprintf(stderr, "prismsync plan: cannot write %s: %s\n", out_file,
+			        strerror(errno));
+			rc = EXIT_ERROR;
+		} else {
+			fprintf(stderr,
+			        "Saved the plan to %s; carry it out with: prismsync apply %s\n",
+			        out_file, out_file);
+		}
+	}
+	buf_release(&out);
+	cmd_print_api_stats(pl.client, common);
+	if (rc == EXIT_OK && detailed && pl.plan.nr)
+		rc = EXIT_CHANGES;
+done:
+	pipeline_release(&pl);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * pipeline.h - the steps plan, apply and drift share: load the manifest,
+ * read the organization, compute the plan.
+ */
+#ifndef PRISMSYNC_PIPELINE_H
+#define PRISMSYNC_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "../api/client.h"
+#include "../api/live.h"
+#include "../reconcile/plan.h"
+#include "../schema/manifest.h"
+#include "cmd.h"
+
+struct pipeline {
+	struct manifest *manifest;
+	struct api_client *client;
+	struct live_state *live;
+	struct plan plan;
+	struct diag_list diags;
+	struct source *source;
+};
+
+/*
+ * Loads the manifest named by common->file (every ${env:NAME} must be set),
+ * connects, reads the organization and builds the plan. Problems are
+ * printed to stderr. Returns EXIT_OK, or EXIT_ERROR with nothing to apply.
+ * Call pipeline_release() in both cases.
+ */
+int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts *common,
+                 bool prune, int parallelism);
+
+void pipeline_release(struct pipeline *pl);
+
+/*
+ * Writes data to path atomically (a temporary file renamed over it), with
+ * the given mode. Returns 0, or -1 with errno set.
+ */
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
+
+#endif
