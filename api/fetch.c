@@ -557,6 +557,8 @@ static void finish_list(struct list *l)
 	size_t kept = page_merge(l->pos, ids, n, order);
 #define REORDER(arr)                                                                               \
 	do {                                                                                       \
+		if (!kept)                                                                         \
+			break;                                                                     \
 		void *copy = xmalloc((kept ? kept : 1) * sizeof(*(arr)));                          \
 		for (size_t i_ = 0; i_ < kept; i_++)                                               \
 			memcpy((char *)copy + i_ * sizeof(*(arr)), &(arr)[order[i_]],              \
@@ -758,7 +760,8 @@ static void more_merge(struct fetch *f, struct more_call *mc)
 		struct live_version *v =
 		    arena_alloc(&s->arena, (it->versions_nr + mc->versions_nr + 1) * sizeof(*v));
 		memcpy(v, it->versions, it->versions_nr * sizeof(*v));
-		memcpy(v + it->versions_nr, mc->versions, mc->versions_nr * sizeof(*v));
+		if (mc->versions_nr)
+			memcpy(v + it->versions_nr, mc->versions, mc->versions_nr * sizeof(*v));
 		it->versions = v;
 		it->versions_nr += mc->versions_nr;
 		settle_versions(it, latest);
@@ -770,7 +773,8 @@ static void more_merge(struct fetch *f, struct more_call *mc)
 		struct live_config_var *c =
 		    arena_alloc(&s->arena, (in->config_nr + mc->config_nr + 1) * sizeof(*c));
 		memcpy(c, in->config, in->config_nr * sizeof(*c));
-		memcpy(c + in->config_nr, mc->config, mc->config_nr * sizeof(*c));
+		if (mc->config_nr)
+			memcpy(c + in->config_nr, mc->config, mc->config_nr * sizeof(*c));
 		in->config = c;
 		in->config_nr += mc->config_nr;
 	}

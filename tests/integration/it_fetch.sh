@@ -1,0 +1,59 @@
+#!/bin/sh
+# The live-state fetch (api_fetch_live) of a seeded org, compared field by
+# field with the emulator's state dump, and its request count: one per 100
+# listed objects and at least one per list.
+. "$(dirname "$0")/lib.sh"
+
+genorg "$TMP/org.json" --integrations 12 --instances 130 --customers 60 --versions 3
+emu_start --seed "$TMP/org.json"
+
+# Change the generated org so every field has something to show: a draft
+# that differs from its latest version, an unpublished integration, a
+# version not yet available, an instance needing a deploy, a disabled one,
+# config values, labels, a customer without externalId.
+int1=$(jq -r '.integrations[0].id' "$TMP/org.json")
+inst1=$(jq -r '.instances[0].id' "$TMP/org.json")
+inst2=$(jq -r '.instances[1].id' "$TMP/org.json")
+run "$PRISMSYNC" api 'mutation($id: ID, $d: String) { updateIntegration(input: {id: $id, description: $d, labels: ["a", "b"]}) { errors { field messages } } }' --var id="$int1" --var d="changed draft"
+expect_rc 0 "update integration"
+run "$PRISMSYNC" api 'mutation($id: ID) { updateInstance(input: {id: $id, enabled: false, labels: ["x"]}) { errors { field messages } } }' --var id="$inst1"
+expect_rc 0 "disable instance"
+run "$PRISMSYNC" api 'mutation($id: ID) { updateInstance(input: {id: $id, description: "needs a deploy"}) { errors { field messages } } }' --var id="$inst2"
+expect_rc 0 "update instance"
+run "$PRISMSYNC" api 'mutation { createCustomer(input: {name: "No External Id"}) { errors { field messages } } }'
+expect_rc 0 "customer without externalId"
+ctl POST /__emulator/config '{"publish_delay_ms": 600000}' >/dev/null
+run "$PRISMSYNC" api 'mutation($id: ID) { publishIntegration(input: {id: $id, comment: "pending"}) { errors { field messages } } }' --var id="$int1"
+expect_rc 0 "publish a version that stays unavailable"
+def=$(printf 'definitionVersion: 7\nname: Never Published\nflows:\n  - name: Flow 1\n    steps:\n      - name: Trigger\n        isTrigger: true\n        action:\n          key: webhook\n          component: {key: webhook-triggers, version: LATEST, isPublic: true}\n')
+run "$PRISMSYNC" api 'mutation($d: String!) { importIntegration(input: {definition: $d}) { integration { id } errors { field messages } } }' --var d="$def"
+expect_rc 0 "import an integration that is never published"
+
+requests_reset
+run "$APIDRIVER" fetch
+expect_rc 0 "fetch"
+cp "$TMP/out" "$TMP/fetched.json"
+ctl GET /__emulator/state >"$TMP/state.json"
+run "$NODE" "$(dirname "$0")/compare_state.js" "$TMP/fetched.json" "$TMP/state.json"
+expect_rc 0 "fetched state equals the emulator's"
+# 61 customers, 13 integrations, 130 instances: 1 + 1 + 2 requests.
+expect_eq "$(requests_total)" 4 "requests for the fetch"
+
+# Pagination at the boundaries, every list at once.
+for n in 0 1 100 101 250; do
+	genorg "$TMP/org$n.json" --integrations $((n < 20 ? n : 20)) --customers "$n" --instances "$n" --versions 1
+	ctl POST /__emulator/state @"$TMP/org$n.json" >/dev/null
+	requests_reset
+	run "$APIDRIVER" fetch
+	expect_rc 0 "fetch of $n objects"
+	cp "$TMP/out" "$TMP/fetched.json"
+	ctl GET /__emulator/state >"$TMP/state.json"
+	run "$NODE" "$(dirname "$0")/compare_state.js" "$TMP/fetched.json" "$TMP/state.json"
+	expect_rc 0 "fetched state of $n objects equals the emulator's"
+	ni=$(jq '.integrations | length' "$TMP/state.json")
+	pages() { if [ "$1" -eq 0 ]; then echo 1; else echo $((($1 + 99) / 100)); fi; }
+	want=$(($(pages "$n") + $(pages "$n") + $(pages "$ni")))
+	expect_eq "$(requests_total)" "$want" "requests for $n objects"
+done
+
+finish

@@ -1,0 +1,126 @@
+# Helpers for the integration tests (sourced by each it_*.sh).
+#
+# Each test starts its own emulator on a free port (emu_start), drives the
+# real prismsync binary ($PRISMSYNC) or the client library through apidriver
+# ($APIDRIVER), and asserts on exit codes, output and the emulator's state.
+# The emulator is stopped by pid when the test exits, whatever happens.
+#
+# Environment from ctest: PRISMSYNC, APIDRIVER, EMULATOR_DIR, NODE.
+
+set -u
+fail_count=0
+pass_count=0
+EMU_PID=""
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/prismsync-it.XXXXXX")
+
+cleanup() {
+	if [ -n "$EMU_PID" ]; then
+		kill "$EMU_PID" 2>/dev/null
+		wait "$EMU_PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# emu_start [server.js args...]: starts the emulator, exports PRISMATIC_URL
+# and PRISM_REFRESH_TOKEN (test-refresh-token unless --refresh-token is given).
+emu_start() {
+	emu_stop
+	"$NODE" "$EMULATOR_DIR/server.js" --port 0 "$@" >"$TMP/emu.out" 2>"$TMP/emu.err" &
+	EMU_PID=$!
+	for _ in $(seq 1 200); do
+		if [ -s "$TMP/emu.out" ]; then
+			break
+		fi
+		sleep 0.05
+	done
+	line=$(head -n 1 "$TMP/emu.out")
+	case "$line" in
+	PRISMATIC_URL=http://127.0.0.1:*) ;;
+	*)
+		echo "emulator did not start: $(cat "$TMP/emu.err")"
+		exit 1
+		;;
+	esac
+	export PRISMATIC_URL="${line#PRISMATIC_URL=}"
+	export PRISM_REFRESH_TOKEN=test-refresh-token
+	unset PRISM_ACCESS_TOKEN PRISMATIC_REFRESH_TOKEN PRISMATIC_TENANT_ID
+	unset PRISMSYNC_HTTP_TIMEOUT_MS PRISMSYNC_MAX_RESPONSE_BYTES
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+}
+
+emu_stop() {
+	if [ -n "$EMU_PID" ]; then
+		kill "$EMU_PID" 2>/dev/null
+		wait "$EMU_PID" 2>/dev/null
+		EMU_PID=""
+	fi
+}
+
+# ctl METHOD PATH [JSON]: a control request to the emulator; prints the body.
+ctl() {
+	if [ $# -ge 3 ]; then
+		curl -sS --noproxy '*' -X "$1" -H 'Content-Type: application/json' \
+			--data-binary "$3" "$PRISMATIC_URL$2"
+	else
+		curl -sS --noproxy '*' -X "$1" "$PRISMATIC_URL$2"
+	fi
+}
+
+fault() { ctl POST /__emulator/faults "$1" >/dev/null; }
+faults_reset() { ctl POST /__emulator/faults/reset >/dev/null; }
+requests_reset() { ctl POST /__emulator/requests/reset >/dev/null; }
+requests_total() { ctl GET /__emulator/requests | jq -r .total; }
+
+# genorg FILE args...: writes a seed organization.
+genorg() {
+	out=$1
+	shift
+	"$NODE" "$EMULATOR_DIR/genorg.js" --out "$out" "$@" 2>/dev/null
+}
+
+# run CMD...: runs a command, keeping its exit code in $rc, stdout in
+# $TMP/out and stderr in $TMP/err.
+run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+ok() {
+	pass_count=$((pass_count + 1))
+}
+
+bad() {
+	fail_count=$((fail_count + 1))
+	echo "FAIL: $*"
+	echo "--- stdout"
+	head -c 2000 "$TMP/out" 2>/dev/null
+	echo "--- stderr"
+	head -c 2000 "$TMP/err" 2>/dev/null
+	echo "---"
+}
+
+# expect_rc WANT WHAT: checks the last run's exit code.
+expect_rc() {
+	if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi
+}
+
+# expect_in FILE PATTERN WHAT: grep -E PATTERN in $TMP/FILE.
+expect_in() {
+	if grep -Eq -- "$2" "$TMP/$1"; then ok; else bad "$3: no /$2/ in $1"; fi
+}
+
+expect_not_in() {
+	if grep -Eq -- "$2" "$TMP/$1"; then bad "$3: /$2/ found in $1"; else ok; fi
+}
+
+# expect_eq GOT WANT WHAT
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi
+}
+
+finish() {
+	echo "$pass_count passed, $fail_count failed"
+	[ "$fail_count" -eq 0 ]
+	exit $?
+}
