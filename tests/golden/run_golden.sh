@@ -19,7 +19,8 @@ if [ -f "$dir/$case.gen" ]; then
 	sh "$dir/$case.gen" "$run_dir/$case.yaml"
 fi
 set +e
-(cd "$run_dir" && NO_COLOR=1 "$bin" validate -f "$case.yaml" >"$tmp/out" 2>"$tmp/err")
+# A clean environment: ${env:NAME} warnings must not depend on who runs the test.
+(cd "$run_dir" && env -i PATH="$PATH" NO_COLOR=1 "$bin" validate -f "$case.yaml" >"$tmp/out" 2>"$tmp/err")
 status=$?
 set -e
 fail=0
