@@ -319,6 +319,7 @@ void api_call_init(struct api_call *call, struct api_client *c, const char *docu
 	call->xfer.path = "/api";
 	call->xfer.body = call->body;
 	call->xfer.body_len = call->body_len;
+	call->xfer.fresh_connection = call->mutation;
 	call->xfer.done = on_call_done;
 	call->xfer.userdata = call;
 }

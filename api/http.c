@@ -366,6 +366,8 @@ static void start(struct http_engine *e, struct http_xfer *x)
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	if (e->loopback)
 		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	if (x->fresh_connection)
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 	if (x->body) {
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->body);

@@ -75,6 +75,12 @@ struct http_xfer {
 	const char *body; /* POST body (JSON); NULL for a GET */
 	size_t body_len;
 	const char *bearer; /* access token for Authorization, or NULL; never logged */
+	/*
+	 * Use a new connection. libcurl silently sends a request again when a
+	 * reused connection turns out to be closed before any answer; that must
+	 * never happen to a request that is not safe to repeat (a mutation).
+	 */
+	bool fresh_connection;
 	http_done_fn done;
 	void *userdata;
 
