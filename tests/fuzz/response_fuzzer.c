@@ -1,0 +1,75 @@
+/*
+ * Fuzz target: the API response decoder, from the bytes of an HTTP body to
+ * the live-state model.
+ *
+ * The first byte picks what the body is taken to answer (a list page of
+ * customers, integrations or instances, a mutation payload, or the token
+ * refresh) and its HTTP status; the rest is the body. Whatever the bytes,
+ * decoding must end in a model or in an error value: never a crash, a hang
+ * or a read out of bounds. The body is also read as a JWT and as a GraphQL
+ * document, the other two texts prismsync inspects.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../api/auth.h"
+#include "../../api/fetch.h"
+#include "../../api/gql.h"
+#include "../../api/live.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const ops[] = {"customers", "integrations", "instances", "createCustomer",
+                                  "auth/refresh"};
+static const long statuses[] = {200, 200, 200, 200, 401, 429, 503, 400};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	unsigned sel = data[0];
+	unsigned which = sel % 5;
+	long status = statuses[(sel / 5) % 8];
+	const char *body = (const char *)data + 1;
+	size_t len = size - 1;
+	struct error err = ERROR_INIT;
+	struct json_object *top = NULL, *payload = NULL;
+
+	if (which == 4) {
+		char *token = NULL;
+		if (!auth_parse_refresh(&token, status, body, len, &err))
+			free(token);
+		error_release(&err);
+	} else if (!gql_decode_response(&top, status, body, len, ops[which], &err)) {
+		if (which < 3) {
+			struct live_state *s = live_state_new();
+			long total;
+			const char *end;
+			bool next;
+			size_t n;
+			if (!fetch_decode_page(s, (enum fetch_kind)which, top, &total, &end, &next,
+			                       &n, &err))
+				live_state_index(s);
+			live_state_free(s);
+		} else {
+			gql_check_payload(&payload, top, ops[which], "customer 'fuzz'", &err);
+		}
+		json_object_put(top);
+	}
+	error_release(&err);
+
+	/* The same bytes as a token and as a document. */
+	char *text = malloc(len + 1);
+	if (!text)
+		return 0;
+	memcpy(text, body, len);
+	text[len] = '\0';
+	long long exp, iat;
+	auth_jwt_times(text, &exp, &iat);
+	bool mutation;
+	char root[64];
+	gql_document_info(text, &mutation, root, sizeof(root));
+	free(text);
+	return 0;
+}
