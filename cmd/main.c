@@ -16,6 +16,7 @@
 static const struct verb verbs[] = {
     {"validate", cmd_validate, "check the manifest and its definitions offline"},
     {"plan", cmd_plan, "show the changes that would make the organization match the manifest"},
+    {"apply", cmd_apply, "make the changes, or carry out a saved plan"},
     {"drift", cmd_drift, "report how the organization differs from the manifest (exit 2)"},
     {"whoami", cmd_whoami, "show the user and organization of the credentials"},
     {"api", cmd_api, "run a raw GraphQL request and print its data"},

@@ -316,7 +316,8 @@ static bool draft_differs_from_latest(struct differ *d, const struct live_integr
 	return differs;
 }
 
-static void publish_payload(struct differ *d, const struct m_integration *g, struct buf *out)
+static void publish_payload(struct differ *d, const struct m_integration *g, int expected,
+                            struct buf *out)
 {
 	const struct diff_opts *o = d->o;
 	struct buf comment = BUF_INIT, attrs = BUF_INIT;
@@ -344,7 +345,7 @@ static void publish_payload(struct differ *d, const struct m_integration *g, str
 	}
 	buf_addf(&attrs, ",\"dirty\":%s}", o->dirty ? "true" : "false");
 
-	buf_adds(out, "{\"comment\":");
+	buf_addf(out, "{\"expectedVersion\":%d,\"comment\":", expected);
 	jstr(out, comment.data);
 	buf_adds(out, ",\"attributes\":");
 	jstr(out, attrs.data); /* a JSONString: JSON encoded as a string */
@@ -464,7 +465,7 @@ static void add_publishes(struct differ *d)
 			plan_set_live(d->p, c, li->id, fp);
 		}
 		buf_reset(&payload);
-		publish_payload(d, g, &payload);
+		publish_payload(d, g, d->integration_next[i], &payload);
 		plan_set_payload(d->p, c, payload.data);
 		d->integration_publish[i] = c;
 		free(note);
@@ -623,15 +624,14 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		plan_depend(d->p, c, last);
 		if (ln)
 			plan_set_live(d->p, c, ln->id, fp);
-		field_str(d, c, "enabled", NULL, NULL);
-		d->p->changes[c].fields_nr = 0; /* the action says it all */
 		plan_set_payload(d->p, c,
 		                 mn->enabled ? "{\"enabled\":true}" : "{\"enabled\":false}");
 	}
 }
 
 static void diff_instance_create(struct differ *d, const struct m_instance *mn, const char *addr,
-                                 const struct version_choice *v, size_t cust_create)
+                                 const struct version_choice *v, size_t cust_create,
+                                 const char *customer_id)
 {
 	size_t nl;
 	const char **labels =
@@ -655,10 +655,16 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 	jstr(&payload, mn->customer);
 	buf_adds(&payload, ",\"integration\":");
 	jstr(&payload, mn->integration);
+	buf_adds(&payload, ",\"customerId\":");
+	jstr(&payload, customer_id);
 	if (v->is_new)
-		buf_adds(&payload, ",\"version\":null");
+		buf_adds(&payload, ",\"version\":null,\"versionId\":null");
 	else
 		buf_addf(&payload, ",\"version\":%d", v->number);
+	if (!v->is_new) {
+		buf_adds(&payload, ",\"versionId\":");
+		jstr(&payload, v->id);
+	}
 	buf_adds(&payload, ",\"description\":");
 	jstr(&payload, mn->description);
 	buf_adds(&payload, ",\"labels\":");
@@ -729,10 +735,12 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 			free(after);
 			buf_addf(&payload, "%s\"integration\":", sep);
 			jstr(&payload, mn->integration);
-			if (v->is_new)
-				buf_adds(&payload, ",\"version\":null");
-			else
-				buf_addf(&payload, ",\"version\":%d", v->number);
+			if (v->is_new) {
+				buf_adds(&payload, ",\"version\":null,\"versionId\":null");
+			} else {
+				buf_addf(&payload, ",\"version\":%d,\"versionId\":", v->number);
+				jstr(&payload, v->id);
+			}
 			sep = ",";
 		}
 		if (nconf) {
@@ -789,7 +797,7 @@ static void diff_instance(struct differ *d, size_t idx)
 	    lc ? live_instance_by_identity(d->live, lc->id, mn->name) : NULL;
 	if (!ln) {
 		size_t cust_create = mc ? d->customer_create[mc - d->m->customers] : PLAN_NONE;
-		diff_instance_create(d, mn, addr, &v, cust_create);
+		diff_instance_create(d, mn, addr, &v, cust_create, lc ? lc->id : NULL);
 	} else {
 		if (ln->integration_name && strcmp(ln->integration_name, mn->integration))
 			error_at(

@@ -1,0 +1,35 @@
+/*
+ * lookup.h - reading single objects again: by id (to check a saved plan is
+ * not stale) and by identity (to learn whether a mutation whose outcome is
+ * unknown happened after all).
+ *
+ * Every function adds what it finds to a live state as a record of the
+ * same shape api_fetch_live() produces (so the same fingerprints apply) and
+ * reports through *found whether anything was there; a missing object is
+ * not an error. Call live_state_index() on the state before looking
+ * records up in it.
+ */
+#ifndef PRISMSYNC_LOOKUP_H
+#define PRISMSYNC_LOOKUP_H
+
+#include <stdbool.h>
+
+#include "client.h"
+#include "live.h"
+
+int api_read_customer(struct live_state *s, struct api_client *c, const char *id, bool *found,
+                      struct error *err);
+int api_read_integration(struct live_state *s, struct api_client *c, const char *id, bool *found,
+                         struct error *err);
+int api_read_instance(struct live_state *s, struct api_client *c, const char *id, bool *found,
+                      struct error *err);
+
+int api_find_customer(struct live_state *s, struct api_client *c, const char *external_id,
+                      bool *found, struct error *err);
+/* Org-owned integrations only, as identity is defined (SPEC.md section 4). */
+int api_find_integration(struct live_state *s, struct api_client *c, const char *name, bool *found,
+                         struct error *err);
+int api_find_instance(struct live_state *s, struct api_client *c, const char *customer_id,
+                      const char *name, bool *found, struct error *err);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * prismsync apply: makes the organization match the manifest, or carries
+ * out a plan saved with `plan --out` after checking it is not stale.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "pipeline.h"
+#include "render.h"
+#include "../api/lookup.h"
+#include "../reconcile/apply.h"
+#include "../reconcile/diff.h"
+#include "../reconcile/plan_file.h"
+#include "../source/source.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+#define PLAN_FILE_MAX (256u * 1024 * 1024)
+
+static const char apply_usage[] =
+    "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
+    "       prismsync apply PLAN [--auto-approve]\n"
+    "\n"
+    "Makes the organization match the manifest: shows the plan, asks for\n"
+    "confirmation, then imports, updates and publishes integrations, creates and\n"
+    "updates customers and instances, deploys, enables and disables them, and\n"
+    "with --prune deletes what this owner created that the manifest dropped.\n"
+    "\n"
+    "With PLAN (a file from 'prismsync plan --out'), carries out exactly that\n"
+    "plan, after re-reading every object it touches: if any changed since the\n"
+    "plan was made, nothing is done and the command exits 4.\n"
+    "\n"
+    "A change that fails blocks the changes that depend on it; the others still\n"
+    "run. Progress goes to stderr, one line per finished change.\n"
+    "\n"
+    "options:\n"
+    "  -f, --file FILE        the manifest (default: prismsync.yaml)\n"
+    "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
+    "      --prune            delete owned objects absent from the manifest\n"
+    "      --parallelism N    requests in flight at most (default 4)\n"
+    "      --no-color         no colour (also: NO_COLOR=1)\n"
+    "  -v, --verbose          log each request to stderr\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
+    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n";
+
+enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM };
+
+struct progress {
+	bool bar;
+	bool color;
+};
+
+static const char *status_word(const struct plan_change *c, enum change_status s)
+{
+	static const char *const done[] = {"created",  "updated", "imported", "published",
+	                                   "deployed", "enabled", "disabled", "deleted"};
+	if (s == CS_DONE)
+		return done[c->action];
+	return s == CS_FAILED ? "FAILED" : "blocked";
+}
+
+static void on_progress(void *ctx, const struct apply_event *ev)
+{
+	const struct progress *pr = ctx;
+	const struct plan_change *c = ev->change;
+	if (pr->bar)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "[%zu/%zu] %c %s: %s", ev->finished, ev->total,
+	        plan_action_symbol(c->action), c->address, status_word(c, ev->status));
+	if (ev->message)
+		fprintf(stderr, ": %s", ev->message);
+	else
+		fprintf(stderr, " (%.2f s)", ev->elapsed_s);
+	fputc('\n', stderr);
+	if (pr->bar && ev->finished < ev->total) {
+		size_t width = 30, filled = ev->finished * width / ev->total;
+		fputc('[', stderr);
+		for (size_t i = 0; i < width; i++)
+			fputc(i < filled ? '#' : ' ', stderr);
+		fprintf(stderr, "] %zu/%zu", ev->finished, ev->total);
+	}
+	fflush(stderr);
+}
+
+/* Asks on the terminal. Returns EXIT_OK to go ahead, or EXIT_ERROR with the reason printed. */
+static int confirm(const struct plan *p, bool auto_approve)
+{
+	if (auto_approve)
+		return EXIT_OK;
+	if (!isatty(STDIN_FILENO)) {
+		fputs("prismsync apply: refusing to change the organization without confirmation: "
+		      "standard input is not a terminal; review the plan and run again with "
+		      "--auto-approve\n",
+		      stderr);
+		return EXIT_ERROR;
+	}
+	const char *url = getenv("PRISMATIC_URL");
+	printf("\nMake these %zu change%s to %s?\nOnly 'yes' will be accepted: ", p->nr,
+	       p->nr == 1 ? "" : "s", url && *url ? url : "the organization");
+	fflush(stdout);
+	char answer[64] = "";
+	if (!fgets(answer, sizeof(answer), stdin) || strcmp(answer, "yes\n")) {
+		fputs("prismsync apply: not confirmed; nothing was changed\n", stderr);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static int execute(const struct plan *p, struct api_client *client,
+                   const struct common_opts *common)
+{
+	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
+	struct apply_opts o = {NULL, on_progress, &pr, 0};
+	struct apply_result r;
+	apply_run(&r, p, client, &o);
+	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
+	        r.failed || r.blocked ? "finished with failures" : "complete", r.done, r.failed,
+	        r.blocked);
+	int rc = r.failed || r.blocked ? EXIT_PARTIAL : EXIT_OK;
+	apply_result_release(&r);
+	return rc;
+}
+
+/*
+ * Re-reads every object the saved plan touches and compares fingerprints;
+ * objects the plan creates must still be absent. Prints each that changed.
+ */
+static int check_stale(const struct plan *p, struct api_client *client, bool *stale)
+{
+	struct live_state *s = live_state_new();
+	struct error err = ERROR_INIT;
+	int rc = 0;
+	*stale = false;
+	for (size_t i = 0; i < p->nr && !rc; i++) {
+		const struct plan_change *c = &p->changes[i];
+		bool seen = false, found = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = c->live_id && p->changes[j].live_id &&
+			       !strcmp(c->live_id, p->changes[j].live_id);
+		if (seen || (!c->live_id && c->action != PA_CREATE))
+			continue;
+		char fp[65] = "";
+		const char *key = strchr(c->address, '.') + 1;
+		if (c->live_id) {
+			switch (c->type) {
+			case RES_CUSTOMER:
+				rc = api_read_customer(s, client, c->live_id, &found, &err);
+				if (found)
+					live_fingerprint_customer(
+					    &s->customers[s->customers_nr - 1], fp);
+				break;
+			case RES_INTEGRATION:
+				rc = api_read_integration(s, client, c->live_id, &found, &err);
+				if (found)
+					live_fingerprint_integration(
+					    &s->integrations[s->integrations_nr - 1], fp);
+				break;
+			default:
+				rc = api_read_instance(s, client, c->live_id, &found, &err);
+				if (found)
+					live_fingerprint_instance(
+					    &s->instances[s->instances_nr - 1], fp);
+				break;
+			}
+			if (!rc && (!found || (c->fingerprint && strcmp(fp, c->fingerprint)))) {
+				fprintf(stderr, "  %s %s since the plan was made\n", c->address,
+				        found ? "changed" : "was deleted");
+				*stale = true;
+			}
+		} else if (c->type == RES_CUSTOMER) {
+			rc = api_find_customer(s, client, key, &found, &err);
+		} else if (c->type == RES_INTEGRATION) {
+			rc = api_find_integration(s, client, key, &found, &err);
+		}
+		if (!rc && !c->live_id && found) {
+			fprintf(stderr, "  %s was created since the plan was made\n", c->address);
+			*stale = true;
+		}
+	}
+	if (rc)
+		cmd_print_api_error("apply", &err);
+	error_release(&err);
+	live_state_free(s);
+	return rc ? EXIT_ERROR : EXIT_OK;
+}
+
+static int apply_saved(const char *path, bool auto_approve, int parallelism,
+                       const struct common_opts *common)
+{
+	struct source *src = source_dir_new();
+	struct buf data = BUF_INIT;
+	struct error err = ERROR_INIT;
+	struct plan p;
+	struct api_client *client = NULL;
+	bool stale = false;
+	int rc;
+
+	plan_init(&p);
+	if (source_read(src, path, PLAN_FILE_MAX, &data, &err) ||
+	    plan_read(&p, path, data.data, data.len, &err)) {
+		fprintf(stderr, "prismsync apply: %s%s%s\n", err.code == ERR_NOTFOUND ? path : "",
+		        err.code == ERR_NOTFOUND ? ": " : "", err.message);
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if ((rc = cmd_api_client(&client, "apply", common, parallelism)) != EXIT_OK)
+		goto done;
+	if ((rc = check_stale(&p, client, &stale)) != EXIT_OK)
+		goto done;
+	if (stale) {
+		fprintf(stderr,
+		        "prismsync apply: %s is stale: the organization changed since it was "
+		        "made; nothing was changed. Make a new plan.\n",
+		        path);
+		rc = EXIT_STALE;
+		goto done;
+	}
+	if (!p.nr) {
+		puts("No changes. The organization matches the manifest.");
+		goto done;
+	}
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct buf out = BUF_INIT;
+	render_text(&p, &ro, &out);
+	fputs(out.data, stdout);
+	buf_release(&out);
+	if ((rc = confirm(&p, auto_approve)) == EXIT_OK)
+		rc = execute(&p, client, common);
+	cmd_print_api_stats(client, common);
+done:
+	plan_release(&p);
+	api_client_free(client);
+	buf_release(&data);
+	error_release(&err);
+	source_free(src);
+	return rc;
+}
+
+int cmd_apply(int argc, char **argv, struct common_opts *common)
+{
+	static const struct option opts[] = {
+	    {"file", required_argument, NULL, 'f'},
+	    {"auto-approve", no_argument, NULL, OPT_AUTO_APPROVE},
+	    {"prune", no_argument, NULL, OPT_PRUNE},
+	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool auto_approve = false, prune = false, file_given = false;
+	int parallelism = 0, c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
+		if (c == 'f')
+			file_given = true;
+		if (common_option(c, optarg, common))
+			continue;
+		switch (c) {
+		case 'h':
+			fputs(apply_usage, stdout);
+			return EXIT_OK;
+		case OPT_AUTO_APPROVE:
+			auto_approve = true;
+			break;
+		case OPT_PRUNE:
+			prune = true;
+			break;
+		case OPT_PARALLELISM:
+			if ((rc = parse_parallelism("apply", optarg, &parallelism)) != EXIT_OK)
+				return rc;
+			break;
+		default:
+			return bad_option("apply", c, argv);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("apply", "unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc) {
+		if (file_given)
+			return usage_error("apply",
+			                   "give either -f FILE or a saved PLAN, not both");
+		if (prune)
+			return usage_error("apply", "--prune is decided when the plan is made: use "
+			                            "'prismsync plan --prune --out PLAN'");
+		return apply_saved(argv[optind], auto_approve, parallelism, common);
+	}
+
+	struct pipeline pl;
+	rc = pipeline_run(&pl, "apply", common, prune, parallelism);
+	if (rc != EXIT_OK)
+		goto done;
+	if (!pl.plan.nr) {
+		puts("No changes. The organization matches the manifest.");
+		goto done;
+	}
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct buf out = BUF_INIT;
+	render_text(&pl.plan, &ro, &out);
+	fputs(out.data, stdout);
+	fflush(stdout);
+	buf_release(&out);
+	if ((rc = confirm(&pl.plan, auto_approve)) == EXIT_OK)
+		rc = execute(&pl.plan, pl.client, common);
+	cmd_print_api_stats(pl.client, common);
+done:
+	pipeline_release(&pl);
+	return rc;
+}
