@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "cmd.h"
 #include "../api/client.h"
@@ -30,7 +31,10 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 {
 	struct api_options o;
 	struct error err = ERROR_INIT;
+	struct rlimit no_core = {0, 0};
 
+	/* The process is about to hold tokens: never leave them in a core file. */
+	setrlimit(RLIMIT_CORE, &no_core);
 	if (api_options_from_env(&o, &err) == 0) {
 		o.parallelism = parallelism;
 		if (common->verbose) {

@@ -140,4 +140,16 @@ expect_rc 1 "access token expired mid-run"
 expect_in err "(access token was rejected \(HTTP 401: Token has expired.\)|access token in PRISM_ACCESS_TOKEN has expired)" "expiry error"
 ctl POST /__emulator/config '{"token_ttl": 3600}' >/dev/null
 
+# A rate-limited org still converges: the in-flight limit shrinks under
+# 429s, Retry-After is waited for, and nothing fails.
+fresh
+ctl POST /__emulator/config '{"rate_limit": 3, "latency_ms": 20}' >/dev/null
+genorg "$TMP/big.json" --integrations 5 --instances 600 --customers 300 --versions 1
+ctl POST /__emulator/state @"$TMP/big.json" >/dev/null
+run $T "$APIDRIVER" fetch
+expect_rc 0 "rate-limited fetch converges"
+expect_in err "fetched: customers=300 integrations=5 instances=600" "complete state under a rate limit"
+expect_eq "$(echo "$(stat throttled) >= 1" | bc)" 1 "the rate limit was hit"
+ctl POST /__emulator/config '{"rate_limit": 0, "latency_ms": 0}' >/dev/null
+
 finish
