@@ -427,6 +427,8 @@ static void diff_integration(struct differ *d, size_t idx)
 			buf_addch(&payload, '}');
 			plan_set_payload(d->p, c, payload.data);
 			last = c;
+			/* Description and labels live in the draft too: a new version follows. */
+			content_changes = true;
 		}
 	}
 	d->integration_last[idx] = last;
