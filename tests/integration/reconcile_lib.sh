@@ -33,3 +33,19 @@ plan_ids() { jq -r '.changes[].id' "$TMP/out"; }
 edit() { # edit FILE SED-EXPRESSION
 	sed -i "$2" "$REPO/$1"
 }
+
+# gql QUERY [ARGS...]: a raw request through prismsync api (a change by hand).
+gql() {
+	q=$1
+	shift
+	"$PRISMSYNC" api "$q" "$@" >"$TMP/gql.out" 2>"$TMP/gql.err" || {
+		echo "gql failed: $(cat "$TMP/gql.err")"
+		return 1
+	}
+}
+
+# The id of instance NAME of the customer with externalId EID.
+instance_id() {
+	state
+	sq ".instances[] | select(.name==\"$2\" and .customerId==(\"$(sq ".customers[] | select(.externalId==\"$1\") | .id")\")) | .id"
+}
