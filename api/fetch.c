@@ -433,6 +433,7 @@ struct list {
 	long *pos;    /* position in the list of each record of the state */
 	size_t pos_alloc;
 	int pending;       /* pages in flight */
+	long pages;        /* pages requested in this read */
 	struct more *more; /* nested lists to complete */
 };
 
@@ -506,6 +507,7 @@ static void start_page(struct list *l, const char *after, long offset, bool firs
 	struct page *p = xcalloc(1, sizeof(*p));
 	struct json_object *vars = json_object_new_object();
 
+	l->pages++;
 	p->list = l;
 	p->gen = l->gen;
 	p->offset = offset;
@@ -528,6 +530,7 @@ static void start_list(struct list *l)
 	l->reads++;
 	l->total = -1;
 	l->changed = false;
+	l->pages = 0;
 	free_more(l->more);
 	l->more = NULL;
 	switch (l->kind) {
@@ -653,8 +656,9 @@ static void page_done(struct api_call *call, int rc, struct json_object *data, s
 			if ((long)n != want)
 				l->changed = true;
 		} else if (has_next) {
-			if (n == 0)
-				l->changed = true; /* no progress: never loop */
+			/* No progress, or more pages than the total needs: never loop. */
+			if (n == 0 || l->pages > page_count(l->total) + 1)
+				l->changed = true;
 			else
 				start_page(l, end, p->offset + (long)n, false, false);
 		}

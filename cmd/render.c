@@ -167,7 +167,8 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 			for (size_t f = 0; f < c->fields_nr; f++)
 				text_field(c, &c->fields[f], o->color, out);
 			if (c->action == PA_PUBLISH || c->action == PA_DEPLOY ||
-			    c->action == PA_ENABLE || c->action == PA_DISABLE) {
+			    ((c->action == PA_ENABLE || c->action == PA_DISABLE) &&
+			     !c->fields_nr)) {
 				char s = plan_action_symbol(c->action);
 				buf_addf(out, "      %s%c%s %s%s%s\n", o->color ? color_of(s) : "",
 				         s, o->color ? "\033[0m" : "", plan_action_name(c->action),

@@ -626,6 +626,8 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		plan_depend(d->p, c, last);
 		if (ln)
 			plan_set_live(d->p, c, ln->id, fp);
+		plan_field(d->p, c, "enabled", live_enabled ? "true" : "false",
+		           mn->enabled ? "true" : "false", false);
 		plan_set_payload(d->p, c,
 		                 mn->enabled ? "{\"enabled\":true}" : "{\"enabled\":false}");
 	}
