@@ -111,14 +111,24 @@ static const char *color_of(char sym)
 	}
 }
 
+/* Longest value the text plan shows in full; JSON output always has all of it. */
+#define TEXT_VALUE_MAX 160
+
 static void field_value(const struct plan_field *f, const char *v, struct buf *out)
 {
-	if (f->sensitive)
+	if (f->sensitive) {
 		buf_adds(out, SENSITIVE);
-	else if (!v)
+	} else if (!v) {
 		buf_adds(out, "(absent)");
-	else
+	} else if (strlen(v) > TEXT_VALUE_MAX) {
+		size_t cut = TEXT_VALUE_MAX;
+		while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
+			cut--; /* not inside a UTF-8 character */
+		buf_add(out, v, cut);
+		buf_addf(out, "... (%zu characters; --format json shows all)", strlen(v));
+	} else {
 		buf_adds(out, v);
+	}
 }
 
 static void text_field(const struct plan_change *c, const struct plan_field *f, bool color,
