@@ -29,3 +29,7 @@ cmake --build build-asan
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --output-on-failure -j "$jobs" -LE node)
+
+echo "== demo (scripts/demo.sh, as a new user runs it)"
+scripts/demo.sh >build/demo.log 2>&1 || { cat build/demo.log; echo "scripts/demo.sh failed"; exit 1; }
+echo "demo: ok (output in build/demo.log)"
