@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "corpus.h"
+
 #include "../../reconcile/defdiff.h"
 #include "../../util/xalloc.h"
 
@@ -245,33 +247,13 @@ static struct ynode *first_input_value(struct ynode *root)
 static void test_realworld_corpus(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"amazon-s3-events.yml",
-	                                    "databricks-example.yml",
-	                                    "example-dropbox-integration.yml",
-	                                    "example-with-loop.yml",
-	                                    "github.yml",
-	                                    "gmail-with-webhooks.yml",
-	                                    "jira-example-integration.yml",
-	                                    "recursive-flow-examples.yml",
-	                                    "salesforce-example.yml",
-	                                    "slack-interactive-poll.yml",
-	                                    "update-instances.yml"};
-	const char *dir = getenv("PRISMSYNC_REALWORLD");
-	size_t seen = 0;
-	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		struct buf b = BUF_INIT;
-		char chunk[8192];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
-		fclose(f);
-		struct ydoc *full = parse(path, b.data, b.len);
-		struct ydoc *mine = parse(path, b.data, b.len);
+	struct corpus_file *files;
+	size_t n = corpus_load(&files);
+	if (!n)
+		skip();
+	for (size_t i = 0; i < n; i++) {
+		struct ydoc *full = parse(files[i].path, files[i].text, files[i].len);
+		struct ydoc *mine = parse(files[i].path, files[i].text, files[i].len);
 		struct defdiff diff = DEFDIFF_INIT;
 
 		/* A file equals itself. */
@@ -292,11 +274,8 @@ static void test_realworld_corpus(void **state)
 		defdiff_release(&diff);
 		ydoc_free(full);
 		ydoc_free(mine);
-		buf_release(&b);
-		seen++;
 	}
-	if (!seen)
-		skip();
+	corpus_free(files, n);
 }
 
 int main(void)

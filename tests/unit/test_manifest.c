@@ -9,7 +9,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "corpus.h"
+
 #include "../../schema/manifest.h"
+#include "../../util/xalloc.h"
 
 static const char order_sync_def[] = "definitionVersion: 7\n"
                                      "name: Order Sync\n"
@@ -327,57 +330,22 @@ static void test_wrong_shapes(void **state)
 	done(&r);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_detach(&b, len);
-}
-
 /* Every real export in the conformance corpus loads as a definition without a complaint. */
 static void test_realworld_definitions_load(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"amazon-s3-events.yml",
-	                                    "databricks-example.yml",
-	                                    "example-dropbox-integration.yml",
-	                                    "example-with-loop.yml",
-	                                    "github.yml",
-	                                    "gmail-with-webhooks.yml",
-	                                    "jira-example-integration.yml",
-	                                    "recursive-flow-examples.yml",
-	                                    "salesforce-example.yml",
-	                                    "slack-interactive-poll.yml",
-	                                    "update-instances.yml"};
-	const char *dir = getenv("PRISMSYNC_REALWORLD");
+	struct corpus_file *files;
+	size_t n = corpus_load(&files);
+	if (!n)
+		skip(); /* the corpus lives beside the checkout; a user's clone has none */
 	struct source *src = source_mem_new();
 	struct buf manifest = BUF_INIT;
-	size_t found = 0;
 	buf_adds(&manifest, "version: 1\nintegrations:\n");
-	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[4096], name[256];
-		size_t len;
-		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
-		char *text = slurp(path, &len);
-		if (!text)
-			continue;
-		snprintf(name, sizeof(name), "rw/definitions/%s", files[i]);
-		source_mem_add(src, name, text, len);
-		free(text);
-		buf_addf(&manifest, "  - definition: definitions/%s\n", files[i]);
-		found++;
-	}
-	if (!found) {
-		buf_release(&manifest);
-		source_free(src);
-		skip(); /* the corpus lives beside the checkout; a user's clone has none */
+	for (size_t i = 0; i < n; i++) {
+		char *name = xasprintf("rw/definitions/%s", files[i].name);
+		source_mem_add(src, name, files[i].text, files[i].len);
+		buf_addf(&manifest, "  - definition: definitions/%s\n", files[i].name);
+		free(name);
 	}
 	source_mem_add(src, "rw/prismsync.yaml", manifest.data, manifest.len);
 	struct diag_list diags;
@@ -389,13 +357,14 @@ static void test_realworld_definitions_load(void **state)
 		              diags.items[0].line, diags.items[0].message);
 	assert_int_equal(rc, 0);
 	assert_int_equal(diags.nr, 0);
-	assert_int_equal(m->integrations_nr, found);
+	assert_int_equal(m->integrations_nr, n);
 	for (size_t i = 0; i < m->integrations_nr; i++)
 		assert_non_null(m->integrations[i].effective_name);
 	manifest_free(m);
 	diag_list_release(&diags);
 	buf_release(&manifest);
 	source_free(src);
+	corpus_free(files, n);
 }
 
 /* A definition reached through a symbolic link that leaves the manifest's directory is refused. */

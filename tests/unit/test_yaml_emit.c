@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "corpus.h"
+
 #include "../../reconcile/defdiff.h"
 #include "../../schema/yaml_emit.h"
 
@@ -90,32 +92,12 @@ static void test_overrides_replace_or_append(void **state)
 static void test_realworld_round_trip(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"amazon-s3-events.yml",
-	                                    "databricks-example.yml",
-	                                    "example-dropbox-integration.yml",
-	                                    "example-with-loop.yml",
-	                                    "github.yml",
-	                                    "gmail-with-webhooks.yml",
-	                                    "jira-example-integration.yml",
-	                                    "recursive-flow-examples.yml",
-	                                    "salesforce-example.yml",
-	                                    "slack-interactive-poll.yml",
-	                                    "update-instances.yml"};
-	const char *dir = getenv("PRISMSYNC_REALWORLD");
-	size_t seen = 0;
-	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		struct buf b = BUF_INIT;
-		char chunk[8192];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
-		fclose(f);
-		struct ydoc *doc = parse(path, b.data, b.len);
+	struct corpus_file *files;
+	size_t n = corpus_load(&files);
+	if (!n)
+		skip();
+	for (size_t i = 0; i < n; i++) {
+		struct ydoc *doc = parse(files[i].path, files[i].text, files[i].len);
 		char *text;
 		struct ydoc *again = round_trip(doc, NULL, 0, &text);
 		struct defdiff d = DEFDIFF_INIT;
@@ -125,11 +107,8 @@ static void test_realworld_round_trip(void **state)
 		free(text);
 		ydoc_free(again);
 		ydoc_free(doc);
-		buf_release(&b);
-		seen++;
 	}
-	if (!seen)
-		skip();
+	corpus_free(files, n);
 }
 
 int main(void)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "corpus.h"
+
 #include "../../schema/yaml_tree.h"
 #include "../../util/buf.h"
 
@@ -173,44 +175,22 @@ static void test_empty_input_has_no_root(void **state)
 static void test_realworld_corpus_parses(void **state)
 {
 	(void)state;
-	const char *dir = getenv("PRISMSYNC_REALWORLD");
-	static const char *const files[] = {"amazon-s3-events.yml",
-	                                    "databricks-example.yml",
-	                                    "example-dropbox-integration.yml",
-	                                    "example-with-loop.yml",
-	                                    "github.yml",
-	                                    "gmail-with-webhooks.yml",
-	                                    "jira-example-integration.yml",
-	                                    "recursive-flow-examples.yml",
-	                                    "salesforce-example.yml",
-	                                    "slack-interactive-poll.yml",
-	                                    "update-instances.yml"};
-	size_t parsed = 0;
-	for (size_t i = 0; dir && i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/definitions/%s", dir, files[i]);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		struct buf b = BUF_INIT;
-		char chunk[8192];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
-		fclose(f);
+	struct corpus_file *files;
+	size_t n = corpus_load(&files);
+	if (!n)
+		skip(); /* the corpus lives beside the checkout, not in it */
+	for (size_t i = 0; i < n; i++) {
 		struct diag_list l;
 		struct ydoc *doc = NULL;
 		diag_list_init(&l);
-		assert_int_equal(ydoc_parse(&doc, path, b.data, b.len, &l), 0);
+		assert_int_equal(ydoc_parse(&doc, files[i].path, files[i].text, files[i].len, &l),
+		                 0);
 		assert_int_equal(doc->root->kind, YNODE_MAP);
 		assert_non_null(ymap_get(doc->root, "flows"));
 		ydoc_free(doc);
 		diag_list_release(&l);
-		buf_release(&b);
-		parsed++;
 	}
-	if (!parsed)
-		skip(); /* the corpus lives beside the checkout, not in it */
+	corpus_free(files, n);
 }
 
 static void test_json_rendering(void **state)
