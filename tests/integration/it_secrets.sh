@@ -61,8 +61,23 @@ faults_reset
 runv env -u PRISM_REFRESH_TOKEN PRISM_ACCESS_TOKEN=rejected-token-5d1e "$PRISMSYNC" whoami -v
 runv env PRISM_REFRESH_TOKEN=wrong-refresh-token-9c2 "$PRISMSYNC" api -v '{ customers { totalCount } }'
 
+# plan, apply and drift with -v, a saved plan, and a secret from the environment.
+. "$(dirname "$0")/reconcile_lib.sh"
+export ACME_API_KEY=env-secret-4b7e-do-not-print
+faults_reset
+runv "$PRISMSYNC" plan -v -f "$REPO/prismsync.yaml" --format json --out "$TMP/saved.json"
+cat "$TMP/saved.json" >>"$all"
+fault '{"match": "*", "status": 429, "retry_after": 1, "times": 2}'
+runv "$PRISMSYNC" apply -v -f "$REPO/prismsync.yaml" --auto-approve
+faults_reset
+runv "$PRISMSYNC" drift -v -f "$REPO/prismsync.yaml" --format markdown
+edit prismsync.yaml 's/ACME_API_KEY/ACME_API_KEY_UNSET/'
+runv "$PRISMSYNC" plan -v -f "$REPO/prismsync.yaml"
+
 cp "$all" "$TMP/out"
 : >"$TMP/err"
+expect_not_in out "env-secret-4b7e" "a secret from the environment never printed or saved"
+expect_in out "Apply complete" "the apply ran"
 expect_not_in out "$RT" "refresh token never printed"
 expect_not_in out "wrong-refresh-token-9c2" "rejected refresh token never printed"
 expect_not_in out "rejected-token-5d1e" "rejected access token never printed"
