@@ -26,6 +26,7 @@ struct differ {
 	size_t *customer_create;     /* per manifest customer: its create change or PLAN_NONE */
 	size_t *integration_last;    /* per manifest integration: its last create/import/update */
 	size_t *integration_publish; /* per manifest integration: its publish or PLAN_NONE */
+	bool *wants_publish;         /* per manifest integration: publish in the publish phase */
 	int *integration_next;       /* per manifest integration: number its publish will get */
 };
 
@@ -435,7 +436,7 @@ static void diff_integration(struct differ *d, size_t idx)
 	d->integration_next[idx] = li ? li->draft_version_number : 1;
 	if (g->publish && (content_changes || draft_differs_from_latest(d, li, g->pos))) {
 		/* Published after every integration's import, in the publish phase. */
-		d->integration_publish[idx] = PLAN_NONE - 1;
+		d->wants_publish[idx] = true;
 	}
 done:
 	buf_release(&payload);
@@ -449,10 +450,8 @@ static void add_publishes(struct differ *d)
 {
 	struct buf payload = BUF_INIT;
 	for (size_t i = 0; i < d->m->integrations_nr; i++) {
-		if (d->integration_publish[i] != PLAN_NONE - 1) {
-			d->integration_publish[i] = PLAN_NONE;
+		if (!d->wants_publish[i])
 			continue;
-		}
 		const struct m_integration *g = &d->m->integrations[i];
 		const struct live_integration *li =
 		    live_integration_by_name(d->live, g->effective_name);
@@ -836,7 +835,6 @@ static bool manifest_has_instance(const struct manifest *m, const char *external
 static void add_prunes(struct differ *d)
 {
 	const struct live_state *live = d->live;
-	size_t *deleted_for = xcalloc(live->integrations_nr + 1, sizeof(*deleted_for));
 	size_t *remaining = xcalloc(live->integrations_nr + 1, sizeof(*remaining));
 	size_t first_delete = d->p->nr;
 
@@ -861,7 +859,6 @@ static void add_prunes(struct differ *d)
 		field_str(d, c, "name", ln->name, NULL);
 		plan_set_payload(d->p, c, "{}");
 		free(addr);
-		(void)first_delete;
 	}
 	for (size_t i = 0; i < live->integrations_nr; i++) {
 		const struct live_integration *li = &live->integrations[i];
@@ -893,7 +890,6 @@ static void add_prunes(struct differ *d)
 		}
 		free(addr);
 	}
-	free(deleted_for);
 	free(remaining);
 }
 
@@ -1031,12 +1027,13 @@ void plan_fingerprint(const struct plan *p, char hex[65])
 int diff_build(struct plan *p, const struct manifest *m, const struct live_state *live,
                const struct diff_opts *opts, struct diag_list *diags)
 {
-	struct differ d = {p, m, live, opts, diags, NULL, 0, NULL, NULL, NULL, NULL};
+	struct differ d = {p, m, live, opts, diags, NULL, 0, NULL, NULL, NULL, NULL, NULL};
 	d.owner_label = xasprintf(OWNER_LABEL_PREFIX "%s", m->owner);
 	d.customer_create = xcalloc(m->customers_nr + 1, sizeof(size_t));
 	d.integration_last = xcalloc(m->integrations_nr + 1, sizeof(size_t));
 	d.integration_publish = xcalloc(m->integrations_nr + 1, sizeof(size_t));
 	d.integration_next = xcalloc(m->integrations_nr + 1, sizeof(int));
+	d.wants_publish = xcalloc(m->integrations_nr + 1, sizeof(bool));
 	for (size_t i = 0; i < m->customers_nr; i++)
 		d.customer_create[i] = PLAN_NONE;
 	for (size_t i = 0; i < m->integrations_nr; i++) {
@@ -1070,5 +1067,6 @@ int diff_build(struct plan *p, const struct manifest *m, const struct live_state
 	free(d.integration_last);
 	free(d.integration_publish);
 	free(d.integration_next);
+	free(d.wants_publish);
 	return d.errors ? ERR_INVALID : 0;
 }
