@@ -278,6 +278,36 @@ static void test_realworld_corpus(void **state)
 	corpus_free(files, n);
 }
 
+/* A definition as written and the same definition as the server hands it back. */
+static void test_served_definitions_equal_their_source(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"orders", "returns"};
+	const char *testdata = getenv("PRISMSYNC_TESTDATA");
+	if (!testdata)
+		skip();
+	for (size_t i = 0; i < 2; i++) {
+		char *src = xasprintf("%s/reconcile/integrations/%s.yml", testdata, names[i]);
+		char *served = xasprintf("%s/reconcile/as-served/%s.yml", testdata, names[i]);
+		size_t ls, lv;
+		char *ts = read_whole_file(src, &ls), *tv = read_whole_file(served, &lv);
+		assert_non_null(ts);
+		assert_non_null(tv);
+		struct ydoc *d = parse(src, ts, ls), *l = parse(served, tv, lv);
+		struct defdiff diff = DEFDIFF_INIT;
+		assert_int_equal(defdiff_compare(d->root, l->root, NULL, &diff), 0);
+		/* The served form has more (defaults), so the other way round differs. */
+		assert_true(defdiff_compare(l->root, d->root, NULL, &diff) > 0);
+		defdiff_release(&diff);
+		ydoc_free(d);
+		ydoc_free(l);
+		free(ts);
+		free(tv);
+		free(src);
+		free(served);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(test_awkward_keys_are_quoted_in_paths),
 	    cmocka_unit_test(test_types_and_absence),
 	    cmocka_unit_test(test_realworld_corpus),
+	    cmocka_unit_test(test_served_definitions_equal_their_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
