@@ -49,8 +49,11 @@ void api_call_release(struct api_call *call);
 /* Queues the call; its done callback runs from api_client_run(). */
 void api_call_start(struct api_call *call);
 
-/* Performs every queued call and every call they start. */
-int api_client_run(struct api_client *c, struct error *err);
+/*
+ * Like api_call_start(), but the request goes out no earlier than delay_ms
+ * from now (a poll). The retry budget counts from then.
+ */
+void api_call_start_delayed(struct api_call *call, long delay_ms);
 
 /*
  * Sends one request and waits for it: 0 and *data (a new reference), or an

@@ -337,10 +337,22 @@ void api_call_release(struct api_call *call)
 
 void api_call_start(struct api_call *call)
 {
+	api_call_start_delayed(call, 0);
+}
+
+void api_call_start_delayed(struct api_call *call, long delay_ms)
+{
+	if (delay_ms < 0)
+		delay_ms = 0;
 	call->attempt = 1;
-	call->first_ms = http_now_ms();
+	call->first_ms = http_now_ms() + delay_ms;
 	call->auth_retried = false;
-	submit(call, 0);
+	submit(call, delay_ms);
+}
+
+int api_client_parallelism(const struct api_client *c)
+{
+	return http_engine_parallelism(c->engine);
 }
 
 int api_client_run(struct api_client *c, struct error *err)

@@ -83,6 +83,18 @@ struct api_stats {
 	unsigned long throttled; /* 429 answers */
 };
 
+/*
+ * Performs every queued request (operations started with the *_start()
+ * functions of mutations_async.h and lookup.h) and every request their
+ * callbacks start, until none is left. Returns 0, or ERR_NETWORK when the
+ * transport itself fails (a request's own failure goes to its callback).
+ * Not to be called from inside a callback.
+ */
+int api_client_run(struct api_client *c, struct error *err);
+
+/* The most requests the client keeps in flight (api_options.parallelism, clamped). */
+int api_client_parallelism(const struct api_client *c);
+
 /* Counters since the client was created. */
 void api_client_stats(const struct api_client *c, struct api_stats *out);
 

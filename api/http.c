@@ -218,6 +218,11 @@ int http_engine_limit(const struct http_engine *e)
 	return e->limit;
 }
 
+int http_engine_parallelism(const struct http_engine *e)
+{
+	return e->parallelism;
+}
+
 void http_engine_throttled(struct http_engine *e, long hold_ms)
 {
 	e->limit = e->limit > 1 ? e->limit / 2 : 1;

@@ -138,6 +138,9 @@ void http_engine_succeeded(struct http_engine *engine);
 /* The current in-flight limit (for tests and the verbose log). */
 int http_engine_limit(const struct http_engine *engine);
 
+/* The configured parallelism: the most the in-flight limit grows back to. */
+int http_engine_parallelism(const struct http_engine *engine);
+
 /* Milliseconds on a monotonic clock. */
 long long http_now_ms(void);
 

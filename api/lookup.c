@@ -1,11 +1,13 @@
 #include "lookup.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
 #include "fetch.h"
 #include "gql.h"
+#include "../util/xalloc.h"
 #include "../util/banned.h"
 
 /* The selections match the list queries of fetch.c, so the same decoders apply. */
@@ -40,88 +42,204 @@ static const char instance_by_identity[] =
     "query instances($customer: ID!, $name: String!) { instances(first: 2, customer: $customer, "
     "name: $name, isSystem: false) " CONNECTION(INSTANCE_FIELDS) " }";
 
-static int read_by_id(struct live_state *s, struct api_client *c, const char *doc, const char *op,
-                      enum fetch_kind kind, const char *id, bool *found, struct error *err)
+/* One lookup in flight; freed after its done callback. */
+struct lookup {
+	struct api_call call;
+	struct live_state *s;
+	const char *op; /* by id: the root field; NULL for a search */
+	enum fetch_kind kind;
+	api_lookup_done_fn done;
+	void *ctx;
+};
+
+static int decode_by_id(bool *found, struct lookup *l, struct json_object *data, struct error *err)
 {
-	struct json_object *vars = json_object_new_object(), *data = NULL, *node = NULL;
-	json_object_object_add(vars, "id", json_object_new_string(id));
-	*found = false;
-	int rc = api_request(&data, c, doc, vars, err);
-	json_object_put(vars);
-	if (rc == ERR_NOTFOUND) {
-		error_release(err);
-		return 0;
-	}
-	if (rc)
-		return rc;
-	if (json_object_object_get_ex(data, op, &node) && node &&
+	struct json_object *node = NULL;
+	int rc = 0;
+	if (json_object_object_get_ex(data, l->op, &node) && node &&
 	    json_object_is_type(node, json_type_object)) {
-		rc = fetch_decode_node(s, kind, node, 0, err);
+		rc = fetch_decode_node(l->s, l->kind, node, 0, err);
 		*found = rc == 0;
 	}
-	json_object_put(data);
 	return rc;
 }
 
-static int find(struct live_state *s, struct api_client *c, const char *doc, enum fetch_kind kind,
-                struct json_object *vars, bool *found, struct error *err)
+static int decode_search(bool *found, struct lookup *l, struct json_object *data, struct error *err)
 {
-	struct json_object *data = NULL;
 	long total;
 	const char *cursor;
 	bool has_next;
 	size_t nodes = 0;
-	*found = false;
-	int rc = api_request(&data, c, doc, vars, err);
+	int rc = fetch_decode_page(l->s, l->kind, data, &total, &cursor, &has_next, &nodes, err);
+	*found = rc == 0 && nodes > 0;
+	return rc;
+}
+
+static void lookup_done(struct api_call *call, int rc, struct json_object *data,
+                        struct error *call_err)
+{
+	struct lookup *l = call->userdata;
+	struct error err = ERROR_INIT;
+	bool found = false;
+
+	if (rc == ERR_NOTFOUND && l->op) {
+		rc = 0; /* a missing object is an answer, not an error */
+	} else if (rc) {
+		error_set(&err, rc, "%s", call_err->message ? call_err->message : "failed");
+	} else {
+		rc = l->op ? decode_by_id(&found, l, data, &err)
+		           : decode_search(&found, l, data, &err);
+	}
+	l->done(l->ctx, rc, found, &err);
+	error_release(&err);
+	api_call_release(&l->call);
+	free(l);
+}
+
+/* Starts doc with vars (consumed); op names the root field of a read by id. */
+static void lookup_start(struct live_state *s, struct api_client *c, const char *doc,
+                         const char *op, enum fetch_kind kind, struct json_object *vars,
+                         api_lookup_done_fn done, void *ctx)
+{
+	struct lookup *l = xcalloc(1, sizeof(*l));
+	l->s = s;
+	l->op = op;
+	l->kind = kind;
+	l->done = done;
+	l->ctx = ctx;
+	api_call_init(&l->call, c, doc, vars, lookup_done, l);
 	json_object_put(vars);
+	api_call_start(&l->call);
+}
+
+static struct json_object *one_var(const char *name, const char *value)
+{
+	struct json_object *vars = json_object_new_object();
+	json_object_object_add(vars, name, json_object_new_string(value));
+	return vars;
+}
+
+void api_read_customer_start(struct live_state *s, struct api_client *c, const char *id,
+                             api_lookup_done_fn done, void *ctx)
+{
+	lookup_start(s, c, customer_by_id, "customer", FETCH_CUSTOMERS, one_var("id", id), done,
+	             ctx);
+}
+
+void api_read_integration_start(struct live_state *s, struct api_client *c, const char *id,
+                                api_lookup_done_fn done, void *ctx)
+{
+	lookup_start(s, c, integration_by_id, "integration", FETCH_INTEGRATIONS, one_var("id", id),
+	             done, ctx);
+}
+
+void api_read_instance_start(struct live_state *s, struct api_client *c, const char *id,
+                             api_lookup_done_fn done, void *ctx)
+{
+	lookup_start(s, c, instance_by_id, "instance", FETCH_INSTANCES, one_var("id", id), done,
+	             ctx);
+}
+
+void api_find_customer_start(struct live_state *s, struct api_client *c, const char *external_id,
+                             api_lookup_done_fn done, void *ctx)
+{
+	lookup_start(s, c, customer_by_identity, NULL, FETCH_CUSTOMERS,
+	             one_var("externalId", external_id), done, ctx);
+}
+
+void api_find_integration_start(struct live_state *s, struct api_client *c, const char *name,
+                                api_lookup_done_fn done, void *ctx)
+{
+	lookup_start(s, c, integration_by_identity, NULL, FETCH_INTEGRATIONS, one_var("name", name),
+	             done, ctx);
+}
+
+void api_find_instance_start(struct live_state *s, struct api_client *c, const char *customer_id,
+                             const char *name, api_lookup_done_fn done, void *ctx)
+{
+	struct json_object *vars = one_var("customer", customer_id);
+	json_object_object_add(vars, "name", json_object_new_string(name));
+	lookup_start(s, c, instance_by_identity, NULL, FETCH_INSTANCES, vars, done, ctx);
+}
+
+/* Where a finished lookup leaves its outcome, for the synchronous functions. */
+struct waiter {
+	bool finished;
+	int rc;
+	bool *found;
+	struct error *err;
+};
+
+static void waiter_done(void *ctx, int rc, bool found, struct error *err)
+{
+	struct waiter *w = ctx;
+	w->finished = true;
+	w->rc = rc;
+	*w->found = found;
+	if (rc)
+		error_set(w->err, rc, "%s", err->message ? err->message : "failed");
+}
+
+static int wait_for(struct api_client *c, struct waiter *w)
+{
+	int rc = api_client_run(c, w->err);
 	if (rc)
 		return rc;
-	rc = fetch_decode_page(s, kind, data, &total, &cursor, &has_next, &nodes, err);
-	*found = rc == 0 && nodes > 0;
-	json_object_put(data);
-	return rc;
+	if (!w->finished)
+		return error_set(w->err, ERR_GENERIC, "a request did not finish");
+	return w->rc;
 }
 
 int api_read_customer(struct live_state *s, struct api_client *c, const char *id, bool *found,
                       struct error *err)
 {
-	return read_by_id(s, c, customer_by_id, "customer", FETCH_CUSTOMERS, id, found, err);
+	struct waiter w = {false, 0, found, err};
+	*found = false;
+	api_read_customer_start(s, c, id, waiter_done, &w);
+	return wait_for(c, &w);
 }
 
 int api_read_integration(struct live_state *s, struct api_client *c, const char *id, bool *found,
                          struct error *err)
 {
-	return read_by_id(s, c, integration_by_id, "integration", FETCH_INTEGRATIONS, id, found,
-	                  err);
+	struct waiter w = {false, 0, found, err};
+	*found = false;
+	api_read_integration_start(s, c, id, waiter_done, &w);
+	return wait_for(c, &w);
 }
 
 int api_read_instance(struct live_state *s, struct api_client *c, const char *id, bool *found,
                       struct error *err)
 {
-	return read_by_id(s, c, instance_by_id, "instance", FETCH_INSTANCES, id, found, err);
+	struct waiter w = {false, 0, found, err};
+	*found = false;
+	api_read_instance_start(s, c, id, waiter_done, &w);
+	return wait_for(c, &w);
 }
 
 int api_find_customer(struct live_state *s, struct api_client *c, const char *external_id,
                       bool *found, struct error *err)
 {
-	struct json_object *vars = json_object_new_object();
-	json_object_object_add(vars, "externalId", json_object_new_string(external_id));
-	return find(s, c, customer_by_identity, FETCH_CUSTOMERS, vars, found, err);
+	struct waiter w = {false, 0, found, err};
+	*found = false;
+	api_find_customer_start(s, c, external_id, waiter_done, &w);
+	return wait_for(c, &w);
 }
 
 int api_find_integration(struct live_state *s, struct api_client *c, const char *name, bool *found,
                          struct error *err)
 {
-	struct json_object *vars = json_object_new_object();
-	json_object_object_add(vars, "name", json_object_new_string(name));
-	return find(s, c, integration_by_identity, FETCH_INTEGRATIONS, vars, found, err);
+	struct waiter w = {false, 0, found, err};
+	*found = false;
+	api_find_integration_start(s, c, name, waiter_done, &w);
+	return wait_for(c, &w);
 }
 
 int api_find_instance(struct live_state *s, struct api_client *c, const char *customer_id,
                       const char *name, bool *found, struct error *err)
 {
-	struct json_object *vars = json_object_new_object();
-	json_object_object_add(vars, "customer", json_object_new_string(customer_id));
-	json_object_object_add(vars, "name", json_object_new_string(name));
-	return find(s, c, instance_by_identity, FETCH_INSTANCES, vars, found, err);
+	struct waiter w = {false, 0, found, err};
+	*found = false;
+	api_find_instance_start(s, c, customer_id, name, waiter_done, &w);
+	return wait_for(c, &w);
 }

@@ -32,4 +32,27 @@ int api_find_integration(struct live_state *s, struct api_client *c, const char 
 int api_find_instance(struct live_state *s, struct api_client *c, const char *customer_id,
                       const char *name, bool *found, struct error *err);
 
+/*
+ * The same lookups started instead of waited for (the apply executor
+ * resolves unknown outcomes this way while other changes run). The state
+ * must stay alive until done runs; strings are copied into the request at
+ * once. done runs exactly once, from inside api_client_run() or, when the
+ * request cannot be sent at all, before the start function returns; err is
+ * borrowed for the call.
+ */
+typedef void (*api_lookup_done_fn)(void *ctx, int rc, bool found, struct error *err);
+
+void api_read_customer_start(struct live_state *s, struct api_client *c, const char *id,
+                             api_lookup_done_fn done, void *ctx);
+void api_read_integration_start(struct live_state *s, struct api_client *c, const char *id,
+                                api_lookup_done_fn done, void *ctx);
+void api_read_instance_start(struct live_state *s, struct api_client *c, const char *id,
+                             api_lookup_done_fn done, void *ctx);
+void api_find_customer_start(struct live_state *s, struct api_client *c, const char *external_id,
+                             api_lookup_done_fn done, void *ctx);
+void api_find_integration_start(struct live_state *s, struct api_client *c, const char *name,
+                                api_lookup_done_fn done, void *ctx);
+void api_find_instance_start(struct live_state *s, struct api_client *c, const char *customer_id,
+                             const char *name, api_lookup_done_fn done, void *ctx);
+
 #endif

@@ -1,3 +1,14 @@
+/*
+ * apply.c - the apply executor: an event-driven scheduler over the
+ * client's parallel requests, no threads.
+ *
+ * Every change whose dependencies are all done is ready; up to the client's
+ * parallelism of them are in flight at once, each a small state machine
+ * whose steps (a mutation, a second step, a poll, the re-read that resolves
+ * an unknown outcome) chain from one completion callback to the next. A
+ * finished change makes its dependents ready, or blocks them when it
+ * failed, and frees a slot for the next ready change.
+ */
 #include "apply.h"
 
 #include <json-c/json.h>
@@ -8,6 +19,7 @@
 #include "../api/live.h"
 #include "../api/lookup.h"
 #include "../api/mutations.h"
+#include "../api/mutations_async.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -19,6 +31,8 @@ struct known {
 	struct known *next;
 };
 
+struct task;
+
 struct run {
 	const struct plan *p;
 	struct api_client *client;
@@ -26,6 +40,17 @@ struct run {
 	struct apply_result *r;
 	struct known *ids; /* "customer.<eid>", "integration.<name>", "instance.<eid>/<name>" */
 	struct known *versions; /* "<integration name>" -> version published in this run */
+
+	size_t *waiting; /* per change: dependencies not yet done */
+	size_t
+	    *dep_first; /* the dependents of change i: dep_list[dep_first[i] .. dep_first[i+1]) */
+	size_t *dep_list;
+	size_t *ready; /* changes ready to start, in the order they became ready */
+	size_t ready_head, ready_tail;
+	struct task **tasks; /* per change: the task while it is in flight */
+	int limit;           /* changes in flight at most */
+	int in_flight;
+	bool pumping;
 };
 
 static double now_s(void)
@@ -164,164 +189,6 @@ static int need_id(const char *id, const struct plan_change *c, struct error *er
 	return error_set(err, ERR_INVALID, "%s: no id known for it (was it created?)", c->address);
 }
 
-/* ---- one function per kind of change ---- */
-
-static int customer_change(struct run *run, const struct plan_change *c, struct json_object *pl,
-                           struct error *err)
-{
-	const char **hold;
-	struct api_customer_input in = {pstr(pl, "name"), pstr(pl, "externalId"),
-	                                pstr(pl, "description"), plabels(pl, &hold)};
-	int rc;
-	if (c->action == PA_CREATE) {
-		char *id = NULL;
-		rc = api_customer_create(&id, run->client, &in, err);
-		if (rc == ERR_UNKNOWN_OUTCOME) {
-			/* Did it happen? Look for the customer before anything else. */
-			struct live_state *s = live_state_new();
-			bool found = false;
-			struct error e2 = ERROR_INIT;
-			if (!api_find_customer(s, run->client, address_key(c), &found, &e2) &&
-			    found) {
-				id = xstrdup(s->customers[0].id);
-				error_release(err);
-				rc = 0;
-			} else if (!e2.code) {
-				error_release(err);
-				rc = api_customer_create(&id, run->client, &in, err);
-			}
-			error_release(&e2);
-			live_state_free(s);
-		}
-		if (!rc)
-			remember(&run->ids, c->address, id, 0);
-		free(id);
-	} else {
-		const char *id = object_id(run, c);
-		if (!(rc = need_id(id, c, err))) {
-			rc = api_customer_update(run->client, id, &in, err);
-			if (rc == ERR_UNKNOWN_OUTCOME) {
-				error_release(err);
-				rc = api_customer_update(run->client, id, &in, err);
-			}
-		}
-	}
-	free(hold);
-	return rc;
-}
-
-static int integration_change(struct run *run, const struct plan_change *c, struct json_object *pl,
-                              struct error *err)
-{
-	const char *name = address_key(c);
-	const char *id = object_id(run, c);
-	int rc;
-	switch (c->action) {
-	case PA_CREATE: {
-		char *new_id = NULL;
-		rc =
-		    api_integration_import(&new_id, run->client, NULL, pstr(pl, "definition"), err);
-		if (rc == ERR_UNKNOWN_OUTCOME) {
-			struct live_state *s = live_state_new();
-			bool found = false;
-			struct error e2 = ERROR_INIT;
-			if (!api_find_integration(s, run->client, name, &found, &e2) && found) {
-				new_id = xstrdup(s->integrations[0].id);
-				error_release(err);
-				rc = 0;
-			} else if (!e2.code) {
-				error_release(err);
-				rc = api_integration_import(&new_id, run->client, NULL,
-				                            pstr(pl, "definition"), err);
-			}
-			error_release(&e2);
-			live_state_free(s);
-		}
-		if (!rc)
-			remember(&run->ids, c->address, new_id, 0);
-		free(new_id);
-		return rc;
-	}
-	case PA_IMPORT:
-		if ((rc = need_id(id, c, err)))
-			return rc;
-		rc = api_integration_import(NULL, run->client, id, pstr(pl, "definition"), err);
-		if (rc == ERR_UNKNOWN_OUTCOME) {
-			error_release(err);
-			rc = api_integration_import(NULL, run->client, id, pstr(pl, "definition"),
-			                            err);
-		}
-		return rc;
-	case PA_UPDATE: {
-		const char **hold;
-		struct api_integration_input in = {NULL, pstr(pl, "description"), NULL,
-		                                   plabels(pl, &hold)};
-		if (!(rc = need_id(id, c, err))) {
-			rc = api_integration_update(run->client, id, &in, err);
-			if (rc == ERR_UNKNOWN_OUTCOME) {
-				error_release(err);
-				rc = api_integration_update(run->client, id, &in, err);
-			}
-		}
-		free(hold);
-		return rc;
-	}
-	case PA_PUBLISH: {
-		struct api_version v = {NULL, 0, false}, avail = {NULL, 0, false};
-		int expected = pint(pl, "expectedVersion", 0);
-		if ((rc = need_id(id, c, err)))
-			return rc;
-		rc = api_integration_publish(&v, run->client, id, pstr(pl, "comment"),
-		                             pstr(pl, "attributes"), err);
-		if (rc == ERR_UNKNOWN_OUTCOME) {
-			/* A publish must not happen twice: see whether the version exists. */
-			struct live_state *s = live_state_new();
-			bool found = false;
-			struct error e2 = ERROR_INIT;
-			if (!api_read_integration(s, run->client, id, &found, &e2) && found) {
-				const struct live_integration *g = &s->integrations[0];
-				if (expected && g->draft_version_number > expected) {
-					v.number = expected;
-					error_release(err);
-					rc = 0;
-				} else {
-					error_release(err);
-					rc = api_integration_publish(&v, run->client, id,
-					                             pstr(pl, "comment"),
-					                             pstr(pl, "attributes"), err);
-				}
-			}
-			error_release(&e2);
-			live_state_free(s);
-		}
-		if (!rc)
-			rc = api_integration_wait_available(&avail, run->client, id, v.number,
-			                                    run->o->publish_timeout_ms, err);
-		if (!rc)
-			remember(&run->versions, name, avail.id, avail.number);
-		api_version_release(&v);
-		api_version_release(&avail);
-		return rc;
-	}
-	case PA_DELETE:
-		if ((rc = need_id(id, c, err)))
-			return rc;
-		rc = api_integration_delete(run->client, id, err);
-		if (rc == ERR_UNKNOWN_OUTCOME || rc == ERR_NOTFOUND) {
-			error_release(err);
-			rc = api_integration_delete(run->client, id, err);
-			if (rc == ERR_NOTFOUND) {
-				error_release(err);
-				rc = 0;
-			}
-		}
-		return rc;
-	default:
-		return error_set(err, ERR_INVALID, "%s: cannot %s an integration", c->address,
-		                 plan_action_name(c->action));
-	}
-}
-
 /* The published version an instance change asks for: named in the payload, or new in this run. */
 static int version_for(struct run *run, struct json_object *pl, const char **version_id,
                        struct error *err)
@@ -342,148 +209,51 @@ static int version_for(struct run *run, struct json_object *pl, const char **ver
 	return 0;
 }
 
-static int instance_create(struct run *run, const struct plan_change *c, struct json_object *pl,
-                           struct error *err)
+/* ---- a change in flight ---- */
+
+typedef void (*task_step_fn)(struct task *t);
+
+/*
+ * One change being carried out. Everything its requests need is kept here
+ * until it finishes, so a step can be sent once more after an unknown
+ * outcome. Strings in the inputs are borrowed from the payload, the plan,
+ * the environment or the run's lists, all of which outlive the task.
+ */
+struct task {
+	struct run *run;
+	size_t i;
+	const struct plan_change *c;
+	struct json_object *pl;
+	double started;
+
+	const char *id; /* the object acted on; NULL for a create */
+	const char **hold;
+	struct api_config_value *cfg;
+	size_t ncfg;
+	struct api_customer_input customer;
+	struct api_integration_input integration;
+	struct api_instance_input instance;
+	int version_number; /* publish: the version to wait for */
+
+	task_step_fn send; /* sends the current step (again) */
+	task_step_fn then; /* the next step after the current one succeeds; NULL: finished */
+	bool resent;       /* the current step was sent once more */
+	bool resend_on_notfound, notfound_ok; /* deletes */
+
+	struct error err;     /* an unknown outcome's error, kept while it is resolved */
+	struct live_state *s; /* what the re-read found */
+};
+
+static void pump(struct run *run);
+
+static void task_free(struct task *t)
 {
-	const char **hold = NULL;
-	struct api_config_value *cfg = NULL;
-	size_t ncfg = 0;
-	const char *customer_id = pstr(pl, "customerId");
-	const char *version_id = NULL;
-	char *id = NULL;
-	int rc;
-
-	if (!customer_id) {
-		char *key =
-		    xasprintf("customer.%s", pstr(pl, "customer") ? pstr(pl, "customer") : "");
-		const struct known *k = recall(run->ids, key);
-		free(key);
-		if (!k)
-			return error_set(err, ERR_INVALID, "%s: its customer was not created",
-			                 c->address);
-		customer_id = k->id;
-	}
-	if ((rc = version_for(run, pl, &version_id, err)) ||
-	    (rc = pconfig(run, pl, &cfg, &ncfg, err)))
-		return rc;
-	struct api_instance_input in = {
-	    pstr(pl, "name"),   customer_id, version_id, pstr(pl, "description"),
-	    plabels(pl, &hold), cfg,         ncfg};
-	rc = api_instance_create(&id, run->client, &in, err);
-	if (rc == ERR_UNKNOWN_OUTCOME) {
-		struct live_state *s = live_state_new();
-		bool found = false;
-		struct error e2 = ERROR_INIT;
-		if (!api_find_instance(s, run->client, customer_id, in.name, &found, &e2) &&
-		    found) {
-			id = xstrdup(s->instances[0].id);
-			error_release(err);
-			rc = 0;
-		} else if (!e2.code) {
-			error_release(err);
-			rc = api_instance_create(&id, run->client, &in, err);
-		}
-		error_release(&e2);
-		live_state_free(s);
-	}
-	if (!rc)
-		remember(&run->ids, c->address, id, 0);
-	free(id);
-	free(hold);
-	free(cfg);
-	return rc;
-}
-
-/* Sends an idempotent instance mutation, once more when its outcome is unknown. */
-#define ONCE_MORE(rc, err, call)                                                                   \
-	do {                                                                                       \
-		(rc) = (call);                                                                     \
-		if ((rc) == ERR_UNKNOWN_OUTCOME) {                                                 \
-			error_release(err);                                                        \
-			(rc) = (call);                                                             \
-		}                                                                                  \
-	} while (0)
-
-static int instance_update(struct run *run, const struct plan_change *c, const char *id,
-                           struct json_object *pl, struct error *err)
-{
-	const char **hold = NULL;
-	struct api_config_value *cfg = NULL;
-	size_t ncfg = 0;
-	const char *version_id = NULL;
-	int rc;
-	if ((rc = version_for(run, pl, &version_id, err)) ||
-	    (rc = pconfig(run, pl, &cfg, &ncfg, err)))
-		return rc;
-	struct api_instance_input in = {
-	    NULL, NULL, version_id, pstr(pl, "description"), plabels(pl, &hold), NULL, 0};
-	bool meta = version_id || in.description || in.labels.set;
-	if (meta)
-		ONCE_MORE(rc, err, api_instance_update(run->client, id, &in, err));
-	if (!rc && ncfg)
-		ONCE_MORE(rc, err, api_instance_set_config(run->client, id, cfg, ncfg, err));
-	(void)c;
-	free(hold);
-	free(cfg);
-	return rc;
-}
-
-static int instance_change(struct run *run, const struct plan_change *c, struct json_object *pl,
-                           struct error *err)
-{
-	if (c->action == PA_CREATE)
-		return instance_create(run, c, pl, err);
-	const char *id = object_id(run, c);
-	int rc = need_id(id, c, err);
-	if (rc)
-		return rc;
-	switch (c->action) {
-	case PA_UPDATE:
-		return instance_update(run, c, id, pl, err);
-	case PA_DEPLOY:
-		ONCE_MORE(rc, err, api_instance_deploy(run->client, id, err));
-		return rc;
-	case PA_ENABLE:
-	case PA_DISABLE:
-		ONCE_MORE(rc, err,
-		          api_instance_set_enabled(run->client, id, c->action == PA_ENABLE, err));
-		return rc;
-	case PA_DELETE:
-		ONCE_MORE(rc, err, api_instance_delete(run->client, id, err));
-		if (rc == ERR_NOTFOUND) {
-			error_release(err);
-			rc = 0; /* already gone */
-		}
-		return rc;
-	default:
-		return error_set(err, ERR_INVALID, "%s: cannot %s an instance", c->address,
-		                 plan_action_name(c->action));
-	}
-}
-
-static int run_change(struct run *run, const struct plan_change *c, struct error *err)
-{
-	enum json_tokener_error jerr = json_tokener_success;
-	struct json_object *pl = json_tokener_parse_verbose(c->payload ? c->payload : "{}", &jerr);
-	int rc;
-	if (!pl || !json_object_is_type(pl, json_type_object)) {
-		json_object_put(pl);
-		return error_set(err, ERR_INVALID, "%s: the plan holds no valid payload for it",
-		                 c->address);
-	}
-	switch (c->type) {
-	case RES_CUSTOMER:
-		rc = customer_change(run, c, pl, err);
-		break;
-	case RES_INTEGRATION:
-		rc = integration_change(run, c, pl, err);
-		break;
-	default:
-		rc = instance_change(run, c, pl, err);
-		break;
-	}
-	json_object_put(pl);
-	return rc;
+	json_object_put(t->pl);
+	free(t->hold);
+	free(t->cfg);
+	error_release(&t->err);
+	live_state_free(t->s);
+	free(t);
 }
 
 static void report(struct run *run, size_t i, double started)
@@ -498,43 +268,593 @@ static void report(struct run *run, size_t i, double started)
 	o->progress(o->progress_ctx, &ev);
 }
 
+/* The first dependency of change j that failed or was blocked. */
+static size_t blocker_of(const struct run *run, size_t j)
+{
+	const struct plan_change *c = &run->p->changes[j];
+	for (size_t d = 0; d < c->deps_nr; d++) {
+		enum change_status st = run->r->status[c->deps[d]];
+		if (st == CS_FAILED || st == CS_BLOCKED)
+			return c->deps[d];
+	}
+	return PLAN_NONE;
+}
+
+/* Blocks every change that depends on change i, directly or not. */
+static void block_dependents(struct run *run, size_t i)
+{
+	struct apply_result *r = run->r;
+	size_t *stack = xcalloc(run->p->nr + 1, sizeof(*stack));
+	size_t top = 0;
+	stack[top++] = i;
+	while (top) {
+		size_t k = stack[--top];
+		for (size_t e = run->dep_first[k]; e < run->dep_first[k + 1]; e++) {
+			size_t j = run->dep_list[e];
+			if (r->status[j] != CS_PENDING || run->tasks[j])
+				continue;
+			const struct plan_change *b = &run->p->changes[blocker_of(run, j)];
+			r->status[j] = CS_BLOCKED;
+			r->message[j] = xasprintf("%s %s did not succeed", b->address,
+			                          plan_action_name(b->action));
+			r->blocked++;
+			report(run, j, now_s());
+			stack[top++] = j;
+		}
+	}
+	free(stack);
+}
+
+/* Makes the dependents of change i that wait for nothing else ready. */
+static void release_dependents(struct run *run, size_t i)
+{
+	for (size_t e = run->dep_first[i]; e < run->dep_first[i + 1]; e++) {
+		size_t j = run->dep_list[e];
+		if (--run->waiting[j] == 0 && run->r->status[j] == CS_PENDING)
+			run->ready[run->ready_tail++] = j;
+	}
+}
+
+/* Ends the task with rc (err says why when it is not 0) and starts what can start now. */
+static void task_finish(struct task *t, int rc, const struct error *err)
+{
+	struct run *run = t->run;
+	struct apply_result *r = run->r;
+	size_t i = t->i;
+	double started = t->started;
+
+	if (rc) {
+		r->status[i] = CS_FAILED;
+		r->message[i] = xstrdup(err && err->message ? err->message : "failed");
+		r->failed++;
+	} else {
+		r->status[i] = CS_DONE;
+		r->done++;
+	}
+	run->tasks[i] = NULL;
+	run->in_flight--;
+	task_free(t);
+	report(run, i, started);
+	if (rc)
+		block_dependents(run, i);
+	else
+		release_dependents(run, i);
+	pump(run);
+}
+
+/* The current step succeeded: on to the next, or done. */
+static void task_next(struct task *t)
+{
+	task_step_fn then = t->then;
+	if (!then) {
+		task_finish(t, 0, NULL);
+		return;
+	}
+	t->then = NULL;
+	t->resent = false;
+	then(t);
+}
+
+/*
+ * The answer to an idempotent step: sent once more when its outcome is
+ * unknown (and, for an integration delete, when it was not found: as
+ * before); a delete of something already gone succeeded.
+ */
+static void on_idempotent(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	(void)res;
+	if (!t->resent &&
+	    (rc == ERR_UNKNOWN_OUTCOME || (rc == ERR_NOTFOUND && t->resend_on_notfound))) {
+		t->resent = true;
+		t->send(t);
+		return;
+	}
+	if (rc == ERR_NOTFOUND && t->notfound_ok)
+		rc = 0;
+	if (rc)
+		task_finish(t, rc, err);
+	else
+		task_next(t);
+}
+
+/* ---- creates: resolved by identity when the outcome is unknown ---- */
+
+static void on_created(void *ctx, int rc, const struct api_mut_result *res, struct error *err);
+
+static const char *found_id(const struct task *t)
+{
+	switch (t->c->type) {
+	case RES_CUSTOMER:
+		return t->s->customers_nr ? t->s->customers[0].id : NULL;
+	case RES_INTEGRATION:
+		return t->s->integrations_nr ? t->s->integrations[0].id : NULL;
+	default:
+		return t->s->instances_nr ? t->s->instances[0].id : NULL;
+	}
+}
+
+static void created(struct task *t, const char *id)
+{
+	remember(&t->run->ids, t->c->address, id, 0);
+	task_finish(t, 0, NULL);
+}
+
+/* Did the create happen after all? Found: done; certainly absent: create once more. */
+static void on_create_resolved(void *ctx, int rc, bool found, struct error *err)
+{
+	struct task *t = ctx;
+	const char *id = !rc && found ? found_id(t) : NULL;
+	(void)err;
+	if (id) {
+		created(t, id);
+	} else if (!rc && !found) {
+		error_release(&t->err);
+		t->resent = true;
+		t->send(t);
+	} else {
+		task_finish(t, ERR_UNKNOWN_OUTCOME, &t->err); /* still unknown: say so */
+	}
+}
+
+static void find_created(struct task *t)
+{
+	struct run *run = t->run;
+	t->s = live_state_new();
+	switch (t->c->type) {
+	case RES_CUSTOMER:
+		api_find_customer_start(t->s, run->client, address_key(t->c), on_create_resolved,
+		                        t);
+		break;
+	case RES_INTEGRATION:
+		api_find_integration_start(t->s, run->client, address_key(t->c), on_create_resolved,
+		                           t);
+		break;
+	default:
+		api_find_instance_start(t->s, run->client, t->instance.customer_id,
+		                        t->instance.name, on_create_resolved, t);
+		break;
+	}
+}
+
+static void on_created(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	if (!rc) {
+		created(t, res->id);
+	} else if (rc == ERR_UNKNOWN_OUTCOME && !t->resent) {
+		error_set(&t->err, rc, "%s", err->message ? err->message : "unknown outcome");
+		find_created(t);
+	} else {
+		task_finish(t, rc, err);
+	}
+}
+
+static void send_customer_create(struct task *t)
+{
+	api_customer_create_start(t->run->client, &t->customer, on_created, t);
+}
+
+static void send_customer_update(struct task *t)
+{
+	api_customer_update_start(t->run->client, t->id, &t->customer, on_idempotent, t);
+}
+
+static void send_integration_create(struct task *t)
+{
+	api_integration_import_start(t->run->client, NULL, pstr(t->pl, "definition"), on_created,
+	                             t);
+}
+
+static void send_integration_import(struct task *t)
+{
+	api_integration_import_start(t->run->client, t->id, pstr(t->pl, "definition"),
+	                             on_idempotent, t);
+}
+
+static void send_integration_update(struct task *t)
+{
+	api_integration_update_start(t->run->client, t->id, &t->integration, on_idempotent, t);
+}
+
+static void send_integration_delete(struct task *t)
+{
+	api_integration_delete_start(t->run->client, t->id, on_idempotent, t);
+}
+
+static void send_instance_create(struct task *t)
+{
+	api_instance_create_start(t->run->client, &t->instance, on_created, t);
+}
+
+static void send_instance_update(struct task *t)
+{
+	api_instance_update_start(t->run->client, t->id, &t->instance, on_idempotent, t);
+}
+
+static void send_instance_config(struct task *t)
+{
+	api_instance_set_config_start(t->run->client, t->id, t->cfg, t->ncfg, on_idempotent, t);
+}
+
+static void send_instance_deploy(struct task *t)
+{
+	api_instance_deploy_start(t->run->client, t->id, on_idempotent, t);
+}
+
+static void send_instance_enabled(struct task *t)
+{
+	api_instance_set_enabled_start(t->run->client, t->id, t->c->action == PA_ENABLE,
+	                               on_idempotent, t);
+}
+
+static void send_instance_delete(struct task *t)
+{
+	api_instance_delete_start(t->run->client, t->id, on_idempotent, t);
+}
+
+/* The second step of an instance update: the config variables. */
+static void start_instance_config(struct task *t)
+{
+	t->send = send_instance_config;
+	t->send(t);
+}
+
+/* ---- publish: never twice; then wait until the version is available ---- */
+
+static void on_published(void *ctx, int rc, const struct api_mut_result *res, struct error *err);
+
+static void send_publish(struct task *t)
+{
+	api_integration_publish_start(t->run->client, t->id, pstr(t->pl, "comment"),
+	                              pstr(t->pl, "attributes"), on_published, t);
+}
+
+static void on_available(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	if (rc) {
+		task_finish(t, rc, err);
+		return;
+	}
+	remember(&t->run->versions, address_key(t->c), res->version->id, res->version->number);
+	task_finish(t, 0, NULL);
+}
+
+static void wait_available(struct task *t)
+{
+	api_integration_wait_available_start(t->run->client, t->id, t->version_number,
+	                                     t->run->o->publish_timeout_ms, on_available, t);
+}
+
+/* Is the version there? A draft past the expected version means the publish happened. */
+static void on_publish_resolved(void *ctx, int rc, bool found, struct error *err)
+{
+	struct task *t = ctx;
+	int expected = pint(t->pl, "expectedVersion", 0);
+	(void)err;
+	if (rc || !found || !t->s->integrations_nr) {
+		task_finish(t, ERR_UNKNOWN_OUTCOME, &t->err); /* still unknown: say so */
+		return;
+	}
+	error_release(&t->err);
+	if (expected && t->s->integrations[0].draft_version_number > expected) {
+		t->version_number = expected;
+		wait_available(t);
+		return;
+	}
+	t->resent = true;
+	send_publish(t);
+}
+
+static void on_published(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	if (!rc) {
+		t->version_number = res->version->number;
+		wait_available(t);
+	} else if (rc == ERR_UNKNOWN_OUTCOME && !t->resent) {
+		error_set(&t->err, rc, "%s", err->message ? err->message : "unknown outcome");
+		t->s = live_state_new();
+		api_read_integration_start(t->s, t->run->client, t->id, on_publish_resolved, t);
+	} else {
+		task_finish(t, rc, err);
+	}
+}
+
+/* ---- setting a task up: its inputs and its first step ---- */
+
+static int customer_setup(struct task *t, struct error *err)
+{
+	struct json_object *pl = t->pl;
+	struct api_customer_input in = {pstr(pl, "name"), pstr(pl, "externalId"),
+	                                pstr(pl, "description"), plabels(pl, &t->hold)};
+	t->customer = in;
+	if (t->c->action == PA_CREATE) {
+		t->send = send_customer_create;
+		return 0;
+	}
+	t->send = send_customer_update;
+	return need_id(t->id, t->c, err);
+}
+
+static int integration_setup(struct task *t, struct error *err)
+{
+	const struct plan_change *c = t->c;
+	if (c->action == PA_CREATE) {
+		t->send = send_integration_create;
+		return 0;
+	}
+	int rc = need_id(t->id, c, err);
+	if (rc)
+		return rc;
+	switch (c->action) {
+	case PA_IMPORT:
+		t->send = send_integration_import;
+		return 0;
+	case PA_UPDATE: {
+		struct api_integration_input in = {NULL, pstr(t->pl, "description"), NULL,
+		                                   plabels(t->pl, &t->hold)};
+		t->integration = in;
+		t->send = send_integration_update;
+		return 0;
+	}
+	case PA_PUBLISH:
+		t->send = send_publish;
+		return 0;
+	case PA_DELETE:
+		t->send = send_integration_delete;
+		t->resend_on_notfound = true;
+		t->notfound_ok = true;
+		return 0;
+	default:
+		return error_set(err, ERR_INVALID, "%s: cannot %s an integration", c->address,
+		                 plan_action_name(c->action));
+	}
+}
+
+static int instance_create_setup(struct task *t, struct error *err)
+{
+	struct run *run = t->run;
+	struct json_object *pl = t->pl;
+	const char *customer_id = pstr(pl, "customerId");
+	const char *version_id = NULL;
+	int rc;
+
+	if (!customer_id) {
+		char *key =
+		    xasprintf("customer.%s", pstr(pl, "customer") ? pstr(pl, "customer") : "");
+		const struct known *k = recall(run->ids, key);
+		free(key);
+		if (!k)
+			return error_set(err, ERR_INVALID, "%s: its customer was not created",
+			                 t->c->address);
+		customer_id = k->id;
+	}
+	if ((rc = version_for(run, pl, &version_id, err)) ||
+	    (rc = pconfig(run, pl, &t->cfg, &t->ncfg, err)))
+		return rc;
+	struct api_instance_input in = {
+	    pstr(pl, "name"),      customer_id, version_id, pstr(pl, "description"),
+	    plabels(pl, &t->hold), t->cfg,      t->ncfg};
+	t->instance = in;
+	t->send = send_instance_create;
+	return 0;
+}
+
+static int instance_update_setup(struct task *t, struct error *err)
+{
+	const char *version_id = NULL;
+	int rc;
+	if ((rc = version_for(t->run, t->pl, &version_id, err)) ||
+	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, err)))
+		return rc;
+	struct api_instance_input in = {
+	    NULL, NULL, version_id, pstr(t->pl, "description"), plabels(t->pl, &t->hold), NULL, 0};
+	t->instance = in;
+	bool meta = version_id || in.description || in.labels.set;
+	if (meta) {
+		t->send = send_instance_update;
+		t->then = t->ncfg ? start_instance_config : NULL;
+	} else if (t->ncfg) {
+		t->send = send_instance_config;
+	}
+	return 0;
+}
+
+static int instance_setup(struct task *t, struct error *err)
+{
+	const struct plan_change *c = t->c;
+	if (c->action == PA_CREATE)
+		return instance_create_setup(t, err);
+	int rc = need_id(t->id, c, err);
+	if (rc)
+		return rc;
+	switch (c->action) {
+	case PA_UPDATE:
+		return instance_update_setup(t, err);
+	case PA_DEPLOY:
+		t->send = send_instance_deploy;
+		return 0;
+	case PA_ENABLE:
+	case PA_DISABLE:
+		t->send = send_instance_enabled;
+		return 0;
+	case PA_DELETE:
+		t->send = send_instance_delete;
+		t->notfound_ok = true;
+		return 0;
+	default:
+		return error_set(err, ERR_INVALID, "%s: cannot %s an instance", c->address,
+		                 plan_action_name(c->action));
+	}
+}
+
+/* Starts change i: its first request goes out, or it fails at once. */
+static void task_start(struct run *run, size_t i)
+{
+	const struct plan_change *c = &run->p->changes[i];
+	enum json_tokener_error jerr = json_tokener_success;
+	struct error err = ERROR_INIT;
+	struct task *t = xcalloc(1, sizeof(*t));
+	int rc;
+
+	t->run = run;
+	t->i = i;
+	t->c = c;
+	t->started = now_s();
+	error_init(&t->err);
+	run->tasks[i] = t;
+	t->pl = json_tokener_parse_verbose(c->payload ? c->payload : "{}", &jerr);
+	if (!t->pl || !json_object_is_type(t->pl, json_type_object)) {
+		rc = error_set(&err, ERR_INVALID, "%s: the plan holds no valid payload for it",
+		               c->address);
+		goto fail;
+	}
+	t->id = object_id(run, c);
+	switch (c->type) {
+	case RES_CUSTOMER:
+		rc = customer_setup(t, &err);
+		break;
+	case RES_INTEGRATION:
+		rc = integration_setup(t, &err);
+		break;
+	default:
+		rc = instance_setup(t, &err);
+		break;
+	}
+	if (rc)
+		goto fail;
+	if (!t->send) {
+		task_finish(t, 0, NULL); /* nothing to send */
+		return;
+	}
+	t->send(t);
+	return;
+fail:
+	task_finish(t, rc, &err);
+	error_release(&err);
+}
+
+/* Starts ready changes while there is room; re-entered from completions, it runs once. */
+static void pump(struct run *run)
+{
+	if (run->pumping)
+		return;
+	run->pumping = true;
+	while (run->ready_head < run->ready_tail && run->in_flight < run->limit) {
+		size_t i = run->ready[run->ready_head++];
+		run->in_flight++;
+		task_start(run, i);
+	}
+	run->pumping = false;
+}
+
+/* The dependents of every change, and the changes ready at the start. */
+static void schedule_init(struct run *run)
+{
+	const struct plan *p = run->p;
+	size_t edges = 0;
+	run->waiting = xcalloc(p->nr + 1, sizeof(*run->waiting));
+	run->dep_first = xcalloc(p->nr + 2, sizeof(*run->dep_first));
+	run->ready = xcalloc(p->nr + 1, sizeof(*run->ready));
+	run->tasks = xcalloc(p->nr + 1, sizeof(*run->tasks));
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct plan_change *c = &p->changes[i];
+		run->waiting[i] = c->deps_nr;
+		for (size_t d = 0; d < c->deps_nr; d++)
+			run->dep_first[c->deps[d] + 1]++;
+		edges += c->deps_nr;
+	}
+	for (size_t i = 0; i < p->nr; i++)
+		run->dep_first[i + 1] += run->dep_first[i];
+	run->dep_list = xcalloc(edges + 1, sizeof(*run->dep_list));
+	size_t *fill = xcalloc(p->nr + 1, sizeof(*fill));
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct plan_change *c = &p->changes[i];
+		for (size_t d = 0; d < c->deps_nr; d++) {
+			size_t on = c->deps[d];
+			run->dep_list[run->dep_first[on] + fill[on]++] = i;
+		}
+		if (!c->deps_nr)
+			run->ready[run->ready_tail++] = i;
+	}
+	free(fill);
+	run->limit = api_client_parallelism(run->client);
+	if (run->limit < 1)
+		run->limit = 1;
+}
+
+static void schedule_release(struct run *run)
+{
+	free(run->waiting);
+	free(run->dep_first);
+	free(run->dep_list);
+	free(run->ready);
+	free(run->tasks);
+}
+
+/* After the transport itself failed: whatever did not finish failed with it. */
+static void fail_unfinished(struct run *run, const struct error *err)
+{
+	struct apply_result *r = run->r;
+	for (size_t i = 0; i < run->p->nr; i++) {
+		if (r->status[i] != CS_PENDING)
+			continue;
+		r->status[i] = CS_FAILED;
+		r->message[i] = xstrdup(err->message ? err->message : "the change was not run");
+		r->failed++;
+		/* A task still in the transport's hands is left to it, not freed under it. */
+		run->tasks[i] = NULL;
+		report(run, i, now_s());
+	}
+}
+
 int apply_run(struct apply_result *r, const struct plan *p, struct api_client *client,
               const struct apply_opts *o)
 {
-	struct run run = {p, client, o, r, NULL, NULL};
+	struct run run;
+	struct error err = ERROR_INIT;
+
+	memset(&run, 0, sizeof(run));
+	run.p = p;
+	run.client = client;
+	run.o = o;
+	run.r = r;
 	memset(r, 0, sizeof(*r));
 	r->status = xcalloc(p->nr + 1, sizeof(*r->status));
 	r->message = xcalloc(p->nr + 1, sizeof(*r->message));
 	r->nr = p->nr;
 
-	for (size_t i = 0; i < p->nr; i++) {
-		const struct plan_change *c = &p->changes[i];
-		double started = now_s();
-		size_t blocker = PLAN_NONE;
-		for (size_t d = 0; d < c->deps_nr && blocker == PLAN_NONE; d++)
-			if (r->status[c->deps[d]] != CS_DONE)
-				blocker = c->deps[d];
-		if (blocker != PLAN_NONE) {
-			const struct plan_change *b = &p->changes[blocker];
-			r->status[i] = CS_BLOCKED;
-			r->message[i] = xasprintf("%s %s did not succeed", b->address,
-			                          plan_action_name(b->action));
-			r->blocked++;
-			report(&run, i, started);
-			continue;
-		}
-		struct error err = ERROR_INIT;
-		if (run_change(&run, c, &err)) {
-			r->status[i] = CS_FAILED;
-			r->message[i] = xstrdup(err.message ? err.message : "failed");
-			r->failed++;
-		} else {
-			r->status[i] = CS_DONE;
-			r->done++;
-		}
-		error_release(&err);
-		report(&run, i, started);
+	schedule_init(&run);
+	pump(&run);
+	if (api_client_run(client, &err) || r->done + r->failed + r->blocked < p->nr) {
+		if (!err.code)
+			error_set(&err, ERR_GENERIC, "the change was not run");
+		fail_unfinished(&run, &err);
 	}
+	error_release(&err);
+	schedule_release(&run);
 	forget_all(run.ids);
 	forget_all(run.versions);
 	return r->failed || r->blocked ? ERR_API : 0;

@@ -1,0 +1,433 @@
+/*
+ * mutations_async.c - every mutation as an operation in flight: the GraphQL
+ * documents, the input builders and the payload checks. mutations.c runs
+ * these to completion for the synchronous API.
+ */
+#include "mutations_async.h"
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "gql.h"
+#include "http.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+#define WAIT_DEFAULT_TIMEOUT_MS 120000L
+#define WAIT_FIRST_DELAY_MS     200L
+#define WAIT_MAX_DELAY_MS       2000L
+
+static const char create_customer_doc[] =
+    "mutation createCustomer($input: CreateCustomerInput!) {\n"
+    "  createCustomer(input: $input) { customer { id } errors { field messages } }\n"
+    "}\n";
+static const char update_customer_doc[] =
+    "mutation updateCustomer($input: UpdateCustomerInput!) {\n"
+    "  updateCustomer(input: $input) { customer { id } errors { field messages } }\n"
+    "}\n";
+static const char import_integration_doc[] =
+    "mutation importIntegration($input: ImportIntegrationInput!) {\n"
+    "  importIntegration(input: $input) { integration { id } errors { field messages } }\n"
+    "}\n";
+static const char update_integration_doc[] =
+    "mutation updateIntegration($input: UpdateIntegrationInput!) {\n"
+    "  updateIntegration(input: $input) { integration { id } errors { field messages } }\n"
+    "}\n";
+static const char publish_integration_doc[] =
+    "mutation publishIntegration($input: PublishIntegrationInput!) {\n"
+    "  publishIntegration(input: $input) {\n"
+    "    integration { id versionNumber versionIsAvailable }\n"
+    "    errors { field messages }\n"
+    "  }\n"
+    "}\n";
+static const char delete_integration_doc[] =
+    "mutation deleteIntegration($input: DeleteIntegrationInput!) {\n"
+    "  deleteIntegration(input: $input) { integration { id } errors { field messages } }\n"
+    "}\n";
+static const char version_available_doc[] =
+    "query integration($id: ID!, $number: Int!) {\n"
+    "  integration(id: $id) {\n"
+    "    versionSequence(first: 1, versionNumber: $number, versionIsAvailable: true) {\n"
+    "      nodes { id versionNumber versionIsAvailable }\n"
+    "    }\n"
+    "  }\n"
+    "}\n";
+static const char create_instance_doc[] =
+    "mutation createInstance($input: CreateInstanceInput!) {\n"
+    "  createInstance(input: $input) { instance { id } errors { field messages } }\n"
+    "}\n";
+static const char update_instance_doc[] =
+    "mutation updateInstance($input: UpdateInstanceInput!) {\n"
+    "  updateInstance(input: $input) { instance { id } errors { field messages } }\n"
+    "}\n";
+static const char set_config_doc[] =
+    "mutation updateInstanceConfigVariables($input: UpdateInstanceConfigVariablesInput!) {\n"
+    "  updateInstanceConfigVariables(input: $input) {\n"
+    "    instance { id } errors { field messages }\n"
+    "  }\n"
+    "}\n";
+static const char deploy_instance_doc[] =
+    "mutation deployInstance($input: DeployInstanceInput!) {\n"
+    "  deployInstance(input: $input) { instance { id } errors { field messages } }\n"
+    "}\n";
+static const char delete_instance_doc[] =
+    "mutation deleteInstance($input: DeleteInstanceInput!) {\n"
+    "  deleteInstance(input: $input) { instance { id } errors { field messages } }\n"
+    "}\n";
+
+/* What the answer holds that the caller wants. */
+enum mut_kind {
+	MUT_CHECK,   /* only that the payload's object is there */
+	MUT_ID,      /* the object's id */
+	MUT_VERSION, /* the object as a version (publish) */
+	MUT_WAIT,    /* a poll for an available version */
+};
+
+/* One operation in flight; freed after its done callback. */
+struct mut {
+	struct api_call call;
+	enum mut_kind kind;
+	const char *op;         /* the root field; a literal */
+	const char *object_key; /* the payload member holding the object; a literal */
+	char *what;             /* "customer 'acme'", for messages */
+	api_mut_done_fn done;
+	void *ctx;
+
+	/* MUT_WAIT */
+	char *id;
+	int number;
+	long timeout_ms;
+	long long deadline_ms;
+	long delay_ms;
+};
+
+static void add_string(struct json_object *o, const char *key, const char *value)
+{
+	if (value)
+		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+static void add_labels(struct json_object *o, const struct api_labels *l)
+{
+	if (!l->set)
+		return;
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < l->nr; i++)
+		json_object_array_add(a, json_object_new_string(l->items[i]));
+	json_object_object_add(o, "labels", a);
+}
+
+static struct json_object *config_list(const struct api_config_value *v, size_t nr)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < nr; i++) {
+		struct json_object *e = json_object_new_object();
+		json_object_object_add(e, "key", json_object_new_string(v[i].key));
+		json_object_object_add(e, "value",
+		                       v[i].value ? json_object_new_string(v[i].value) : NULL);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static char *describe(const char *kind, const char *name)
+{
+	return xasprintf("%s '%s'", kind, name ? name : "?");
+}
+
+static int read_version(struct api_version *out, struct json_object *obj, const struct gql_ctx *ctx,
+                        struct error *err)
+{
+	const char *id;
+	long long n;
+	bool avail;
+	int rc;
+	if ((rc = gql_get_string(&id, obj, "id", false, ctx, err)) ||
+	    (rc = gql_get_int(&n, NULL, obj, "versionNumber", 1, INT_MAX, ctx, err)) ||
+	    (rc = gql_get_bool(&avail, obj, "versionIsAvailable", ctx, err)))
+		return rc;
+	out->id = xstrdup(id);
+	out->number = (int)n;
+	out->available = avail;
+	return 0;
+}
+
+static void mut_free(struct mut *m)
+{
+	api_call_release(&m->call);
+	free(m->what);
+	free(m->id);
+	free(m);
+}
+
+/* Hands the outcome to the caller and ends the operation. */
+static void mut_finish(struct mut *m, int rc, const struct api_mut_result *res, struct error *err)
+{
+	const struct api_mut_result none = {NULL, NULL};
+	m->done(m->ctx, rc, res ? res : &none, err);
+	mut_free(m);
+}
+
+/* The mutation's answer: both error layers, then what the caller wants from the payload. */
+static int decode_mutation(struct api_mut_result *res, struct api_version *v, struct mut *m,
+                           struct json_object *data, struct error *err)
+{
+	const struct gql_ctx ctx = {m->op, m->what, -1};
+	struct json_object *payload = NULL, *obj = NULL;
+	const char *id;
+	int rc;
+	if ((rc = gql_check_payload(&payload, data, m->op, m->what, err)) ||
+	    (rc = gql_get_object(&obj, payload, m->object_key, false, &ctx, err)))
+		return rc;
+	if (m->kind == MUT_ID) {
+		if ((rc = gql_get_string(&id, obj, "id", false, &ctx, err)))
+			return rc;
+		res->id = id;
+	} else if (m->kind == MUT_VERSION) {
+		if ((rc = read_version(v, obj, &ctx, err)))
+			return rc;
+		res->version = v;
+	}
+	return 0;
+}
+
+/*
+ * A poll's answer: 0 with v filled when the version is available, 0 with v
+ * empty when it is not yet, or an error.
+ */
+static int decode_poll(struct api_version *v, struct mut *m, struct json_object *data,
+                       struct error *err)
+{
+	const struct gql_ctx ctx = {"integration", "version", m->number};
+	struct json_object *obj = NULL, *seq = NULL, *nodes = NULL;
+	int rc;
+	if ((rc = gql_get_object(&obj, data, "integration", false, &ctx, err)) ||
+	    (rc = gql_get_object(&seq, obj, "versionSequence", false, &ctx, err)) ||
+	    (rc = gql_get_array(&nodes, seq, "nodes", false, &ctx, err)))
+		return rc;
+	if (json_object_array_length(nodes) == 0)
+		return 0;
+	return read_version(v, json_object_array_get_idx(nodes, 0), &ctx, err);
+}
+
+static void mut_call_done(struct api_call *call, int rc, struct json_object *data,
+                          struct error *call_err)
+{
+	struct mut *m = call->userdata;
+	struct api_mut_result res = {NULL, NULL};
+	struct api_version v = {NULL, 0, false};
+	struct error err = ERROR_INIT;
+	long delay;
+
+	if (rc) {
+		mut_finish(m, rc, NULL, call_err);
+		return;
+	}
+	if (m->kind != MUT_WAIT) {
+		rc = decode_mutation(&res, &v, m, data, &err);
+		goto finish;
+	}
+	if ((rc = decode_poll(&v, m, data, &err)) || v.id) {
+		res.version = v.id ? &v : NULL;
+		goto finish;
+	}
+	if (http_now_ms() + m->delay_ms > m->deadline_ms) {
+		rc = error_set(&err, ERR_API,
+		               "integration '%s': version %d did not become available within %ld s",
+		               m->id, m->number, m->timeout_ms / 1000);
+		goto finish;
+	}
+	/* Not yet: the same query again, later. */
+	delay = m->delay_ms;
+	if (m->delay_ms < WAIT_MAX_DELAY_MS)
+		m->delay_ms = m->delay_ms * 3 / 2;
+	api_call_start_delayed(&m->call, delay);
+	return;
+finish:
+	mut_finish(m, rc, &res, &err);
+	api_version_release(&v);
+	error_release(&err);
+}
+
+static struct mut *mut_new(enum mut_kind kind, const char *op, const char *object_key, char *what,
+                           api_mut_done_fn done, void *ctx)
+{
+	struct mut *m = xcalloc(1, sizeof(*m));
+	m->kind = kind;
+	m->op = op;
+	m->object_key = object_key;
+	m->what = what;
+	m->done = done;
+	m->ctx = ctx;
+	return m;
+}
+
+/* Sends mutation doc with {"input": input} (input is consumed). what is taken over. */
+static void mutate_start(struct api_client *c, enum mut_kind kind, const char *doc, const char *op,
+                         struct json_object *input, const char *object_key, char *what,
+                         api_mut_done_fn done, void *ctx)
+{
+	struct mut *m = mut_new(kind, op, object_key, what, done, ctx);
+	struct json_object *vars = json_object_new_object();
+	json_object_object_add(vars, "input", input);
+	api_call_init(&m->call, c, doc, vars, mut_call_done, m);
+	json_object_put(vars);
+	api_call_start(&m->call);
+}
+
+void api_customer_create_start(struct api_client *c, const struct api_customer_input *in,
+                               api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "name", in->name);
+	add_string(input, "externalId", in->external_id);
+	add_string(input, "description", in->description);
+	add_labels(input, &in->labels);
+	mutate_start(c, MUT_ID, create_customer_doc, "createCustomer", input, "customer",
+	             describe("customer", in->external_id ? in->external_id : in->name), done, ctx);
+}
+
+void api_customer_update_start(struct api_client *c, const char *id,
+                               const struct api_customer_input *in, api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	add_string(input, "name", in->name);
+	add_string(input, "externalId", in->external_id);
+	add_string(input, "description", in->description);
+	add_labels(input, &in->labels);
+	mutate_start(c, MUT_CHECK, update_customer_doc, "updateCustomer", input, "customer",
+	             describe("customer", in->external_id ? in->external_id : id), done, ctx);
+}
+
+void api_integration_import_start(struct api_client *c, const char *integration_id,
+                                  const char *definition, api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "definition", definition);
+	add_string(input, "integrationId", integration_id);
+	mutate_start(c, MUT_ID, import_integration_doc, "importIntegration", input, "integration",
+	             describe("integration", integration_id ? integration_id : "(new)"), done, ctx);
+}
+
+void api_integration_update_start(struct api_client *c, const char *id,
+                                  const struct api_integration_input *in, api_mut_done_fn done,
+                                  void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	add_string(input, "name", in->name);
+	add_string(input, "description", in->description);
+	add_string(input, "category", in->category);
+	add_labels(input, &in->labels);
+	mutate_start(c, MUT_CHECK, update_integration_doc, "updateIntegration", input,
+	             "integration", describe("integration", in->name ? in->name : id), done, ctx);
+}
+
+void api_integration_publish_start(struct api_client *c, const char *id, const char *comment,
+                                   const char *attributes_json, api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	add_string(input, "comment", comment);
+	add_string(input, "attributes", attributes_json);
+	mutate_start(c, MUT_VERSION, publish_integration_doc, "publishIntegration", input,
+	             "integration", describe("integration", id), done, ctx);
+}
+
+void api_integration_wait_available_start(struct api_client *c, const char *id, int number,
+                                          long timeout_ms, api_mut_done_fn done, void *ctx)
+{
+	struct mut *m = mut_new(MUT_WAIT, "integration", NULL, NULL, done, ctx);
+	struct json_object *vars = json_object_new_object();
+	m->id = xstrdup(id);
+	m->number = number;
+	m->timeout_ms = timeout_ms > 0 ? timeout_ms : WAIT_DEFAULT_TIMEOUT_MS;
+	m->deadline_ms = http_now_ms() + m->timeout_ms;
+	m->delay_ms = WAIT_FIRST_DELAY_MS;
+	json_object_object_add(vars, "id", json_object_new_string(id));
+	json_object_object_add(vars, "number", json_object_new_int(number));
+	api_call_init(&m->call, c, version_available_doc, vars, mut_call_done, m);
+	json_object_put(vars);
+	api_call_start(&m->call);
+}
+
+void api_integration_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
+                                  void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	mutate_start(c, MUT_CHECK, delete_integration_doc, "deleteIntegration", input,
+	             "integration", describe("integration", id), done, ctx);
+}
+
+void api_instance_create_start(struct api_client *c, const struct api_instance_input *in,
+                               api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "name", in->name);
+	add_string(input, "customer", in->customer_id);
+	add_string(input, "integration", in->version_id);
+	add_string(input, "description", in->description);
+	add_labels(input, &in->labels);
+	if (in->config_nr)
+		json_object_object_add(input, "configVariables",
+		                       config_list(in->config, in->config_nr));
+	mutate_start(c, MUT_ID, create_instance_doc, "createInstance", input, "instance",
+	             describe("instance", in->name), done, ctx);
+}
+
+void api_instance_update_start(struct api_client *c, const char *id,
+                               const struct api_instance_input *in, api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	add_string(input, "name", in->name);
+	add_string(input, "integration", in->version_id);
+	add_string(input, "description", in->description);
+	add_labels(input, &in->labels);
+	mutate_start(c, MUT_CHECK, update_instance_doc, "updateInstance", input, "instance",
+	             describe("instance", in->name ? in->name : id), done, ctx);
+}
+
+void api_instance_set_config_start(struct api_client *c, const char *id,
+                                   const struct api_config_value *values, size_t nr,
+                                   api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	json_object_object_add(input, "configVariables", config_list(values, nr));
+	mutate_start(c, MUT_CHECK, set_config_doc, "updateInstanceConfigVariables", input,
+	             "instance", describe("instance", id), done, ctx);
+}
+
+void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_done_fn done,
+                               void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	mutate_start(c, MUT_CHECK, deploy_instance_doc, "deployInstance", input, "instance",
+	             describe("instance", id), done, ctx);
+}
+
+void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,
+                                    api_mut_done_fn done, void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	json_object_object_add(input, "enabled", json_object_new_boolean(enabled));
+	mutate_start(c, MUT_CHECK, update_instance_doc, "updateInstance", input, "instance",
+	             describe("instance", id), done, ctx);
+}
+
+void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
+                               void *ctx)
+{
+	struct json_object *input = json_object_new_object();
+	add_string(input, "id", id);
+	mutate_start(c, MUT_CHECK, delete_instance_doc, "deleteInstance", input, "instance",
+	             describe("instance", id), done, ctx);
+}

@@ -1,0 +1,78 @@
+/*
+ * mutations_async.h - the mutations of mutations.h, started instead of
+ * waited for, so that one client keeps many of them in flight (the apply
+ * executor runs independent changes this way).
+ *
+ * Each api_*_start() function builds its request at once and queues it on
+ * the client. Its inputs are borrowed for the call only: nothing they point
+ * to is kept. The done callback runs exactly once: normally from inside
+ * api_client_run(), but before the start function returns when the request
+ * cannot be sent at all (no usable credentials), so a caller must not touch
+ * state the callback may free after starting an operation. From inside the
+ * callback the caller may start more operations.
+ *
+ * Outcomes and error messages are exactly those of the synchronous
+ * functions in mutations.h (which are these, run to completion): a
+ * mutation is never sent twice unless the server certainly did not run it,
+ * and ERR_UNKNOWN_OUTCOME means "re-read before deciding".
+ * api_integration_wait_available_start() polls with queries, each next
+ * poll a delayed request: nothing ever sleeps, other requests keep going.
+ */
+#ifndef PRISMSYNC_MUTATIONS_ASYNC_H
+#define PRISMSYNC_MUTATIONS_ASYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client.h"
+#include "mutations.h"
+
+/* What an operation produced; borrowed for the duration of the callback. */
+struct api_mut_result {
+	const char *id;                    /* create, import: the object's id; else NULL */
+	const struct api_version *version; /* publish, wait: the version; else NULL */
+};
+
+/*
+ * rc is 0 or an ERR_* code; err (borrowed for the call) holds the message
+ * when rc is not 0; res is never NULL.
+ */
+typedef void (*api_mut_done_fn)(void *ctx, int rc, const struct api_mut_result *res,
+                                struct error *err);
+
+void api_customer_create_start(struct api_client *c, const struct api_customer_input *in,
+                               api_mut_done_fn done, void *ctx);
+void api_customer_update_start(struct api_client *c, const char *id,
+                               const struct api_customer_input *in, api_mut_done_fn done,
+                               void *ctx);
+
+/* integration_id NULL creates an integration; res->id is its id. */
+void api_integration_import_start(struct api_client *c, const char *integration_id,
+                                  const char *definition, api_mut_done_fn done, void *ctx);
+void api_integration_update_start(struct api_client *c, const char *id,
+                                  const struct api_integration_input *in, api_mut_done_fn done,
+                                  void *ctx);
+void api_integration_publish_start(struct api_client *c, const char *id, const char *comment,
+                                   const char *attributes_json, api_mut_done_fn done, void *ctx);
+/* timeout_ms 0: 120 s. res->version is the available version. */
+void api_integration_wait_available_start(struct api_client *c, const char *id, int number,
+                                          long timeout_ms, api_mut_done_fn done, void *ctx);
+void api_integration_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
+                                  void *ctx);
+
+void api_instance_create_start(struct api_client *c, const struct api_instance_input *in,
+                               api_mut_done_fn done, void *ctx);
+void api_instance_update_start(struct api_client *c, const char *id,
+                               const struct api_instance_input *in, api_mut_done_fn done,
+                               void *ctx);
+void api_instance_set_config_start(struct api_client *c, const char *id,
+                                   const struct api_config_value *values, size_t nr,
+                                   api_mut_done_fn done, void *ctx);
+void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_done_fn done,
+                               void *ctx);
+void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,
+                                    api_mut_done_fn done, void *ctx);
+void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
+                               void *ctx);
+
+#endif
