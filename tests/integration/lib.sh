@@ -26,6 +26,9 @@ trap cleanup EXIT
 # and PRISM_REFRESH_TOKEN (test-refresh-token unless --refresh-token is given).
 emu_start() {
 	emu_stop
+	# The new emulator truncates these in its own process, maybe only after
+	# the wait below has looked: never let it read the last emulator's line.
+	rm -f "$TMP/emu.out" "$TMP/emu.err"
 	"$NODE" "$EMULATOR_DIR/server.js" --port 0 "$@" >"$TMP/emu.out" 2>"$TMP/emu.err" &
 	EMU_PID=$!
 	for _ in $(seq 1 200); do
