@@ -44,7 +44,7 @@ static const char integrations_query[] =
     "      }\n"
     "      latest: versionSequence(first: 1, versionIsAvailable: true,\n"
     "                              sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "        nodes { id versionNumber definition }\n"
+    "        nodes { id versionNumber definition versionAttributes }\n"
     "      }\n"
     "    }\n"
     "  }\n"
@@ -190,6 +190,27 @@ static int by_number(const void *a, const void *b)
 	return x->number < y->number ? -1 : x->number > y->number;
 }
 
+/*
+ * The commit a version was published from, when its attributes (JSON text,
+ * written by prismsync or by Prismatic's own tools) name one.
+ */
+static void decode_provenance(struct live_integration *it, struct live_state *s)
+{
+	struct json_object *attrs = NULL, *v = NULL;
+	if (!it->latest_attributes)
+		return;
+	attrs = json_tokener_parse(it->latest_attributes);
+	if (attrs && json_object_is_type(attrs, json_type_object)) {
+		if (json_object_object_get_ex(attrs, "commitHash", &v) &&
+		    json_object_is_type(v, json_type_string))
+			it->latest_commit = live_strdup(s, json_object_get_string(v));
+		if (json_object_object_get_ex(attrs, "dirty", &v) &&
+		    json_object_is_type(v, json_type_boolean))
+			it->latest_dirty = json_object_get_boolean(v);
+	}
+	json_object_put(attrs);
+}
+
 /* Sorts the versions, drops repeated numbers, and points latest at the newest available one. */
 static void settle_versions(struct live_integration *it, int latest_number)
 {
@@ -247,10 +268,13 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 			                 ctx->kind, ctx->index);
 		if ((rc = copy_string(&lv.id, s, l, "id", false, false, ctx, err)) ||
 		    (rc = gql_get_int(&num, NULL, l, "versionNumber", 1, INT_MAX, ctx, err)) ||
-		    (rc = copy_string(&def, s, l, "definition", false, false, ctx, err)))
+		    (rc = copy_string(&def, s, l, "definition", false, false, ctx, err)) ||
+		    (rc = copy_string(&it->latest_attributes, s, l, "versionAttributes", true,
+		                      false, ctx, err)))
 			return rc;
 		lv.number = (int)num;
 		it->latest_definition = def;
+		decode_provenance(it, s);
 		latest_number = lv.number;
 		/* Normally among the versions listed; keep it even when it is not. */
 		it->versions[it->versions_nr++] = lv;

@@ -53,6 +53,10 @@ struct live_integration {
 	/* The latest available published version, or NULL when none; points into versions. */
 	const struct live_version *latest;
 	const char *latest_definition; /* the YAML of latest; NULL when latest is NULL */
+	/* The attributes published with latest (JSON text, such as commitHash); may be NULL. */
+	const char *latest_attributes;
+	const char *latest_commit; /* commitHash of those attributes; NULL when not given */
+	bool latest_dirty;         /* their dirty flag */
 };
 
 struct live_config_var {

@@ -26,9 +26,11 @@ enum {
 
 /* Options every verb accepts. */
 struct common_opts {
-	const char *file; /* -f/--file */
-	bool no_color;    /* --no-color, or NO_COLOR set */
-	int verbose;      /* -v, repeatable */
+	const char *file;    /* -f/--file */
+	bool no_color;       /* --no-color, or NO_COLOR set */
+	int verbose;         /* -v, repeatable */
+	const char *git_ref; /* --git-ref: read from this revision, not the working tree */
+	const char *repo;    /* --repo: clone this repository (needs --git-ref) */
 };
 
 struct verb {
@@ -41,6 +43,8 @@ struct verb {
 enum {
 	OPT_NO_COLOR = 1000,
 	OPT_HELP,
+	OPT_GIT_REF,
+	OPT_REPO,
 	OPT_FIRST_VERB_OPTION = 1100,
 };
 

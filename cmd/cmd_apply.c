@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "pipeline.h"
 #include "render.h"
+#include "source_env.h"
 #include "../api/lookup.h"
 #include "../reconcile/apply.h"
 #include "../reconcile/diff.h"
@@ -22,6 +23,7 @@
 
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
+    "                       [--git-ref REF [--repo URL]] [--allow-dirty]\n"
     "       prismsync apply PLAN [--auto-approve]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
@@ -36,11 +38,22 @@ static const char apply_usage[] =
     "A change that fails blocks the changes that depend on it; the others still\n"
     "run. Progress goes to stderr, one line per finished change.\n"
     "\n"
+    "Each publish records where the manifest came from: the commit, the origin\n"
+    "repository (without credentials) and whether the working tree was dirty.\n"
+    "Reading from a working tree whose manifest or definitions differ from HEAD\n"
+    "(modified, staged or untracked) is refused unless --allow-dirty.\n"
+    "\n"
     "options:\n"
     "  -f, --file FILE        the manifest (default: prismsync.yaml)\n"
     "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
     "      --prune            delete owned objects absent from the manifest\n"
     "      --parallelism N    requests in flight at most (default 4)\n"
+    "      --git-ref REF      read the manifest and definitions as committed at REF\n"
+    "                         (branch, tag, commit, HEAD~2, origin/main) of the\n"
+    "                         repository holding FILE; the working tree is not used\n"
+    "      --repo URL         with --git-ref: clone URL (or a path) into a temporary\n"
+    "                         directory, removed afterwards; FILE is from its root\n"
+    "      --allow-dirty      apply even when the manifest's files are not committed\n"
     "      --no-color         no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
@@ -48,7 +61,7 @@ static const char apply_usage[] =
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
     "failed (the rest were made), 4 saved plan is stale, 64 usage error\n";
 
-enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM };
+enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM, OPT_ALLOW_DIRTY };
 
 struct progress {
 	bool bar;
@@ -248,13 +261,17 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"auto-approve", no_argument, NULL, OPT_AUTO_APPROVE},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
+	    {"repo", required_argument, NULL, OPT_REPO},
+	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	bool auto_approve = false, prune = false, file_given = false;
-	int parallelism = 0, c, rc;
+	bool auto_approve = false, file_given = false, allow_dirty = false;
+	struct pipeline_opts po = {false, 0, true, NULL};
+	int c, rc;
 
 	optind = 0;
 	opterr = 0;
@@ -271,11 +288,14 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			auto_approve = true;
 			break;
 		case OPT_PRUNE:
-			prune = true;
+			po.prune = true;
 			break;
 		case OPT_PARALLELISM:
-			if ((rc = parse_parallelism("apply", optarg, &parallelism)) != EXIT_OK)
+			if ((rc = parse_parallelism("apply", optarg, &po.parallelism)) != EXIT_OK)
 				return rc;
+			break;
+		case OPT_ALLOW_DIRTY:
+			allow_dirty = true;
 			break;
 		default:
 			return bad_option("apply", c, argv);
@@ -287,14 +307,21 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		if (file_given)
 			return usage_error("apply",
 			                   "give either -f FILE or a saved PLAN, not both");
-		if (prune)
+		if (po.prune)
 			return usage_error("apply", "--prune is decided when the plan is made: use "
 			                            "'prismsync plan --prune --out PLAN'");
-		return apply_saved(argv[optind], auto_approve, parallelism, common);
+		if (common->git_ref || common->repo)
+			return usage_error("apply",
+			                   "a saved PLAN records its source: give --git-ref "
+			                   "to 'prismsync plan', not to apply PLAN");
+		return apply_saved(argv[optind], auto_approve, po.parallelism, common);
 	}
+	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
+		return rc;
 
+	po.refuse_dirty = !allow_dirty;
 	struct pipeline pl;
-	rc = pipeline_run(&pl, "apply", common, prune, parallelism);
+	rc = pipeline_run(&pl, "apply", common, &po);
 	if (rc != EXIT_OK)
 		goto done;
 	if (!pl.plan.nr) {

@@ -9,11 +9,14 @@
 #include "cmd.h"
 #include "pipeline.h"
 #include "render.h"
+#include "source_env.h"
 #include "../reconcile/diff.h"
+#include "../schema/yaml_tree.h"
 #include "../util/banned.h"
 
 static const char drift_usage[] =
     "usage: prismsync drift [-f FILE] [--format text|json|markdown] [--report FILE]\n"
+    "                       [--git-ref REF [--repo URL]]\n"
     "\n"
     "Reads the organization and reports every way it differs from the manifest,\n"
     "such as an instance disabled or a config variable edited in the Prismatic UI.\n"
@@ -27,6 +30,11 @@ static const char drift_usage[] =
     "      --report FILE     also write the report to FILE\n"
     "      --prune           also report owned objects absent from the manifest\n"
     "      --parallelism N   requests in flight at most (default 4)\n"
+    "      --git-ref REF     read the manifest and definitions as committed at REF\n"
+    "                        (branch, tag, commit, origin/main) of the repository\n"
+    "                        holding FILE; the working tree is not used\n"
+    "      --repo URL        with --git-ref: clone URL (or a path) into a temporary\n"
+    "                        directory, removed afterwards; FILE is from its root\n"
     "      --no-color        no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose         log each request to stderr\n"
     "  -h, --help            show this help\n"
@@ -34,6 +42,55 @@ static const char drift_usage[] =
     "exit status: 0 in sync, 2 drift found, 1 error, 64 usage error\n";
 
 enum { OPT_FORMAT = OPT_FIRST_VERB_OPTION, OPT_REPORT, OPT_PRUNE, OPT_PARALLELISM };
+
+/*
+ * Which commit each integration of the manifest was last published from,
+ * as recorded in its latest version's attributes: appended to the report
+ * (in JSON, as the "published" list).
+ */
+static void published_report(const struct pipeline *pl, enum render_format format, struct buf *out)
+{
+	const struct manifest *m = pl->manifest;
+	bool json = format == FORMAT_JSON;
+	if (json) {
+		buf_truncate(out, out->len - 2); /* the closing "}\n" */
+		buf_adds(out, ",\"published\":[");
+	} else {
+		buf_adds(out, format == FORMAT_MARKDOWN ? "\n**Published from:**\n\n"
+		                                        : "\nPublished from:\n");
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < m->integrations_nr; i++) {
+		const char *name = m->integrations[i].effective_name;
+		const struct live_integration *li =
+		    name ? live_integration_by_name(pl->live, name) : NULL;
+		if (!li || !li->latest)
+			continue;
+		if (json) {
+			buf_adds(out, n++ ? ",{\"integration\":" : "{\"integration\":");
+			json_quote(out, name, strlen(name));
+			buf_addf(out, ",\"version\":%d,\"commit\":", li->latest->number);
+			if (li->latest_commit)
+				json_quote(out, li->latest_commit, strlen(li->latest_commit));
+			else
+				buf_adds(out, "null");
+			buf_addf(out, ",\"dirty\":%s}", li->latest_dirty ? "true" : "false");
+			continue;
+		}
+		n++;
+		buf_addf(out, "%s integration.%s: version %d, ",
+		         format == FORMAT_MARKDOWN ? "-" : " ", name, li->latest->number);
+		if (li->latest_commit)
+			buf_addf(out, "commit %.12s%s\n", li->latest_commit,
+			         li->latest_dirty ? " (from a dirty working tree)" : "");
+		else
+			buf_adds(out, "commit not recorded\n");
+	}
+	if (json)
+		buf_adds(out, "]}\n");
+	else if (!n)
+		buf_adds(out, "  (nothing published yet)\n");
+}
 
 int cmd_drift(int argc, char **argv, struct common_opts *common)
 {
@@ -43,6 +100,8 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	    {"report", required_argument, NULL, OPT_REPORT},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
+	    {"repo", required_argument, NULL, OPT_REPO},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -50,8 +109,8 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *report = NULL;
-	bool prune = false;
-	int parallelism = 0, c, rc;
+	struct pipeline_opts po = {false, 0, false, NULL};
+	int c, rc;
 
 	optind = 0;
 	opterr = 0;
@@ -72,10 +131,10 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 			report = optarg;
 			break;
 		case OPT_PRUNE:
-			prune = true;
+			po.prune = true;
 			break;
 		case OPT_PARALLELISM:
-			if ((rc = parse_parallelism("drift", optarg, &parallelism)) != EXIT_OK)
+			if ((rc = parse_parallelism("drift", optarg, &po.parallelism)) != EXIT_OK)
 				return rc;
 			break;
 		default:
@@ -84,9 +143,11 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	}
 	if (optind < argc)
 		return usage_error("drift", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cmd_check_source_options("drift", common)) != EXIT_OK)
+		return rc;
 
 	struct pipeline pl;
-	rc = pipeline_run(&pl, "drift", common, prune, parallelism);
+	rc = pipeline_run(&pl, "drift", common, &po);
 	if (rc != EXIT_OK)
 		goto done;
 
@@ -96,11 +157,13 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	                         pl.plan.nr ? fingerprint : NULL};
 	struct buf out = BUF_INIT;
 	render_plan(&pl.plan, format, &ro, &out);
+	published_report(&pl, format, &out);
 	fputs(out.data, stdout);
 	if (report) {
 		ro.color = false;
 		buf_reset(&out);
 		render_plan(&pl.plan, format, &ro, &out);
+		published_report(&pl, format, &out);
 		if (write_file_atomic(report, out.data, out.len, 0644)) {
 			fprintf(stderr, "prismsync drift: cannot write %s: %s\n", report,
 			        strerror(errno));

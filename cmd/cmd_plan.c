@@ -8,12 +8,14 @@
 #include "cmd.h"
 #include "pipeline.h"
 #include "render.h"
+#include "source_env.h"
 #include "../util/strutil.h"
 #include "../util/banned.h"
 
 static const char plan_usage[] =
     "usage: prismsync plan [-f FILE] [--format text|json|markdown] [--out PLAN]\n"
     "                      [--detailed-exitcode] [--prune] [--parallelism N]\n"
+    "                      [--git-ref REF [--repo URL]] [--changed-since REF]\n"
     "\n"
     "Reads the organization and shows the changes that would make it match the\n"
     "manifest: customers to create or update, integrations to import, update and\n"
@@ -29,6 +31,14 @@ static const char plan_usage[] =
     "      --detailed-exitcode  exit 2 when there are changes, 0 when there are none\n"
     "      --prune              include deletes of owned objects absent from the manifest\n"
     "      --parallelism N      requests in flight at most (default 4)\n"
+    "      --git-ref REF        read the manifest and definitions as committed at REF\n"
+    "                           (branch, tag, commit, HEAD~2, origin/main) of the\n"
+    "                           repository holding FILE; the working tree is not used\n"
+    "      --repo URL           with --git-ref: clone URL (or a path) into a temporary\n"
+    "                           directory, removed afterwards; FILE is from its root\n"
+    "      --changed-since REF  plan only the integrations whose definition file or\n"
+    "                           manifest entry changed between REF and what is read,\n"
+    "                           and their instances; the output says it is limited\n"
     "      --no-color           no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose            log each request to stderr\n"
     "  -h, --help               show this help\n"
@@ -36,7 +46,14 @@ static const char plan_usage[] =
     "exit status: 0 success (with --detailed-exitcode: no changes), 1 error,\n"
     "2 changes pending (--detailed-exitcode), 64 usage error\n";
 
-enum { OPT_FORMAT = OPT_FIRST_VERB_OPTION, OPT_OUT, OPT_DETAILED, OPT_PRUNE, OPT_PARALLELISM };
+enum {
+	OPT_FORMAT = OPT_FIRST_VERB_OPTION,
+	OPT_OUT,
+	OPT_DETAILED,
+	OPT_PRUNE,
+	OPT_PARALLELISM,
+	OPT_CHANGED_SINCE
+};
 
 int parse_parallelism(const char *verb, const char *arg, int *out)
 {
@@ -57,6 +74,9 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
+	    {"repo", required_argument, NULL, OPT_REPO},
+	    {"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -64,8 +84,9 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *out_file = NULL;
-	bool detailed = false, prune = false;
-	int parallelism = 0, c, rc;
+	bool detailed = false;
+	struct pipeline_opts po = {false, 0, false, NULL};
+	int c, rc;
 
 	optind = 0;
 	opterr = 0;
@@ -88,11 +109,16 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 			detailed = true;
 			break;
 		case OPT_PRUNE:
-			prune = true;
+			po.prune = true;
 			break;
 		case OPT_PARALLELISM:
-			if ((rc = parse_parallelism("plan", optarg, &parallelism)) != EXIT_OK)
+			if ((rc = parse_parallelism("plan", optarg, &po.parallelism)) != EXIT_OK)
 				return rc;
+			break;
+		case OPT_CHANGED_SINCE:
+			if (!*optarg)
+				return usage_error("plan", "--changed-since needs a revision");
+			po.changed_since = optarg;
 			break;
 		default:
 			return bad_option("plan", c, argv);
@@ -100,9 +126,11 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	}
 	if (optind < argc)
 		return usage_error("plan", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cmd_check_source_options("plan", common)) != EXIT_OK)
+		return rc;
 
 	struct pipeline pl;
-	rc = pipeline_run(&pl, "plan", common, prune, parallelism);
+	rc = pipeline_run(&pl, "plan", common, &po);
 	if (rc != EXIT_OK)
 		goto done;
 

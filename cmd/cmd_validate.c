@@ -7,10 +7,11 @@
 #include "cmd.h"
 #include "../schema/manifest.h"
 #include "../source/source.h"
+#include "source_env.h"
 #include "../util/banned.h"
 
 static const char validate_usage[] =
-    "usage: prismsync validate [-f FILE]\n"
+    "usage: prismsync validate [-f FILE] [--git-ref REF [--repo URL]]\n"
     "\n"
     "Checks the manifest and every integration definition it names, without\n"
     "contacting Prismatic: YAML syntax, unknown or missing keys, types,\n"
@@ -23,6 +24,10 @@ static const char validate_usage[] =
     "\n"
     "options:\n"
     "  -f, --file FILE   the manifest (default: prismsync.yaml)\n"
+    "      --git-ref REF the manifest and definitions as committed at REF (branch, tag,\n"
+    "                    commit, HEAD~2, origin/main) of the repository holding FILE\n"
+    "      --repo URL    with --git-ref: clone URL (or a path) into a temporary\n"
+    "                    directory, removed afterwards; FILE is from its root\n"
     "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
     "  -v, --verbose     more detail\n"
     "  -h, --help        show this help\n"
@@ -33,6 +38,8 @@ int cmd_validate(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
 	    {"file", required_argument, NULL, 'f'},
+	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
+	    {"repo", required_argument, NULL, OPT_REPO},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -52,29 +59,39 @@ int cmd_validate(int argc, char **argv, struct common_opts *common)
 	}
 	if (optind < argc)
 		return usage_error("validate", "unexpected argument '%s'", argv[optind]);
+	int rc = cmd_check_source_options("validate", common);
+	if (rc != EXIT_OK)
+		return rc;
 
 	struct diag_list diags;
 	struct manifest *m = NULL;
-	struct source *src = source_dir_new();
+	struct source *src = NULL;
+	struct source_provenance prov = {0};
+	if (cmd_open_source(&src, &prov, "validate", common) != EXIT_OK)
+		return EXIT_ERROR;
 	diag_list_init(&diags);
 
-	int rc = manifest_load(&m, src, common->file, 0, &diags);
+	rc = manifest_load(&m, src, common->file, 0, &diags);
 	print_diagnostics(&diags, common);
 	if (rc) {
-		fprintf(stderr, "%s is not valid: %zu error%s", common->file, diags.errors,
-		        diags.errors == 1 ? "" : "s");
+		fprintf(stderr, "%s%s%s is not valid: %zu error%s", common->file,
+		        src->revision ? " at " : "", src->revision ? src->revision : "",
+		        diags.errors, diags.errors == 1 ? "" : "s");
 		if (diags.warnings)
 			fprintf(stderr, ", %zu warning%s", diags.warnings,
 			        diags.warnings == 1 ? "" : "s");
 		fputc('\n', stderr);
 	} else {
-		printf("%s is valid: %zu customer%s, %zu integration%s, %zu instance%s\n",
-		       common->file, m->customers_nr, m->customers_nr == 1 ? "" : "s",
-		       m->integrations_nr, m->integrations_nr == 1 ? "" : "s", m->instances_nr,
+		printf("%s%s%s is valid: %zu customer%s, %zu integration%s, %zu instance%s\n",
+		       common->file, src->revision ? " at " : "",
+		       src->revision ? src->revision : "", m->customers_nr,
+		       m->customers_nr == 1 ? "" : "s", m->integrations_nr,
+		       m->integrations_nr == 1 ? "" : "s", m->instances_nr,
 		       m->instances_nr == 1 ? "" : "s");
 	}
 	manifest_free(m);
 	source_free(src);
+	source_provenance_release(&prov);
 	diag_list_release(&diags);
 	return rc ? EXIT_ERROR : EXIT_OK;
 }

@@ -48,7 +48,7 @@ static void print_usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0};
+	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0, NULL, NULL};
 
 	if (argc < 2) {
 		print_usage(stderr);

@@ -19,6 +19,12 @@ int common_option(int c, const char *arg, struct common_opts *common)
 	case OPT_NO_COLOR:
 		common->no_color = true;
 		return 1;
+	case OPT_GIT_REF:
+		common->git_ref = arg;
+		return 1;
+	case OPT_REPO:
+		common->repo = arg;
+		return 1;
 	default:
 		return 0;
 	}

@@ -9,37 +9,125 @@
 
 #include "../api/fetch.h"
 #include "../reconcile/diff.h"
+#include "../reconcile/limit.h"
 #include "../source/source.h"
+#include "source_env.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
-int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts *common,
-                 bool prune, int parallelism)
+/*
+ * The working tree's provenance; refuses (for apply) a tree whose manifest
+ * files differ from HEAD, or whose state cannot be read.
+ */
+static int worktree_check(struct pipeline *pl, const char *verb, bool refuse_dirty)
 {
 	struct error err = ERROR_INIT;
+	if (cmd_worktree_provenance(&pl->provenance, pl->manifest, &err)) {
+		fprintf(stderr, "prismsync %s: %s: cannot tell whether %s is committed: %s\n", verb,
+		        refuse_dirty ? "error" : "warning", pl->manifest->path, err.message);
+		error_release(&err);
+		if (refuse_dirty) {
+			fprintf(stderr, "prismsync %s: pass --allow-dirty to apply anyway\n", verb);
+			return EXIT_ERROR;
+		}
+		return EXIT_OK;
+	}
+	if (!pl->provenance.dirty || !refuse_dirty)
+		return EXIT_OK;
+	fprintf(stderr,
+	        "prismsync %s: refusing to apply from a dirty working tree: %zu file%s differ%s "
+	        "from %s%.7s:\n",
+	        verb, pl->provenance.dirty_nr, pl->provenance.dirty_nr == 1 ? "" : "s",
+	        pl->provenance.dirty_nr == 1 ? "s" : "",
+	        pl->provenance.commit ? "commit " : "the repository (no commit yet)",
+	        pl->provenance.commit ? pl->provenance.commit : "");
+	for (size_t i = 0; i < pl->provenance.dirty_nr; i++)
+		fprintf(stderr, "  %s\n", pl->provenance.dirty_files[i]);
+	fprintf(stderr, "Commit them, apply a commit with --git-ref REF, or pass --allow-dirty "
+	                "(the publishes then record dirty: true).\n");
+	return EXIT_ERROR;
+}
+
+/*
+ * The integrations of the manifest that changed since revision since: a
+ * new array of pl->manifest->integrations_nr flags in *out.
+ */
+static int changed_since(bool **out, struct pipeline *pl, const char *verb,
+                         const struct common_opts *common, const char *since)
+{
+	struct source *base = NULL;
+	struct manifest *old = NULL;
+	struct diag_list diags;
+	struct error err = ERROR_INIT;
+	int rc;
+
+	diag_list_init(&diags);
+	if (source_is_git(pl->source))
+		rc = source_git_at(&base, pl->source, since, &err);
+	else
+		rc = source_git_open(&base, common->file, since, NULL, &err);
+	if (rc) {
+		fprintf(stderr, "prismsync %s: --changed-since: %s\n", verb, err.message);
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if (manifest_load(&old, base, common->file, 0, &diags))
+		fprintf(stderr,
+		        "prismsync %s: --changed-since: the manifest at %s cannot be read or is "
+		        "not valid; every integration counts as changed\n",
+		        verb, base->revision);
+	*out = xcalloc(pl->manifest->integrations_nr + 1, sizeof(**out));
+	limit_changed_integrations(pl->manifest, old, *out);
+	rc = EXIT_OK;
+done:
+	manifest_free(old);
+	source_free(base);
+	diag_list_release(&diags);
+	error_release(&err);
+	return rc;
+}
+
+int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts *common,
+                 const struct pipeline_opts *opts)
+{
+	struct error err = ERROR_INIT;
+	bool *keep = NULL;
 	int rc;
 
 	memset(pl, 0, sizeof(*pl));
 	plan_init(&pl->plan);
 	diag_list_init(&pl->diags);
-	pl->source = source_dir_new();
+	if ((rc = cmd_open_source(&pl->source, &pl->provenance, verb, common)) != EXIT_OK)
+		return rc;
 
 	rc = manifest_load(&pl->manifest, pl->source, common->file, MANIFEST_ENV_REQUIRED,
 	                   &pl->diags);
 	if (rc) {
 		print_diagnostics(&pl->diags, common);
-		fprintf(stderr, "prismsync %s: %s is not valid; nothing was read or changed\n",
-		        verb, common->file);
+		fprintf(stderr, "prismsync %s: %s is not valid%s%s; nothing was read or changed\n",
+		        verb, common->file, pl->source->revision ? " at " : "",
+		        pl->source->revision ? pl->source->revision : "");
 		return EXIT_ERROR;
 	}
-	if ((rc = cmd_api_client(&pl->client, verb, common, parallelism)) != EXIT_OK)
+	if (!source_is_git(pl->source) &&
+	    (rc = worktree_check(pl, verb, opts->refuse_dirty)) != EXIT_OK)
 		return rc;
+	if (opts->changed_since &&
+	    (rc = changed_since(&keep, pl, verb, common, opts->changed_since)) != EXIT_OK)
+		return rc;
+	/* Everything is read: a temporary clone goes now, not after a long apply. */
+	source_free(pl->source);
+	pl->source = NULL;
+	if ((rc = cmd_api_client(&pl->client, verb, common, opts->parallelism)) != EXIT_OK)
+		goto done;
 	if (api_fetch_live(&pl->live, pl->client, &err)) {
 		cmd_print_api_error(verb, &err);
 		error_release(&err);
-		return EXIT_ERROR;
+		rc = EXIT_ERROR;
+		goto done;
 	}
-	struct diff_opts o = {prune, NULL, NULL, NULL, NULL, false};
+	const struct source_provenance *pv = &pl->provenance;
+	struct diff_opts o = {opts->prune, NULL, pv->commit, pv->subject, pv->repo_url, pv->dirty};
 	rc = diff_build(&pl->plan, pl->manifest, pl->live, &o, &pl->diags);
 	if (pl->diags.nr)
 		print_diagnostics(&pl->diags, common);
@@ -48,9 +136,15 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 		        "prismsync %s: the manifest cannot be applied to this organization; "
 		        "nothing was changed\n",
 		        verb);
-		return EXIT_ERROR;
+		rc = EXIT_ERROR;
+		goto done;
 	}
-	return EXIT_OK;
+	if (keep)
+		plan_limit(&pl->plan, pl->manifest, keep, opts->changed_since);
+	rc = EXIT_OK;
+done:
+	free(keep);
+	return rc;
 }
 
 void pipeline_release(struct pipeline *pl)
@@ -61,6 +155,7 @@ void pipeline_release(struct pipeline *pl)
 	manifest_free(pl->manifest);
 	diag_list_release(&pl->diags);
 	source_free(pl->source);
+	source_provenance_release(&pl->provenance);
 	memset(pl, 0, sizeof(*pl));
 }
 

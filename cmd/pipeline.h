@@ -13,6 +13,8 @@
 #include "../schema/manifest.h"
 #include "cmd.h"
 
+#include "../source/source_git.h"
+
 struct pipeline {
 	struct manifest *manifest;
 	struct api_client *client;
@@ -20,16 +22,25 @@ struct pipeline {
 	struct plan plan;
 	struct diag_list diags;
 	struct source *source;
+	struct source_provenance provenance;
+};
+
+struct pipeline_opts {
+	bool prune;
+	int parallelism;           /* 0: the default */
+	bool refuse_dirty;         /* apply: a dirty working tree is an error */
+	const char *changed_since; /* plan --changed-since: limit the plan; NULL for all */
 };
 
 /*
- * Loads the manifest named by common->file (every ${env:NAME} must be set),
- * connects, reads the organization and builds the plan. Problems are
- * printed to stderr. Returns EXIT_OK, or EXIT_ERROR with nothing to apply.
- * Call pipeline_release() in both cases.
+ * Loads the manifest named by common->file from the working tree or the
+ * git revision the options name (every ${env:NAME} must be set), records
+ * its provenance, connects, reads the organization and builds the plan.
+ * Problems are printed to stderr. Returns EXIT_OK, or EXIT_ERROR with
+ * nothing to apply. Call pipeline_release() in both cases.
  */
 int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts *common,
-                 bool prune, int parallelism);
+                 const struct pipeline_opts *opts);
 
 void pipeline_release(struct pipeline *pl);
 

@@ -153,9 +153,23 @@ static void text_field(const struct plan_change *c, const struct plan_field *f, 
 	buf_addch(out, '\n');
 }
 
+/* The line that says a plan covers only part of the manifest (plan --changed-since). */
+static void limited_note(const struct plan *p, struct buf *out)
+{
+	buf_addf(out, "Limited plan: only the integrations changed since %s and their instances",
+	         p->limited_since ? p->limited_since : "the base revision");
+	if (!p->limited_to_nr)
+		buf_adds(out, " (none changed)");
+	for (size_t i = 0; i < p->limited_to_nr; i++)
+		buf_addf(out, "%s%s", i ? ", " : ": ", p->limited_to[i]);
+	buf_adds(out, ".\nEverything else in the manifest was not compared.\n\n");
+}
+
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct group_item *g = group_by_address(p);
+	if (p->limited)
+		limited_note(p, out);
 	if (p->nr)
 		buf_adds(out, o->kind == RENDER_DRIFT
 		                  ? "The organization has drifted from the manifest:\n\n"
@@ -212,8 +226,18 @@ static void json_source(const struct plan *p, struct buf *out)
 	json_str(out, p->commit);
 	buf_adds(out, ",\"repository\":");
 	json_str(out, p->repo_url);
-	buf_addf(out, ",\"dirty\":%s,\"prune\":%s}", p->dirty ? "true" : "false",
+	buf_addf(out, ",\"dirty\":%s,\"prune\":%s", p->dirty ? "true" : "false",
 	         p->prune ? "true" : "false");
+	if (p->limited) {
+		buf_adds(out, ",\"limited_to\":[");
+		for (size_t i = 0; i < p->limited_to_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->limited_to[i]);
+		}
+		buf_addch(out, ']');
+	}
+	buf_addch(out, '}');
 }
 
 static void json_change(const struct plan *p, const struct plan_change *c, bool with_payload,
@@ -287,6 +311,8 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 		buf_adds(out, ",\"fingerprint\":");
 		json_str(out, o->fingerprint);
 	}
+	if (p->limited)
+		buf_adds(out, ",\"limited\":true");
 	buf_adds(out, "}\n");
 }
 
@@ -320,6 +346,8 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 
 	buf_addf(out, "### prismsync %s\n\n", o->kind == RENDER_DRIFT ? "drift report" : "plan");
 	buf_addf(out, "**%s**\n\n", summary.data);
+	if (p->limited)
+		limited_note(p, out);
 	if (p->manifest)
 		buf_addf(out, "Manifest `%s`%s%s%s.\n\n", p->manifest,
 		         p->commit ? " at commit `" : "", p->commit ? p->commit : "",

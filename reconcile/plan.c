@@ -11,7 +11,7 @@ void plan_init(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static void change_release(struct plan_change *c)
+void plan_change_release(struct plan_change *c)
 {
 	for (size_t i = 0; i < c->fields_nr; i++) {
 		free(c->fields[i].name);
@@ -30,12 +30,16 @@ static void change_release(struct plan_change *c)
 void plan_release(struct plan *p)
 {
 	for (size_t i = 0; i < p->nr; i++)
-		change_release(&p->changes[i]);
+		plan_change_release(&p->changes[i]);
 	free(p->changes);
 	free(p->manifest);
 	free(p->owner);
 	free(p->commit);
 	free(p->repo_url);
+	free(p->limited_since);
+	for (size_t i = 0; i < p->limited_to_nr; i++)
+		free(p->limited_to[i]);
+	free(p->limited_to);
 	plan_init(p);
 }
 

@@ -67,6 +67,11 @@ struct plan {
 	char *repo_url; /* NULL when not known */
 	bool dirty;
 	bool prune;
+	/* plan --changed-since: only these integrations (and their instances) are covered. */
+	bool limited;
+	char *limited_since; /* the base revision */
+	char **limited_to;   /* integration names */
+	size_t limited_to_nr, limited_to_alloc;
 };
 
 struct plan_summary {
@@ -75,6 +80,9 @@ struct plan_summary {
 
 void plan_init(struct plan *p);
 void plan_release(struct plan *p);
+
+/* Frees what change c owns (for code that drops changes from a plan). */
+void plan_change_release(struct plan_change *c);
 
 /* Adds a change and returns its index. The address is copied. */
 size_t plan_add(struct plan *p, enum res_type type, enum plan_action action, const char *address);

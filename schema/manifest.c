@@ -657,7 +657,9 @@ static void load_definition(struct loader *ld, struct m_integration *g)
 		goto done;
 	}
 	if (source_read(ld->src, file, DEFINITION_MAX_BYTES, &data, &err)) {
-		if (err.code == ERR_NOTFOUND) {
+		if (err.code == ERR_NOTFOUND && ld->src->revision) {
+			err_at(ld, &pos, "definition file '%s' %s", g->definition, err.message);
+		} else if (err.code == ERR_NOTFOUND) {
 			if (strcmp(file, g->definition))
 				err_at(ld, &pos, "definition file '%s' not found (looked for %s)",
 				       g->definition, file);
@@ -790,7 +792,7 @@ int manifest_load(struct manifest **out, struct source *src, const char *path, u
 	if (rc) {
 		diag_error(
 		    diags, path, 0, 0, "%s",
-		    err.code == ERR_NOTFOUND
+		    err.code == ERR_NOTFOUND && !src->revision
 		        ? "no such file; pass the manifest with -f FILE (default: prismsync.yaml)"
 		        : err.message);
 		goto fail;

@@ -3,7 +3,7 @@
  *
  * The loader asks a source for the bytes of a path and never opens files
  * itself, so the same loader reads the working tree, an in-memory set of
- * files (tests, the fuzzer) and, later, a git revision.
+ * files (tests, the fuzzer) and a git revision (source_git.h).
  *
  * Paths are the names shown to the user: the manifest path as given on the
  * command line, and definition paths joined onto its directory.
@@ -32,6 +32,8 @@ struct source_ops {
 struct source {
 	const struct source_ops *ops;
 	const char *description; /* "working tree", ...; borrowed from the implementation */
+	/* NULL for files on disk; for a git revision, "revision 'REF' (commit 1a2b3c4)". */
+	const char *revision;
 };
 
 /*

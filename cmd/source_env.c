@@ -1,0 +1,53 @@
+#include "source_env.h"
+
+#include <stdlib.h>
+
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+int cmd_check_source_options(const char *verb, const struct common_opts *common)
+{
+	if (common->repo && !common->git_ref)
+		return usage_error(verb, "--repo needs --git-ref REF: the revision to read");
+	if (common->repo && !*common->repo)
+		return usage_error(verb, "--repo needs a URL or a path");
+	if (common->git_ref && !*common->git_ref)
+		return usage_error(verb, "--git-ref needs a revision (a branch, tag or commit)");
+	return EXIT_OK;
+}
+
+int cmd_open_source(struct source **out, struct source_provenance *prov, const char *verb,
+                    const struct common_opts *common)
+{
+	struct error err = ERROR_INIT;
+	int rc = 0;
+	if (common->repo)
+		rc = source_git_clone(out, common->repo, common->git_ref, prov, &err);
+	else if (common->git_ref)
+		rc = source_git_open(out, common->file, common->git_ref, prov, &err);
+	else
+		*out = source_dir_new();
+	if (rc)
+		fprintf(stderr, "prismsync %s: %s\n", verb, err.message);
+	error_release(&err);
+	return rc ? EXIT_ERROR : EXIT_OK;
+}
+
+int cmd_worktree_provenance(struct source_provenance *prov, const struct manifest *m,
+                            struct error *err)
+{
+	const char **paths = xcalloc(m->integrations_nr + 2, sizeof(*paths));
+	size_t n = 0;
+	paths[n++] = m->path;
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		if (m->integrations[i].definition_file)
+			paths[n++] = m->integrations[i].definition_file;
+	int rc = source_git_status(prov, paths, n, err);
+	free(paths);
+	if (rc == ERR_NOTFOUND) { /* not in a repository: nothing to record */
+		error_release(err);
+		error_init(err);
+		rc = 0;
+	}
+	return rc;
+}
