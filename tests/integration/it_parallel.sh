@@ -73,6 +73,18 @@ ps plan --detailed-exitcode
 expect_rc 0 "converged after the parallel apply"
 echo "apply of $((2 * N)) changes at $LATENCY ms: $serial ms serial, $parallel ms 8 in parallel"
 
+# Lost answers while other changes are in flight: each is resolved on its own.
+emu_start --seed "$TMP/seed.json" --latency-ms 50
+fault '{"match":"updateInstance","drop":true,"phase":"after","times":3}'
+fault '{"match":"deployInstance","drop":true,"phase":"after","times":3}'
+ps apply --auto-approve --parallelism 8 -v
+expect_rc 0 "apply --parallelism 8 with lost answers"
+expect_eq "$(grep -Ec "prismsync: (updateInstance|deployInstance): [^H]" "$TMP/err")" "6" "six answers were lost"
+expect_in err "Apply complete: $((2 * N)) done, 0 failed, 0 blocked" "lost answers resolved"
+faults_reset
+ps plan --detailed-exitcode
+expect_rc 0 "converged after lost answers"
+
 # Under a rate limit: 429s are waited out, nothing fails, nothing is duplicated.
 emu_start --seed "$TMP/seed.json" --rate-limit 5
 timed_apply --parallelism 8 -v
