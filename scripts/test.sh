@@ -33,3 +33,7 @@ cmake --build build-asan
 echo "== demo (scripts/demo.sh, as a new user runs it)"
 scripts/demo.sh >build/demo.log 2>&1 || { cat build/demo.log; echo "scripts/demo.sh failed"; exit 1; }
 echo "demo: ok (output in build/demo.log)"
+
+echo "== benchmark smoke (bench/run.sh --smoke S: one run, a few prism CLI calls)"
+bench/run.sh --smoke S >build/bench-smoke.log 2>&1 || { cat build/bench-smoke.log; echo "bench/run.sh --smoke S failed"; exit 1; }
+echo "bench: ok (report in build/bench-smoke.md)"
