@@ -90,7 +90,7 @@ int cmd_validate(int argc, char **argv, struct common_opts *common)
 		       m->instances_nr == 1 ? "" : "s");
 	}
 	manifest_free(m);
-	source_free(src);
+	cmd_close_source(src);
 	source_provenance_release(&prov);
 	diag_list_release(&diags);
 	return rc ? EXIT_ERROR : EXIT_OK;

@@ -116,7 +116,7 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	    (rc = changed_since(&keep, pl, verb, common, opts->changed_since)) != EXIT_OK)
 		return rc;
 	/* Everything is read: a temporary clone goes now, not after a long apply. */
-	source_free(pl->source);
+	cmd_close_source(pl->source);
 	pl->source = NULL;
 	if ((rc = cmd_api_client(&pl->client, verb, common, opts->parallelism)) != EXIT_OK)
 		goto done;
@@ -154,7 +154,7 @@ void pipeline_release(struct pipeline *pl)
 	api_client_free(pl->client);
 	manifest_free(pl->manifest);
 	diag_list_release(&pl->diags);
-	source_free(pl->source);
+	cmd_close_source(pl->source);
 	source_provenance_release(&pl->provenance);
 	memset(pl, 0, sizeof(*pl));
 }

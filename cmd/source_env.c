@@ -1,5 +1,7 @@
 #include "source_env.h"
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "../util/xalloc.h"
@@ -16,14 +18,45 @@ int cmd_check_source_options(const char *verb, const struct common_opts *common)
 	return EXIT_OK;
 }
 
+/* The signal mask before a clone, restored when the clone is gone. */
+static sigset_t mask_before_clone;
+static bool holding_signals;
+
+static void hold_signals(void)
+{
+	sigset_t hold;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGQUIT);
+	holding_signals = sigprocmask(SIG_BLOCK, &hold, &mask_before_clone) == 0;
+}
+
+static void release_signals(void)
+{
+	if (holding_signals)
+		sigprocmask(SIG_SETMASK, &mask_before_clone, NULL);
+	holding_signals = false;
+}
+
+void cmd_close_source(struct source *src)
+{
+	source_free(src);
+	release_signals();
+}
+
 int cmd_open_source(struct source **out, struct source_provenance *prov, const char *verb,
                     const struct common_opts *common)
 {
 	struct error err = ERROR_INIT;
 	int rc = 0;
-	if (common->repo)
+	if (common->repo) {
+		hold_signals();
 		rc = source_git_clone(out, common->repo, common->git_ref, prov, &err);
-	else if (common->git_ref)
+		if (rc)
+			release_signals(); /* the clone is already removed */
+	} else if (common->git_ref)
 		rc = source_git_open(out, common->file, common->git_ref, prov, &err);
 	else
 		*out = source_dir_new();

@@ -15,12 +15,19 @@
 int cmd_check_source_options(const char *verb, const struct common_opts *common);
 
 /*
- * Opens the source the options name into *out (free with source_free()),
+ * Opens the source the options name into *out (free with cmd_close_source()),
  * filling prov for a git revision. Returns EXIT_OK, or EXIT_ERROR with the
  * reason printed.
+ *
+ * While a temporary clone of --repo exists, SIGINT, SIGTERM, SIGHUP and
+ * SIGQUIT are held back, so an interrupted run still removes the clone: the
+ * signal takes effect in cmd_close_source(), once the directory is gone.
  */
 int cmd_open_source(struct source **out, struct source_provenance *prov, const char *verb,
                     const struct common_opts *common);
+
+/* Frees a source from cmd_open_source() (NULL is fine) and lets held-back signals in. */
+void cmd_close_source(struct source *src);
 
 /*
  * For a manifest read from the working tree: fills prov with HEAD, origin

@@ -136,4 +136,15 @@ else
 	echo "not root: the other-owner case is not checked"
 fi
 cd "$TMP"
+# --- interrupted: SIGTERM while the clone exists still removes it.
+cd "$TMP"
+for delay in 0.02 0.1 0.3; do
+	"$PRISMSYNC" validate -f sub/prismsync.yaml --repo "file://$G" --git-ref main >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	no_clones "SIGTERM after $delay s"
+done
+
 finish
