@@ -125,7 +125,8 @@ function baselineFor(size, org, baselines) {
     if (xs.length < 2) return mean(pts.map(([, y]) => y));
     const mx = mean(pts.map(([x]) => x)); const my = mean(pts.map(([, y]) => y));
     const b = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-    return my + b * (listPages(kind, org) - mx);
+    // Noise can make the slope negative; more pages never cost less.
+    return b > 0 ? my + b * (listPages(kind, org) - mx) : Math.max(...pts.map(([, y]) => y));
   };
   const ov = measuredOverhead(bls[bls.length - 1]);
   const est = estimate(org, cost, ov);
