@@ -99,6 +99,116 @@ static void push_key(struct buf *path, const char *key)
 static void compare(const struct ynode *desired, const struct ynode *live, struct buf *path,
                     bool in_component, const char *const *skip, struct defdiff *out);
 
+/* The name of a list element that is a mapping with a string `name`, or NULL. */
+static const char *element_name(const struct ynode *n)
+{
+	const struct ynode *name = ymap_get(n, "name");
+	if (!name || name->kind != YNODE_SCALAR || !name->u.scalar.len)
+		return NULL;
+	return name->u.scalar.value;
+}
+
+/*
+ * Whether every element of a list has a name, and no two share one. Such
+ * lists (flows, steps, branches, config pages) are matched by name, so that
+ * adding a flow in the middle is one difference, not a shift of every later
+ * one. Other lists (requiredConfigVars, whose elements have a key) compare
+ * by position.
+ */
+static bool named_list(const struct ynode *list)
+{
+	if (!list->u.seq.nr)
+		return false;
+	for (size_t i = 0; i < list->u.seq.nr; i++) {
+		const char *a = element_name(list->u.seq.items[i]);
+		if (!a)
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(a, element_name(list->u.seq.items[j])))
+				return false;
+	}
+	return true;
+}
+
+static size_t find_named(const struct ynode *list, const char *name)
+{
+	for (size_t i = 0; i < list->u.seq.nr; i++)
+		if (!strcmp(element_name(list->u.seq.items[i]), name))
+			return i;
+	return (size_t)-1;
+}
+
+static void compare_by_index(const struct ynode *desired, const struct ynode *live,
+                             struct buf *path, struct defdiff *out)
+{
+	size_t n = desired->u.seq.nr > live->u.seq.nr ? desired->u.seq.nr : live->u.seq.nr;
+	for (size_t i = 0; i < n; i++) {
+		size_t mark = path->len;
+		buf_addf(path, "[%zu]", i);
+		const struct ynode *d = i < desired->u.seq.nr ? desired->u.seq.items[i] : NULL;
+		const struct ynode *l = i < live->u.seq.nr ? live->u.seq.items[i] : NULL;
+		if (d && l)
+			compare(d, l, path, false, NULL, out);
+		else
+			add_entry(out, path, l, d);
+		buf_truncate(path, mark);
+	}
+}
+
+/*
+ * Named elements are compared with the live element of the same name. An
+ * element only desired has is compared with the live element at its index
+ * when that one is unmatched too (a rename), and is otherwise an addition;
+ * a live element left over is a removal (at its live index). When the
+ * elements both sides have appear in another order, the order itself is a
+ * difference, reported on the list.
+ */
+static void compare_named(const struct ynode *desired, const struct ynode *live, struct buf *path,
+                          struct defdiff *out)
+{
+	bool *used = xcalloc(live->u.seq.nr + 1, sizeof(*used));
+	size_t last = 0;
+	bool reordered = false, first = true;
+	for (size_t i = 0; i < desired->u.seq.nr; i++) {
+		const struct ynode *d = desired->u.seq.items[i];
+		size_t j = find_named(live, element_name(d));
+		if (j != (size_t)-1) {
+			used[j] = true;
+			if (!first && j < last)
+				reordered = true;
+			last = j;
+			first = false;
+		}
+	}
+	for (size_t i = 0; i < desired->u.seq.nr; i++) {
+		const struct ynode *d = desired->u.seq.items[i];
+		size_t j = find_named(live, element_name(d));
+		size_t mark = path->len;
+		buf_addf(path, "[%zu]", i);
+		if (j == (size_t)-1 && i < live->u.seq.nr && !used[i] &&
+		    find_named(desired, element_name(live->u.seq.items[i])) == (size_t)-1) {
+			used[i] = true; /* renamed in place */
+			compare(d, live->u.seq.items[i], path, false, NULL, out);
+		} else if (j == (size_t)-1) {
+			add_entry(out, path, NULL, d);
+		} else {
+			compare(d, live->u.seq.items[j], path, false, NULL, out);
+		}
+		buf_truncate(path, mark);
+	}
+	for (size_t j = 0; j < live->u.seq.nr; j++) {
+		if (used[j])
+			continue;
+		size_t mark = path->len;
+		buf_addf(path, "[%zu]", j);
+		add_entry(out, path, live->u.seq.items[j], NULL);
+		buf_truncate(path, mark);
+	}
+	if (reordered)
+		add_entry(out, path, live, desired);
+	free(used);
+}
+
 static bool skipped(const char *key, const char *const *skip)
 {
 	for (; skip && *skip; skip++)
@@ -148,22 +258,12 @@ static void compare(const struct ynode *desired, const struct ynode *live, struc
 	case YNODE_MAP:
 		compare_maps(desired, live, path, in_component, skip, out);
 		break;
-	case YNODE_SEQ: {
-		size_t n = desired->u.seq.nr > live->u.seq.nr ? desired->u.seq.nr : live->u.seq.nr;
-		for (size_t i = 0; i < n; i++) {
-			size_t mark = path->len;
-			buf_addf(path, "[%zu]", i);
-			const struct ynode *d =
-			    i < desired->u.seq.nr ? desired->u.seq.items[i] : NULL;
-			const struct ynode *l = i < live->u.seq.nr ? live->u.seq.items[i] : NULL;
-			if (d && l)
-				compare(d, l, path, false, NULL, out);
-			else
-				add_entry(out, path, l, d);
-			buf_truncate(path, mark);
-		}
+	case YNODE_SEQ:
+		if (named_list(desired) && named_list(live))
+			compare_named(desired, live, path, out);
+		else
+			compare_by_index(desired, live, path, out);
 		break;
-	}
 	}
 }
 

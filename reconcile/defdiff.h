@@ -12,6 +12,10 @@
  *  - a key desired sets to an empty value (null, "", [], {}) matches a live
  *    document that leaves it out;
  *  - lists compare element by element, and a different length is a change;
+ *    lists whose elements all carry a distinct `name` (flows, steps,
+ *    branches, config pages) are matched by name, so an added flow is one
+ *    difference rather than a shift of every later one, and a different
+ *    order is a difference of its own;
  *  - scalars compare by value, not by quoting: 30 equals "30", True equals
  *    true;
  *  - a component's `version: LATEST` matches any live version.

@@ -278,6 +278,50 @@ static void test_realworld_corpus(void **state)
 	corpus_free(files, n);
 }
 
+/* Flows and steps are matched by name: an insertion is one difference, a reorder is one too. */
+static void test_named_elements_match_by_name(void **state)
+{
+	(void)state;
+	struct ydoc *live = parse_str("flows:\n"
+	                              "  - name: A\n"
+	                              "    steps: [{name: s1, x: 1}, {name: s2, x: 2}]\n"
+	                              "  - name: C\n"
+	                              "  - name: D\n");
+	struct ydoc *inserted = parse_str("flows:\n"
+	                                  "  - name: A\n"
+	                                  "    steps: [{name: s1, x: 1}, {name: s2, x: 2}]\n"
+	                                  "  - name: B\n"
+	                                  "  - name: C\n");
+	struct defdiff diff = DEFDIFF_INIT;
+	assert_int_equal(defdiff_compare(inserted->root, live->root, NULL, &diff), 2);
+	assert_string_equal(diff.items[0].path, "flows[1]"); /* B added */
+	assert_null(diff.items[0].before);
+	assert_string_equal(diff.items[1].path, "flows[2]"); /* D removed, at its live index */
+	assert_null(diff.items[1].after);
+	defdiff_release(&diff);
+
+	struct ydoc *reordered = parse_str("flows:\n"
+	                                   "  - name: A\n"
+	                                   "    steps: [{name: s2, x: 2}, {name: s1, x: 1}]\n"
+	                                   "  - name: C\n"
+	                                   "  - name: D\n");
+	assert_int_equal(defdiff_compare(reordered->root, live->root, NULL, &diff), 1);
+	assert_string_equal(diff.items[0].path, "flows[0].steps");
+	defdiff_release(&diff);
+
+	/* Unnamed or duplicate-named lists still compare by position. */
+	struct ydoc *a = parse_str("l: [{name: x, v: 1}, {name: x, v: 2}]\n");
+	struct ydoc *b = parse_str("l: [{name: x, v: 2}, {name: x, v: 1}]\n");
+	assert_int_equal(defdiff_compare(a->root, b->root, NULL, &diff), 2);
+	assert_string_equal(diff.items[0].path, "l[0].v");
+	defdiff_release(&diff);
+	ydoc_free(live);
+	ydoc_free(inserted);
+	ydoc_free(reordered);
+	ydoc_free(a);
+	ydoc_free(b);
+}
+
 /* A definition as written and the same definition as the server hands it back. */
 static void test_served_definitions_equal_their_source(void **state)
 {
@@ -318,6 +362,7 @@ int main(void)
 	    cmocka_unit_test(test_types_and_absence),
 	    cmocka_unit_test(test_realworld_corpus),
 	    cmocka_unit_test(test_served_definitions_equal_their_source),
+	    cmocka_unit_test(test_named_elements_match_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
