@@ -12,6 +12,7 @@
 #include "apply.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,7 +29,16 @@ struct known {
 	char *key;
 	char *id;
 	int number; /* for published versions */
-	struct known *next;
+};
+
+/*
+ * The names learned so far, in an open-addressing hash table: an apply of
+ * an L-sized organization looks up tens of thousands of them.
+ */
+struct known_table {
+	struct known *slots;
+	size_t size; /* a power of two, 0 while empty */
+	size_t nr;
 };
 
 struct task;
@@ -38,8 +48,9 @@ struct run {
 	struct api_client *client;
 	const struct apply_opts *o;
 	struct apply_result *r;
-	struct known *ids; /* "customer.<eid>", "integration.<name>", "instance.<eid>/<name>" */
-	struct known *versions; /* "<integration name>" -> version published in this run */
+	struct known_table
+	    ids; /* "customer.<eid>", "integration.<name>", "instance.<eid>/<name>" */
+	struct known_table versions; /* "<integration name>" -> version published in this run */
 
 	size_t *waiting; /* per change: dependencies not yet done */
 	size_t
@@ -60,33 +71,64 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void remember(struct known **list, const char *key, const char *id, int number)
+static size_t key_hash(const char *s)
 {
-	struct known *k = xcalloc(1, sizeof(*k));
-	k->key = xstrdup(key);
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static struct known *slot_for(struct known *slots, size_t size, const char *key)
+{
+	size_t i = key_hash(key) & (size - 1);
+	while (slots[i].key && strcmp(slots[i].key, key))
+		i = (i + 1) & (size - 1);
+	return &slots[i];
+}
+
+/* Records (or replaces) what key stands for. */
+static void remember(struct known_table *t, const char *key, const char *id, int number)
+{
+	if ((t->nr + 1) * 2 > t->size) {
+		size_t size = t->size ? t->size * 2 : 64;
+		struct known *slots = xcalloc(size, sizeof(*slots));
+		for (size_t i = 0; i < t->size; i++)
+			if (t->slots[i].key)
+				*slot_for(slots, size, t->slots[i].key) = t->slots[i];
+		free(t->slots);
+		t->slots = slots;
+		t->size = size;
+	}
+	struct known *k = slot_for(t->slots, t->size, key);
+	if (k->key) {
+		free(k->id);
+	} else {
+		k->key = xstrdup(key);
+		t->nr++;
+	}
 	k->id = xstrdup(id);
 	k->number = number;
-	k->next = *list;
-	*list = k;
 }
 
-static const struct known *recall(const struct known *list, const char *key)
+static const struct known *recall(const struct known_table *t, const char *key)
 {
-	for (; list; list = list->next)
-		if (!strcmp(list->key, key))
-			return list;
-	return NULL;
+	if (!t->size)
+		return NULL;
+	const struct known *k = slot_for(t->slots, t->size, key);
+	return k->key ? k : NULL;
 }
 
-static void forget_all(struct known *k)
+static void forget_all(struct known_table *t)
 {
-	while (k) {
-		struct known *next = k->next;
-		free(k->key);
-		free(k->id);
-		free(k);
-		k = next;
+	for (size_t i = 0; i < t->size; i++) {
+		free(t->slots[i].key);
+		free(t->slots[i].id);
 	}
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
 }
 
 /* Payload accessors: a missing member or JSON null reads as NULL. */
@@ -178,7 +220,7 @@ static const char *object_id(struct run *run, const struct plan_change *c)
 {
 	if (c->live_id)
 		return c->live_id;
-	const struct known *k = recall(run->ids, c->address);
+	const struct known *k = recall(&run->ids, c->address);
 	return k ? k->id : NULL;
 }
 
@@ -199,7 +241,7 @@ static int version_for(struct run *run, struct json_object *pl, const char **ver
 	if ((*version_id = pstr(pl, "versionId")))
 		return 0;
 	const char *integration = pstr(pl, "integration");
-	const struct known *k = integration ? recall(run->versions, integration) : NULL;
+	const struct known *k = integration ? recall(&run->versions, integration) : NULL;
 	if (!k)
 		return error_set(err, ERR_INVALID,
 		                 "the new version of integration '%s' is not known: it was not "
@@ -644,7 +686,7 @@ static int instance_create_setup(struct task *t, struct error *err)
 	if (!customer_id) {
 		char *key =
 		    xasprintf("customer.%s", pstr(pl, "customer") ? pstr(pl, "customer") : "");
-		const struct known *k = recall(run->ids, key);
+		const struct known *k = recall(&run->ids, key);
 		free(key);
 		if (!k)
 			return error_set(err, ERR_INVALID, "%s: its customer was not created",
@@ -855,8 +897,8 @@ int apply_run(struct apply_result *r, const struct plan *p, struct api_client *c
 	}
 	error_release(&err);
 	schedule_release(&run);
-	forget_all(run.ids);
-	forget_all(run.versions);
+	forget_all(&run.ids);
+	forget_all(&run.versions);
 	return r->failed || r->blocked ? ERR_API : 0;
 }
 
