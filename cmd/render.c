@@ -340,7 +340,10 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 	struct render_opts text_opts = *o;
 	struct buf body = BUF_INIT, summary = BUF_INIT;
 	text_opts.color = false;
-	render_text(p, &text_opts, &body);
+	/* The header below says the plan is limited; the changes need not say it again. */
+	struct plan unlimited = *p;
+	unlimited.limited = false;
+	render_text(&unlimited, &text_opts, &body);
 	render_summary_line(p, o->kind, &summary);
 	buf_truncate(&summary, summary.len - 1); /* the newline */
 
