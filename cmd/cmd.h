@@ -48,6 +48,21 @@ enum {
 	OPT_FIRST_VERB_OPTION = 1100,
 };
 
+/* Entries of a verb's getopt_long table for the options common_option() handles. */
+#define COMMON_LONG_OPTIONS                                                                        \
+	{"file", required_argument, NULL, 'f'}, {"no-color", no_argument, NULL, OPT_NO_COLOR},     \
+	    {"verbose", no_argument, NULL, 'v'},                                                   \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
+
+/* Entries for where the manifest is read from (--git-ref, --repo), also handled there. */
+#define SOURCE_LONG_OPTIONS                                                                        \
+	{"git-ref", required_argument, NULL, OPT_GIT_REF},                                         \
+	{                                                                                          \
+		"repo", required_argument, NULL, OPT_REPO                                          \
+	}
+
 /*
  * Handles one common option returned by getopt_long. Returns 1 when it was
  * one (and records it), 0 when the verb must handle it.

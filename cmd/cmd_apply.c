@@ -257,16 +257,12 @@ done:
 int cmd_apply(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
-	    {"file", required_argument, NULL, 'f'},
 	    {"auto-approve", no_argument, NULL, OPT_AUTO_APPROVE},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
-	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
-	    {"repo", required_argument, NULL, OPT_REPO},
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
+	    COMMON_LONG_OPTIONS,
+	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;

@@ -95,16 +95,12 @@ static void published_report(const struct pipeline *pl, enum render_format forma
 int cmd_drift(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
-	    {"file", required_argument, NULL, 'f'},
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"report", required_argument, NULL, OPT_REPORT},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
-	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
-	    {"repo", required_argument, NULL, OPT_REPO},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
+	    COMMON_LONG_OPTIONS,
+	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	enum render_format format = FORMAT_TEXT;

@@ -68,18 +68,14 @@ int parse_parallelism(const char *verb, const char *arg, int *out)
 int cmd_plan(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
-	    {"file", required_argument, NULL, 'f'},
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"out", required_argument, NULL, OPT_OUT},
 	    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
-	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
-	    {"repo", required_argument, NULL, OPT_REPO},
 	    {"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
+	    COMMON_LONG_OPTIONS,
+	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	enum render_format format = FORMAT_TEXT;

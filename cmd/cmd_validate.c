@@ -37,12 +37,8 @@ static const char validate_usage[] =
 int cmd_validate(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
-	    {"file", required_argument, NULL, 'f'},
-	    {"git-ref", required_argument, NULL, OPT_GIT_REF},
-	    {"repo", required_argument, NULL, OPT_REPO},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
+	    COMMON_LONG_OPTIONS,
+	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
