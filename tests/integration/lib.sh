@@ -98,8 +98,11 @@ bad() {
 	echo "FAIL: $*"
 	echo "--- stdout"
 	head -c 2000 "$TMP/out" 2>/dev/null
-	echo "--- stderr"
+	echo "--- stderr (first 2000 bytes, then the last 40 lines that are not a successful request)"
 	head -c 2000 "$TMP/err" 2>/dev/null
+	echo
+	echo "..."
+	grep -v ': HTTP 200 in ' "$TMP/err" 2>/dev/null | tail -n 40
 	echo "---"
 }
 
