@@ -876,3 +876,13 @@ const struct m_integration *manifest_find_integration(const struct manifest *m, 
 			return &m->integrations[i];
 	return NULL;
 }
+
+bool m_configvar_sensitive(const struct m_configvar *cv)
+{
+	if (cv->env_name)
+		return true;
+	for (size_t i = 0; i < cv->inputs_nr; i++)
+		if (cv->inputs[i].env_name)
+			return true;
+	return false;
+}
