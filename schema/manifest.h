@@ -103,6 +103,9 @@ struct m_configvar {
 	const char *time_zone;           /* M_CV_SCHEDULE: an IANA time zone name */
 	struct mpos pos;                 /* the key */
 	struct mpos value_pos;           /* the value node (a scalar, or the mapping) */
+	struct mpos
+	    form_pos; /* the key that chose the form (inputs, customerConnection, schedule) */
+	struct mpos time_zone_pos;
 };
 
 /* True when the variable holds anything that came from the environment (a secret). */
