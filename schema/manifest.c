@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../util/error.h"
 #include "../util/strutil.h"
@@ -266,6 +267,237 @@ int manifest_parse_env_ref(const char *s, char **name)
 	return 1;
 }
 
+/*
+ * A cron expression of five fields. Each field is made of digits, names
+ * (JAN, MON), and the characters * / , - ? L W #; their ranges are left to
+ * the server.
+ */
+static bool schedule_valid(const char *s)
+{
+	int fields = 0;
+	const char *p = s;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strspn(p, "0123456789*/,-?LW#ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                     "abcdefghijklmnopqrstuvwxyz");
+		if (!n || (p[n] && p[n] != ' '))
+			return false;
+		fields++;
+		p += n;
+	}
+	return fields == 5;
+}
+
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
+
+/*
+ * An IANA time zone name: spelled as the database spells zones (each part
+ * starts with a capital letter or is a digit run, as in Etc/GMT+5), and,
+ * when this machine has the time zone database, a zone it lists.
+ */
+static bool time_zone_valid(const char *tz)
+{
+	const char *p = tz;
+	for (;;) {
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return false;
+		p += strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-");
+		if (!*p)
+			break;
+		if (*p++ != '/')
+			return false;
+	}
+	struct stat st;
+	if (stat(ZONEINFO_DIR "/UTC", &st))
+		return true; /* no database here: the server has the last word */
+	char *path = xasprintf("%s/%s", ZONEINFO_DIR, tz);
+	bool ok = !stat(path, &st) && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+static void set_mpos(struct mpos *p, const struct ynode *n)
+{
+	p->line = n->line;
+	p->col = n->col;
+}
+
+/*
+ * A config value or connection input: a scalar, possibly exactly
+ * "${env:NAME}". what names it in messages. Returns 0 and fills *value and
+ * *env_name (NULL when not a reference), or -1 after reporting the problem.
+ */
+static int parse_cv_scalar(struct loader *ld, const char *what, const struct ynode *val,
+                           const char **value, const char **env_name)
+{
+	if (val->kind != YNODE_SCALAR) {
+		err_at(ld, val, "%s must have a string value, not %s", what, ynode_describe(val));
+		return -1;
+	}
+	if (yscalar_type(val) == YTYPE_NULL && val->u.scalar.style == YSTYLE_PLAIN) {
+		err_at(ld, val, "%s needs a value; write \"\" for an empty one", what);
+		return -1;
+	}
+	if (strlen(val->u.scalar.value) != val->u.scalar.len) {
+		err_at(ld, val, "%s contains a NUL character", what);
+		return -1;
+	}
+	char *env = NULL;
+	if (manifest_parse_env_ref(val->u.scalar.value, &env) < 0) {
+		err_at(ld, val,
+		       "%s: an environment reference must be the whole value, written ${env:NAME} "
+		       "with NAME made of letters, digits and _",
+		       what);
+		return -1;
+	}
+	*value = val->u.scalar.value;
+	*env_name = env ? arena_strdup(&ld->m->arena, env) : NULL;
+	free(env);
+	return 0;
+}
+
+/* A non-empty string with no environment reference, for the keys of the mapping forms. */
+static const char *cv_plain_string(struct loader *ld, const char *key, const char *var,
+                                   const struct ynode *val)
+{
+	const char *s = NULL, *env = NULL;
+	char *what = xasprintf("'%s' of config variable '%s'", key, var);
+	int rc = parse_cv_scalar(ld, what, val, &s, &env);
+	if (!rc && env)
+		err_at(ld, val, "%s cannot come from the environment; write it in the manifest",
+		       what);
+	else if (!rc && !*s)
+		err_at(ld, val, "%s must not be empty", what);
+	free(what);
+	return rc || env || !*s ? NULL : s;
+}
+
+static void parse_cv_inputs(struct loader *ld, const struct ynode *v, struct m_configvar *cv)
+{
+	if (v->kind != YNODE_MAP || !v->u.map.nr) {
+		err_at(ld, v,
+		       "'inputs' of config variable '%s' must be a mapping of the connection's "
+		       "input names to values, such as {username: svc, password: ${env:PASSWORD}}, "
+		       "not %s",
+		       cv->key, v->kind == YNODE_MAP ? "an empty mapping" : ynode_describe(v));
+		return;
+	}
+	cv->inputs = arena_alloc(&ld->m->arena, v->u.map.nr * sizeof(*cv->inputs));
+	for (size_t i = 0; i < v->u.map.nr; i++) {
+		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
+		struct m_cv_input *in = &cv->inputs[cv->inputs_nr];
+		if (!k->u.scalar.len || strlen(k->u.scalar.value) != k->u.scalar.len ||
+		    yscalar_type(k) == YTYPE_NULL) {
+			err_at(ld, k, "input names of config variable '%s' must not be empty",
+			       cv->key);
+			continue;
+		}
+		char *what =
+		    xasprintf("input '%s' of config variable '%s'", k->u.scalar.value, cv->key);
+		int rc = parse_cv_scalar(ld, what, val, &in->value, &in->env_name);
+		free(what);
+		if (rc)
+			continue;
+		in->name = k->u.scalar.value;
+		set_mpos(&in->pos, k);
+		set_mpos(&in->value_pos, val);
+		cv->inputs_nr++;
+	}
+}
+
+static const char *const cv_form_keys[] = {"inputs", "customerConnection", "schedule", "timeZone"};
+
+/* The mapping forms of a config variable: a connection, a customer connection or a schedule. */
+static int parse_cv_mapping(struct loader *ld, const struct ynode *v, struct m_configvar *cv)
+{
+	const struct ypair *form = NULL;
+	const struct ynode *tz = NULL;
+	size_t errors = ld->errors;
+	for (size_t i = 0; i < v->u.map.nr; i++) {
+		const struct ypair *p = &v->u.map.pairs[i];
+		const char *k = p->key->u.scalar.value;
+		if (!strcmp(k, "timeZone")) {
+			tz = p->value;
+			continue;
+		}
+		if (strcmp(k, "inputs") && strcmp(k, "customerConnection") &&
+		    strcmp(k, "schedule")) {
+			const char *near = nearest_word(k, cv_form_keys, ARRAY_SIZE(cv_form_keys));
+			if (near)
+				err_at(
+				    ld, p->key,
+				    "unknown key '%s' in config variable '%s'; did you mean '%s'?",
+				    k, cv->key, near);
+			else
+				err_at(ld, p->key,
+				       "unknown key '%s' in config variable '%s' (a config "
+				       "variable is "
+				       "a value, or a mapping with inputs, customerConnection, or "
+				       "schedule and timeZone)",
+				       k, cv->key);
+			continue;
+		}
+		if (form) {
+			err_at(
+			    ld, p->key,
+			    "config variable '%s' has both '%s' and '%s'; give only one of inputs, "
+			    "customerConnection or schedule",
+			    cv->key, form->key->u.scalar.value, k);
+			continue;
+		}
+		form = p;
+	}
+	if (!form) {
+		if (ld->errors == errors)
+			err_at(ld, v,
+			       "config variable '%s' needs 'inputs' (a connection), "
+			       "'customerConnection' (a customer-level connection) or 'schedule' "
+			       "(with 'timeZone')",
+			       cv->key);
+		return -1;
+	}
+	set_mpos(&cv->form_pos, form->key);
+	const char *k = form->key->u.scalar.value;
+	if (!strcmp(k, "inputs")) {
+		cv->kind = M_CV_CONNECTION;
+		parse_cv_inputs(ld, form->value, cv);
+	} else if (!strcmp(k, "customerConnection")) {
+		cv->kind = M_CV_CUSTOMER_CONNECTION;
+		cv->customer_connection = cv_plain_string(ld, k, cv->key, form->value);
+	} else {
+		cv->kind = M_CV_SCHEDULE;
+		cv->value = cv_plain_string(ld, k, cv->key, form->value);
+		if (cv->value && !schedule_valid(cv->value))
+			err_at(
+			    ld, form->value,
+			    "'schedule' of config variable '%s' must be a cron expression of five "
+			    "fields (minute hour day-of-month month day-of-week), such as "
+			    "\"0 2 * * *\", not \"%s\"",
+			    cv->key, cv->value);
+		if (!tz)
+			err_at(ld, form->key,
+			       "schedule '%s' needs a 'timeZone', such as UTC or Europe/Berlin",
+			       cv->key);
+	}
+	if (tz && cv->kind != M_CV_SCHEDULE)
+		err_at(ld, tz, "'timeZone' of config variable '%s' belongs with 'schedule'",
+		       cv->key);
+	else if (tz) {
+		set_mpos(&cv->time_zone_pos, tz);
+		cv->time_zone = cv_plain_string(ld, "timeZone", cv->key, tz);
+		if (cv->time_zone && !time_zone_valid(cv->time_zone))
+			err_at(
+			    ld, tz,
+			    "'timeZone' of config variable '%s' is not a time zone: '%s' (use an "
+			    "IANA name such as UTC, America/Chicago or Europe/Berlin)",
+			    cv->key, cv->time_zone);
+	}
+	return ld->errors == errors ? 0 : -1;
+}
+
 static void parse_config(struct loader *ld, const struct ynode *v, struct m_instance *inst)
 {
 	if (v->kind != YNODE_MAP) {
@@ -291,40 +523,22 @@ static void parse_config(struct loader *ld, const struct ynode *v, struct m_inst
 			       "not in their names");
 			continue;
 		}
-		if (val->kind != YNODE_SCALAR) {
-			err_at(ld, val, "config variable '%s' must have a string value, not %s",
-			       k->u.scalar.value, ynode_describe(val));
-			continue;
-		}
-		if (yscalar_type(val) == YTYPE_NULL && val->u.scalar.style == YSTYLE_PLAIN) {
-			err_at(ld, val,
-			       "config variable '%s' needs a value; write \"\" for an empty one",
-			       k->u.scalar.value);
-			continue;
-		}
-		if (strlen(val->u.scalar.value) != val->u.scalar.len) {
-			err_at(ld, val, "config variable '%s' contains a NUL character",
-			       k->u.scalar.value);
-			continue;
-		}
-		char *env = NULL;
-		int r = manifest_parse_env_ref(val->u.scalar.value, &env);
-		if (r < 0) {
-			err_at(ld, val,
-			       "config variable '%s': an environment reference must be the whole "
-			       "value, written ${env:NAME} with NAME made of letters, digits and _",
-			       k->u.scalar.value);
-			continue;
-		}
 		cv->key = k->u.scalar.value;
-		cv->value = val->u.scalar.value;
-		cv->env_name = env ? arena_strdup(&ld->m->arena, env) : NULL;
-		free(env);
-		cv->pos.line = k->line;
-		cv->pos.col = k->col;
-		cv->value_pos.line = val->line;
-		cv->value_pos.col = val->col;
-		inst->config_nr++;
+		set_mpos(&cv->pos, k);
+		set_mpos(&cv->value_pos, val);
+		int rc;
+		if (val->kind == YNODE_MAP) {
+			rc = parse_cv_mapping(ld, val, cv);
+		} else {
+			char *what = xasprintf("config variable '%s'", cv->key);
+			cv->kind = M_CV_VALUE;
+			rc = parse_cv_scalar(ld, what, val, &cv->value, &cv->env_name);
+			free(what);
+		}
+		if (!rc)
+			inst->config_nr++;
+		else
+			memset(cv, 0, sizeof(*cv));
 	}
 }
 
@@ -701,14 +915,26 @@ static size_t definition_config_keys(const struct m_integration *g, const char *
 	return n;
 }
 
+/* The requiredConfigVars entry of the definition with that key, or NULL. Borrowed. */
+static const struct ynode *definition_config_var(const struct m_integration *g, const char *key)
+{
+	const struct ynode *vars = g->doc ? ymap_get(g->doc->root, "requiredConfigVars") : NULL;
+	if (!vars || vars->kind != YNODE_SEQ)
+		return NULL;
+	for (size_t i = 0; i < vars->u.seq.nr; i++)
+		if (yscalar_eq(ymap_get(vars->u.seq.items[i], "key"), key))
+			return vars->u.seq.items[i];
+	return NULL;
+}
+
 /* Reports a config variable the instance's integration does not declare. */
-static void check_config_key(struct loader *ld, const struct m_integration *g,
+static bool check_config_key(struct loader *ld, const struct m_integration *g,
                              const struct m_configvar *cv, const char **keys, size_t nk)
 {
 	const struct ynode kpos = {.line = cv->pos.line, .col = cv->pos.col};
 	for (size_t k = 0; k < nk; k++)
 		if (!strcmp(keys[k], cv->key))
-			return;
+			return true;
 	const char *near = nearest_word(cv->key, keys, nk);
 	if (!nk)
 		err_at(ld, &kpos,
@@ -724,19 +950,180 @@ static void check_config_key(struct loader *ld, const struct m_integration *g,
 		       "integration '%s' has no config variable '%s' (its definition's "
 		       "requiredConfigVars do not list it)",
 		       g->effective_name, cv->key);
+	return false;
+}
+
+static const struct ynode *at(const struct mpos *p, struct ynode *tmp)
+{
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->line = p->line;
+	tmp->col = p->col;
+	return tmp;
+}
+
+/* Checks a connection's inputs against the names its definition declares. */
+static void check_connection_inputs(struct loader *ld, const struct ynode *var,
+                                    const struct m_configvar *cv)
+{
+	const struct ynode *decl = ymap_get(var, "inputs");
+	if (!decl || decl->kind != YNODE_MAP || !decl->u.map.nr)
+		return; /* the definition does not say: the server checks */
+	const char **names = xcalloc(decl->u.map.nr, sizeof(*names));
+	for (size_t i = 0; i < decl->u.map.nr; i++)
+		names[i] = decl->u.map.pairs[i].key->u.scalar.value;
+	for (size_t i = 0; i < cv->inputs_nr; i++) {
+		const struct m_cv_input *in = &cv->inputs[i];
+		bool known = false;
+		for (size_t j = 0; j < decl->u.map.nr && !known; j++)
+			known = !strcmp(names[j], in->name);
+		if (known)
+			continue;
+		struct ynode tmp;
+		const char *near = nearest_word(in->name, names, decl->u.map.nr);
+		struct buf list = BUF_INIT;
+		for (size_t j = 0; j < decl->u.map.nr; j++)
+			buf_addf(&list, "%s%s", j ? ", " : "", names[j]);
+		if (near)
+			err_at(ld, at(&in->pos, &tmp),
+			       "connection '%s' has no input '%s'; did you mean '%s'?", cv->key,
+			       in->name, near);
+		else
+			err_at(ld, at(&in->pos, &tmp),
+			       "connection '%s' has no input '%s' (its inputs: %s)", cv->key,
+			       in->name, list.data);
+		buf_release(&list);
+	}
+	free(names);
+}
+
+/* A number as JSON and Prismatic's number variables read it. */
+static bool number_valid(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	size_t n = strspn(p, "0123456789");
+	if (!n)
+		return false;
+	p += n;
+	if (*p == '.') {
+		p++;
+		n = strspn(p, "0123456789");
+		if (!n)
+			return false;
+		p += n;
+	}
+	return *p == '\0';
+}
+
+/* Checks a plain value against its variable's data type (not for values from the environment). */
+static void check_plain_value(struct loader *ld, const struct ynode *var,
+                              const struct m_configvar *cv, const char *type)
+{
+	struct ynode tmp;
+	if (cv->env_name)
+		return;
+	if (!strcmp(type, "boolean") && strcmp(cv->value, "true") && strcmp(cv->value, "false")) {
+		err_at(ld, at(&cv->value_pos, &tmp),
+		       "config variable '%s' is a boolean: its value must be true or false, not "
+		       "'%s'",
+		       cv->key, cv->value);
+	} else if (!strcmp(type, "number") && !number_valid(cv->value)) {
+		err_at(ld, at(&cv->value_pos, &tmp),
+		       "config variable '%s' is a number: its value must be a number such as 42 "
+		       "or 2.5, not '%s'",
+		       cv->key, cv->value);
+	} else if (!strcmp(type, "picklist")) {
+		const struct ynode *pl = ymap_get(var, "pickList");
+		if (!pl || pl->kind != YNODE_SEQ || !pl->u.seq.nr)
+			return; /* filled at run time by a data source */
+		const char **items = xcalloc(pl->u.seq.nr, sizeof(*items));
+		size_t n = 0;
+		for (size_t i = 0; i < pl->u.seq.nr; i++) {
+			if (pl->u.seq.items[i]->kind != YNODE_SCALAR)
+				continue;
+			items[n] = pl->u.seq.items[i]->u.scalar.value;
+			if (!strcmp(items[n++], cv->value)) {
+				free(items);
+				return;
+			}
+		}
+		const char *near = nearest_word(cv->value, items, n);
+		if (near)
+			err_at(
+			    ld, at(&cv->value_pos, &tmp),
+			    "config variable '%s' is a picklist without '%s'; did you mean '%s'?",
+			    cv->key, cv->value, near);
+		else
+			err_at(ld, at(&cv->value_pos, &tmp),
+			       "config variable '%s' is a picklist without '%s'", cv->key,
+			       cv->value);
+		free(items);
+	}
+}
+
+/*
+ * Checks that a config variable is written in the form its data type takes:
+ * connections by inputs or customerConnection, schedules by schedule and
+ * timeZone, everything else as a plain value of its type.
+ */
+static void check_config_form(struct loader *ld, const struct m_integration *g,
+                              const struct m_configvar *cv)
+{
+	const struct ynode *var = definition_config_var(g, cv->key);
+	if (!var)
+		return;
+	const struct ynode *dt = ymap_get(var, "dataType");
+	const char *type = dt && dt->kind == YNODE_SCALAR ? dt->u.scalar.value : "string";
+	struct ynode tmp;
+	bool connection = !strcmp(type, "connection");
+	bool schedule = !strcmp(type, "schedule");
+	if (connection && cv->kind == M_CV_CONNECTION) {
+		check_connection_inputs(ld, var, cv);
+	} else if (connection && cv->kind != M_CV_CUSTOMER_CONNECTION) {
+		err_at(ld, at(cv->kind == M_CV_VALUE ? &cv->value_pos : &cv->form_pos, &tmp),
+		       "config variable '%s' is a connection: give its inputs ({inputs: {NAME: "
+		       "VALUE, ...}}) or a customer-level connection ({customerConnection: KEY})",
+		       cv->key);
+	} else if (schedule && cv->kind != M_CV_SCHEDULE) {
+		err_at(ld, at(cv->kind == M_CV_VALUE ? &cv->value_pos : &cv->form_pos, &tmp),
+		       "config variable '%s' is a schedule: write {schedule: \"0 2 * * *\", "
+		       "timeZone: UTC}",
+		       cv->key);
+	} else if (!connection && !schedule && cv->kind != M_CV_VALUE) {
+		err_at(ld, at(&cv->form_pos, &tmp),
+		       "config variable '%s' is a %s variable, not a %s: '%s' is only for %ss; "
+		       "write its value directly",
+		       cv->key, type, cv->kind == M_CV_SCHEDULE ? "schedule" : "connection",
+		       cv->kind == M_CV_CONNECTION            ? "inputs"
+		       : cv->kind == M_CV_CUSTOMER_CONNECTION ? "customerConnection"
+		                                              : "schedule",
+		       cv->kind == M_CV_SCHEDULE ? "schedule" : "connection");
+	} else if (cv->kind == M_CV_VALUE) {
+		check_plain_value(ld, var, cv, type);
+	}
+}
+
+static void check_env_name(struct loader *ld, const struct m_instance *in,
+                           const struct m_configvar *cv, const char *env_name,
+                           const struct mpos *pos)
+{
+	if (!env_name || getenv(env_name))
+		return;
+	enum diag_severity sev = (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;
+	diag_add(ld->diags, sev, ld->file, pos->line, pos->col,
+	         "environment variable %s is not set (config variable '%s' of instance '%s')",
+	         env_name, cv->key, in->name ? in->name : "?");
+	if (sev == DIAG_ERROR)
+		ld->errors++;
 }
 
 static void check_env_reference(struct loader *ld, const struct m_instance *in,
                                 const struct m_configvar *cv)
 {
-	if (!cv->env_name || getenv(cv->env_name))
-		return;
-	enum diag_severity sev = (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;
-	diag_add(ld->diags, sev, ld->file, cv->value_pos.line, cv->value_pos.col,
-	         "environment variable %s is not set (config variable '%s' of instance '%s')",
-	         cv->env_name, cv->key, in->name ? in->name : "?");
-	if (sev == DIAG_ERROR)
-		ld->errors++;
+	check_env_name(ld, in, cv, cv->env_name, &cv->value_pos);
+	for (size_t i = 0; i < cv->inputs_nr; i++)
+		check_env_name(ld, in, cv, cv->inputs[i].env_name, &cv->inputs[i].value_pos);
 }
 
 /*
@@ -755,8 +1142,8 @@ static void check_instances(struct loader *ld)
 		const char **keys = NULL;
 		size_t nk = g && g->doc ? definition_config_keys(g, &keys) : 0;
 		for (size_t c = 0; c < in->config_nr; c++) {
-			if (g && g->doc)
-				check_config_key(ld, g, &in->config[c], keys, nk);
+			if (g && g->doc && check_config_key(ld, g, &in->config[c], keys, nk))
+				check_config_form(ld, g, &in->config[c]);
 			check_env_reference(ld, in, &in->config[c]);
 		}
 		free(keys);
@@ -875,4 +1262,14 @@ const struct m_integration *manifest_find_integration(const struct manifest *m, 
 		    !strcmp(m->integrations[i].effective_name, name))
 			return &m->integrations[i];
 	return NULL;
+}
+
+bool m_configvar_sensitive(const struct m_configvar *cv)
+{
+	if (cv->env_name)
+		return true;
+	for (size_t i = 0; i < cv->inputs_nr; i++)
+		if (cv->inputs[i].env_name)
+			return true;
+	return false;
 }

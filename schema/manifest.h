@@ -70,13 +70,46 @@ struct m_integration {
 	const char *effective_description; /* NULL when neither the manifest nor definition says */
 };
 
-struct m_configvar {
-	const char *key;
+/* The form a config variable takes in the manifest. */
+enum m_cv_kind {
+	M_CV_VALUE,               /* a plain value: value, env_name */
+	M_CV_CONNECTION,          /* {inputs: {...}}: inputs */
+	M_CV_CUSTOMER_CONNECTION, /* {customerConnection: KEY}: customer_connection */
+	M_CV_SCHEDULE,            /* {schedule: ..., timeZone: ...}: value, time_zone */
+};
+
+/* One input of a connection, as written. */
+struct m_cv_input {
+	const char *name;
 	const char *value;    /* as written; for an env reference, the reference text */
 	const char *env_name; /* non-NULL for ${env:NAME}: the value comes from the environment */
-	struct mpos pos;      /* the key */
+	struct mpos pos;      /* the input's name */
 	struct mpos value_pos;
 };
+
+struct m_configvar {
+	const char *key;
+	enum m_cv_kind kind;
+	/*
+	 * M_CV_VALUE: the value as written (for an env reference, the reference
+	 * text); M_CV_SCHEDULE: the schedule expression. NULL for other kinds.
+	 */
+	const char *value;
+	const char *env_name; /* M_CV_VALUE: non-NULL for ${env:NAME} */
+	/* M_CV_CONNECTION: the inputs listed, in manifest order (at least one). */
+	struct m_cv_input *inputs;
+	size_t inputs_nr;
+	const char *customer_connection; /* M_CV_CUSTOMER_CONNECTION: the customer variable's key */
+	const char *time_zone;           /* M_CV_SCHEDULE: an IANA time zone name */
+	struct mpos pos;                 /* the key */
+	struct mpos value_pos;           /* the value node (a scalar, or the mapping) */
+	struct mpos
+	    form_pos; /* the key that chose the form (inputs, customerConnection, schedule) */
+	struct mpos time_zone_pos;
+};
+
+/* True when the variable holds anything that came from the environment (a secret). */
+bool m_configvar_sensitive(const struct m_configvar *cv);
 
 struct m_instance {
 	const char *name;

@@ -35,7 +35,7 @@ line=$(head -n 1 "$tmp/emulator.out")
 # What a CI job would have in its secrets.
 export PRISMATIC_URL="${line#PRISMATIC_URL=}"
 export PRISM_REFRESH_TOKEN=test-refresh-token
-export LARKSPUR_API_TOKEN=demo-larkspur-token
+export LARKSPUR_CLIENT_SECRET=demo-larkspur-secret
 export ACME_ERP_API_KEY=demo-acme-erp-key BRIGHTLINE_ERP_API_KEY=demo-brightline-erp-key
 export KESTREL_ERP_API_KEY=demo-kestrel-erp-key
 export ACME_ZENDESK_TOKEN=demo-acme-zendesk BRIGHTLINE_ZENDESK_TOKEN=demo-brightline-zendesk
