@@ -68,10 +68,8 @@ int main(int argc, char **argv)
 		print_usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(verb, "--version") || !strcmp(verb, "version")) {
-		printf("prismsync %s\n", PRISMSYNC_VERSION);
-		return EXIT_OK;
-	}
+	if (!strcmp(verb, "--version") || !strcmp(verb, "version"))
+		return cmd_version(argc - 1, argv + 1, &common);
 	for (size_t i = 0; i < NVERBS; i++)
 		if (!strcmp(verbs[i].name, verb))
 			return verbs[i].run(argc - 1, argv + 1, &common);

@@ -20,6 +20,19 @@ check 0 "--help" "$bin" --help
 grep -q "validate" /tmp/cli_usage_out.$$ || { echo "FAIL: --help does not list validate"; fail=1; }
 check 0 "--version" "$bin" --version
 grep -q "^prismsync [0-9]" /tmp/cli_usage_out.$$ || { echo "FAIL: --version output"; fail=1; }
+for lib in libyaml libcurl json-c libgit2; do
+	grep -Eq "^$lib: [0-9]+\.[0-9]+" /tmp/cli_usage_out.$$ || { echo "FAIL: --version lacks the version of $lib"; fail=1; }
+done
+grep -Eq "^commit: ([0-9a-f]{7,}|unknown)$" /tmp/cli_usage_out.$$ || { echo "FAIL: --version lacks the commit"; fail=1; }
+cp /tmp/cli_usage_out.$$ /tmp/cli_usage_version.$$
+check 0 "version" "$bin" version
+cmp -s /tmp/cli_usage_out.$$ /tmp/cli_usage_version.$$ || { echo "FAIL: 'version' differs from '--version'"; fail=1; }
+rm -f /tmp/cli_usage_version.$$
+# The libraries named are the ones loaded, not the headers built against.
+if command -v curl-config >/dev/null; then
+	grep -q "^libcurl: $(curl-config --version | cut -d' ' -f2)$" /tmp/cli_usage_out.$$ ||
+		{ echo "FAIL: libcurl version is not the installed one"; fail=1; }
+fi
 check 0 "validate --help" "$bin" validate --help
 grep -q "^usage: prismsync validate" /tmp/cli_usage_out.$$ || { echo "FAIL: validate --help"; fail=1; }
 check 0 "help validate" "$bin" help validate
