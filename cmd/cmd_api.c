@@ -147,7 +147,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 			vars_nr++;
 			continue;
 		}
-		rc = bad_option("api", c, argv);
+		rc = bad_option("api", c, argv, opts);
 		goto done;
 	}
 	if (!query) {

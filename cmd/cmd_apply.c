@@ -294,7 +294,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			allow_dirty = true;
 			break;
 		default:
-			return bad_option("apply", c, argv);
+			return bad_option("apply", c, argv, opts);
 		}
 	}
 	if (argc - optind > 1)

@@ -157,7 +157,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 				return rc;
 			break;
 		default:
-			return bad_option("drift", c, argv);
+			return bad_option("drift", c, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -117,7 +117,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 			po.changed_since = optarg;
 			break;
 		default:
-			return bad_option("plan", c, argv);
+			return bad_option("plan", c, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -51,7 +51,7 @@ int cmd_validate(int argc, char **argv, struct common_opts *common)
 			fputs(validate_usage, stdout);
 			return EXIT_OK;
 		}
-		return bad_option("validate", c, argv);
+		return bad_option("validate", c, argv, opts);
 	}
 	if (optind < argc)
 		return usage_error("validate", "unexpected argument '%s'", argv[optind]);

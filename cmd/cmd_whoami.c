@@ -49,7 +49,7 @@ int cmd_whoami(int argc, char **argv, struct common_opts *common)
 			fputs(whoami_usage, stdout);
 			return EXIT_OK;
 		}
-		return bad_option("whoami", c, argv);
+		return bad_option("whoami", c, argv, opts);
 	}
 	if (optind < argc)
 		return usage_error("whoami", "unexpected argument '%s'", argv[optind]);

@@ -49,6 +49,24 @@ see 'prismsync validate --help'"
 check 64 "extra argument" "$bin" validate extra
 expect_err "prismsync validate: unexpected argument 'extra'
 see 'prismsync validate --help'"
+check 64 "verb typo" "$bin" pla
+expect_err "prismsync: unknown verb 'pla'; did you mean 'plan'?
+see 'prismsync --help'"
+check 64 "help for a verb typo" "$bin" help aply
+expect_err "prismsync: unknown verb 'aply'; did you mean 'apply'?
+see 'prismsync --help'"
+check 64 "option typo" "$bin" plan --fromat json
+expect_err "prismsync plan: unknown option '--fromat'; did you mean '--format'?
+see 'prismsync plan --help'"
+check 64 "option typo with =" "$bin" drift --reprot=x.json
+expect_err "prismsync drift: unknown option '--reprot=x.json'; did you mean '--report'?
+see 'prismsync drift --help'"
+check 64 "two manifests" "$bin" validate -f a.yaml -f b.yaml
+expect_err "prismsync validate: -f/--file given twice ('a.yaml', then 'b.yaml'); prismsync reads one manifest per run
+see 'prismsync validate --help'"
+check 64 "two manifests, long form" "$bin" plan --file=a.yaml --file b.yaml
+expect_err "prismsync plan: -f/--file given twice ('a.yaml', then 'b.yaml'); prismsync reads one manifest per run
+see 'prismsync plan --help'"
 check 1 "missing manifest" "$bin" validate -f /nonexistent/prismsync.yaml
 rm -f /tmp/cli_usage_out.$$ /tmp/cli_usage_err.$$
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
