@@ -94,6 +94,31 @@ static bool valid_name(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * Writes json (json-c's pretty output) to out with empty lists and objects
+ * as [] and {}, as every other JSON tool prints them; json-c puts their
+ * brackets on two lines. A JSON string cannot hold a raw newline, so a
+ * bracket, a newline, spaces and the closing bracket are always structure.
+ */
+static void write_json(FILE *out, const char *json)
+{
+	for (const char *p = json; *p; p++) {
+		fputc(*p, out);
+		if (*p != '[' && *p != '{')
+			continue;
+		const char *q = p + 1;
+		if (*q != '\n')
+			continue;
+		q++;
+		while (*q == ' ')
+			q++;
+		if (*q == (*p == '[' ? ']' : '}')) {
+			fputc(*q, out);
+			p = q;
+		}
+	}
+}
+
 int cmd_api(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
@@ -169,7 +194,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		cmd_print_api_error("api", &err);
 		rc = EXIT_ERROR;
 	} else {
-		fputs(out, stdout);
+		write_json(stdout, out);
 		if (fflush(stdout) != 0) {
 			fprintf(stderr, "prismsync api: cannot write the output: %s\n",
 			        strerror(errno));
