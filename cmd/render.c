@@ -29,6 +29,71 @@ char *render_change_id(const struct plan_change *c)
 	return xasprintf("%s#%s", c->address, plan_action_name(c->action));
 }
 
+static int cmp_change_by_address(const void *a, const void *b)
+{
+	const struct plan_change *x = *(const struct plan_change *const *)a;
+	const struct plan_change *y = *(const struct plan_change *const *)b;
+	return strcmp(x->address, y->address);
+}
+
+/* "N thing" or "N things". */
+static void add_count(struct buf *out, const char *sep, size_t n, const char *one, const char *many)
+{
+	buf_addf(out, "%s%zu %s", sep, n, n == 1 ? one : many);
+}
+
+/*
+ * The drift summary: first how many objects differ (by type), then what
+ * bringing them back takes, listing only the actions that occur:
+ *     Drift: 1 object differs (1 instance); bringing it back takes 2 updates, 1 deploy.
+ */
+static void drift_summary_line(const struct plan *p, struct buf *out)
+{
+	const struct plan_change **sorted = xcalloc(p->nr, sizeof(*sorted));
+	size_t by_type[3] = {0, 0, 0}, objects = 0;
+	for (size_t i = 0; i < p->nr; i++)
+		sorted[i] = &p->changes[i];
+	qsort(sorted, p->nr, sizeof(*sorted), cmp_change_by_address);
+	for (size_t i = 0; i < p->nr; i++) {
+		if (i && !strcmp(sorted[i]->address, sorted[i - 1]->address))
+			continue;
+		objects++;
+		if (sorted[i]->type == RES_CUSTOMER)
+			by_type[0]++;
+		else if (sorted[i]->type == RES_INTEGRATION)
+			by_type[1]++;
+		else
+			by_type[2]++;
+	}
+	free(sorted);
+
+	static const char *const type_one[] = {"customer", "integration", "instance"};
+	static const char *const type_many[] = {"customers", "integrations", "instances"};
+	buf_addf(out, "Drift: %zu %s (", objects,
+	         objects == 1 ? "object differs" : "objects differ");
+	const char *sep = "";
+	for (int t = 0; t < 3; t++) {
+		if (by_type[t]) {
+			add_count(out, sep, by_type[t], type_one[t], type_many[t]);
+			sep = ", ";
+		}
+	}
+	buf_addf(out, "); bringing %s back takes", objects == 1 ? "it" : "them");
+	struct plan_summary s = plan_summarize(p);
+	const size_t counts[] = {s.create, s.update, s.publish, s.deploy, s.delete};
+	static const char *const act_one[] = {"create", "update", "publish", "deploy", "delete"};
+	static const char *const act_many[] = {"creates", "updates", "publishes", "deploys",
+	                                       "deletes"};
+	sep = " ";
+	for (int a = 0; a < 5; a++) {
+		if (counts[a]) {
+			add_count(out, sep, counts[a], act_one[a], act_many[a]);
+			sep = ", ";
+		}
+	}
+	buf_adds(out, ".\n");
+}
+
 void render_summary_line(const struct plan *p, enum render_kind kind, struct buf *out)
 {
 	struct plan_summary s = plan_summarize(p);
@@ -36,11 +101,7 @@ void render_summary_line(const struct plan *p, enum render_kind kind, struct buf
 		if (!p->nr)
 			buf_adds(out, "No drift: the organization matches the manifest.\n");
 		else
-			buf_addf(
-			    out,
-			    "Drift: %zu to create, %zu to update, %zu to publish, %zu to deploy, "
-			    "%zu to delete would bring it back.\n",
-			    s.create, s.update, s.publish, s.deploy, s.delete);
+			drift_summary_line(p, out);
 		return;
 	}
 	if (!p->nr) {

@@ -74,6 +74,29 @@ static void test_text(void **state)
 	plan_release(&p);
 }
 
+/* One drifted instance is one object, however many actions repair it. */
+static void test_drift_summary_counts_objects_then_actions(void **state)
+{
+	(void)state;
+	struct plan p;
+	struct buf out = BUF_INIT;
+	plan_init(&p);
+	plan_add(&p, RES_INSTANCE, PA_UPDATE, "instance.acme/Orders");
+	plan_add(&p, RES_INSTANCE, PA_DEPLOY, "instance.acme/Orders");
+	plan_add(&p, RES_INSTANCE, PA_ENABLE, "instance.acme/Orders");
+	render_summary_line(&p, RENDER_DRIFT, &out);
+	assert_string_equal(out.data, "Drift: 1 object differs (1 instance); bringing it back "
+	                              "takes 2 updates, 1 deploy.\n");
+	plan_add(&p, RES_CUSTOMER, PA_UPDATE, "customer.acme");
+	plan_add(&p, RES_INSTANCE, PA_UPDATE, "instance.globex/Orders");
+	buf_reset(&out);
+	render_summary_line(&p, RENDER_DRIFT, &out);
+	assert_string_equal(out.data, "Drift: 3 objects differ (1 customer, 2 instances); bringing "
+	                              "them back takes 4 updates, 1 deploy.\n");
+	buf_release(&out);
+	plan_release(&p);
+}
+
 static void test_json(void **state)
 {
 	(void)state;
@@ -157,6 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_drift_summary_counts_objects_then_actions),
 	    cmocka_unit_test(test_empty_plan_and_markdown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
