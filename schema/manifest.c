@@ -14,6 +14,8 @@
 #define RESERVED_LABEL_PREFIX "prismsync:"
 #define PROTECTED_LABEL       "prismsync:protected"
 #define ENV_PREFIX            "${env:"
+/* The newest definitionVersion Prismatic's export writes, as this prismsync knows it. */
+#define DEFINITION_VERSION_NEWEST 7
 
 enum field_kind {
 	F_STRING,   /* a string scalar -> const char * */
@@ -895,6 +897,80 @@ static const struct ynode *def_string(struct loader *ld, const struct ynode *roo
 }
 
 /* Checks the definition document's top level; fills in the effective name and description. */
+/*
+ * The top-level keys of a YAML integration definition (low-code and
+ * code-native) that prismsync knows. Another key is a warning, not an
+ * error: Prismatic adds keys over time, and plan asks Prismatic itself
+ * (validateIntegrationSchema) whether it accepts the definition; the
+ * warning catches a typo (flow: for flows:) before that.
+ */
+static const char *const definition_keys[] = {
+    "definitionVersion",
+    "name",
+    "description",
+    "category",
+    "documentation",
+    "labels",
+    "version",
+    "isCodeNative",
+    "endpointType",
+    "requiredConfigVars",
+    "configPages",
+    "flows",
+    "preprocessFlowName",
+    "preprocessFlowConfig",
+    "triggerPreprocessFlowConfig",
+    "externalCustomerIdField",
+    "externalCustomerUserIdField",
+    "flowNameField",
+    "defaultInstanceProfile",
+    "importMetadata",
+};
+
+/* The keys whose value must be a list, and what one element is, for the message. */
+static const struct {
+	const char *key, *element;
+} definition_lists[] = {
+    {"flows", "a flow (- name: ...)"},
+    {"requiredConfigVars", "a config variable (- key: ...)"},
+    {"configPages", "a config page (- name: ...)"},
+};
+
+/*
+ * What Prismatic's import would refuse later, said now at the node: a key
+ * that must hold a list and holds something else, and keys prismsync does
+ * not know (warnings, with the nearest known key).
+ */
+static void check_definition_shape(struct loader *ld, const struct ynode *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(definition_lists); i++) {
+		const struct ynode *v = ymap_get(root, definition_lists[i].key);
+		if (!v || v->kind == YNODE_SEQ ||
+		    (v->kind == YNODE_SCALAR && yscalar_type(v) == YTYPE_NULL))
+			continue;
+		char *s = shown(v);
+		err_at(ld, v, "'%s' must be a list, each element %s, not %s",
+		       definition_lists[i].key, definition_lists[i].element, s);
+		free(s);
+	}
+	for (size_t i = 0; i < root->u.map.nr; i++) {
+		const struct ynode *k = root->u.map.pairs[i].key;
+		bool known = false;
+		for (size_t j = 0; j < ARRAY_SIZE(definition_keys) && !known; j++)
+			known = !strcmp(k->u.scalar.value, definition_keys[j]);
+		if (known)
+			continue;
+		const char *near =
+		    nearest_word(k->u.scalar.value, definition_keys, ARRAY_SIZE(definition_keys));
+		char *s = shown(k);
+		diag_warning(ld->diags, ld->file, k->line, k->col,
+		             "unknown key %s in the integration definition%s%s%s", s,
+		             near ? "; did you mean '" : " (Prismatic may still accept it)",
+		             near ? near : "", near ? "'?" : "");
+		free(s);
+	}
+}
+
 static void check_definition(struct loader *ld, struct m_integration *g)
 {
 	const struct ynode *root = g->doc->root;
@@ -919,7 +995,13 @@ static void check_definition(struct loader *ld, struct m_integration *g)
 		char *s = shown(dv);
 		err_at(ld, dv, "'definitionVersion' must be a whole number such as 7, not %s", s);
 		free(s);
+	} else if (n > DEFINITION_VERSION_NEWEST) {
+		diag_warning(ld->diags, ld->file, dv->line, dv->col,
+		             "'definitionVersion' %ld is newer than %d, the newest this prismsync "
+		             "knows; plan asks Prismatic whether it accepts the definition",
+		             n, DEFINITION_VERSION_NEWEST);
 	}
+	check_definition_shape(ld, root);
 	const struct ynode *name = def_string(ld, root, "name", true);
 	const struct ynode *desc = def_string(ld, root, "description", false);
 	const struct ynode *labels = ymap_get(root, "labels");
