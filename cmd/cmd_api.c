@@ -31,10 +31,6 @@ static const char api_usage[] =
     "Queries are retried on timeouts, connection failures, 429 and 502/503/504;\n"
     "a mutation is never sent twice unless the server certainly did not run it.\n"
     "\n"
-    "example:\n"
-    "  prismsync api 'query($n: String) { integrations(name: $n) { nodes { id } } }' \\\n"
-    "      --var n='Order Sync'\n"
-    "\n"
     "options:\n"
     "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
     "  -v, --verbose     log each request (operation, status, time) to stderr\n"
@@ -42,7 +38,11 @@ static const char api_usage[] =
     "\n"
     "environment: as for 'prismsync whoami'\n"
     "\n"
-    "exit status: 0 success, 1 API or auth error, 64 usage error\n";
+    "exit status: 0 success, 1 API or auth error, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync api 'query($n: String) { integrations(name: $n) { nodes { id } } }' \\\n"
+    "      --var n='Order Sync'\n";
 
 enum { OPT_VAR = OPT_FIRST_VERB_OPTION, OPT_VAR_JSON };
 

@@ -59,7 +59,10 @@ static const char apply_usage[] =
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
-    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n";
+    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync apply plan.json --auto-approve\n";
 
 enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM, OPT_ALLOW_DIRTY };
 

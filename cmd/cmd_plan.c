@@ -44,7 +44,10 @@ static const char plan_usage[] =
     "  -h, --help               show this help\n"
     "\n"
     "exit status: 0 success (with --detailed-exitcode: no changes), 1 error,\n"
-    "2 changes pending (--detailed-exitcode), 64 usage error\n";
+    "2 changes pending (--detailed-exitcode), 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync plan --prune --out plan.json --format markdown > plan.md\n";
 
 enum {
 	OPT_FORMAT = OPT_FIRST_VERB_OPTION,

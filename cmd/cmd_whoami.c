@@ -25,7 +25,10 @@ static const char whoami_usage[] =
     "  -v, --verbose     log each request (operation, status, time) to stderr\n"
     "  -h, --help        show this help\n"
     "\n"
-    "exit status: 0 success, 1 missing or rejected credentials or API error, 64 usage error\n";
+    "exit status: 0 success, 1 missing or rejected credentials or API error, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync whoami\n";
 
 int cmd_whoami(int argc, char **argv, struct common_opts *common)
 {

@@ -36,7 +36,14 @@ for verb in $("$bin" --help | sed -n '/^verbs:/,/^$/p' | awk 'NF > 1 { print $1 
 	man_options "$page" >"$tmp/man"
 	diff -u --label "$verb --help" --label "prismsync-$verb(1)" "$tmp/help" "$tmp/man" >"$tmp/d" ||
 		{ bad "the options of prismsync-$verb(1) differ from $verb --help:"; cat "$tmp/d"; }
-	groff -man -Tascii -P-cbou "$page" 2>/dev/null | grep -q "^EXAMPLE" || bad "prismsync-$verb(1) has no EXAMPLE"
+	# --help ends with one example, the one the man page gives.
+	"$bin" "$verb" --help | sed -n '/^example:$/,$p' | sed '1d; s/^ *//' >"$tmp/hex"
+	[ -s "$tmp/hex" ] && [ "$("$bin" "$verb" --help | sed -n '/^example:$/,$p' | tail -n +2 | grep -cv '^ ')" = 0 ] ||
+		bad "$verb --help does not end with an example"
+	groff -man -Tascii -P-cbou "$page" 2>/dev/null | sed -n '/^EXAMPLE/,/^[A-Z]/p' | sed '1d; $d' |
+		sed 's/^ *//' | sed '/^$/d' >"$tmp/mex"
+	diff -u --label "$verb --help example" --label "prismsync-$verb(1) EXAMPLE" "$tmp/hex" "$tmp/mex" >"$tmp/d" ||
+		{ bad "the example of prismsync-$verb(1) differs from $verb --help:"; cat "$tmp/d"; }
 
 	bash -c '. "$1"; _prismsync_options "$2" | tr " " "\n" | grep -- "^--" | sort -u' _ \
 		"$comp/prismsync.bash" "$verb" >"$tmp/bash"
