@@ -77,6 +77,10 @@ int main(int argc, char **argv)
 					return verbs[i].run(2, args, &common);
 				}
 			}
+			if (!strcmp(argv[2], "version")) {
+				char *args[] = {argv[2], (char *)"--help", NULL};
+				return cmd_version(2, args, &common);
+			}
 			return unknown_verb(argv[2]);
 		}
 		print_usage(stdout);

@@ -36,6 +36,8 @@ fi
 check 0 "validate --help" "$bin" validate --help
 grep -q "^usage: prismsync validate" /tmp/cli_usage_out.$$ || { echo "FAIL: validate --help"; fail=1; }
 check 0 "help validate" "$bin" help validate
+check 0 "help version" "$bin" help version
+grep -q "^usage: prismsync version" /tmp/cli_usage_out.$$ || { echo "FAIL: help version"; fail=1; }
 check 64 "no verb" "$bin"
 check 64 "unknown verb" "$bin" frobnicate
 expect_err "prismsync: unknown verb 'frobnicate'
