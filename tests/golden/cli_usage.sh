@@ -28,10 +28,19 @@ cp /tmp/cli_usage_out.$$ /tmp/cli_usage_version.$$
 check 0 "version" "$bin" version
 cmp -s /tmp/cli_usage_out.$$ /tmp/cli_usage_version.$$ || { echo "FAIL: 'version' differs from '--version'"; fail=1; }
 rm -f /tmp/cli_usage_version.$$
-# The libraries named are the ones loaded, not the headers built against.
+# The libraries named are the ones installed (and loaded), as their
+# packages report them.
 if command -v curl-config >/dev/null; then
 	grep -q "^libcurl: $(curl-config --version | cut -d' ' -f2)$" /tmp/cli_usage_out.$$ ||
 		{ echo "FAIL: libcurl version is not the installed one"; fail=1; }
+fi
+if command -v pkg-config >/dev/null; then
+	for pair in libyaml:yaml-0.1 json-c:json-c libgit2:libgit2; do
+		name=${pair%%:*} pc=${pair#*:}
+		want=$(pkg-config --modversion "$pc" 2>/dev/null) || continue
+		grep -q "^$name: $want$" /tmp/cli_usage_out.$$ ||
+			{ echo "FAIL: $name version is not the installed $want"; fail=1; }
+	done
 fi
 check 0 "validate --help" "$bin" validate --help
 grep -q "^usage: prismsync validate" /tmp/cli_usage_out.$$ || { echo "FAIL: validate --help"; fail=1; }
