@@ -25,8 +25,14 @@ esac
 # in them (xargs understands quotes and backslashes, and expands nothing).
 args=()
 if [ -n "${INPUT_ARGS:-}" ]; then
-	mapfile -t args < <(printf '%s\n' "$INPUT_ARGS" | xargs -n 1 printf '%s\n') ||
-		{ echo "::error::prismsync: cannot split args: $INPUT_ARGS" >&2; exit 1; }
+	words=$(mktemp)
+	if ! printf '%s\n' "$INPUT_ARGS" | xargs -n 1 printf '%s\n' >"$words"; then
+		echo "::error::prismsync: input 'args' is not a list of shell words (an unmatched quote?): $INPUT_ARGS" >&2
+		rm -f "$words"
+		exit 1
+	fi
+	mapfile -t args <"$words"
+	rm -f "$words"
 fi
 
 prefix=${INPUT_WORKING_DIRECTORY:-.}

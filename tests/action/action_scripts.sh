@@ -82,6 +82,12 @@ grep -q "^changes=true$" "$tmp/gh_out" && ok || bad "changes=true: $(cat "$tmp/g
 report=$(sed -n 's/^report=//p' "$tmp/gh_out")
 expect_eq "$(cat "$report" 2>/dev/null)" "### plan" "the markdown plan is the report"
 
+(cd "$tmp/repo" && env PATH="$tmp/fake:$PATH" ARGS_LOG="$tmp/args2" RUNNER_TEMP="$tmp" INPUT_VERB=validate \
+	INPUT_ARGS="-f 'unclosed" bash "$src/action/run.sh" >"$tmp/out" 2>&1)
+expect_eq "$?" "1" "an unmatched quote in args fails the step"
+grep -q "input 'args' is not a list of shell words" "$tmp/out" && ok || bad "unmatched quote message: $(cat "$tmp/out")"
+[ -e "$tmp/args2" ] && bad "prismsync ran with half of its arguments" || ok
+
 # comment.sh: posts once, then updates that comment.
 cat >"$tmp/fake/gh" <<'FAKE'
 #!/bin/sh
