@@ -75,6 +75,45 @@ expect "--report --report-format " prismsync drift --repor
 expect "--detailed-exitcode " prismsync plan --det
 expect "integrations prismsync.yaml " prismsync validate -f ""
 
+# fish: the installed completion, asked as fish asks it.
+if command -v fish >/dev/null; then
+	got=$(cd "$tmp/work" && fish --no-config -c "source '$usr/share/fish/vendor_completions.d/prismsync.fish'
+		complete -C 'prismsync pl'; complete -C 'prismsync plan --format '; complete -C 'prismsync validate -f '" |
+		cut -f1 | tr '\n' ' ')
+	expect_eq_fish="plan json markdown text integrations/ notes.txt prismsync.yaml "
+	[ "$got" = "$expect_eq_fish" ] && ok || bad "fish completion: got '$got', expected '$expect_eq_fish'"
+else
+	echo "note: fish is not installed; its completion is not exercised (scripts/deps.sh installs it)"
+fi
+# zsh: an interactive zsh on a pseudo-terminal (zpty), with compinit and the
+# installed function directory, completes what a user types.
+if command -v zsh >/dev/null; then
+	cat >"$tmp/z.zsh" <<'ZSH'
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; zstyle ':completion:*' list-prompt ''"
+sleep 0.5
+zpty -w -n z $'prismsync pl\t'
+sleep 0.5
+zpty -w -n z $' --form\t'
+sleep 0.5
+zpty -w -n z $' \t'
+sleep 0.5
+zpty -w -n z $'\t'
+sleep 0.5
+all=
+while zpty -r -t z chunk; do all+=$chunk; done
+print -r -- "$all"
+zpty -d z
+ZSH
+	(cd "$tmp/work" && timeout 20 zsh -f "$tmp/z.zsh" "$usr/share/zsh/site-functions") 2>&1 |
+		tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/.\x08//g' >"$tmp/zsh.out"
+	grep -q "prismsync plan --format" "$tmp/zsh.out" && grep -q "json *markdown *text" "$tmp/zsh.out" && ok ||
+		{ bad "zsh completion did not complete 'prismsync pl' and '--form', nor list the formats:"; tail -c 600 "$tmp/zsh.out"; }
+else
+	echo "note: zsh is not installed; its completion is not exercised (scripts/deps.sh installs it)"
+fi
+
 # cmake --install into a temporary prefix gives the same files.
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null 2>"$tmp/err" && ok ||
 	{ bad "cmake --install failed"; cat "$tmp/err"; }
