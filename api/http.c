@@ -538,3 +538,8 @@ int http_engine_run(struct http_engine *e, struct error *err)
 	}
 	return 0;
 }
+
+const char *http_library_version(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}

@@ -147,4 +147,7 @@ long long http_now_ms(void);
 /* Process-wide libcurl set-up; call once before creating engines (idempotent). */
 int http_global_init(struct error *err);
 
+/* The version of libcurl in use at run time ("8.5.0"); a static string. */
+const char *http_library_version(void);
+
 #endif

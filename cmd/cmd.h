@@ -26,11 +26,13 @@ enum {
 
 /* Options every verb accepts. */
 struct common_opts {
-	const char *file;    /* -f/--file */
-	bool no_color;       /* --no-color, or NO_COLOR set */
-	int verbose;         /* -v, repeatable */
-	const char *git_ref; /* --git-ref: read from this revision, not the working tree */
-	const char *repo;    /* --repo: clone this repository (needs --git-ref) */
+	const char *file;       /* -f/--file */
+	bool no_color;          /* --no-color, or NO_COLOR set */
+	int verbose;            /* -v, repeatable */
+	const char *git_ref;    /* --git-ref: read from this revision, not the working tree */
+	const char *repo;       /* --repo: clone this repository (needs --git-ref) */
+	bool file_given;        /* -f/--file was given */
+	const char *file_again; /* a second -f/--file: a usage error (one manifest per run) */
 };
 
 struct verb {
@@ -77,8 +79,12 @@ int common_option(int c, const char *arg, struct common_opts *common);
  */
 int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Turns getopt_long's '?' or ':' result into a usage error for the option that caused it. */
-int bad_option(const char *verb, int c, char **argv);
+/*
+ * Turns getopt_long's '?' or ':' result into a usage error for the option
+ * that caused it; an unknown long option close to one of opts (the verb's
+ * getopt_long table, or NULL) gets a "did you mean".
+ */
+int bad_option(const char *verb, int c, char **argv, const struct option *opts);
 
 /* Whether colour is wanted on stream (a terminal, and neither NO_COLOR nor --no-color). */
 bool use_color(FILE *stream, const struct common_opts *common);
@@ -92,6 +98,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common);
 int cmd_plan(int argc, char **argv, struct common_opts *common);
 int cmd_drift(int argc, char **argv, struct common_opts *common);
 int cmd_apply(int argc, char **argv, struct common_opts *common);
+int cmd_version(int argc, char **argv, struct common_opts *common);
 
 /* Parses --parallelism (1 to 64) into *out; a usage error otherwise. */
 int parse_parallelism(const char *verb, const char *arg, int *out);

@@ -31,10 +31,6 @@ static const char api_usage[] =
     "Queries are retried on timeouts, connection failures, 429 and 502/503/504;\n"
     "a mutation is never sent twice unless the server certainly did not run it.\n"
     "\n"
-    "example:\n"
-    "  prismsync api 'query($n: String) { integrations(name: $n) { nodes { id } } }' \\\n"
-    "      --var n='Order Sync'\n"
-    "\n"
     "options:\n"
     "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
     "  -v, --verbose     log each request (operation, status, time) to stderr\n"
@@ -42,7 +38,11 @@ static const char api_usage[] =
     "\n"
     "environment: as for 'prismsync whoami'\n"
     "\n"
-    "exit status: 0 success, 1 API or auth error, 64 usage error\n";
+    "exit status: 0 success, 1 API or auth error, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync api 'query($n: String) { integrations(name: $n) { nodes { id } } }' \\\n"
+    "      --var n='Order Sync'\n";
 
 enum { OPT_VAR = OPT_FIRST_VERB_OPTION, OPT_VAR_JSON };
 
@@ -92,6 +92,31 @@ static bool valid_name(const char *s, size_t len)
 		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
+}
+
+/*
+ * Writes json (json-c's pretty output) to out with empty lists and objects
+ * as [] and {}, as every other JSON tool prints them; json-c puts their
+ * brackets on two lines. A JSON string cannot hold a raw newline, so a
+ * bracket, a newline, spaces and the closing bracket are always structure.
+ */
+static void write_json(FILE *out, const char *json)
+{
+	for (const char *p = json; *p; p++) {
+		fputc(*p, out);
+		if (*p != '[' && *p != '{')
+			continue;
+		const char *q = p + 1;
+		if (*q != '\n')
+			continue;
+		q++;
+		while (*q == ' ')
+			q++;
+		if (*q == (*p == '[' ? ']' : '}')) {
+			fputc(*q, out);
+			p = q;
+		}
+	}
 }
 
 int cmd_api(int argc, char **argv, struct common_opts *common)
@@ -147,7 +172,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 			vars_nr++;
 			continue;
 		}
-		rc = bad_option("api", c, argv);
+		rc = bad_option("api", c, argv, opts);
 		goto done;
 	}
 	if (!query) {
@@ -169,7 +194,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		cmd_print_api_error("api", &err);
 		rc = EXIT_ERROR;
 	} else {
-		fputs(out, stdout);
+		write_json(stdout, out);
 		if (fflush(stdout) != 0) {
 			fprintf(stderr, "prismsync api: cannot write the output: %s\n",
 			        strerror(errno));

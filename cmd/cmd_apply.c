@@ -59,7 +59,10 @@ static const char apply_usage[] =
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
-    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n";
+    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync apply plan.json --auto-approve\n";
 
 enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM, OPT_ALLOW_DIRTY };
 
@@ -100,8 +103,12 @@ static void on_progress(void *ctx, const struct apply_event *ev)
 	fflush(stderr);
 }
 
-/* Asks on the terminal. Returns EXIT_OK to go ahead, or EXIT_ERROR with the reason printed. */
-static int confirm(const struct plan *p, bool auto_approve)
+/*
+ * Asks on the terminal, naming the organization the credentials belong to
+ * (one whoami request, made only when asking). Returns EXIT_OK to go
+ * ahead, or EXIT_ERROR with the reason printed.
+ */
+static int confirm(const struct plan *p, bool auto_approve, struct api_client *client)
 {
 	if (auto_approve)
 		return EXIT_OK;
@@ -112,9 +119,21 @@ static int confirm(const struct plan *p, bool auto_approve)
 		      stderr);
 		return EXIT_ERROR;
 	}
+	struct api_user user = {NULL, NULL, NULL, NULL, NULL};
+	struct error err = ERROR_INIT;
 	const char *url = getenv("PRISMATIC_URL");
-	printf("\nMake these %zu change%s to %s?\nOnly 'yes' will be accepted: ", p->nr,
-	       p->nr == 1 ? "" : "s", url && *url ? url : "the organization");
+	if (!url || !*url)
+		url = "https://app.prismatic.io";
+	if (api_whoami(&user, client, &err) == 0 && user.org_name)
+		printf("\nMake these %zu change%s to the organization '%s' (%s)?\n", p->nr,
+		       p->nr == 1 ? "" : "s", user.org_name, url);
+	else
+		printf("\nMake these %zu change%s to the organization at %s (its name could not "
+		       "be read)?\n",
+		       p->nr, p->nr == 1 ? "" : "s", url);
+	api_user_release(&user);
+	error_release(&err);
+	fputs("Only 'yes' will be accepted: ", stdout);
 	fflush(stdout);
 	char answer[64] = "";
 	if (!fgets(answer, sizeof(answer), stdin) || strcmp(answer, "yes\n")) {
@@ -242,7 +261,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	render_text(&p, &ro, &out);
 	fputs(out.data, stdout);
 	buf_release(&out);
-	if ((rc = confirm(&p, auto_approve)) == EXIT_OK)
+	if ((rc = confirm(&p, auto_approve, client)) == EXIT_OK)
 		rc = execute(&p, client, common);
 	cmd_print_api_stats(client, common);
 done:
@@ -294,7 +313,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			allow_dirty = true;
 			break;
 		default:
-			return bad_option("apply", c, argv);
+			return bad_option("apply", c, argv, opts);
 		}
 	}
 	if (argc - optind > 1)
@@ -330,7 +349,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	fputs(out.data, stdout);
 	fflush(stdout);
 	buf_release(&out);
-	if ((rc = confirm(&pl.plan, auto_approve)) == EXIT_OK)
+	if ((rc = confirm(&pl.plan, auto_approve, pl.client)) == EXIT_OK)
 		rc = execute(&pl.plan, pl.client, common);
 	cmd_print_api_stats(pl.client, common);
 done:

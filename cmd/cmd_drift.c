@@ -16,7 +16,8 @@
 
 static const char drift_usage[] =
     "usage: prismsync drift [-f FILE] [--format text|json|markdown] [--report FILE]\n"
-    "                       [--git-ref REF [--repo URL]]\n"
+    "                       [--report-format text|json|markdown] [--prune]\n"
+    "                       [--parallelism N] [--git-ref REF [--repo URL]]\n"
     "\n"
     "Reads the organization and reports every way it differs from the manifest,\n"
     "such as an instance disabled or a config variable edited in the Prismatic UI.\n"
@@ -28,6 +29,9 @@ static const char drift_usage[] =
     "  -f, --file FILE       the manifest (default: prismsync.yaml)\n"
     "      --format FORMAT   text (default), json or markdown\n"
     "      --report FILE     also write the report to FILE\n"
+    "      --report-format FORMAT\n"
+    "                        the format of the --report file (default: --format),\n"
+    "                        so that one run gives both a JSON and a markdown report\n"
     "      --prune           also report owned objects absent from the manifest\n"
     "      --parallelism N   requests in flight at most (default 4)\n"
     "      --git-ref REF     read the manifest and definitions as committed at REF\n"
@@ -39,9 +43,18 @@ static const char drift_usage[] =
     "  -v, --verbose         log each request to stderr\n"
     "  -h, --help            show this help\n"
     "\n"
-    "exit status: 0 in sync, 2 drift found, 1 error, 64 usage error\n";
+    "exit status: 0 in sync, 2 drift found, 1 error, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync drift --format markdown --report drift.json --report-format json\n";
 
-enum { OPT_FORMAT = OPT_FIRST_VERB_OPTION, OPT_REPORT, OPT_PRUNE, OPT_PARALLELISM };
+enum {
+	OPT_FORMAT = OPT_FIRST_VERB_OPTION,
+	OPT_REPORT,
+	OPT_REPORT_FORMAT,
+	OPT_PRUNE,
+	OPT_PARALLELISM
+};
 
 /*
  * Which commit each integration of the manifest was last published from,
@@ -97,6 +110,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	static const struct option opts[] = {
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"report", required_argument, NULL, OPT_REPORT},
+	    {"report-format", required_argument, NULL, OPT_REPORT_FORMAT},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
 	    COMMON_LONG_OPTIONS,
@@ -105,6 +119,8 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *report = NULL;
+	enum render_format report_format = FORMAT_TEXT;
+	bool report_format_set = false;
 	struct pipeline_opts po = {false, 0, false, NULL};
 	int c, rc;
 
@@ -126,6 +142,13 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 		case OPT_REPORT:
 			report = optarg;
 			break;
+		case OPT_REPORT_FORMAT:
+			if (render_parse_format(optarg, &report_format))
+				return usage_error(
+				    "drift", "--report-format is text, json or markdown, not '%s'",
+				    optarg);
+			report_format_set = true;
+			break;
 		case OPT_PRUNE:
 			po.prune = true;
 			break;
@@ -134,11 +157,15 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 				return rc;
 			break;
 		default:
-			return bad_option("drift", c, argv);
+			return bad_option("drift", c, argv, opts);
 		}
 	}
 	if (optind < argc)
 		return usage_error("drift", "unexpected argument '%s'", argv[optind]);
+	if (report_format_set && !report)
+		return usage_error("drift", "--report-format needs --report FILE");
+	if (!report_format_set)
+		report_format = format;
 	if ((rc = cmd_check_source_options("drift", common)) != EXIT_OK)
 		return rc;
 
@@ -158,8 +185,8 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	if (report) {
 		ro.color = false;
 		buf_reset(&out);
-		render_plan(&pl.plan, format, &ro, &out);
-		published_report(&pl, format, &out);
+		render_plan(&pl.plan, report_format, &ro, &out);
+		published_report(&pl, report_format, &out);
 		if (write_file_atomic(report, out.data, out.len, 0644)) {
 			fprintf(stderr, "prismsync drift: cannot write %s: %s\n", report,
 			        strerror(errno));

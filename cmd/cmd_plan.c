@@ -44,7 +44,10 @@ static const char plan_usage[] =
     "  -h, --help               show this help\n"
     "\n"
     "exit status: 0 success (with --detailed-exitcode: no changes), 1 error,\n"
-    "2 changes pending (--detailed-exitcode), 64 usage error\n";
+    "2 changes pending (--detailed-exitcode), 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync plan --prune --out plan.json --format markdown > plan.md\n";
 
 enum {
 	OPT_FORMAT = OPT_FIRST_VERB_OPTION,
@@ -117,7 +120,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 			po.changed_since = optarg;
 			break;
 		default:
-			return bad_option("plan", c, argv);
+			return bad_option("plan", c, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -32,7 +32,10 @@ static const char validate_usage[] =
     "  -v, --verbose     more detail\n"
     "  -h, --help        show this help\n"
     "\n"
-    "exit status: 0 valid (warnings allowed), 1 invalid, 64 usage error\n";
+    "exit status: 0 valid (warnings allowed), 1 invalid, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync validate -f deploy/prismsync.yaml\n";
 
 int cmd_validate(int argc, char **argv, struct common_opts *common)
 {
@@ -51,7 +54,7 @@ int cmd_validate(int argc, char **argv, struct common_opts *common)
 			fputs(validate_usage, stdout);
 			return EXIT_OK;
 		}
-		return bad_option("validate", c, argv);
+		return bad_option("validate", c, argv, opts);
 	}
 	if (optind < argc)
 		return usage_error("validate", "unexpected argument '%s'", argv[optind]);

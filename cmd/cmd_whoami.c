@@ -25,7 +25,10 @@ static const char whoami_usage[] =
     "  -v, --verbose     log each request (operation, status, time) to stderr\n"
     "  -h, --help        show this help\n"
     "\n"
-    "exit status: 0 success, 1 missing or rejected credentials or API error, 64 usage error\n";
+    "exit status: 0 success, 1 missing or rejected credentials or API error, 64 usage error\n"
+    "\n"
+    "example:\n"
+    "  prismsync whoami\n";
 
 int cmd_whoami(int argc, char **argv, struct common_opts *common)
 {
@@ -49,7 +52,7 @@ int cmd_whoami(int argc, char **argv, struct common_opts *common)
 			fputs(whoami_usage, stdout);
 			return EXIT_OK;
 		}
-		return bad_option("whoami", c, argv);
+		return bad_option("whoami", c, argv, opts);
 	}
 	if (optind < argc)
 		return usage_error("whoami", "unexpected argument '%s'", argv[optind]);

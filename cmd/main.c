@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "../schema/manifest.h"
+#include "../util/strutil.h"
 #include "../util/banned.h"
 
 static const struct verb verbs[] = {
@@ -46,9 +47,22 @@ static void print_usage(FILE *out)
 	      out);
 }
 
+/* A usage error for a verb not in the table, with the nearest verb when one is close. */
+static int unknown_verb(const char *verb)
+{
+	const char *names[NVERBS + 1];
+	for (size_t i = 0; i < NVERBS; i++)
+		names[i] = verbs[i].name;
+	names[NVERBS] = "version";
+	const char *near = nearest_word(verb, names, NVERBS + 1);
+	if (near)
+		return usage_error(NULL, "unknown verb '%s'; did you mean '%s'?", verb, near);
+	return usage_error(NULL, "unknown verb '%s'", verb);
+}
+
 int main(int argc, char **argv)
 {
-	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0, NULL, NULL};
+	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0, NULL, NULL, false, NULL};
 
 	if (argc < 2) {
 		print_usage(stderr);
@@ -63,19 +77,21 @@ int main(int argc, char **argv)
 					return verbs[i].run(2, args, &common);
 				}
 			}
-			return usage_error(NULL, "unknown verb '%s'", argv[2]);
+			if (!strcmp(argv[2], "version")) {
+				char *args[] = {argv[2], (char *)"--help", NULL};
+				return cmd_version(2, args, &common);
+			}
+			return unknown_verb(argv[2]);
 		}
 		print_usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(verb, "--version") || !strcmp(verb, "version")) {
-		printf("prismsync %s\n", PRISMSYNC_VERSION);
-		return EXIT_OK;
-	}
+	if (!strcmp(verb, "--version") || !strcmp(verb, "version"))
+		return cmd_version(argc - 1, argv + 1, &common);
 	for (size_t i = 0; i < NVERBS; i++)
 		if (!strcmp(verbs[i].name, verb))
 			return verbs[i].run(argc - 1, argv + 1, &common);
 	if (verb[0] == '-')
 		return usage_error(NULL, "unknown option '%s' (options go after the verb)", verb);
-	return usage_error(NULL, "unknown verb '%s'", verb);
+	return unknown_verb(verb);
 }

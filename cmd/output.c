@@ -5,13 +5,19 @@
 
 #include "cmd.h"
 #include "../util/buf.h"
+#include "../util/strutil.h"
+#include "../util/xalloc.h"
 #include "../util/banned.h"
 
 int common_option(int c, const char *arg, struct common_opts *common)
 {
 	switch (c) {
 	case 'f':
-		common->file = arg;
+		if (common->file_given && !common->file_again)
+			common->file_again = arg;
+		else if (!common->file_given)
+			common->file = arg;
+		common->file_given = true;
 		return 1;
 	case 'v':
 		common->verbose++;
@@ -41,13 +47,25 @@ int usage_error(const char *verb, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int bad_option(const char *verb, int c, char **argv)
+int bad_option(const char *verb, int c, char **argv, const struct option *opts)
 {
 	const char *opt = argv[optind - 1];
 	if (c == ':')
 		return usage_error(verb, "option '%s' needs a value", opt);
 	if (optopt && optopt < 256 && optopt != '?')
 		return usage_error(verb, "unknown option '-%c'", optopt);
+	const char *near = NULL;
+	if (opts && !strncmp(opt, "--", 2)) {
+		const char *names[64];
+		size_t n = 0;
+		for (; opts[n].name && n < 64; n++)
+			names[n] = opts[n].name;
+		char *given = xstrndup(opt + 2, strcspn(opt + 2, "="));
+		near = nearest_word(given, names, n);
+		free(given);
+	}
+	if (near)
+		return usage_error(verb, "unknown option '%s'; did you mean '--%s'?", opt, near);
 	return usage_error(verb, "unknown option '%s'", opt);
 }
 

@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "../api/fetch.h"
+#include "../api/validate.h"
 #include "../reconcile/diff.h"
 #include "../reconcile/limit.h"
 #include "../source/source.h"
@@ -87,6 +90,92 @@ done:
 	return rc;
 }
 
+/*
+ * Asks Prismatic (validateIntegrationSchema) about every definition the
+ * plan would import or create, so that one it refuses stops plan and apply
+ * before anything changes. Each refusal is an error at the integration's
+ * 'definition:' in the manifest. Returns EXIT_OK, or EXIT_ERROR with the
+ * reasons printed.
+ */
+/* The manifest integration a change's address (integration.<name>) names, or NULL. */
+static const struct m_integration *change_integration(const struct manifest *m,
+                                                      const struct plan_change *c)
+{
+	const char *name = c->address + strlen("integration.");
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		if (m->integrations[i].effective_name &&
+		    !strcmp(m->integrations[i].effective_name, name))
+			return &m->integrations[i];
+	return NULL;
+}
+
+static int check_definitions(struct pipeline *pl, const char *verb,
+                             const struct common_opts *common)
+{
+	struct api_definition_check *checks = xcalloc(pl->plan.nr + 1, sizeof(*checks));
+	struct json_object **payloads = xcalloc(pl->plan.nr + 1, sizeof(*payloads));
+	const struct m_integration **which = xcalloc(pl->plan.nr + 1, sizeof(*which));
+	struct error err = ERROR_INIT;
+	struct diag_list diags;
+	size_t n = 0;
+	int rc = EXIT_OK;
+
+	diag_list_init(&diags);
+	for (size_t i = 0; i < pl->plan.nr; i++) {
+		const struct plan_change *c = &pl->plan.changes[i];
+		struct json_object *payload, *def;
+		const struct m_integration *mi;
+		if (c->type != RES_INTEGRATION ||
+		    (c->action != PA_IMPORT && c->action != PA_CREATE) || !c->payload ||
+		    !(mi = change_integration(pl->manifest, c)))
+			continue;
+		payload = json_tokener_parse(c->payload);
+		if (!json_object_object_get_ex(payload, "definition", &def) ||
+		    !json_object_is_type(def, json_type_string)) {
+			json_object_put(payload);
+			continue;
+		}
+		payloads[n] = payload;
+		checks[n].definition = json_object_get_string(def);
+		which[n++] = mi;
+	}
+	if (!n)
+		goto done;
+	if (api_check_definitions(pl->client, checks, n, &err)) {
+		cmd_print_api_error(verb, &err);
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (checks[k].valid)
+			continue;
+		const struct m_integration *g = which[k];
+		diag_error(&diags, pl->manifest->path, g->definition_pos.line,
+		           g->definition_pos.col,
+		           "Prismatic refuses the definition of integration '%s' (%s): %s",
+		           g->effective_name ? g->effective_name : g->definition, g->definition,
+		           checks[k].problems);
+		rc = EXIT_ERROR;
+	}
+	if (rc != EXIT_OK) {
+		print_diagnostics(&diags, common);
+		fprintf(stderr,
+		        "prismsync %s: Prismatic would refuse %zu definition%s; nothing was "
+		        "changed\n",
+		        verb, diags.errors, diags.errors == 1 ? "" : "s");
+	}
+done:
+	api_definition_checks_release(checks, n);
+	for (size_t k = 0; k < n; k++)
+		json_object_put(payloads[k]);
+	free(checks);
+	free(payloads);
+	free(which);
+	diag_list_release(&diags);
+	error_release(&err);
+	return rc;
+}
+
 int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts *common,
                  const struct pipeline_opts *opts)
 {
@@ -141,7 +230,8 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	}
 	if (keep)
 		plan_limit(&pl->plan, pl->manifest, keep, opts->changed_since);
-	rc = EXIT_OK;
+	/* drift only reports; plan and apply would import these definitions. */
+	rc = strcmp(verb, "drift") ? check_definitions(pl, verb, common) : EXIT_OK;
 done:
 	free(keep);
 	return rc;

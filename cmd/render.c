@@ -29,6 +29,71 @@ char *render_change_id(const struct plan_change *c)
 	return xasprintf("%s#%s", c->address, plan_action_name(c->action));
 }
 
+static int cmp_change_by_address(const void *a, const void *b)
+{
+	const struct plan_change *x = *(const struct plan_change *const *)a;
+	const struct plan_change *y = *(const struct plan_change *const *)b;
+	return strcmp(x->address, y->address);
+}
+
+/* "N thing" or "N things". */
+static void add_count(struct buf *out, const char *sep, size_t n, const char *one, const char *many)
+{
+	buf_addf(out, "%s%zu %s", sep, n, n == 1 ? one : many);
+}
+
+/*
+ * The drift summary: first how many objects differ (by type), then what
+ * bringing them back takes, listing only the actions that occur:
+ *     Drift: 1 object differs (1 instance); bringing it back takes 2 updates, 1 deploy.
+ */
+static void drift_summary_line(const struct plan *p, struct buf *out)
+{
+	const struct plan_change **sorted = xcalloc(p->nr, sizeof(*sorted));
+	size_t by_type[3] = {0, 0, 0}, objects = 0;
+	for (size_t i = 0; i < p->nr; i++)
+		sorted[i] = &p->changes[i];
+	qsort(sorted, p->nr, sizeof(*sorted), cmp_change_by_address);
+	for (size_t i = 0; i < p->nr; i++) {
+		if (i && !strcmp(sorted[i]->address, sorted[i - 1]->address))
+			continue;
+		objects++;
+		if (sorted[i]->type == RES_CUSTOMER)
+			by_type[0]++;
+		else if (sorted[i]->type == RES_INTEGRATION)
+			by_type[1]++;
+		else
+			by_type[2]++;
+	}
+	free(sorted);
+
+	static const char *const type_one[] = {"customer", "integration", "instance"};
+	static const char *const type_many[] = {"customers", "integrations", "instances"};
+	buf_addf(out, "Drift: %zu %s (", objects,
+	         objects == 1 ? "object differs" : "objects differ");
+	const char *sep = "";
+	for (int t = 0; t < 3; t++) {
+		if (by_type[t]) {
+			add_count(out, sep, by_type[t], type_one[t], type_many[t]);
+			sep = ", ";
+		}
+	}
+	buf_addf(out, "); bringing %s back takes", objects == 1 ? "it" : "them");
+	struct plan_summary s = plan_summarize(p);
+	const size_t counts[] = {s.create, s.update, s.publish, s.deploy, s.delete};
+	static const char *const act_one[] = {"create", "update", "publish", "deploy", "delete"};
+	static const char *const act_many[] = {"creates", "updates", "publishes", "deploys",
+	                                       "deletes"};
+	sep = " ";
+	for (int a = 0; a < 5; a++) {
+		if (counts[a]) {
+			add_count(out, sep, counts[a], act_one[a], act_many[a]);
+			sep = ", ";
+		}
+	}
+	buf_adds(out, ".\n");
+}
+
 void render_summary_line(const struct plan *p, enum render_kind kind, struct buf *out)
 {
 	struct plan_summary s = plan_summarize(p);
@@ -36,11 +101,7 @@ void render_summary_line(const struct plan *p, enum render_kind kind, struct buf
 		if (!p->nr)
 			buf_adds(out, "No drift: the organization matches the manifest.\n");
 		else
-			buf_addf(
-			    out,
-			    "Drift: %zu to create, %zu to update, %zu to publish, %zu to deploy, "
-			    "%zu to delete would bring it back.\n",
-			    s.create, s.update, s.publish, s.deploy, s.delete);
+			drift_summary_line(p, out);
 		return;
 	}
 	if (!p->nr) {
@@ -165,6 +226,44 @@ static void limited_note(const struct plan *p, struct buf *out)
 	buf_adds(out, ".\nEverything else in the manifest was not compared.\n\n");
 }
 
+/* The changes of one object: g[i..end) share an address. Ends with a blank line. */
+static void text_group(const struct plan *p, const struct group_item *g, size_t i, size_t end,
+                       const struct render_opts *o, struct buf *out)
+{
+	const struct plan_change *head = &p->changes[g[i].idx];
+	char sym = plan_action_symbol(head->action);
+	buf_addf(out, "  %s%c %s%s (", o->color ? color_of(sym) : "", sym, head->address,
+	         o->color ? "\033[0m" : "");
+	for (size_t j = i; j < end; j++)
+		buf_addf(out, "%s%s", j > i ? ", " : "",
+		         plan_action_name(p->changes[g[j].idx].action));
+	buf_adds(out, ")\n");
+	for (size_t j = i; j < end; j++) {
+		const struct plan_change *c = &p->changes[g[j].idx];
+		for (size_t f = 0; f < c->fields_nr; f++)
+			text_field(c, &c->fields[f], o->color, out);
+		if (c->action == PA_PUBLISH || c->action == PA_DEPLOY ||
+		    ((c->action == PA_ENABLE || c->action == PA_DISABLE) && !c->fields_nr)) {
+			char s = plan_action_symbol(c->action);
+			buf_addf(out, "      %s%c%s %s%s%s\n", o->color ? color_of(s) : "", s,
+			         o->color ? "\033[0m" : "", plan_action_name(c->action),
+			         c->note ? " " : "", c->note ? c->note : "");
+		} else if (c->note) {
+			buf_addf(out, "      # %s\n", c->note);
+		}
+	}
+	buf_addch(out, '\n');
+}
+
+/* The index after the last change of the object whose first change is g[i]. */
+static size_t group_end(const struct plan *p, const struct group_item *g, size_t i)
+{
+	size_t end = i;
+	while (end < p->nr && g[end].first == g[i].first)
+		end++;
+	return end;
+}
+
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct group_item *g = group_by_address(p);
@@ -175,33 +274,8 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 		                  ? "The organization has drifted from the manifest:\n\n"
 		                  : "prismsync will make these changes:\n\n");
 	for (size_t i = 0; i < p->nr;) {
-		size_t end = i;
-		while (end < p->nr && g[end].first == g[i].first)
-			end++;
-		const struct plan_change *head = &p->changes[g[i].idx];
-		char sym = plan_action_symbol(head->action);
-		buf_addf(out, "  %s%c %s%s (", o->color ? color_of(sym) : "", sym, head->address,
-		         o->color ? "\033[0m" : "");
-		for (size_t j = i; j < end; j++)
-			buf_addf(out, "%s%s", j > i ? ", " : "",
-			         plan_action_name(p->changes[g[j].idx].action));
-		buf_adds(out, ")\n");
-		for (size_t j = i; j < end; j++) {
-			const struct plan_change *c = &p->changes[g[j].idx];
-			for (size_t f = 0; f < c->fields_nr; f++)
-				text_field(c, &c->fields[f], o->color, out);
-			if (c->action == PA_PUBLISH || c->action == PA_DEPLOY ||
-			    ((c->action == PA_ENABLE || c->action == PA_DISABLE) &&
-			     !c->fields_nr)) {
-				char s = plan_action_symbol(c->action);
-				buf_addf(out, "      %s%c%s %s%s%s\n", o->color ? color_of(s) : "",
-				         s, o->color ? "\033[0m" : "", plan_action_name(c->action),
-				         c->note ? " " : "", c->note ? c->note : "");
-			} else if (c->note) {
-				buf_addf(out, "      # %s\n", c->note);
-			}
-		}
-		buf_addch(out, '\n');
+		size_t end = group_end(p, g, i);
+		text_group(p, g, i, end, o, out);
 		i = end;
 	}
 	free(g);
@@ -320,13 +394,20 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
  * Moves each line's leading + or - to the first column, so that a markdown
  * "diff" block colours additions and deletions.
  */
+/*
+ * Moves each line's symbol to the first column, where GitHub's diff
+ * highlighting looks for it: + (green) and - (red) stay, ~ becomes ! (shown
+ * as a change), ^ and > keep their meaning. The legend above the block says so.
+ */
 static void diff_style(struct buf *text)
 {
 	char *line = text->data;
 	while (line && *line) {
 		size_t indent = strspn(line, " ");
-		if (indent && (line[indent] == '+' || line[indent] == '-')) {
-			line[0] = line[indent];
+		char sym = line[indent];
+		if (indent && line[indent + 1] == ' ' &&
+		    (sym == '+' || sym == '-' || sym == '~' || sym == '^' || sym == '>')) {
+			line[0] = sym == '~' ? '!' : sym;
 			line[indent] = ' ';
 		}
 		line = strchr(line, '\n');
@@ -335,17 +416,40 @@ static void diff_style(struct buf *text)
 	}
 }
 
+/*
+ * The markdown plan for a pull request comment or an issue: the summary
+ * line, then the changes in a collapsed diff block. A plan too long for a
+ * comment is cut between objects, never inside one, and says how many
+ * objects and changes were left out; the summary always counts them all.
+ */
 void render_markdown(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct render_opts text_opts = *o;
-	struct buf body = BUF_INIT, summary = BUF_INIT;
+	struct buf shown = BUF_INIT, block = BUF_INIT, summary = BUF_INIT;
+	size_t left_objects = 0, left_changes = 0;
 	text_opts.color = false;
-	/* The header below says the plan is limited; the changes need not say it again. */
-	struct plan unlimited = *p;
-	unlimited.limited = false;
-	render_text(&unlimited, &text_opts, &body);
 	render_summary_line(p, o->kind, &summary);
 	buf_truncate(&summary, summary.len - 1); /* the newline */
+
+	struct group_item *g = group_by_address(p);
+	for (size_t i = 0; i < p->nr;) {
+		size_t end = group_end(p, g, i);
+		bool fits = false;
+		if (!left_objects) {
+			buf_reset(&block);
+			text_group(p, g, i, end, &text_opts, &block);
+			diff_style(&block);
+			fits = shown.len + block.len <= MARKDOWN_MAX_BODY;
+			if (fits)
+				buf_add(&shown, block.data, block.len);
+		}
+		if (!fits) {
+			left_objects++;
+			left_changes += end - i;
+		}
+		i = end;
+	}
+	free(g);
 
 	buf_addf(out, "### prismsync %s\n\n", o->kind == RENDER_DRIFT ? "drift report" : "plan");
 	buf_addf(out, "**%s**\n\n", summary.data);
@@ -357,22 +461,28 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 		         p->commit ? "`" : "");
 	if (o->fingerprint)
 		buf_addf(out, "Drift fingerprint: `%s`\n\n", o->fingerprint);
+	if (left_objects)
+		buf_addf(out,
+		         "Too long for a comment: %zu object%s (%zu change%s) not shown below; "
+		         "`prismsync %s` shows everything.\n\n",
+		         left_objects, left_objects == 1 ? "" : "s", left_changes,
+		         left_changes == 1 ? "" : "s", o->kind == RENDER_DRIFT ? "drift" : "plan");
 	if (p->nr) {
-		buf_adds(out, "<details><summary>Show the changes</summary>\n\n```diff\n");
-		diff_style(&body);
-		if (body.len > MARKDOWN_MAX_BODY) {
-			size_t cut = MARKDOWN_MAX_BODY;
-			while (cut > 0 && body.data[cut - 1] != '\n')
-				cut--;
-			buf_add(out, body.data, cut);
-			buf_adds(out,
-			         "... (cut to fit a comment; run prismsync plan for the rest)\n");
-		} else {
-			buf_add(out, body.data, body.len);
-		}
-		buf_adds(out, "```\n\n</details>\n");
+		buf_adds(out, "<details><summary>Show the changes</summary>\n\n"
+		              "`+` create, `!` update or import, `-` delete, `^` publish, "
+		              "`>` deploy\n\n```diff\n");
+		buf_adds(out, o->kind == RENDER_DRIFT
+		                  ? "The organization has drifted from the manifest:\n\n"
+		                  : "prismsync will make these changes:\n\n");
+		buf_add(out, shown.data, shown.len);
+		if (left_objects)
+			buf_addf(out, "... %zu more object%s (%zu change%s) not shown\n\n",
+			         left_objects, left_objects == 1 ? "" : "s", left_changes,
+			         left_changes == 1 ? "" : "s");
+		buf_addf(out, "%s\n```\n\n</details>\n", summary.data);
 	}
-	buf_release(&body);
+	buf_release(&shown);
+	buf_release(&block);
 	buf_release(&summary);
 }
 

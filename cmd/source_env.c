@@ -9,6 +9,11 @@
 
 int cmd_check_source_options(const char *verb, const struct common_opts *common)
 {
+	if (common->file_again)
+		return usage_error(verb,
+		                   "-f/--file given twice ('%s', then '%s'); prismsync reads one "
+		                   "manifest per run",
+		                   common->file, common->file_again);
 	if (common->repo && !common->git_ref)
 		return usage_error(verb, "--repo needs --git-ref REF: the revision to read");
 	if (common->repo && !*common->repo)

@@ -770,6 +770,35 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 	free(labels);
 }
 
+/*
+ * The customer externalId or integration name, among the manifest's and the
+ * organization's, nearest to a reference found in neither; NULL when none
+ * is a plausible typo. Borrowed from the manifest or the live state.
+ */
+static const char *nearest_reference(const struct differ *d, const char *ref, bool customer)
+{
+	size_t n = customer ? d->m->customers_nr + d->live->customers_nr
+	                    : d->m->integrations_nr + d->live->integrations_nr;
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	size_t k = 0;
+	if (customer) {
+		for (size_t i = 0; i < d->m->customers_nr; i++)
+			names[k++] = d->m->customers[i].external_id;
+		for (size_t i = 0; i < d->live->customers_nr; i++)
+			if (d->live->customers[i].external_id)
+				names[k++] = d->live->customers[i].external_id;
+	} else {
+		for (size_t i = 0; i < d->m->integrations_nr; i++)
+			if (d->m->integrations[i].effective_name)
+				names[k++] = d->m->integrations[i].effective_name;
+		for (size_t i = 0; i < d->live->integrations_nr; i++)
+			names[k++] = d->live->integrations[i].name;
+	}
+	const char *near = nearest_word(ref, names, k);
+	free(names);
+	return near;
+}
+
 static void diff_instance(struct differ *d, size_t idx)
 {
 	const struct m_instance *mn = &d->m->instances[idx];
@@ -780,15 +809,20 @@ static void diff_instance(struct differ *d, size_t idx)
 	struct version_choice v;
 
 	if (!mc && !lc) {
+		const char *near = nearest_reference(d, mn->customer, true);
 		error_at(d, mn->customer_pos,
-		         "customer '%s' is neither in the manifest nor in the organization",
-		         mn->customer);
+		         "customer '%s' is neither in the manifest nor in the organization%s%s%s",
+		         mn->customer, near ? "; did you mean '" : "", near ? near : "",
+		         near ? "'?" : "");
 		return;
 	}
 	if (!mi && !li) {
-		error_at(d, mn->integration_pos,
-		         "integration '%s' is neither in the manifest nor in the organization",
-		         mn->integration);
+		const char *near = nearest_reference(d, mn->integration, false);
+		error_at(
+		    d, mn->integration_pos,
+		    "integration '%s' is neither in the manifest nor in the organization%s%s%s",
+		    mn->integration, near ? "; did you mean '" : "", near ? near : "",
+		    near ? "'?" : "");
 		return;
 	}
 	if (mi && !mi->doc)

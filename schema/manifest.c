@@ -14,15 +14,18 @@
 #define RESERVED_LABEL_PREFIX "prismsync:"
 #define PROTECTED_LABEL       "prismsync:protected"
 #define ENV_PREFIX            "${env:"
+/* The newest definitionVersion Prismatic's export writes, as this prismsync knows it. */
+#define DEFINITION_VERSION_NEWEST 7
 
 enum field_kind {
-	F_STRING,  /* a string scalar -> const char * */
-	F_BOOL,    /* true/false -> bool */
-	F_INT,     /* an integer -> long */
-	F_LABELS,  /* a list of strings -> struct mstrlist, aux: bool has_ */
-	F_VERSION, /* latest or a number -> m_instance version fields */
-	F_CONFIG,  /* mapping of config variables -> m_instance config fields */
-	F_LIST,    /* list of objects -> array pointer, aux: size_t count */
+	F_STRING,   /* a string scalar -> const char * */
+	F_BOOL,     /* true/false -> bool */
+	F_INT,      /* an integer -> long */
+	F_LABELS,   /* a list of strings -> struct mstrlist, aux: bool has_ */
+	F_VERSION,  /* latest or a number -> m_instance version fields */
+	F_CONFIG,   /* mapping of config variables -> m_instance config fields */
+	F_LIST,     /* list of objects -> array pointer, aux: size_t count */
+	F_REQUIRES, /* a version constraint ">= X.Y" -> const char * */
 };
 
 enum field_flags {
@@ -106,6 +109,7 @@ static const struct object_schema instance_schema = {
 static const struct field manifest_fields[] = {
     {"version", F_INT, FIELD_REQUIRED, M(version), NO_OFF, NO_OFF, NULL},
     {"owner", F_STRING, FIELD_NONEMPTY, M(owner), NO_OFF, NO_OFF, NULL},
+    {"requires", F_REQUIRES, 0, M(requires), NO_OFF, NO_OFF, NULL},
     {"customers", F_LIST, 0, M(customers), M(customers_nr), NO_OFF, &customer_schema},
     {"integrations", F_LIST, 0, M(integrations), M(integrations_nr), NO_OFF, &integration_schema},
     {"instances", F_LIST, 0, M(instances), M(instances_nr), NO_OFF, &instance_schema},
@@ -563,6 +567,84 @@ static void parse_list(struct loader *ld, const struct field *f, const struct yn
 	*SLOT(obj, f->aux, size_t) = n;
 }
 
+/* A quoted "true" or "false": what a user meant as a boolean, written as a string. */
+static bool quoted_bool(const struct ynode *v)
+{
+	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR)
+		return false;
+	const char *s = v->u.scalar.value;
+	return !strcmp(s, "true") || !strcmp(s, "false") || !strcmp(s, "True") ||
+	       !strcmp(s, "False") || !strcmp(s, "TRUE") || !strcmp(s, "FALSE");
+}
+
+/*
+ * Reads a version "X.Y" or "X.Y.Z" at s into v[3]; returns the character
+ * after it, or NULL when s does not start with one.
+ */
+static const char *read_version(const char *s, long v[3])
+{
+	v[0] = v[1] = v[2] = 0;
+	for (int i = 0; i < 3; i++) {
+		if (*s < '0' || *s > '9')
+			return NULL;
+		long n = 0;
+		while (*s >= '0' && *s <= '9' && n < 100000)
+			n = n * 10 + (*s++ - '0');
+		v[i] = n;
+		if (*s != '.' || i == 2)
+			return i ? s : NULL;
+		s++;
+	}
+	return NULL;
+}
+
+/*
+ * Parses a "requires" constraint (">= X.Y" or ">= X.Y.Z") into the minimum
+ * version; returns -1 when it is not one.
+ */
+static int parse_constraint(const char *s, long min[3])
+{
+	if (s[0] != '>' || s[1] != '=')
+		return -1;
+	s += 2;
+	while (*s == ' ')
+		s++;
+	s = read_version(s, min);
+	return s && !*s ? 0 : -1;
+}
+
+/*
+ * Whether this prismsync satisfies the manifest's "requires"; 1 when the
+ * constraint is well formed and not met.
+ */
+static int requires_unmet(const char *constraint)
+{
+	long min[3], have[3];
+	if (parse_constraint(constraint, min) || !read_version(PRISMSYNC_VERSION, have))
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (have[i] != min[i])
+			return have[i] < min[i];
+	return 0;
+}
+
+static void parse_requires(struct loader *ld, const struct field *f, const struct ynode *v,
+                           void *obj)
+{
+	long min[3];
+	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR ||
+	    parse_constraint(v->u.scalar.value, min)) {
+		char *s = shown(v);
+		err_at(ld, v,
+		       "'requires' must be the oldest prismsync this manifest works with, as "
+		       "\">= X.Y\" (such as \">= 0.3\"), not %s",
+		       s);
+		free(s);
+		return;
+	}
+	*SLOT(obj, f->off, const char *) = v->u.scalar.value;
+}
+
 static void parse_value(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
 {
 	set_pos(obj, f->pos, v);
@@ -577,6 +659,14 @@ static void parse_value(struct loader *ld, const struct field *f, const struct y
 		if (yscalar_type(v) == YTYPE_BOOL && v->kind == YNODE_SCALAR) {
 			*SLOT(obj, f->off, bool) =
 			    v->u.scalar.value[0] == 't' || v->u.scalar.value[0] == 'T';
+		} else if (quoted_bool(v)) {
+			err_at(ld, v,
+			       "'%s' must be true or false, not the quoted string \"%s\"; write "
+			       "%s: %s without quotes",
+			       f->key, v->u.scalar.value, f->key,
+			       v->u.scalar.value[0] == 't' || v->u.scalar.value[0] == 'T'
+			           ? "true"
+			           : "false");
 		} else {
 			char *s = shown(v);
 			err_at(ld, v, "'%s' must be true or false, not %s", f->key, s);
@@ -607,6 +697,9 @@ static void parse_value(struct loader *ld, const struct field *f, const struct y
 		break;
 	case F_LIST:
 		parse_list(ld, f, v, obj);
+		break;
+	case F_REQUIRES:
+		parse_requires(ld, f, v, obj);
 		break;
 	}
 }
@@ -804,6 +897,80 @@ static const struct ynode *def_string(struct loader *ld, const struct ynode *roo
 }
 
 /* Checks the definition document's top level; fills in the effective name and description. */
+/*
+ * The top-level keys of a YAML integration definition (low-code and
+ * code-native) that prismsync knows. Another key is a warning, not an
+ * error: Prismatic adds keys over time, and plan asks Prismatic itself
+ * (validateIntegrationSchema) whether it accepts the definition; the
+ * warning catches a typo (flow: for flows:) before that.
+ */
+static const char *const definition_keys[] = {
+    "definitionVersion",
+    "name",
+    "description",
+    "category",
+    "documentation",
+    "labels",
+    "version",
+    "isCodeNative",
+    "endpointType",
+    "requiredConfigVars",
+    "configPages",
+    "flows",
+    "preprocessFlowName",
+    "preprocessFlowConfig",
+    "triggerPreprocessFlowConfig",
+    "externalCustomerIdField",
+    "externalCustomerUserIdField",
+    "flowNameField",
+    "defaultInstanceProfile",
+    "importMetadata",
+};
+
+/* The keys whose value must be a list, and what one element is, for the message. */
+static const struct {
+	const char *key, *element;
+} definition_lists[] = {
+    {"flows", "a flow (- name: ...)"},
+    {"requiredConfigVars", "a config variable (- key: ...)"},
+    {"configPages", "a config page (- name: ...)"},
+};
+
+/*
+ * What Prismatic's import would refuse later, said now at the node: a key
+ * that must hold a list and holds something else, and keys prismsync does
+ * not know (warnings, with the nearest known key).
+ */
+static void check_definition_shape(struct loader *ld, const struct ynode *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(definition_lists); i++) {
+		const struct ynode *v = ymap_get(root, definition_lists[i].key);
+		if (!v || v->kind == YNODE_SEQ ||
+		    (v->kind == YNODE_SCALAR && yscalar_type(v) == YTYPE_NULL))
+			continue;
+		char *s = shown(v);
+		err_at(ld, v, "'%s' must be a list, each element %s, not %s",
+		       definition_lists[i].key, definition_lists[i].element, s);
+		free(s);
+	}
+	for (size_t i = 0; i < root->u.map.nr; i++) {
+		const struct ynode *k = root->u.map.pairs[i].key;
+		bool known = false;
+		for (size_t j = 0; j < ARRAY_SIZE(definition_keys) && !known; j++)
+			known = !strcmp(k->u.scalar.value, definition_keys[j]);
+		if (known)
+			continue;
+		const char *near =
+		    nearest_word(k->u.scalar.value, definition_keys, ARRAY_SIZE(definition_keys));
+		char *s = shown(k);
+		diag_warning(ld->diags, ld->file, k->line, k->col,
+		             "unknown key %s in the integration definition%s%s%s", s,
+		             near ? "; did you mean '" : " (Prismatic may still accept it)",
+		             near ? near : "", near ? "'?" : "");
+		free(s);
+	}
+}
+
 static void check_definition(struct loader *ld, struct m_integration *g)
 {
 	const struct ynode *root = g->doc->root;
@@ -828,7 +995,13 @@ static void check_definition(struct loader *ld, struct m_integration *g)
 		char *s = shown(dv);
 		err_at(ld, dv, "'definitionVersion' must be a whole number such as 7, not %s", s);
 		free(s);
+	} else if (n > DEFINITION_VERSION_NEWEST) {
+		diag_warning(ld->diags, ld->file, dv->line, dv->col,
+		             "'definitionVersion' %ld is newer than %d, the newest this prismsync "
+		             "knows; plan asks Prismatic whether it accepts the definition",
+		             n, DEFINITION_VERSION_NEWEST);
 	}
+	check_definition_shape(ld, root);
 	const struct ynode *name = def_string(ld, root, "name", true);
 	const struct ynode *desc = def_string(ld, root, "description", false);
 	const struct ynode *labels = ymap_get(root, "labels");
@@ -1199,6 +1372,19 @@ int manifest_load(struct manifest **out, struct source *src, const char *path, u
 		err_at(&ld, root,
 		       "the manifest must be a mapping with keys such as 'version: 1', not %s",
 		       ynode_describe(root));
+		rc = ERR_INVALID;
+		goto fail;
+	}
+	/*
+	 * A manifest written for a newer prismsync may use keys this one does
+	 * not know: say which version it needs, and nothing else.
+	 */
+	const struct ynode *req = ymap_get(root, "requires");
+	if (req && req->kind == YNODE_SCALAR && requires_unmet(req->u.scalar.value)) {
+		err_at(&ld, req,
+		       "this manifest requires prismsync %s, but this is prismsync %s; install a "
+		       "newer prismsync",
+		       req->u.scalar.value, PRISMSYNC_VERSION);
 		rc = ERR_INVALID;
 		goto fail;
 	}

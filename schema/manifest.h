@@ -133,6 +133,7 @@ struct manifest {
 	char *dir;  /* its directory, against which definition paths resolve */
 	long version;
 	const char *owner;
+	const char *requires; /* ">= X.Y", the oldest prismsync it works with; NULL if absent */
 
 	struct m_customer *customers;
 	size_t customers_nr;

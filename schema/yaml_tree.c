@@ -723,3 +723,8 @@ void ynode_to_json(const struct ynode *n, struct buf *out)
 		return;
 	}
 }
+
+const char *yaml_library_version(void)
+{
+	return yaml_get_version_string();
+}

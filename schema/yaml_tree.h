@@ -124,4 +124,7 @@ void ynode_to_json(const struct ynode *node, struct buf *out);
 /* Appends s (len bytes) as a JSON string literal, quotes included. */
 void json_quote(struct buf *out, const char *s, size_t len);
 
+/* The version of libyaml in use at run time ("0.2.5"); a static string. */
+const char *yaml_library_version(void);
+
 #endif

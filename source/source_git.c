@@ -702,3 +702,12 @@ done:
 	git_libgit2_shutdown();
 	return rc;
 }
+
+const char *source_git_library_version(void)
+{
+	static char version[32];
+	int major = 0, minor = 0, rev = 0;
+	git_libgit2_version(&major, &minor, &rev);
+	snprintf(version, sizeof(version), "%d.%d.%d", major, minor, rev);
+	return version;
+}

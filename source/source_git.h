@@ -94,4 +94,7 @@ int source_git_status(struct source_provenance *out, const char *const *paths, s
  */
 char *source_git_strip_credentials(const char *url);
 
+/* The version of libgit2 in use at run time ("1.5.1"); a static string. */
+const char *source_git_library_version(void);
+
 #endif

@@ -20,6 +20,14 @@ run sh -c "'$PRISMSYNC' api - --var-json first=1 <'$TMP/q.graphql'"
 expect_rc 0 "query from stdin"
 expect_eq "$(jq -r .customers.nodes[0].name "$TMP/out")" 'Acme "Corp"' "query from stdin"
 
+# Empty lists print as [], as every JSON tool prints them.
+run "$PRISMSYNC" api 'query($e: String) { customers(externalId: $e) { nodes { labels } } }' --var e=nobody
+expect_rc 0 "a query with no results"
+expect_in out '"nodes": \[\]$' "an empty list on one line"
+expect_eq "$(grep -c '^ *\]' "$TMP/out")" 0 "no closing bracket alone on a line"
+run "$PRISMSYNC" api 'query($e: String) { customers(externalId: $e) { nodes { name labels } } }' --var e=acme
+expect_in out '"name": "Acme \\"Corp\\""' "a non-empty result is unchanged"
+
 run "$PRISMSYNC" api '{ customers { nodes { nope } } }'
 expect_rc 1 "a field the API lacks"
 expect_in err '^prismsync api: customers: Cannot query field "nope"' "GraphQL validation error"

@@ -37,6 +37,15 @@ expect_rc 2 "markdown drift"
 expect_in out "### prismsync drift report" "markdown header"
 expect_in out "$fp1" "markdown carries the fingerprint"
 
+# One read of the organization gives both reports: markdown on stdout (for
+# an issue) and JSON in the report file (for the fingerprint).
+ctl POST /__emulator/requests/reset >/dev/null
+ps drift --format markdown --report "$TMP/both.json" --report-format json
+expect_rc 2 "drift with two formats"
+expect_in out "### prismsync drift report" "stdout is markdown"
+expect_eq "$(jq -r .fingerprint "$TMP/both.json")" "$fp1" "the report file is JSON with the same fingerprint"
+expect_eq "$(ctl GET /__emulator/requests | jq '.by_field.integrations // 0')" "1" "the organization was read once"
+
 gql 'mutation($id: ID!, $v: [InputInstanceConfigVariable]) { updateInstanceConfigVariables(input: {id: $id, configVariables: $v}) { instance { id } errors { field messages } } }' --var id="$id" --var-json v='[{"key":"Shop URL","value":"https://edited.again.example"}]'
 ps drift --format json
 fp2=$(jq -r .fingerprint "$TMP/out")

@@ -301,6 +301,47 @@ static void test_hand_edits_are_seen(void **state)
 	manifest_free(m);
 }
 
+/* A reference found nowhere suggests the nearest name of the manifest or the organization. */
+static void test_reference_typos_get_a_suggestion(void **state)
+{
+	(void)state;
+	static const char text[] = "version: 1\n"
+	                           "customers:\n"
+	                           "  - externalId: initech\n"
+	                           "    name: Initech\n"
+	                           "instances:\n"
+	                           "  - name: A\n"
+	                           "    customer: Initech\n"
+	                           "    integration: Order Sync\n"
+	                           "  - name: B\n"
+	                           "    customer: acme\n"
+	                           "    integration: order sync\n"
+	                           "  - name: C\n"
+	                           "    customer: acmee\n"
+	                           "    integration: Order Sync\n";
+	struct manifest *m = load(text, def_v1);
+	struct live_state *s = org_in_sync();
+	struct plan p;
+	struct diag_list diags;
+	run(&p, m, s, false, &diags);
+	diag_sort(&diags);
+	assert_int_equal(diags.errors, 3);
+	assert_string_equal(
+	    diags.items[0].message,
+	    "customer 'Initech' is neither in the manifest nor in the organization; "
+	    "did you mean 'initech'?");
+	assert_string_equal(diags.items[1].message,
+	                    "integration 'order sync' is neither in the manifest nor in the "
+	                    "organization; did you mean 'Order Sync'?");
+	assert_string_equal(diags.items[2].message,
+	                    "customer 'acmee' is neither in the manifest nor in the organization; "
+	                    "did you mean 'acme'?");
+	plan_release(&p);
+	diag_list_release(&diags);
+	live_state_free(s);
+	manifest_free(m);
+}
+
 static void test_references_and_versions(void **state)
 {
 	(void)state;
@@ -393,6 +434,7 @@ int main(void)
 	    cmocka_unit_test(test_definition_change_imports_publishes_and_redeploys),
 	    cmocka_unit_test(test_hand_edits_are_seen),
 	    cmocka_unit_test(test_references_and_versions),
+	    cmocka_unit_test(test_reference_typos_get_a_suggestion),
 	    cmocka_unit_test(test_prune_respects_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -162,7 +162,8 @@ static void test_reports_every_error_once_sorted(void **state)
 	assert_int_equal(r.diags.items[1].line, 4);
 	assert_int_equal(r.diags.items[2].line, 9);
 	assert_string_equal(r.diags.items[2].message,
-	                    "'enabled' must be true or false, not 'true'");
+	                    "'enabled' must be true or false, not the quoted string \"true\"; "
+	                    "write enabled: true without quotes");
 	assert_null(r.m);
 	done(&r);
 }

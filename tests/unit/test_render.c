@@ -74,6 +74,29 @@ static void test_text(void **state)
 	plan_release(&p);
 }
 
+/* One drifted instance is one object, however many actions repair it. */
+static void test_drift_summary_counts_objects_then_actions(void **state)
+{
+	(void)state;
+	struct plan p;
+	struct buf out = BUF_INIT;
+	plan_init(&p);
+	plan_add(&p, RES_INSTANCE, PA_UPDATE, "instance.acme/Orders");
+	plan_add(&p, RES_INSTANCE, PA_DEPLOY, "instance.acme/Orders");
+	plan_add(&p, RES_INSTANCE, PA_ENABLE, "instance.acme/Orders");
+	render_summary_line(&p, RENDER_DRIFT, &out);
+	assert_string_equal(out.data, "Drift: 1 object differs (1 instance); bringing it back "
+	                              "takes 2 updates, 1 deploy.\n");
+	plan_add(&p, RES_CUSTOMER, PA_UPDATE, "customer.acme");
+	plan_add(&p, RES_INSTANCE, PA_UPDATE, "instance.globex/Orders");
+	buf_reset(&out);
+	render_summary_line(&p, RENDER_DRIFT, &out);
+	assert_string_equal(out.data, "Drift: 3 objects differ (1 customer, 2 instances); bringing "
+	                              "them back takes 4 updates, 1 deploy.\n");
+	buf_release(&out);
+	plan_release(&p);
+}
+
 static void test_json(void **state)
 {
 	(void)state;
@@ -152,12 +175,93 @@ static void test_empty_plan_and_markdown(void **state)
 	plan_release(&p);
 }
 
+/*
+ * A plan too long for a pull request comment is cut between objects: every
+ * object shown is whole, the number left out is given, and the summary
+ * still counts every change.
+ */
+static void test_long_markdown_is_cut_between_objects(void **state)
+{
+	(void)state;
+	struct plan p;
+	struct buf out = BUF_INIT;
+	struct render_opts o = {RENDER_PLAN, false, false, NULL};
+	plan_init(&p);
+	enum { N = 1500 };
+	for (int i = 0; i < N; i++) {
+		char addr[64], name[64];
+		snprintf(addr, sizeof(addr), "instance.acme/Sync %04d", i);
+		snprintf(name, sizeof(name), "\"Sync %04d\"", i);
+		size_t c = plan_add(&p, RES_INSTANCE, PA_CREATE, addr);
+		plan_field(&p, c, "name", NULL, name, false);
+		plan_field(&p, c, "description", NULL, "\"created by the test of long plans\"",
+		           false);
+		plan_field(&p, c, "labels", NULL, "[\"prismsync:owner=platform\"]", false);
+		size_t d = plan_add(&p, RES_INSTANCE, PA_DEPLOY, addr);
+		plan_depend(&p, d, c);
+	}
+	render_markdown(&p, &o, &out);
+	assert_true(out.len < 65536); /* GitHub's limit for a comment */
+
+	/* Count the objects shown; each must be whole (its three fields and its deploy). */
+	size_t shown = 0;
+	for (const char *at = strstr(out.data, "+   instance.acme/Sync "); at;
+	     at = strstr(at + 1, "+   instance.acme/Sync ")) {
+		char expect[256];
+		snprintf(expect, sizeof(expect),
+		         "+   instance.acme/Sync %04zu (create, deploy)\n"
+		         "+       name: \"Sync %04zu\"\n"
+		         "+       description: \"created by the test of long plans\"\n"
+		         "+       labels: [\"prismsync:owner=platform\"]\n"
+		         ">       deploy\n\n",
+		         shown, shown);
+		assert_memory_equal(at, expect, strlen(expect));
+		shown++;
+	}
+	assert_true(shown > 100 && shown < N);
+	char left[160];
+	snprintf(left, sizeof(left), "... %zu more objects (%zu changes) not shown\n\n", N - shown,
+	         2 * (N - shown));
+	assert_non_null(strstr(out.data, left));
+	snprintf(left, sizeof(left), "Too long for a comment: %zu objects (%zu changes) not shown",
+	         N - shown, 2 * (N - shown));
+	assert_non_null(strstr(out.data, left));
+	const char *summary = "Plan: 1500 to create, 0 to update, 0 to publish, 1500 to deploy, "
+	                      "0 to delete.\n```\n\n</details>\n";
+	assert_string_equal(out.data + out.len - strlen(summary), summary);
+	assert_non_null(strstr(out.data, "**Plan: 1500 to create"));
+	buf_release(&out);
+	plan_release(&p);
+}
+
+/* GitHub colours diff lines by their first character: + - and ! (for ~). */
+static void test_markdown_symbols_in_the_first_column(void **state)
+{
+	(void)state;
+	struct plan p;
+	struct buf out = BUF_INIT;
+	struct render_opts o = {RENDER_PLAN, false, false, NULL};
+	sample_plan(&p);
+	render_markdown(&p, &o, &out);
+	assert_non_null(strstr(out.data, "\n!   integration.Order Sync (import, publish)\n"));
+	assert_non_null(strstr(out.data, "\n!       version: 3 -> \"(new version)\"\n"));
+	assert_non_null(strstr(out.data, "\n^       publish as version 4\n"));
+	assert_non_null(strstr(out.data, "\n>       deploy\n"));
+	assert_non_null(strstr(out.data, "`!` update or import"));
+	assert_null(strstr(out.data, "not shown"));
+	buf_release(&out);
+	plan_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_drift_summary_counts_objects_then_actions),
 	    cmocka_unit_test(test_empty_plan_and_markdown),
+	    cmocka_unit_test(test_long_markdown_is_cut_between_objects),
+	    cmocka_unit_test(test_markdown_symbols_in_the_first_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

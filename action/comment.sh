@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Posts the markdown plan (REPORT) as a comment on pull request PR_NUMBER,
+# or updates the comment posted before for the same working directory, so
+# that a pull request carries one plan comment per manifest, always current.
+# Uses the gh CLI (GH_TOKEN) that GitHub's runners provide.
+set -euo pipefail
+: "${REPORT:?}" "${PR_NUMBER:?}" "${GITHUB_REPOSITORY:?}"
+marker="<!-- prismsync plan: ${INPUT_WORKING_DIRECTORY:-.} -->"
+body=$(mktemp)
+trap 'rm -f "$body"' EXIT
+{ echo "$marker"; cat "$REPORT"; } >"$body"
+
+id=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/comments" \
+	--jq ".[] | select(.body | startswith(\"$marker\")) | .id" | tail -n 1)
+if [ -n "$id" ]; then
+	gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$body" >/dev/null
+	echo "Updated the plan comment on pull request #$PR_NUMBER"
+else
+	gh api -X POST "repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/comments" -F "body=@$body" >/dev/null
+	echo "Posted the plan on pull request #$PR_NUMBER"
+fi

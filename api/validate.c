@@ -1,0 +1,127 @@
+/*
+ * validate.c - validateIntegrationSchema for a set of definitions at once.
+ */
+#include "validate.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "../util/buf.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+static const char validate_doc[] =
+    "mutation validateIntegrationSchema($input: ValidateIntegrationSchemaInput!) {\n"
+    "  validateIntegrationSchema(input: $input) { result { isValid } errors { field messages } }\n"
+    "}\n";
+
+struct check_call {
+	struct api_call call;
+	struct api_definition_check *check;
+	int *rc;           /* the first failure of the batch */
+	struct error *err; /* its message */
+};
+
+/* The payload's errors as "field: message message; ...", or NULL when there are none. */
+static char *payload_problems(struct json_object *payload)
+{
+	struct json_object *errors = NULL;
+	if (!json_object_object_get_ex(payload, "errors", &errors) ||
+	    !json_object_is_type(errors, json_type_array) || !json_object_array_length(errors))
+		return NULL;
+	struct buf msg = BUF_INIT;
+	size_t n = json_object_array_length(errors);
+	for (size_t i = 0; i < n && i < 10; i++) {
+		struct json_object *e = json_object_array_get_idx(errors, i), *f = NULL, *ms = NULL;
+		if (i)
+			buf_adds(&msg, "; ");
+		if (json_object_object_get_ex(e, "field", &f) &&
+		    json_object_is_type(f, json_type_string) &&
+		    strcmp(json_object_get_string(f), "__all__"))
+			buf_addf(&msg, "%s: ", json_object_get_string(f));
+		size_t nm = 0;
+		if (json_object_object_get_ex(e, "messages", &ms) &&
+		    json_object_is_type(ms, json_type_array))
+			nm = json_object_array_length(ms);
+		for (size_t j = 0; j < nm && j < 5; j++) {
+			struct json_object *m = json_object_array_get_idx(ms, j);
+			if (json_object_is_type(m, json_type_string))
+				buf_addf(&msg, "%s%s", j ? " " : "", json_object_get_string(m));
+		}
+		if (!nm)
+			buf_adds(&msg, "(no message)");
+	}
+	if (n > 10)
+		buf_addf(&msg, "; and %zu more", n - 10);
+	return buf_detach(&msg, NULL);
+}
+
+static void check_done(struct api_call *call, int rc, struct json_object *data,
+                       struct error *call_err)
+{
+	struct check_call *cc = (struct check_call *)call;
+	struct json_object *payload = NULL, *result = NULL, *valid = NULL;
+
+	if (rc) {
+		if (!*cc->rc) {
+			*cc->rc = rc;
+			error_set(cc->err, rc, "validateIntegrationSchema: %s",
+			          call_err && call_err->message ? call_err->message : "failed");
+		}
+		goto done;
+	}
+	if (!json_object_object_get_ex(data, "validateIntegrationSchema", &payload) ||
+	    !json_object_is_type(payload, json_type_object)) {
+		if (!*cc->rc)
+			*cc->rc =
+			    error_set(cc->err, ERR_API,
+			              "validateIntegrationSchema: the response has no payload");
+		goto done;
+	}
+	cc->check->problems = payload_problems(payload);
+	bool is_valid = !cc->check->problems;
+	if (json_object_object_get_ex(payload, "result", &result) &&
+	    json_object_object_get_ex(result, "isValid", &valid) &&
+	    json_object_is_type(valid, json_type_boolean) && !json_object_get_boolean(valid))
+		is_valid = false;
+	cc->check->valid = is_valid;
+	if (!is_valid && !cc->check->problems)
+		cc->check->problems = xstrdup("Prismatic reports the definition as invalid");
+done:
+	api_call_release(&cc->call);
+	free(cc);
+}
+
+int api_check_definitions(struct api_client *c, struct api_definition_check *checks, size_t nr,
+                          struct error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < nr; i++) {
+		struct check_call *cc = xcalloc(1, sizeof(*cc));
+		struct json_object *vars = json_object_new_object(),
+		                   *input = json_object_new_object();
+		json_object_object_add(input, "definition",
+		                       json_object_new_string(checks[i].definition));
+		json_object_object_add(vars, "input", input);
+		checks[i].valid = false;
+		checks[i].problems = NULL;
+		cc->check = &checks[i];
+		cc->rc = &rc;
+		cc->err = err;
+		api_call_init(&cc->call, c, validate_doc, vars, check_done, cc);
+		json_object_put(vars);
+		api_call_start(&cc->call);
+	}
+	int run = api_client_run(c, err);
+	return rc ? rc : run;
+}
+
+void api_definition_checks_release(struct api_definition_check *checks, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		free(checks[i].problems);
+		checks[i].problems = NULL;
+	}
+}

@@ -1,0 +1,76 @@
+# bash completion for prismsync: verbs, each verb's options, the values of
+# --format and --report-format, and files where a file is expected.
+# Installed as share/bash-completion/completions/prismsync.
+
+_prismsync_options()
+{
+	local common="-f --file --no-color -v --verbose -h --help"
+	local git="--git-ref --repo"
+	case $1 in
+	validate) echo "$common $git" ;;
+	plan) echo "$common $git --format --out --detailed-exitcode --prune --parallelism --changed-since" ;;
+	apply) echo "$common $git --auto-approve --prune --parallelism --allow-dirty" ;;
+	drift) echo "$common $git --format --report --report-format --prune --parallelism" ;;
+	whoami) echo "--no-color -v --verbose -h --help" ;;
+	api) echo "--var --var-json --no-color -v --verbose -h --help" ;;
+	version) echo "-h --help" ;;
+	esac
+}
+
+_prismsync()
+{
+	local cur prev verb i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	verb=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*) verb=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	if [[ -z $verb ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "validate plan apply drift whoami api version help" -- "$cur"))
+		fi
+		return 0
+	fi
+
+	case $prev in
+	--format | --report-format)
+		COMPREPLY=($(compgen -W "text json markdown" -- "$cur"))
+		return 0
+		;;
+	-f | --file)
+		COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"))
+		return 0
+		;;
+	--out | --report | --repo)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0
+		;;
+	--parallelism | --git-ref | --changed-since | --var | --var-json)
+		return 0
+		;;
+	esac
+
+	if [[ $verb == help ]]; then
+		COMPREPLY=($(compgen -W "validate plan apply drift whoami api version" -- "$cur"))
+		return 0
+	fi
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$(_prismsync_options "$verb")" -- "$cur"))
+	elif [[ $verb == apply ]]; then
+		# a saved plan from 'prismsync plan --out'
+		COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+	elif [[ $verb == api ]]; then
+		COMPREPLY=($(compgen -f -- "${cur#@}"))
+		[[ $cur == @* ]] && COMPREPLY=("${COMPREPLY[@]/#/@}")
+	fi
+	return 0
+}
+complete -F _prismsync -o filenames prismsync
