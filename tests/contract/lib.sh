@@ -135,7 +135,8 @@ raw_gql() {
 }
 
 # raw_post BODYFILE valid|invalid PREFIX: writes PREFIX.body, PREFIX.headers;
-# sets RAW_STATUS. Every status is appended to $W/requests.log.
+# sets RAW_STATUS. Every status is appended to $W/requests.log. printf is a
+# shell builtin: the token is on no process's command line.
 raw_post() {
 	if [ "$2" = valid ]; then
 		if ! access_token; then
@@ -153,7 +154,11 @@ raw_post() {
 	        -H 'Prismatic-Client: prismsync-contract' --data-binary "@$1" \
 	        -D "$3.headers" -o "$3.body" -w '%{http_code}' "$PRISMATIC_URL/api" 2>/dev/null)
 	[ -n "$RAW_STATUS" ] || RAW_STATUS=000
-	printf 'raw: HTTP %s\n' "$RAW_STATUS" >>"$W/requests.log"
+	if [ "$RAW_STATUS" = 429 ]; then
+		printf 'raw: HTTP 429, Retry-After: %s\n' "$(header Retry-After "$3.headers")" >>"$W/requests.log"
+	else
+		printf 'raw: HTTP %s\n' "$RAW_STATUS" >>"$W/requests.log"
+	fi
 	return 0
 }
 
