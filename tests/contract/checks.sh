@@ -231,7 +231,8 @@ check_instance() {
 		fail needs-deploy.after-create "createInstance to succeed" "an error: $(gql_error)"
 		for c in deploy.never-deployed-is-0 connection.values-read-back connection.write-only \
 		    deploy.returns deploy.reread needs-deploy.description needs-deploy.config-update-instance \
-		    needs-deploy.config-partial needs-deploy.version deploy.reread-new-version needs-deploy.enable-disable; do
+		    needs-deploy.config-partial config.partial-keeps-others needs-deploy.version \
+		    deploy.reread-new-version needs-deploy.enable-disable connection.values-replace-all; do
 			skip "$c" "the instance could not be created"
 		done
 		return
@@ -300,9 +301,21 @@ check_instance() {
 	fi
 	if gql update_config --var "id=$I1" --var-json 'configVariables=[{"key": "Contract Note", "value": "three"}]'; then
 		needs_deploy_after needs-deploy.config-partial "updateInstanceConfigVariables of one plain variable"
-		gql get_instance --var "id=$I1"
-		evid needs-deploy.config-partial "afterwards: Contract Note=$(cv 'Contract Note' .value), SFTP Connection host=$(input 'SFTP Connection' host | cut -f1) (kept: the update was partial)"
+		: >"$W/ev/config.partial-keeps-others"
+		if gql get_config --var "id=$I1"; then
+			note=$(cv 'Contract Note' .value)
+			host=$(input 'SFTP Connection' host | cut -f1)
+			evid config.partial-keeps-others "after updateInstanceConfigVariables of Contract Note alone: Contract Note=$note, SFTP Connection host=$host, status=$(cv 'SFTP Connection' .status)"
+			if [ "$note" = three ] && [ "$host" = sftp.invalid ]; then
+				pass config.partial-keeps-others "updateInstanceConfigVariables changed only the variable listed"
+			else
+				fail config.partial-keeps-others "Contract Note=three and the connection untouched (host sftp.invalid)" "Contract Note=$note, host=$host"
+			fi
+		else
+			fail config.partial-keeps-others "to read the config variables" "an error: $(gql_error)"
+		fi
 	else
+		skip config.partial-keeps-others "updateInstanceConfigVariables failed"
 		fail needs-deploy.config-partial "updateInstanceConfigVariables to succeed" "an error: $(gql_error)"
 	fi
 	if [ -z "$V2" ]; then
@@ -318,6 +331,7 @@ check_instance() {
 			fail needs-deploy.version "needsDeploy true after updateInstance of the version" "needsDeploy=$nd"
 		fi
 		if gql deploy --var "id=$I1" && wait_deployed "$I1" "$V2N"; then
+			evid deploy.reread-new-version "re-read after $DEPLOY_MS ms: needsDeploy=false, deployedVersion=$V2N, bound version $(j .instance.integration.versionNumber)"
 			pass deploy.reread-new-version "after the deploy, a re-read shows deployedVersion $V2N, the new bound version"
 		else
 			fail deploy.reread-new-version "needsDeploy false and deployedVersion $V2N" \
@@ -347,6 +361,29 @@ check_instance() {
 	*error*) fail needs-deploy.enable-disable "updateInstance of enabled alone to succeed" "an error" ;;
 	*) pass needs-deploy.enable-disable "observed (not a requirement): needsDeploy ${1#*:} after disabling, ${2#*:} after enabling (was $before)" ;;
 	esac
+
+	# A connection's `values` replace its inputs as a whole: inputs left out
+	# go back to the definition's default.
+	: >"$W/ev/connection.values-replace-all"
+	if ! gql update_config --var "id=$I1" --var-json "configVariables=$(jq -nc '[{key: "SFTP Connection",
+	    values: ([{name: "host", type: "value", value: "sftp2.invalid"}] | tojson)}]')"; then
+		fail connection.values-replace-all "updateInstanceConfigVariables of the connection with one input to succeed" "an error: $(gql_error)"
+	elif ! gql get_config --var "id=$I1"; then
+		fail connection.values-replace-all "to read the config variables" "an error: $(gql_error)"
+	else
+		host=$(input 'SFTP Connection' host | cut -f1)
+		user=$(input 'SFTP Connection' username)
+		pwh=$(input 'SFTP Connection' password | cut -f2)
+		evid connection.values-replace-all "after values with host alone: host=$host; username=$(printf '%s' "$user" | cut -f1) (hasValue $(printf '%s' "$user" | cut -f2)); password hasValue=$pwh; port=$(input 'SFTP Connection' port | cut -f1)"
+		if [ "$host" = sftp2.invalid ] && [ -z "$(printf '%s' "$user" | cut -f1)" ] && [ "$pwh" = false ]; then
+			pass connection.values-replace-all "the inputs left out went back to the definition's defaults (username \"\", no password)"
+		elif [ "$host" = sftp2.invalid ]; then
+			fail connection.values-replace-all "inputs left out of values reset to the definition's default" \
+			    "username=$(printf '%s' "$user" | cut -f1), password hasValue=$pwh (kept: values merge into the inputs)"
+		else
+			fail connection.values-replace-all "host=sftp2.invalid" "host=$host"
+		fi
+	fi
 }
 
 # check_connection_inputs: the main instance's SFTP connection, written
