@@ -194,7 +194,7 @@ prismsync_version() {
 	c=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)
 	if [ -n "$c" ]; then
 		git -C "$ROOT" diff --quiet HEAD 2>/dev/null || c="$c, with local changes"
-		echo "${v:-prismsync (unknown version)} (commit $c)"
+		echo "${v:-prismsync (unknown version)} (repository at commit $c)"
 	else
 		echo "${v:-prismsync (unknown version)}"
 	fi
