@@ -130,13 +130,14 @@ setup_objects() {
 	fi
 	if gql import_integration --var "definition=$(definition main.yml 'first publish')"; then
 		INT_A=$(j '.importIntegration.integration.id // empty')
+		INT_A_LABELS=$(jc '.importIntegration.integration.labels')
 		created integration "$INT_A"
 	else
 		say "cannot import the main integration: $(gql_error)"
 		SETUP_ERROR="${SETUP_ERROR:+$SETUP_ERROR; }importing definitions/main.yml: $(gql_error)"
 	fi
 	: >"$W/ev/setup"
-	evid setup "customer: ${CUST:-none}; main integration: ${INT_A:-none}"
+	evid setup "customer: ${CUST:-none}; main integration: ${INT_A:-none}, labels ${INT_A_LABELS:-none} (from the definition)"
 	if [ -n "${SETUP_ERROR:-}" ]; then
 		fail setup "a customer and an integration (public components only) to be created" "$SETUP_ERROR"
 	else
