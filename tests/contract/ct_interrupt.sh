@@ -1,9 +1,12 @@
 # A run stopped by a signal removes what it created: SIGINT (Ctrl-C) while
 # it waits for a publish (customer and integration exist), SIGTERM once an
 # instance exists, SIGHUP once the second integration's instance exists.
-# The emulator publishes slowly so that these moments last. The run is
-# started through node, which gives it default signal dispositions (a
-# background job of sh would ignore SIGINT).
+# The emulator publishes slowly so that these moments last. Last, Ctrl-C
+# as a terminal sends it (SIGINT to the whole process group, prismsync
+# included) while the answer to createInstance is held back: the instance
+# exists but the run never learns its id, and must find it by its name and
+# label. The run is started through node, in a process group of its own,
+# with default signal dispositions (a background job of sh ignores SIGINT).
 . "$INTEGRATION_DIR/lib.sh"
 
 # ours: the names of the run's objects in the emulator, one per line.
@@ -12,13 +15,14 @@ ours() {
 	    jq -r '(.customers[], .integrations[], (.instances // [])[]) | .name | select(startswith("prismsync-contract"))'
 }
 
-# interrupt SIGNAL STATUS FILTER WHAT: starts a run, waits until the
+# interrupt SIGNAL STATUS FILTER WHAT [group]: starts a run, waits until the
 # emulator holds an object of the run whose name matches FILTER, sends
-# SIGNAL, and checks the exit status, the report and the emulator's state.
+# SIGNAL (to the run's process group with "group"), and checks the exit
+# status, the report and the emulator's state.
 interrupt() {
 	rm -f "$TMP/pid"
 	PIDFILE="$TMP/pid" "$NODE" -e '
-	    const c = require("child_process").spawn("sh", process.argv.slice(1), {stdio: "inherit"});
+	    const c = require("child_process").spawn("sh", process.argv.slice(1), {stdio: "inherit", detached: true});
 	    require("fs").writeFileSync(process.env.PIDFILE, String(c.pid));
 	    c.on("exit", (code, sig) => process.exit(code === null ? 200 : code));' \
 	    "$CONTRACT_SH" --prismsync "$PRISMSYNC" >"$TMP/out" 2>"$TMP/err" &
@@ -41,7 +45,11 @@ interrupt() {
 		return
 	fi
 	before=$(ours | wc -l)
-	kill -"$1" "$pid"
+	if [ "${5:-}" = group ]; then
+		"$NODE" -e 'process.kill(-Number(process.argv[1]), "SIG" + process.argv[2])' "$pid" "$1"
+	else
+		kill -"$1" "$pid"
+	fi
 	wait "$launcher"
 	rc=$?
 	expect_rc "$2" "$4: exit status"
@@ -55,4 +63,7 @@ emu_start --publish-delay-ms 3000
 interrupt INT 130 ' main$' "SIGINT during the first publish"
 interrupt TERM 143 ' instance main$' "SIGTERM once an instance exists"
 interrupt HUP 129 ' instance oauth$' "SIGHUP once the OAuth instance exists"
+fault '{"match": "createInstance", "phase": "after", "delay_ms": 3000, "times": 1}'
+interrupt INT 130 ' instance main$' "Ctrl-C while createInstance's answer is on its way" group
+expect_in out '^   removed: instance ' "the unrecorded instance was found and removed"
 finish
