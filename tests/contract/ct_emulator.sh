@@ -24,7 +24,9 @@ for check in setup publish.first-number publish.second-number publish.available 
     pages.limit-100-works pages.offset-small pages.offset-large; do
 	expect_in out "^PASS  $check " "check $check ran and passed"
 	expect_in report.md "^\| \`$check\` \| \*\*PASS\*\* \|" "check $check in the markdown report"
+	nchecks=$((${nchecks:-0} + 1))
 done
+expect_eq "$(grep -cE '^(PASS|FAIL|SKIP)  ' "$TMP/out")" "$nchecks" "the number of checks in the report"
 expect_in out 'pages\.offset-large .*ids in [2-9] page' "offset pages of 100 crossed a page boundary"
 expect_in out 'needs-deploy.enable-disable +observed' "enable/disable is reported as an observation"
 

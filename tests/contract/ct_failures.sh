@@ -2,7 +2,8 @@
 # refused (a payload error injected by the emulator) fails deploy.returns
 # with the API's message, the needsDeploy checks that would start from an
 # undeployed instance are skipped rather than passed, the run exits 1, and
-# it still removes what it created.
+# it still removes what it created. When the main integration cannot even be
+# imported, the run says why and reports every check, skipped.
 . "$INTEGRATION_DIR/lib.sh"
 
 emu_start
@@ -22,4 +23,14 @@ expect_in out '^  result: +[0-9]+ passed, [1-9][0-9]* failed' "the summary count
 expect_in out '^  cleanup: +all 5 object\(s\) the run created were removed$' "the cleanup line"
 left=$(ctl GET /__emulator/state | jq '[(.customers[], .integrations[], (.instances // [])[]) | select(.name | startswith("prismsync-contract"))] | length')
 expect_eq "$left" 0 "objects the run created left in the emulator"
+
+faults_reset
+fault '{"match": "importIntegration", "payload_errors": [{"field": "definition", "messages": ["Unknown component sftp."]}]}'
+run sh "$CONTRACT_SH" --prismsync "$PRISMSYNC"
+expect_rc 1 "a run whose integrations cannot be imported"
+expect_in out '^FAIL  setup +expected a customer and an integration .*; saw importing definitions/main\.yml: .*Unknown component sftp\.' "setup names the API's error"
+expect_eq "$(grep -cE '^(PASS|FAIL|SKIP)  ' "$TMP/out")" 30 "every check is reported"
+expect_in out '^SKIP  deploy\.returns +needs the customer and an available version' "checks that need the integration are skipped"
+expect_in out '^PASS  errors\.unknown-id ' "checks that need no object still run"
+expect_in out '^  cleanup: +all 1 object\(s\) the run created were removed$' "the customer is removed"
 finish
