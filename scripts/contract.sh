@@ -281,7 +281,7 @@ fi
 # the suite's own tests see what a run against a real organization does.
 EMULATOR=0
 if [ "$LOOPBACK" = 1 ] && [ "${PRISMSYNC_CONTRACT_AS_REAL:-}" != 1 ] &&
-    curl -sS --max-time 10 "$PRISMATIC_URL/__emulator/config" 2>/dev/null | jq -e 'has("rate_limit")' >/dev/null 2>&1; then
+    curl_api -sS --max-time 10 "$PRISMATIC_URL/__emulator/config" 2>/dev/null | jq -e 'has("rate_limit")' >/dev/null 2>&1; then
 	EMULATOR=1
 	PUBLISH_POLL=0.2
 fi

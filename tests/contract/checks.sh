@@ -498,7 +498,7 @@ check_oauth() {
 		return
 	fi
 	body=$(jq -nc --arg i "$I2" '{instance: $i, key: "Slack Connection"}')
-	code=$(curl -sS --max-time 30 -o "$W/authorize.out" -w '%{http_code}' -X POST \
+	code=$(curl_api -sS --max-time 30 -o "$W/authorize.out" -w '%{http_code}' -X POST \
 	    -H 'Content-Type: application/json' --data-binary "$body" "$PRISMATIC_URL/__emulator/authorize" 2>/dev/null)
 	evid oauth.authorized "POST /__emulator/authorize: HTTP $code $(head -c 200 "$W/authorize.out")"
 	gql get_instance --var "id=$I2"
@@ -576,8 +576,8 @@ check_throttle() {
 			skip throttle.shape "no access token for raw requests"
 			return
 		fi
-		old=$(curl -sS --max-time 10 "$PRISMATIC_URL/__emulator/config" | jq -r '.rate_limit // 0')
-		curl -sS --max-time 10 -o /dev/null -X POST -H 'Content-Type: application/json' \
+		old=$(curl_api -sS --max-time 10 "$PRISMATIC_URL/__emulator/config" | jq -r '.rate_limit // 0')
+		curl_api -sS --max-time 10 -o /dev/null -X POST -H 'Content-Type: application/json' \
 		    --data-binary '{"rate_limit": 2}' "$PRISMATIC_URL/__emulator/config"
 		jq -n --rawfile q "$CONTRACT_DIR/graphql/whoami.graphql" '{query: $q, variables: {}}' >"$W/burst.req"
 		i=0
@@ -586,7 +586,7 @@ check_throttle() {
 			i=$((i + 1))
 		done
 		wait
-		curl -sS --max-time 10 -o /dev/null -X POST -H 'Content-Type: application/json' \
+		curl_api -sS --max-time 10 -o /dev/null -X POST -H 'Content-Type: application/json' \
 		    --data-binary "{\"rate_limit\": $old}" "$PRISMATIC_URL/__emulator/config"
 		n429=0 ra=""
 		for f in "$W"/burst.*.headers; do

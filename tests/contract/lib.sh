@@ -100,6 +100,16 @@ gql_error() { tr '\n' ' ' <"$W/gql.err" | sed 's/  */ /g; s/ $//'; }
 # Raw HTTP
 # ---------------------------------------------------------------------------
 
+# curl_api ARGS...: curl without a proxy for a loopback API (as prismsync
+# does), with the user's proxy settings otherwise.
+curl_api() {
+	if [ "${LOOPBACK:-0}" = 1 ]; then
+		curl --noproxy '*' "$@"
+	else
+		curl "$@"
+	fi
+}
+
 ACCESS_TOKEN=""
 
 # access_token: fills ACCESS_TOKEN (a shell variable, never exported) from
@@ -112,7 +122,7 @@ access_token() {
 	elif [ -n "${PRISM_REFRESH_TOKEN:-}${PRISMATIC_REFRESH_TOKEN:-}" ]; then
 		ACCESS_TOKEN=$(jq -n '{refresh_token: (env.PRISM_REFRESH_TOKEN // env.PRISMATIC_REFRESH_TOKEN)}
 		    + (if (env.PRISMATIC_TENANT_ID // "") != "" then {tenant_id: env.PRISMATIC_TENANT_ID} else {} end)' |
-		    curl -sS --max-time 60 -H 'Content-Type: application/json' -H 'Prismatic-Client: prismsync-contract' \
+		    curl_api -sS --max-time 60 -H 'Content-Type: application/json' -H 'Prismatic-Client: prismsync-contract' \
 		        --data-binary @- "$PRISMATIC_URL/auth/refresh" 2>/dev/null | jq -r '.access_token // empty' 2>/dev/null)
 	fi
 	# The token travels inside a curl config line: allow only token characters.
@@ -150,7 +160,7 @@ raw_post() {
 		_tok=prismsync-contract-not-a-token
 	fi
 	RAW_STATUS=$(printf 'header = "Authorization: Bearer %s"\n' "$_tok" |
-	    curl -sS -K - --max-time 60 -X POST -H 'Content-Type: application/json' \
+	    curl_api -sS -K - --max-time 60 -X POST -H 'Content-Type: application/json' \
 	        -H 'Prismatic-Client: prismsync-contract' --data-binary "@$1" \
 	        -D "$3.headers" -o "$3.body" -w '%{http_code}' "$PRISMATIC_URL/api" 2>/dev/null)
 	[ -n "$RAW_STATUS" ] || RAW_STATUS=000
