@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "configvars.h"
 #include "gql.h"
 #include "page.h"
 #include "../util/xalloc.h"
@@ -63,7 +64,7 @@ static const char instances_query[] =
     "      configVariables(first: 100) {\n"
     "        totalCount\n"
     "        pageInfo { hasNextPage endCursor }\n"
-    "        nodes { value requiredConfigVariable { key } }\n"
+    "        nodes { " API_CONFIG_VAR_FIELDS " }\n"
     "      }\n"
     "    }\n"
     "  }\n"
@@ -86,7 +87,7 @@ static const char config_query[] = "query instance($id: ID!, $first: Int!, $afte
                                    "    configVariables(first: $first, after: $after) {\n"
                                    "      totalCount\n"
                                    "      pageInfo { hasNextPage endCursor }\n"
-                                   "      nodes { value requiredConfigVariable { key } }\n"
+                                   "      nodes { " API_CONFIG_VAR_FIELDS " }\n"
                                    "    }\n"
                                    "  }\n"
                                    "}\n";
@@ -295,16 +296,7 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 static int decode_config_var(struct live_config_var *cv, struct live_state *s,
                              struct json_object *n, const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *rcv = NULL;
-	int rc;
-	if (!n || !json_object_is_type(n, json_type_object))
-		return error_set(err, ERR_API, "%s: %s %ld: a config variable is not an object",
-		                 ctx->op, ctx->kind, ctx->index);
-	if ((rc = copy_string(&cv->value, s, n, "value", true, false, ctx, err)) ||
-	    (rc = gql_get_object(&rcv, n, "requiredConfigVariable", false, ctx, err)) ||
-	    (rc = copy_string(&cv->key, s, rcv, "key", false, false, ctx, err)))
-		return rc;
-	return 0;
+	return api_decode_config_var(cv, s, n, ctx, err);
 }
 
 static int decode_instance(struct live_state *s, struct json_object *node,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "configvars.h"
 #include "fetch.h"
 #include "gql.h"
 #include "../util/xalloc.h"
@@ -23,7 +24,7 @@
 	"id name description labels enabled deployedVersion needsDeploy configState "              \
 	"customer { id externalId name } integration { id name versionNumber } "                   \
 	"configVariables(first: 100) { totalCount pageInfo { hasNextPage endCursor } "             \
-	"nodes { value requiredConfigVariable { key } } }"
+	"nodes { " API_CONFIG_VAR_FIELDS " } }"
 #define CONNECTION(fields) "{ totalCount pageInfo { hasNextPage endCursor } nodes { " fields " } }"
 
 static const char customer_by_id[] =

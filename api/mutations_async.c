@@ -120,14 +120,39 @@ static void add_labels(struct json_object *o, const struct api_labels *l)
 	json_object_object_add(o, "labels", a);
 }
 
+/* A connection's inputs as the JSON string `values` takes. */
+static struct json_object *config_inputs(const struct api_config_value *v)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < v->inputs_nr; i++) {
+		struct json_object *e = json_object_new_object();
+		json_object_object_add(e, "name", json_object_new_string(v->inputs[i].name));
+		json_object_object_add(e, "type", json_object_new_string("value"));
+		json_object_object_add(e, "value", json_object_new_string(v->inputs[i].value));
+		json_object_array_add(a, e);
+	}
+	struct json_object *text = json_object_new_string(gql_to_json(a, NULL));
+	json_object_put(a);
+	return text;
+}
+
 static struct json_object *config_list(const struct api_config_value *v, size_t nr)
 {
 	struct json_object *a = json_object_new_array();
 	for (size_t i = 0; i < nr; i++) {
 		struct json_object *e = json_object_new_object();
 		json_object_object_add(e, "key", json_object_new_string(v[i].key));
-		json_object_object_add(e, "value",
-		                       v[i].value ? json_object_new_string(v[i].value) : NULL);
+		if (v[i].is_connection) {
+			json_object_object_add(e, "values", config_inputs(&v[i]));
+		} else if (v[i].customer_var_id) {
+			json_object_object_add(e, "customerConfigVariableId",
+			                       json_object_new_string(v[i].customer_var_id));
+		} else {
+			json_object_object_add(
+			    e, "value", v[i].value ? json_object_new_string(v[i].value) : NULL);
+			add_string(e, "scheduleType", v[i].schedule_type);
+			add_string(e, "timeZone", v[i].time_zone);
+		}
 		json_object_array_add(a, e);
 	}
 	return a;

@@ -24,6 +24,7 @@
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--git-ref REF [--repo URL]] [--allow-dirty]\n"
+    "                       [--push-secrets]\n"
     "       prismsync apply PLAN [--auto-approve]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
@@ -54,6 +55,9 @@ static const char apply_usage[] =
     "      --repo URL         with --git-ref: clone URL (or a path) into a temporary\n"
     "                         directory, removed afterwards; FILE is from its root\n"
     "      --allow-dirty      apply even when the manifest's files are not committed\n"
+    "      --push-secrets     write every connection input the manifest sets that\n"
+    "                         Prismatic keeps write-only (secrets it never shows,\n"
+    "                         so never compared): to roll out a changed secret\n"
     "      --no-color         no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
@@ -61,7 +65,13 @@ static const char apply_usage[] =
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
     "failed (the rest were made), 4 saved plan is stale, 64 usage error\n";
 
-enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM, OPT_ALLOW_DIRTY };
+enum {
+	OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION,
+	OPT_PRUNE,
+	OPT_PARALLELISM,
+	OPT_ALLOW_DIRTY,
+	OPT_PUSH_SECRETS
+};
 
 struct progress {
 	bool bar;
@@ -261,12 +271,13 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
+	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;
-	struct pipeline_opts po = {false, 0, true, NULL};
+	struct pipeline_opts po = {false, 0, true, NULL, false};
 	int c, rc;
 
 	optind = 0;
@@ -292,6 +303,9 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			break;
 		case OPT_ALLOW_DIRTY:
 			allow_dirty = true;
+			break;
+		case OPT_PUSH_SECRETS:
+			po.push_secrets = true;
 			break;
 		default:
 			return bad_option("apply", c, argv);

@@ -105,7 +105,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *report = NULL;
-	struct pipeline_opts po = {false, 0, false, NULL};
+	struct pipeline_opts po = {false, 0, false, NULL, false};
 	int c, rc;
 
 	optind = 0;

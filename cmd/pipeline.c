@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../api/configvars.h"
 #include "../api/fetch.h"
+#include "../reconcile/configdiff.h"
 #include "../reconcile/diff.h"
 #include "../reconcile/limit.h"
 #include "../source/source.h"
@@ -120,14 +122,17 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	pl->source = NULL;
 	if ((rc = cmd_api_client(&pl->client, verb, common, opts->parallelism)) != EXIT_OK)
 		goto done;
-	if (api_fetch_live(&pl->live, pl->client, &err)) {
+	if (api_fetch_live(&pl->live, pl->client, &err) ||
+	    (configdiff_uses_customer_connections(pl->manifest) &&
+	     api_fetch_customer_vars(pl->live, pl->client, &err))) {
 		cmd_print_api_error(verb, &err);
 		error_release(&err);
 		rc = EXIT_ERROR;
 		goto done;
 	}
 	const struct source_provenance *pv = &pl->provenance;
-	struct diff_opts o = {opts->prune, NULL, pv->commit, pv->subject, pv->repo_url, pv->dirty};
+	struct diff_opts o = {opts->prune,  NULL,      pv->commit,        pv->subject,
+	                      pv->repo_url, pv->dirty, opts->push_secrets};
 	rc = diff_build(&pl->plan, pl->manifest, pl->live, &o, &pl->diags);
 	if (pl->diags.nr)
 		print_diagnostics(&pl->diags, common);

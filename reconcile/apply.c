@@ -173,39 +173,90 @@ static struct api_labels plabels(struct json_object *o, const char ***hold)
 	return l;
 }
 
-/* Config values, with ${env:NAME} references resolved now. */
-static int pconfig(struct run *run, struct json_object *o, struct api_config_value **out,
-                   size_t *nr, struct error *err)
+/* A value of a saved plan's payload: {"value": TEXT} or {"env": NAME}, resolved now. */
+static int pvalue(struct run *run, struct json_object *e, const char **out, const char *key,
+                  const char *input, struct error *err)
 {
-	struct json_object *a;
+	const char *env = pstr(e, "env");
+	*out = pstr(e, "value");
+	if (!env)
+		return 0;
+	*out = run->o->getenv ? run->o->getenv(env) : getenv(env);
+	if (*out)
+		return 0;
+	if (input)
+		return error_set(err, ERR_INVALID,
+		                 "environment variable %s (input '%s' of config variable '%s') is "
+		                 "not set",
+		                 env, input, key ? key : "?");
+	return error_set(err, ERR_INVALID,
+	                 "environment variable %s (config variable '%s') is not set", env,
+	                 key ? key : "?");
+}
+
+/*
+ * Config values of every form, with ${env:NAME} references resolved now
+ * (secrets live only in memory, for this request). *inputs receives the
+ * array every connection's inputs point into; free both.
+ */
+static int pconfig(struct run *run, struct json_object *o, struct api_config_value **out,
+                   size_t *nr, struct api_config_input **inputs, struct error *err)
+{
+	struct json_object *a, *ins;
+	struct api_config_value *v = NULL;
+	struct api_config_input *in = NULL;
+	size_t total = 0, used = 0;
+	int rc = 0;
 	*out = NULL;
 	*nr = 0;
+	*inputs = NULL;
 	if (!json_object_object_get_ex(o, "configVariables", &a) ||
 	    !json_object_is_type(a, json_type_array))
 		return 0;
 	size_t n = json_object_array_length(a);
-	struct api_config_value *v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(a, i), "inputs", &ins) &&
+		    json_object_is_type(ins, json_type_array))
+			total += json_object_array_length(ins);
+	v = xcalloc(n + 1, sizeof(*v));
+	in = xcalloc(total + 1, sizeof(*in));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(a, i);
 		v[i].key = pstr(e, "key");
-		const char *env = pstr(e, "env");
-		if (env) {
-			v[i].value = run->o->getenv ? run->o->getenv(env) : getenv(env);
-			if (!v[i].value) {
-				error_set(
-				    err, ERR_INVALID,
-				    "environment variable %s (config variable '%s') is not set",
-				    env, v[i].key ? v[i].key : "?");
-				free(v);
-				return ERR_INVALID;
+		if (json_object_object_get_ex(e, "inputs", &ins) &&
+		    json_object_is_type(ins, json_type_array)) {
+			v[i].is_connection = true;
+			v[i].inputs = in + used;
+			for (size_t k = 0; k < json_object_array_length(ins); k++) {
+				struct json_object *ie = json_object_array_get_idx(ins, k);
+				in[used].name = pstr(ie, "name");
+				if (!in[used].name)
+					in[used].name = "";
+				if ((rc = pvalue(run, ie, &in[used].value, v[i].key, in[used].name,
+				                 err)))
+					goto fail;
+				if (!in[used].value)
+					in[used].value = "";
+				used++;
+				v[i].inputs_nr++;
 			}
-		} else {
-			v[i].value = pstr(e, "value");
+			continue;
 		}
+		v[i].customer_var_id = pstr(e, "customerConfigVariableId");
+		v[i].schedule_type = pstr(e, "scheduleType");
+		v[i].time_zone = pstr(e, "timeZone");
+		if (!v[i].customer_var_id &&
+		    (rc = pvalue(run, e, &v[i].value, v[i].key, NULL, err)))
+			goto fail;
 	}
 	*out = v;
 	*nr = n;
+	*inputs = in;
 	return 0;
+fail:
+	free(v);
+	free(in);
+	return rc;
 }
 
 /* The part of an address after "<type>.": the externalId, the name, or "<eid>/<name>". */
@@ -272,6 +323,7 @@ struct task {
 	const char **hold;
 	struct api_config_value *cfg;
 	size_t ncfg;
+	struct api_config_input *cfg_inputs; /* what cfg's connections point into */
 	struct api_customer_input customer;
 	struct api_integration_input integration;
 	struct api_instance_input instance;
@@ -293,6 +345,7 @@ static void task_free(struct task *t)
 	json_object_put(t->pl);
 	free(t->hold);
 	free(t->cfg);
+	free(t->cfg_inputs);
 	error_release(&t->err);
 	live_state_free(t->s);
 	free(t);
@@ -694,7 +747,7 @@ static int instance_create_setup(struct task *t, struct error *err)
 		customer_id = k->id;
 	}
 	if ((rc = version_for(run, pl, &version_id, err)) ||
-	    (rc = pconfig(run, pl, &t->cfg, &t->ncfg, err)))
+	    (rc = pconfig(run, pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
 	struct api_instance_input in = {
 	    pstr(pl, "name"),      customer_id, version_id, pstr(pl, "description"),
@@ -709,7 +762,7 @@ static int instance_update_setup(struct task *t, struct error *err)
 	const char *version_id = NULL;
 	int rc;
 	if ((rc = version_for(t->run, t->pl, &version_id, err)) ||
-	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, err)))
+	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
 	struct api_instance_input in = {
 	    NULL, NULL, version_id, pstr(t->pl, "description"), plabels(t->pl, &t->hold), NULL, 0};

@@ -140,8 +140,9 @@ static struct live_state *org_in_sync(void)
 	in->has_deployed_version = true;
 	in->deployed_version = 2;
 	in->config = arena_alloc(&s->arena, 2 * sizeof(*in->config));
-	in->config[0] = (struct live_config_var){"Shop URL", "https://shop.acme.example"};
-	in->config[1] = (struct live_config_var){"API Key", "s3cret-value"};
+	in->config[0] =
+	    (struct live_config_var){.key = "Shop URL", .value = "https://shop.acme.example"};
+	in->config[1] = (struct live_config_var){.key = "API Key", .value = "s3cret-value"};
 	in->config_nr = 2;
 	live_state_index(s);
 	return s;
@@ -159,7 +160,7 @@ static char *plan_ids(const struct plan *p)
 static void run(struct plan *p, const struct manifest *m, const struct live_state *s, bool prune,
                 struct diag_list *diags)
 {
-	struct diff_opts o = {prune, fake_env, NULL, NULL, NULL, false};
+	struct diff_opts o = {prune, fake_env, NULL, NULL, NULL, false, false};
 	plan_init(p);
 	diag_list_init(diags);
 	diff_build(p, m, s, &o, diags);
