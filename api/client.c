@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "call.h"
+#include "documents.h"
 #include "gql.h"
 #include "http.h"
 #include "retry.h"
@@ -624,10 +625,6 @@ done:
 	return rc;
 }
 
-static const char whoami_query[] = "query whoami {\n"
-                                   "  authenticatedUser { id name email org { id name } }\n"
-                                   "}\n";
-
 int api_whoami(struct api_user *out, struct api_client *c, struct error *err)
 {
 	struct json_object *data = NULL, *user = NULL, *org = NULL;
@@ -636,7 +633,7 @@ int api_whoami(struct api_user *out, struct api_client *c, struct error *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = api_request(&data, c, whoami_query, NULL, err)) != 0)
+	if ((rc = api_request(&data, c, api_doc(API_DOC_WHOAMI), NULL, err)) != 0)
 		return rc;
 	if ((rc = gql_get_object(&user, data, "authenticatedUser", false, &ctx, err)) ||
 	    (rc = gql_get_string(&id, user, "id", false, &ctx, err)) ||

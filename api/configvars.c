@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "documents.h"
 #include "page.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -15,14 +16,6 @@
 #define MAX_CUSTOMER_VARS 1000000L
 /* A connection with more inputs than one page holds is not one the API makes. */
 #define MAX_INPUTS 1000
-
-static const char customer_vars_query[] =
-    "query customerConfigVariables($first: Int!, $offset: Int!) {\n"
-    "  customerConfigVariables(first: $first, offset: $offset) {\n"
-    "    totalCount\n"
-    "    nodes { id key status customer { id } }\n"
-    "  }\n"
-    "}\n";
 
 /* A string member copied into s; nullable members give NULL, or "" when or_empty. */
 static int copy(const char **out, struct live_state *s, struct json_object *obj, const char *key,
@@ -204,7 +197,7 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
 	int rc, prc = 0;
 
 	s->customer_vars_nr = 0;
-	rc = api_request(&data, c, customer_vars_query, vars, err);
+	rc = api_request(&data, c, api_doc(API_DOC_CUSTOMER_CONFIG_VARS), vars, err);
 	json_object_put(vars);
 	if (rc || (rc = api_decode_customer_vars_page(s, data, &total, &n, err)))
 		goto done;
@@ -219,7 +212,8 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
 			p->err = err;
 			p->seen = &seen;
 			vars = page_vars(k * PAGE_SIZE);
-			api_call_init(&p->call, c, customer_vars_query, vars, cv_page_done, p);
+			api_call_init(&p->call, c, api_doc(API_DOC_CUSTOMER_CONFIG_VARS), vars,
+			              cv_page_done, p);
 			json_object_put(vars);
 			api_call_start(&p->call);
 		}

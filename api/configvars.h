@@ -2,12 +2,11 @@
  * configvars.h - instance config variables of every kind as the API reads
  * them back, and the organization's customer-level config variables.
  *
- * API_CONFIG_VAR_FIELDS is the selection of an InstanceConfigVariable node
- * that every instance read uses (fetch.c's lists and lookup.c's single
- * reads), so that api_decode_config_var() applies to all of them: the
- * value, status, schedule type and time zone, the customer-level
- * connection it points at, a connection's inputs, and the required
- * variable's key and data type.
+ Every instance read (fetch.c's lists and lookup.c's single reads) selects
+ * an InstanceConfigVariable node the same way (documents.c), so that
+ * api_decode_config_var() applies to all of them: the value, status,
+ * schedule type and time zone, the customer-level connection it points at,
+ * a connection's inputs, and the required variable's key and data type.
  *
  * Write-only inputs: the API returns an input "unless the input is
  * configured as write-only"; such an input reads back with an empty value
@@ -22,12 +21,8 @@
 #include "gql.h"
 #include "live.h"
 
-#define API_CONFIG_VAR_FIELDS                                                                      \
-	"value status scheduleType timeZone customerConfigVariable { id key } "                    \
-	"inputs { nodes { name type value hasValue } } requiredConfigVariable { key dataType }"
-
 /*
- * Decodes one node of API_CONFIG_VAR_FIELDS into *cv, strings copied into
+ * Decodes one config variable node into *cv, strings copied into
  * s. Every field is type-checked; ERR_API names ctx on a bad one.
  */
 int api_decode_config_var(struct live_config_var *cv, struct live_state *s, struct json_object *n,

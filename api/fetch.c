@@ -9,6 +9,7 @@
 
 #include "call.h"
 #include "configvars.h"
+#include "documents.h"
 #include "gql.h"
 #include "page.h"
 #include "../util/xalloc.h"
@@ -19,81 +20,9 @@
 /* Nested lists (versions, config variables) are bounded likewise. */
 #define MAX_NESTED_TOTAL 100000L
 
-static const char customers_query[] =
-    "query customers($first: Int!, $after: String) {\n"
-    "  customers(first: $first, after: $after, isSystem: false,\n"
-    "            sortBy: [{field: CREATED_AT, direction: ASC}]) {\n"
-    "    totalCount\n"
-    "    pageInfo { hasNextPage endCursor }\n"
-    "    nodes { id externalId name description labels }\n"
-    "  }\n"
-    "}\n";
-
-static const char integrations_query[] =
-    "query integrations($first: Int!, $after: String) {\n"
-    "  integrations(first: $first, after: $after, customer_Isnull: true,\n"
-    "               sortBy: [{field: CREATED_AT, direction: ASC}]) {\n"
-    "    totalCount\n"
-    "    pageInfo { hasNextPage endCursor }\n"
-    "    nodes {\n"
-    "      id name description category labels versionNumber hasUnpublishedChanges\n"
-    "      definition\n"
-    "      versionSequence(first: 100, sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "        totalCount\n"
-    "        pageInfo { hasNextPage endCursor }\n"
-    "        nodes { id versionNumber versionIsAvailable }\n"
-    "      }\n"
-    "      latest: versionSequence(first: 1, versionIsAvailable: true,\n"
-    "                              sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "        nodes { id versionNumber definition versionAttributes }\n"
-    "      }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char instances_query[] =
-    "query instances($first: Int!, $after: String) {\n"
-    "  instances(first: $first, after: $after, isSystem: false,\n"
-    "            sortBy: [{field: CREATED_AT, direction: ASC}]) {\n"
-    "    totalCount\n"
-    "    pageInfo { hasNextPage endCursor }\n"
-    "    nodes {\n"
-    "      id name description labels enabled deployedVersion needsDeploy configState\n"
-    "      customer { id externalId name }\n"
-    "      integration { id name versionNumber }\n"
-    "      configVariables(first: 100) {\n"
-    "        totalCount\n"
-    "        pageInfo { hasNextPage endCursor }\n"
-    "        nodes { " API_CONFIG_VAR_FIELDS " }\n"
-    "      }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char versions_query[] =
-    "query integration($id: ID!, $first: Int!, $after: String) {\n"
-    "  integration(id: $id) {\n"
-    "    versionSequence(first: $first, after: $after,\n"
-    "                    sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "      totalCount\n"
-    "      pageInfo { hasNextPage endCursor }\n"
-    "      nodes { id versionNumber versionIsAvailable }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char config_query[] = "query instance($id: ID!, $first: Int!, $after: String) {\n"
-                                   "  instance(id: $id) {\n"
-                                   "    configVariables(first: $first, after: $after) {\n"
-                                   "      totalCount\n"
-                                   "      pageInfo { hasNextPage endCursor }\n"
-                                   "      nodes { " API_CONFIG_VAR_FIELDS " }\n"
-                                   "    }\n"
-                                   "  }\n"
-                                   "}\n";
-
 static const char *const list_ops[] = {"customers", "integrations", "instances"};
-static const char *const list_docs[] = {customers_query, integrations_query, instances_query};
+static const enum api_doc list_docs[] = {API_DOC_CUSTOMERS, API_DOC_INTEGRATIONS,
+                                         API_DOC_INSTANCES};
 
 /* A nested list that did not fit in the list query. */
 struct more {
@@ -534,7 +463,7 @@ static void start_page(struct list *l, const char *after, long offset, bool firs
 	f->pages = p;
 	json_object_object_add(vars, "first", json_object_new_int(PAGE_SIZE));
 	json_object_object_add(vars, "after", p->after ? json_object_new_string(p->after) : NULL);
-	api_call_init(&p->call, f->client, list_docs[l->kind], vars, page_done, p);
+	api_call_init(&p->call, f->client, api_doc(list_docs[l->kind]), vars, page_done, p);
 	json_object_put(vars);
 	l->pending++;
 	api_call_start(&p->call);
@@ -760,9 +689,10 @@ static void more_send(struct more_call *mc)
 	json_object_object_add(vars, "first", json_object_new_int(PAGE_SIZE));
 	json_object_object_add(vars, "after", json_object_new_string(mc->m->cursor));
 	api_call_release(&mc->call);
-	api_call_init(&mc->call, mc->f->client,
-	              mc->m->kind == FETCH_INTEGRATIONS ? versions_query : config_query, vars,
-	              more_done, mc);
+	api_call_init(
+	    &mc->call, mc->f->client,
+	    api_doc(mc->m->kind == FETCH_INTEGRATIONS ? API_DOC_VERSIONS : API_DOC_CONFIG), vars,
+	    more_done, mc);
 	json_object_put(vars);
 	api_call_start(&mc->call);
 }

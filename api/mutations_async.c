@@ -1,6 +1,6 @@
 /*
- * mutations_async.c - every mutation as an operation in flight: the GraphQL
- * documents, the input builders and the payload checks. mutations.c runs
+ * mutations_async.c - every mutation as an operation in flight: the input
+ * builders and the payload checks (the documents are in documents.c). mutations.c runs
  * these to completion for the synchronous API.
  */
 #include "mutations_async.h"
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "documents.h"
 #include "gql.h"
 #include "http.h"
 #include "../util/xalloc.h"
@@ -19,64 +20,6 @@
 #define WAIT_DEFAULT_TIMEOUT_MS 120000L
 #define WAIT_FIRST_DELAY_MS     200L
 #define WAIT_MAX_DELAY_MS       2000L
-
-static const char create_customer_doc[] =
-    "mutation createCustomer($input: CreateCustomerInput!) {\n"
-    "  createCustomer(input: $input) { customer { id } errors { field messages } }\n"
-    "}\n";
-static const char update_customer_doc[] =
-    "mutation updateCustomer($input: UpdateCustomerInput!) {\n"
-    "  updateCustomer(input: $input) { customer { id } errors { field messages } }\n"
-    "}\n";
-static const char import_integration_doc[] =
-    "mutation importIntegration($input: ImportIntegrationInput!) {\n"
-    "  importIntegration(input: $input) { integration { id } errors { field messages } }\n"
-    "}\n";
-static const char update_integration_doc[] =
-    "mutation updateIntegration($input: UpdateIntegrationInput!) {\n"
-    "  updateIntegration(input: $input) { integration { id } errors { field messages } }\n"
-    "}\n";
-static const char publish_integration_doc[] =
-    "mutation publishIntegration($input: PublishIntegrationInput!) {\n"
-    "  publishIntegration(input: $input) {\n"
-    "    integration { id versionNumber versionIsAvailable }\n"
-    "    errors { field messages }\n"
-    "  }\n"
-    "}\n";
-static const char delete_integration_doc[] =
-    "mutation deleteIntegration($input: DeleteIntegrationInput!) {\n"
-    "  deleteIntegration(input: $input) { integration { id } errors { field messages } }\n"
-    "}\n";
-static const char version_available_doc[] =
-    "query integration($id: ID!, $number: Int!) {\n"
-    "  integration(id: $id) {\n"
-    "    versionSequence(first: 1, versionNumber: $number, versionIsAvailable: true) {\n"
-    "      nodes { id versionNumber versionIsAvailable }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-static const char create_instance_doc[] =
-    "mutation createInstance($input: CreateInstanceInput!) {\n"
-    "  createInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-static const char update_instance_doc[] =
-    "mutation updateInstance($input: UpdateInstanceInput!) {\n"
-    "  updateInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-static const char set_config_doc[] =
-    "mutation updateInstanceConfigVariables($input: UpdateInstanceConfigVariablesInput!) {\n"
-    "  updateInstanceConfigVariables(input: $input) {\n"
-    "    instance { id } errors { field messages }\n"
-    "  }\n"
-    "}\n";
-static const char deploy_instance_doc[] =
-    "mutation deployInstance($input: DeployInstanceInput!) {\n"
-    "  deployInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-static const char delete_instance_doc[] =
-    "mutation deleteInstance($input: DeleteInstanceInput!) {\n"
-    "  deleteInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
 
 /* What the answer holds that the caller wants. */
 enum mut_kind {
@@ -311,8 +254,9 @@ void api_customer_create_start(struct api_client *c, const struct api_customer_i
 	add_string(input, "externalId", in->external_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_ID, create_customer_doc, "createCustomer", input, "customer",
-	             describe("customer", in->external_id ? in->external_id : in->name), done, ctx);
+	mutate_start(c, MUT_ID, api_doc(API_DOC_CREATE_CUSTOMER), "createCustomer", input,
+	             "customer", describe("customer", in->external_id ? in->external_id : in->name),
+	             done, ctx);
 }
 
 void api_customer_update_start(struct api_client *c, const char *id,
@@ -324,8 +268,9 @@ void api_customer_update_start(struct api_client *c, const char *id,
 	add_string(input, "externalId", in->external_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, update_customer_doc, "updateCustomer", input, "customer",
-	             describe("customer", in->external_id ? in->external_id : id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_CUSTOMER), "updateCustomer", input,
+	             "customer", describe("customer", in->external_id ? in->external_id : id), done,
+	             ctx);
 }
 
 void api_integration_import_start(struct api_client *c, const char *integration_id,
@@ -334,7 +279,8 @@ void api_integration_import_start(struct api_client *c, const char *integration_
 	struct json_object *input = json_object_new_object();
 	add_string(input, "definition", definition);
 	add_string(input, "integrationId", integration_id);
-	mutate_start(c, MUT_ID, import_integration_doc, "importIntegration", input, "integration",
+	mutate_start(c, MUT_ID, api_doc(API_DOC_IMPORT_INTEGRATION), "importIntegration", input,
+	             "integration",
 	             describe("integration", integration_id ? integration_id : "(new)"), done, ctx);
 }
 
@@ -348,7 +294,7 @@ void api_integration_update_start(struct api_client *c, const char *id,
 	add_string(input, "description", in->description);
 	add_string(input, "category", in->category);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, update_integration_doc, "updateIntegration", input,
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INTEGRATION), "updateIntegration", input,
 	             "integration", describe("integration", in->name ? in->name : id), done, ctx);
 }
 
@@ -359,8 +305,8 @@ void api_integration_publish_start(struct api_client *c, const char *id, const c
 	add_string(input, "id", id);
 	add_string(input, "comment", comment);
 	add_string(input, "attributes", attributes_json);
-	mutate_start(c, MUT_VERSION, publish_integration_doc, "publishIntegration", input,
-	             "integration", describe("integration", id), done, ctx);
+	mutate_start(c, MUT_VERSION, api_doc(API_DOC_PUBLISH_INTEGRATION), "publishIntegration",
+	             input, "integration", describe("integration", id), done, ctx);
 }
 
 void api_integration_wait_available_start(struct api_client *c, const char *id, int number,
@@ -375,7 +321,7 @@ void api_integration_wait_available_start(struct api_client *c, const char *id, 
 	m->delay_ms = WAIT_FIRST_DELAY_MS;
 	json_object_object_add(vars, "id", json_object_new_string(id));
 	json_object_object_add(vars, "number", json_object_new_int(number));
-	api_call_init(&m->call, c, version_available_doc, vars, mut_call_done, m);
+	api_call_init(&m->call, c, api_doc(API_DOC_VERSION_AVAILABLE), vars, mut_call_done, m);
 	json_object_put(vars);
 	api_call_start(&m->call);
 }
@@ -385,7 +331,7 @@ void api_integration_delete_start(struct api_client *c, const char *id, api_mut_
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, delete_integration_doc, "deleteIntegration", input,
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DELETE_INTEGRATION), "deleteIntegration", input,
 	             "integration", describe("integration", id), done, ctx);
 }
 
@@ -401,8 +347,8 @@ void api_instance_create_start(struct api_client *c, const struct api_instance_i
 	if (in->config_nr)
 		json_object_object_add(input, "configVariables",
 		                       config_list(in->config, in->config_nr));
-	mutate_start(c, MUT_ID, create_instance_doc, "createInstance", input, "instance",
-	             describe("instance", in->name), done, ctx);
+	mutate_start(c, MUT_ID, api_doc(API_DOC_CREATE_INSTANCE), "createInstance", input,
+	             "instance", describe("instance", in->name), done, ctx);
 }
 
 void api_instance_update_start(struct api_client *c, const char *id,
@@ -414,8 +360,8 @@ void api_instance_update_start(struct api_client *c, const char *id,
 	add_string(input, "integration", in->version_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, update_instance_doc, "updateInstance", input, "instance",
-	             describe("instance", in->name ? in->name : id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
+	             "instance", describe("instance", in->name ? in->name : id), done, ctx);
 }
 
 void api_instance_set_config_start(struct api_client *c, const char *id,
@@ -425,8 +371,8 @@ void api_instance_set_config_start(struct api_client *c, const char *id,
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
 	json_object_object_add(input, "configVariables", config_list(values, nr));
-	mutate_start(c, MUT_CHECK, set_config_doc, "updateInstanceConfigVariables", input,
-	             "instance", describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_SET_CONFIG), "updateInstanceConfigVariables",
+	             input, "instance", describe("instance", id), done, ctx);
 }
 
 void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -434,8 +380,8 @@ void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_don
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, deploy_instance_doc, "deployInstance", input, "instance",
-	             describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DEPLOY_INSTANCE), "deployInstance", input,
+	             "instance", describe("instance", id), done, ctx);
 }
 
 void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,
@@ -444,8 +390,8 @@ void api_instance_set_enabled_start(struct api_client *c, const char *id, bool e
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
 	json_object_object_add(input, "enabled", json_object_new_boolean(enabled));
-	mutate_start(c, MUT_CHECK, update_instance_doc, "updateInstance", input, "instance",
-	             describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
+	             "instance", describe("instance", id), done, ctx);
 }
 
 void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -453,6 +399,6 @@ void api_instance_delete_start(struct api_client *c, const char *id, api_mut_don
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, delete_instance_doc, "deleteInstance", input, "instance",
-	             describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DELETE_INSTANCE), "deleteInstance", input,
+	             "instance", describe("instance", id), done, ctx);
 }
