@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc clang cmake ninja-build pkg-config git curl jq
-	libyaml-dev libcurl4-openssl-dev libjson-c-dev libgit2-dev libcmocka-dev)
+	libyaml-dev libcurl4-openssl-dev libjson-c-dev libgit2-dev libcmocka-dev tzdata)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -31,13 +31,13 @@ struct result {
 	char *rendered;
 };
 
-static void load(struct result *r, const char *manifest, unsigned flags)
+static void load_with(struct result *r, const char *manifest, const char *definition,
+                      unsigned flags)
 {
 	struct source *src = source_mem_new();
 	struct buf out = BUF_INIT;
 	source_mem_add(src, "repo/prismsync.yaml", manifest, strlen(manifest));
-	source_mem_add(src, "repo/integrations/order-sync.yml", order_sync_def,
-	               strlen(order_sync_def));
+	source_mem_add(src, "repo/integrations/order-sync.yml", definition, strlen(definition));
 	diag_list_init(&r->diags);
 	r->m = NULL;
 	r->rc = manifest_load(&r->m, src, "repo/prismsync.yaml", flags, &r->diags);
@@ -45,6 +45,11 @@ static void load(struct result *r, const char *manifest, unsigned flags)
 	diag_render(&r->diags, &out, false);
 	r->rendered = buf_detach(&out, NULL);
 	source_free(src);
+}
+
+static void load(struct result *r, const char *manifest, unsigned flags)
+{
+	load_with(r, manifest, order_sync_def, flags);
 }
 
 static void done(struct result *r)
@@ -404,6 +409,105 @@ static void test_symlink_out_of_the_directory_is_refused(void **state)
 	rmdir(root);
 }
 
+static const char forms_def[] = "definitionVersion: 7\n"
+                                "name: Order Sync\n"
+                                "requiredConfigVars:\n"
+                                "  - key: URL\n"
+                                "    dataType: string\n"
+                                "  - key: ERP\n"
+                                "    dataType: connection\n"
+                                "    inputs:\n"
+                                "      username: {type: value, value: ''}\n"
+                                "      password: {type: value, value: ''}\n"
+                                "  - key: Slack\n"
+                                "    dataType: connection\n"
+                                "  - key: Nightly\n"
+                                "    dataType: schedule\n"
+                                "flows: []\n";
+
+static void test_config_forms_build_the_model(void **state)
+{
+	(void)state;
+	struct result r;
+	load_with(&r,
+	          "version: 1\n"
+	          "integrations:\n"
+	          "  - definition: integrations/order-sync.yml\n"
+	          "instances:\n"
+	          "  - name: Order Sync\n"
+	          "    customer: acme\n"
+	          "    integration: Order Sync\n"
+	          "    configVariables:\n"
+	          "      URL: https://erp.example\n"
+	          "      ERP:\n"
+	          "        inputs:\n"
+	          "          username: svc\n"
+	          "          password: ${env:TEST_ERP_PASSWORD}\n"
+	          "      Slack: {customerConnection: slack-workspace}\n"
+	          "      Nightly: {schedule: '0 2 * * *', timeZone: UTC}\n",
+	          forms_def, 0);
+	assert_int_equal(r.rc, 0);
+	const struct m_instance *in = &r.m->instances[0];
+	assert_int_equal(in->config_nr, 4);
+
+	const struct m_configvar *url = &in->config[0], *erp = &in->config[1];
+	const struct m_configvar *slack = &in->config[2], *nightly = &in->config[3];
+	assert_int_equal(url->kind, M_CV_VALUE);
+	assert_string_equal(url->value, "https://erp.example");
+	assert_false(m_configvar_sensitive(url));
+
+	assert_int_equal(erp->kind, M_CV_CONNECTION);
+	assert_null(erp->value);
+	assert_int_equal(erp->inputs_nr, 2);
+	assert_string_equal(erp->inputs[0].name, "username");
+	assert_string_equal(erp->inputs[0].value, "svc");
+	assert_null(erp->inputs[0].env_name);
+	assert_string_equal(erp->inputs[1].name, "password");
+	assert_string_equal(erp->inputs[1].env_name, "TEST_ERP_PASSWORD");
+	assert_int_equal(erp->inputs[1].value_pos.line, 13);
+	assert_int_equal(erp->form_pos.line, 11);
+	assert_true(m_configvar_sensitive(erp));
+
+	assert_int_equal(slack->kind, M_CV_CUSTOMER_CONNECTION);
+	assert_string_equal(slack->customer_connection, "slack-workspace");
+
+	assert_int_equal(nightly->kind, M_CV_SCHEDULE);
+	assert_string_equal(nightly->value, "0 2 * * *");
+	assert_string_equal(nightly->time_zone, "UTC");
+	done(&r);
+}
+
+static void test_config_forms_must_match_the_data_type(void **state)
+{
+	(void)state;
+	struct result r;
+	load_with(&r,
+	          "version: 1\n"
+	          "integrations:\n"
+	          "  - definition: integrations/order-sync.yml\n"
+	          "instances:\n"
+	          "  - name: Order Sync\n"
+	          "    customer: acme\n"
+	          "    integration: Order Sync\n"
+	          "    configVariables:\n"
+	          "      URL: {inputs: {url: x}}\n"
+	          "      ERP: {inputs: {usrename: svc}}\n"
+	          "      Slack: xoxb-1\n"
+	          "      Nightly: {schedule: '0 2 * * *', timeZone: Mars/Olympus}\n",
+	          forms_def, 0);
+	assert_int_equal(r.rc, ERR_INVALID);
+	assert_non_null(strstr(r.rendered, "prismsync.yaml:9:13: error: config variable 'URL' is a "
+	                                   "string variable, not a connection"));
+	assert_non_null(strstr(r.rendered, "prismsync.yaml:10:22: error: connection 'ERP' has no "
+	                                   "input 'usrename'; did you mean 'username'?"));
+	assert_non_null(strstr(r.rendered,
+	                       "prismsync.yaml:11:14: error: config variable 'Slack' is "
+	                       "a connection"));
+	assert_non_null(strstr(r.rendered, "prismsync.yaml:12:50: error: 'timeZone' of config "
+	                                   "variable 'Nightly' is not a time zone"));
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +519,8 @@ int main(void)
 	    cmocka_unit_test(test_env_references),
 	    cmocka_unit_test(test_config_variables_checked_against_definition),
 	    cmocka_unit_test(test_wrong_shapes),
+	    cmocka_unit_test(test_config_forms_build_the_model),
+	    cmocka_unit_test(test_config_forms_must_match_the_data_type),
 	    cmocka_unit_test(test_config_variables_of_an_integration_without_any),
 	    cmocka_unit_test(test_realworld_definitions_load),
 	    cmocka_unit_test(test_symlink_out_of_the_directory_is_refused),
