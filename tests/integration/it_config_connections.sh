@@ -86,6 +86,12 @@ sq() { jq -r "$1" "$TMP/state.json"; }
 all="$TMP/all"
 : >"$all"
 keep() { cat "$TMP/out" "$TMP/err" >>"$all"; }
+# save_json NAME: keeps the last JSON plan for the plan schema test.
+save_json() {
+	if [ -n "${PRISMSYNC_JSON_OUT:-}" ] && [ -d "$PRISMSYNC_JSON_OUT" ]; then
+		cp "$TMP/out" "$PRISMSYNC_JSON_OUT/$1.json"
+	fi
+}
 
 emu_start --seed "$TMP/seed.json" --publish-delay-ms 50
 head_manifest >"$repo/prismsync.yaml"
@@ -95,9 +101,9 @@ expect_rc 0 "import and publish Conn Sync"
 state
 acme=$(sq '.customers[] | select(.externalId=="acme") | .id')
 version=$("$PRISMSYNC" api '{ integrations(name: "Conn Sync") { nodes { versionSequence(first: 1, versionIsAvailable: true, sortBy: [{field: VERSION_NUMBER, direction: DESC}]) { nodes { id } } } } }' |
-	jq -r '.data.integrations.nodes[0].versionSequence.nodes[0].id')
+	jq -r '.integrations.nodes[0].versionSequence.nodes[0].id')
 slack=$("$PRISMSYNC" api 'query($c: ID) { customerConfigVariables(customer: $c, key: "slack-workspace") { nodes { id } } }' --var c="$acme" |
-	jq -r '.data.customerConfigVariables.nodes[0].id')
+	jq -r '.customerConfigVariables.nodes[0].id')
 expect_eq "$(printf %s "$slack" | grep -c .)" "1" "the seeded customer-level connection is listed"
 
 # (c) A required variable left unset: an error at the instance, nothing changes.
@@ -121,8 +127,10 @@ expect_in err "prismsync.yaml:$line:5: error: instance 'Conn Sync Globex' of cus
 	"the error names the instance, its position and the unset variables"
 expect_in err "deploy: false" "the error says how to create it without deploying"
 sed -i 's/    configVariables:/    deploy: false\n    configVariables:/' "$repo/prismsync.yaml"
-ps plan --format json
+ps plan --format json --out "$TMP/saved.json"
 expect_rc 0 "deploy: false plans the instance without deploying it"
+cp "$TMP/saved.json" "$TMP/out"
+save_json config-create-saved
 expect_eq "$(jq -r '[.changes[].id] | join(",")' "$TMP/out")" "instance.globex/Conn Sync Globex#create" "create, no deploy"
 
 # (d) A customer-level connection the customer does not have.
@@ -149,9 +157,9 @@ ps plan --format json --detailed-exitcode
 keep
 expect_rc 0 "the customer-level connection reads back as written"
 id2=$("$PRISMSYNC" api 'query($c: ID!) { instances(customer: $c, name: "Conn Sync 2") { nodes { id deployedVersion needsDeploy configVariables { nodes { customerConfigVariable { id } requiredConfigVariable { key } } } } } }' --var c="$acme")
-expect_eq "$(echo "$id2" | jq -r '.data.instances.nodes[0].configVariables.nodes[] | select(.requiredConfigVariable.key=="Slack") | .customerConfigVariable.id')" "$slack" \
+expect_eq "$(echo "$id2" | jq -r '.instances.nodes[0].configVariables.nodes[] | select(.requiredConfigVariable.key=="Slack") | .customerConfigVariable.id')" "$slack" \
 	"the instance points at the customer's connection"
-expect_eq "$(echo "$id2" | jq -r '.data.instances.nodes[0].needsDeploy')" "false" "and it is deployed"
+expect_eq "$(echo "$id2" | jq -r '.instances.nodes[0].needsDeploy')" "false" "and it is deployed"
 
 # (b) An instance made by the prism CLI with a connection is adopted with no config change.
 if [ ! -x "$PRISM" ]; then
@@ -182,6 +190,7 @@ made=$(printf %s "$made" | head -n 1)
 } >"$repo/prismsync.yaml"
 ps plan --format json
 keep
+save_json config-adopt
 expect_rc 0 "plan adopting the prism-made instance"
 expect_eq "$(jq -r '[.changes[] | select(.address=="instance.acme/Conn Sync") | .fields | keys[] | select(startswith("configVariables"))] | length' "$TMP/out")" "0" \
 	"the same inputs as prism set: no config change planned"
@@ -191,8 +200,12 @@ expect_rc 0 "adopt it"
 
 # A change made by prismsync is what prism reads back.
 sed -i 's#https://one.acme.example#https://one-v2.acme.example#; s#svc-one#svc-one-v2#' "$repo/prismsync.yaml"
-ps plan --format json
+ps plan --format json --out "$TMP/change.json"
 keep
+save_json config-change
+cat "$TMP/change.json" >>"$all"
+expect_eq "$(jq -r '.changes[] | select(.action=="update") | .payload.configVariables[] | select(.key=="Shop Connection") | .inputs | map(.name + "=" + (.value // ("$" + .env))) | join(",")' "$TMP/change.json")" \
+	"username=svc-one-v2,password=\$SHOP_PW" "a saved plan writes every input of the connection, the secret as its reference"
 expect_eq "$(jq -r '[.changes[] | select(.action=="update") | .fields | keys[]] | sort | join(",")' "$TMP/out")" \
 	"configVariables.Base URL,configVariables.Shop Connection.inputs.username" "only what changed is planned"
 ps apply --auto-approve
