@@ -454,8 +454,8 @@ bool configdiff_predict(struct configdiff *cd, const struct m_instance *mn,
 		       pr.pending_nr == 1 ? "s" : "");
 		if (mn->deploy) {
 			hold = true;
-			*why = xasprintf("not deployed: %s awaits OAuth 2.0 authorization",
-			                 pr.pending.data);
+			*why = xasprintf("not deployed: %s await%s OAuth 2.0 authorization",
+			                 pr.pending.data, pr.pending_nr == 1 ? "s" : "");
 		}
 	}
 	buf_release(&pr.unset);
