@@ -110,10 +110,8 @@ static int decode_customer_var(struct live_state *s, struct json_object *n, long
 	    (rc = copy(&v->status, s, n, "status", true, false, &ctx, err)) ||
 	    (rc = gql_get_object(&cust, n, "customer", true, &ctx, err)))
 		return rc;
-	if (!cust) {
-		s->customer_vars_nr--; /* an org-level variable: no customer to match */
-		return 0;
-	}
+	if (!cust)
+		return 0; /* an org-level variable: kept for the count, never matched */
 	return copy(&v->customer_id, s, cust, "id", false, false, &ctx, err);
 }
 
@@ -145,7 +143,6 @@ struct cv_page {
 	struct live_state *s;
 	int *rc;
 	struct error *err;
-	size_t *seen;
 };
 
 static void cv_page_done(struct api_call *call, int rc, struct json_object *data,
@@ -163,7 +160,6 @@ static void cv_page_done(struct api_call *call, int rc, struct json_object *data
 	}
 	if ((rc = api_decode_customer_vars_page(p->s, data, &total, &n, p->err)))
 		*p->rc = rc;
-	*p->seen += n;
 }
 
 static struct json_object *page_vars(long offset)
@@ -193,7 +189,7 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
 	struct json_object *data = NULL, *vars = page_vars(0);
 	struct cv_page *pages = NULL;
 	long total = 0, npages = 0;
-	size_t n = 0, seen = 0;
+	size_t n = 0;
 	int rc, prc = 0;
 
 	s->customer_vars_nr = 0;
@@ -201,7 +197,6 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
 	json_object_put(vars);
 	if (rc || (rc = api_decode_customer_vars_page(s, data, &total, &n, err)))
 		goto done;
-	seen = n;
 	npages = page_count(total);
 	if (npages > 1) {
 		pages = xcalloc((size_t)npages, sizeof(*pages));
@@ -210,7 +205,6 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
 			p->s = s;
 			p->rc = &prc;
 			p->err = err;
-			p->seen = &seen;
 			vars = page_vars(k * PAGE_SIZE);
 			api_call_init(&p->call, c, api_doc(API_DOC_CUSTOMER_CONFIG_VARS), vars,
 			              cv_page_done, p);
@@ -225,12 +219,12 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
 	}
 	if (rc)
 		goto done;
-	if ((long)seen < total)
+	dedupe_customer_vars(s);
+	if ((long)s->customer_vars_nr < total)
 		rc = error_set(err, ERR_API,
 		               "customerConfigVariables: the list changed while it was read "
 		               "(totalCount %ld, %zu read); run again",
-		               total, seen);
-	dedupe_customer_vars(s);
+		               total, s->customer_vars_nr);
 done:
 	if (rc)
 		s->customer_vars_nr = 0;

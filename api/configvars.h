@@ -32,7 +32,9 @@ int api_decode_config_var(struct live_config_var *cv, struct live_state *s, stru
  * Reads every customer-level config variable of the organization
  * (customerConfigVariables, 100 a page: the first page, then the rest in
  * parallel by offset) into s->customer_vars, and sets s->has_customer_vars.
- * On error s->customer_vars is left empty.
+ * Variables are de-duplicated by id and counted against totalCount: a list
+ * that changed while it was read is an error. On error s->customer_vars is
+ * left empty.
  */
 int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct error *err);
 

@@ -307,7 +307,8 @@ const struct live_customer_var *live_customer_var(const struct live_state *s,
 {
 	for (size_t i = 0; customer_id && key && i < s->customer_vars_nr; i++) {
 		const struct live_customer_var *v = &s->customer_vars[i];
-		if (v->key && !strcmp(v->key, key) && !strcmp(v->customer_id, customer_id))
+		if (v->key && v->customer_id && !strcmp(v->key, key) &&
+		    !strcmp(v->customer_id, customer_id))
 			return v;
 	}
 	return NULL;

@@ -90,9 +90,9 @@ struct live_config_var {
 /* A customer-level config variable (a connection shared by a customer's instances). */
 struct live_customer_var {
 	const char *id;
-	const char *key;    /* may be NULL: the API allows an unnamed one */
-	const char *status; /* may be NULL */
-	const char *customer_id;
+	const char *key;         /* may be NULL: the API allows an unnamed one */
+	const char *status;      /* may be NULL */
+	const char *customer_id; /* may be NULL: an org-level variable, never matched */
 };
 
 struct live_instance {

@@ -77,7 +77,7 @@ static char *customer_keys(const struct configdiff *cd, const char *customer_id)
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; customer_id && i < cd->live->customer_vars_nr; i++) {
 		const struct live_customer_var *v = &cd->live->customer_vars[i];
-		if (!v->key || strcmp(v->customer_id, customer_id))
+		if (!v->key || !v->customer_id || strcmp(v->customer_id, customer_id))
 			continue;
 		buf_adds(&b, b.len ? ", '" : "'");
 		buf_adds(&b, v->key);

@@ -46,13 +46,13 @@ flows:
           component: {key: schedule-triggers, version: LATEST, isPublic: true}
 YAML
 
-cat >"$TMP/seed.json" <<'JSON'
-{"customers": [
-  {"externalId": "acme", "name": "Acme", "configVariables": [
-    {"key": "slack-workspace", "status": "ACTIVE", "inputs": {"token": "xoxb-acme"}},
-    {"key": "slack-sandbox", "status": "ACTIVE", "inputs": {"token": "xoxb-sandbox"}}]},
-  {"externalId": "globex", "name": "Globex"}]}
-JSON
+# Globex has more customer-level connections than one page holds.
+jq -n '{customers: [
+  {externalId: "acme", name: "Acme", configVariables: [
+    {key: "slack-workspace", status: "ACTIVE", inputs: {token: "xoxb-acme"}},
+    {key: "slack-sandbox", status: "ACTIVE", inputs: {token: "xoxb-sandbox"}}]},
+  {externalId: "globex", name: "Globex", configVariables:
+    [range(0; 150) | {key: "gx-\(.)", status: "ACTIVE", inputs: {token: "t"}}]}]}' >"$TMP/seed.json"
 
 head_manifest() {
 	cat <<'YAML'
@@ -132,6 +132,26 @@ expect_rc 0 "deploy: false plans the instance without deploying it"
 cp "$TMP/saved.json" "$TMP/out"
 save_json config-create-saved
 expect_eq "$(jq -r '[.changes[].id] | join(",")' "$TMP/out")" "instance.globex/Conn Sync Globex#create" "create, no deploy"
+
+# Every page of customer-level connections is read: the first and the last one resolve.
+{
+	head_manifest
+	echo "instances:"
+	for k in 0 149; do
+		echo "  - name: G$k"
+		echo "    customer: globex"
+		echo "    integration: Conn Sync"
+		echo "    deploy: false"
+		echo "    configVariables:"
+		echo "      Slack:"
+		echo "        customerConnection: gx-$k"
+	done
+} >"$repo/prismsync.yaml"
+ps plan --format json
+keep
+expect_rc 0 "customer-level connections on every page are found"
+expect_eq "$(jq -r '[.changes[].fields["configVariables.Slack.customerConnection"].after] | join(",")' "$TMP/out")" "gx-0,gx-149" \
+	"each instance points at its connection"
 
 # (d) A customer-level connection the customer does not have.
 {

@@ -139,7 +139,8 @@ static void test_customer_vars_page(void **state)
 	assert_int_equal(api_decode_customer_vars_page(s, data, &total, &n, &err), 0);
 	assert_int_equal(total, 3);
 	assert_int_equal(n, 3);
-	assert_int_equal(s->customer_vars_nr, 2); /* the org-level one has no customer */
+	assert_int_equal(s->customer_vars_nr, 3);
+	assert_null(s->customer_vars[2].customer_id); /* org-level: never matched */
 	assert_string_equal(live_customer_var(s, "C2", "slack")->id, "CCV2");
 	assert_string_equal(live_customer_var(s, "C1", "slack")->status, "ACTIVE");
 	assert_null(live_customer_var(s, "C1", "org-wide"));
