@@ -296,7 +296,7 @@ static bool set_in_manifest(const struct m_configvar *cv)
 		return false;
 	switch (cv->kind) {
 	case M_CV_VALUE:
-		return cv->env_name || (cv->value && *cv->value);
+		return true; /* even an empty value: the user chose it */
 	case M_CV_CONNECTION:
 		return cv->inputs_nr > 0;
 	default:
@@ -304,10 +304,15 @@ static bool set_in_manifest(const struct m_configvar *cv)
 	}
 }
 
+/* A plain variable is set when it has a value (an empty one too); a connection when any input is.
+ */
 static bool set_live(const struct live_config_var *lcv)
 {
 	if (!lcv)
 		return false;
+	bool connection = lcv->data_type && !strcasecmp(lcv->data_type, "CONNECTION");
+	if (!connection && lcv->value)
+		return true;
 	if ((lcv->value && *lcv->value) || lcv->customer_var_id)
 		return true;
 	for (size_t i = 0; i < lcv->inputs_nr; i++)
@@ -323,13 +328,15 @@ static const char *scalar(const struct ynode *map, const char *key)
 	                                                                     : NULL;
 }
 
-/* A definition's default for the variable: a non-empty defaultValue, or every input's default. */
+/*
+ * Whether the definition's defaults set the variable: any defaultValue of a
+ * plain variable (an empty string is a value, as for a variable set to ""),
+ * every input's default of a connection (an empty input is not set).
+ */
 static bool set_by_default(const struct ynode *item, bool connection)
 {
-	if (!connection) {
-		const char *d = scalar(item, "defaultValue");
-		return d && *d;
-	}
+	if (!connection)
+		return scalar(item, "defaultValue") != NULL;
 	const struct ynode *inputs = ymap_get(item, "inputs");
 	if (!inputs || inputs->kind != YNODE_MAP || !inputs->u.map.nr)
 		return false;

@@ -25,6 +25,9 @@ static const char definition[] = "definitionVersion: 7\n"
                                  "  - key: Region\n"
                                  "    dataType: string\n"
                                  "    defaultValue: eu\n"
+                                 "  - key: Notes\n"
+                                 "    dataType: string\n"
+                                 "    defaultValue: \"\"\n"
                                  "  - key: Shop Connection\n"
                                  "    dataType: connection\n"
                                  "    connection: {key: basic, component: {key: http}}\n"
@@ -451,7 +454,7 @@ static void test_required_variable_left_unset(void **state)
 	diag_list_release(&d);
 	manifest_free(m);
 
-	/* A new instance: every connection must be given too. */
+	/* A new instance: every connection must be given too; an empty default is a value. */
 	m = load("    configVariables:\n"
 	         "      Shop URL: https://x.example\n");
 	s->instances_nr = 0;
