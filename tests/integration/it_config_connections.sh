@@ -228,9 +228,14 @@ expect_eq "$(jq -r '.changes[] | select(.action=="update") | .payload.configVari
 	"username=svc-one-v2,password=\$SHOP_PW" "a saved plan writes every input of the connection, the secret as its reference"
 expect_eq "$(jq -r '[.changes[] | select(.action=="update") | .fields | keys[]] | sort | join(",")' "$TMP/out")" \
 	"configVariables.Base URL,configVariables.Shop Connection.inputs.username" "only what changed is planned"
-ps apply --auto-approve
+run "$PRISMSYNC" apply "$TMP/change.json" --auto-approve
 keep
-expect_rc 0 "apply the change"
+expect_rc 0 "apply the saved plan: its secret is read from the environment now"
+state
+expect_eq "$(sq '.instances[] | select(.name=="Conn Sync") | .configVariables["Shop Connection"].inputs | .username + "|" + .password')" \
+	"svc-one-v2|$SHOP_PW" "the connection holds every input, the password from the environment"
+expect_eq "$(sq '.instances[] | select(.name=="Conn Sync") | .configVariables.Nightly | .value + "|" + .scheduleType + "|" + .timeZone')" \
+	"0 2 * * *|CUSTOM|Europe/Berlin" "the schedule with its type and time zone"
 prism instances:config-vars:list "$made" --output json >"$TMP/prism.json" 2>"$TMP/prism.err"
 expect_eq "$(jq -r '.[] | select(.key=="Base URL") | .value' "$TMP/prism.json")" "https://one-v2.acme.example" \
 	"prism instances:config-vars:list shows the value prismsync set ($(cat "$TMP/prism.err"))"
