@@ -108,6 +108,12 @@ if [ -s "$TMP/missing" ]; then bad "a pending connection is not named: $(cat "$T
 run "$PRISMSYNC" plan -f "$repo/prismsync.yaml" --format json --detailed-exitcode
 keep
 expect_rc 0 "nothing to do while connections wait for a person"
+run "$PRISMSYNC" drift -f "$repo/prismsync.yaml" --format json
+keep
+expect_rc 0 "a connection waiting for a person is not drift"
+if [ "$npending" -gt 0 ]; then
+	expect_in err "awaits? OAuth 2.0 authorization" "drift warns about it"
+fi
 
 # A person authorizes every OAuth 2.0 connection; the next apply deploys.
 jq -c '.[]' "$repo/pending.json" | while read -r p; do
