@@ -203,6 +203,10 @@ static const struct api_document table[API_DOC_NR] = {
                                  "  deployInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
                                  " }\n"
                                  "}\n"},
+    [API_DOC_DEPLOY_STATE] = {"deploy state",
+                              "query instance($id: ID!) {\n"
+                              "  instance(id: $id) { id needsDeploy deployedVersion }\n"
+                              "}\n"},
     [API_DOC_DELETE_INSTANCE] = {"deleteInstance",
                                  "mutation deleteInstance($input: DeleteInstanceInput!) {\n"
                                  "  deleteInstance(input: $input) { instance { id } " PAYLOAD_ERRORS

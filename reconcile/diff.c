@@ -616,7 +616,16 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		                       : xasprintf("version %d", v->number);
 		plan_set_note(d->p, c, note);
 		free(note);
-		plan_set_payload(d->p, c, "{}");
+		/* What the deploy must leave running, checked by a re-read after it. */
+		struct buf payload = BUF_INIT;
+		buf_adds(&payload, "{\"integration\":");
+		jstr(&payload, v->integration);
+		if (v->is_new)
+			buf_adds(&payload, ",\"version\":null}");
+		else
+			buf_addf(&payload, ",\"version\":%d}", v->number);
+		plan_set_payload(d->p, c, payload.data);
+		buf_release(&payload);
 		last = c;
 	}
 	bool live_enabled = ln ? ln->enabled : true;
