@@ -260,8 +260,9 @@ static int decode_instance(struct live_state *s, struct json_object *node,
 	                      err)) ||
 	    (rc = copy_string(&in->customer_name, s, cust, "name", false, false, ctx, err)))
 		return rc;
-	in->has_deployed_version = present;
-	in->deployed_version = present ? (int)num : 0;
+	/* deployedVersion is Int! in the real API: 0 means never deployed. */
+	in->has_deployed_version = present && num > 0;
+	in->deployed_version = in->has_deployed_version ? (int)num : 0;
 	if ((rc = gql_get_object(&integ, node, "integration", false, ctx, err)) ||
 	    (rc = copy_string(&in->version_id, s, integ, "id", false, false, ctx, err)) ||
 	    (rc = copy_string(&in->integration_name, s, integ, "name", false, false, ctx, err)) ||

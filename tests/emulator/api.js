@@ -1,15 +1,17 @@
 'use strict';
 // GraphQL layer: schema/prismatic.graphql parsed and validated by graphql-js,
 // executed with resolvers over the Model. Connections paginate like the real
-// server (graphene-django): `first`/`last` at most 100, offset cursors
-// ("arrayconnection:N" in base64), a default page of 100.
+// server (graphene-django): `first`/`last` at most 100, `offset` (items to
+// skip, counted after `after`), offset cursors ("arrayconnection:N" in
+// base64), a default page of 100.
 
 const fs = require('fs');
 const path = require('path');
 const {
   buildSchema, parse, validate, execute, specifiedRules, GraphQLError, Kind,
 } = require('graphql');
-const { iso, encodeId, stableUuid, isConfigured } = require('./model');
+const { iso, encodeId, stableUuid, instanceConfigVariableId, NotFound } = require('./model');
+const C = require('./connections');
 
 const DEFAULT_SCHEMA = path.join(__dirname, '..', '..', 'schema', 'prismatic.graphql');
 const MAX_PAGE = 100;
@@ -31,6 +33,8 @@ function cursorToOffset(c) {
 
 function connection(items, args, fieldName, wrap) {
   const { first, last } = args;
+  const offset = args.offset ?? 0;
+  if (offset < 0) throw new GraphQLError('Argument "offset" must be a non-negative integer');
   for (const [name, v] of [['first', first], ['last', last]]) {
     if (v === null || v === undefined) continue;
     if (v < 0) throw new GraphQLError(`Argument "${name}" must be a non-negative integer`);
@@ -41,7 +45,7 @@ function connection(items, args, fieldName, wrap) {
   const len = items.length;
   const after = cursorToOffset(args.after);
   const before = cursorToOffset(args.before);
-  let start = after === null ? 0 : Math.max(after + 1, 0);
+  let start = (after === null ? 0 : Math.max(after + 1, 0)) + offset;
   let end = before === null ? len : Math.min(before, len);
   const upper = end;
   const lower = start;
@@ -111,10 +115,6 @@ function given(v) {
   return v !== null && v !== undefined;
 }
 
-function hasAllLabels(labels, wanted) {
-  return wanted.every((l) => labels.includes(l));
-}
-
 // ---------------------------------------------------------------------------
 // Views: the objects graphql-js resolves fields on. A method is called with
 // (args, context, info); a getter is read.
@@ -127,7 +127,6 @@ class CustomerView {
   get externalId() { return this.c.externalId; }
   get description() { return this.c.description; }
   get labels() { return this.c.labels; }
-  get isSystem() { return this.c.isSystem; }
   get createdAt() { return iso(this.c.createdAt); }
   get updatedAt() { return iso(this.c.updatedAt); }
   instances(args) {
@@ -146,8 +145,42 @@ class ComponentView {
   get versionNumber() { return this.c.versionNumber; }
   get versionIsLatest() { return true; }
   get versionCreatedAt() { return iso(this.c.createdAt); }
-  get signature() { return null; }
+  get signature() { return stableUuid(`signature:${this.c.key}:${this.c.versionNumber}`).replace(/-/g, ''); }
   get customer() { return null; }
+  connections(args) {
+    let items = this.c.connections;
+    if (given(args.key)) items = items.filter((x) => x.key === args.key);
+    if (given(args.oauth2Type)) items = items.filter((x) => x.oauth2Type === args.oauth2Type);
+    return connection(items, args, 'connections', (x) => new ConnectionView(this.m, this.c, x));
+  }
+}
+
+// A component's connection. `conn` is a catalogue entry or a spec
+// (connections.js) of a connection the catalogue does not describe.
+class ConnectionView {
+  constructor(m, comp, conn) { this.m = m; this.comp = comp; this.conn = conn; }
+  get id() { return encodeId('Connection', stableUuid(`connection:${this.comp ? this.comp.id : ''}:${this.conn.key}`)); }
+  get key() { return this.conn.key; }
+  get label() { return this.conn.label; }
+  get oauth2Type() { return this.conn.oauth2Type; }
+  get component() {
+    return this.comp ? new ComponentView(this.m, this.comp) : null;
+  }
+  inputs(args) {
+    let items = this.conn.inputs;
+    if (given(args.key)) items = items.filter((x) => x.key === args.key);
+    const cid = this.id;
+    return connection(items, args, 'inputs', (i) => ({
+      id: encodeId('InputField', stableUuid(`input:${cid}:${i.key}`)),
+      key: i.key,
+      label: i.label,
+      type: i.type,
+      required: !!i.required,
+      shown: true,
+      default: i.default === null || i.default === undefined ? null : i.default,
+      comments: null,
+    }));
+  }
 }
 
 class UserView {
@@ -156,8 +189,8 @@ class UserView {
   get name() { return this.m.user.name; }
   get email() { return this.m.user.email; }
   get externalId() { return null; }
-  get tenantId() { return this.m.org.tenantId; }
-  get org() { return { id: this.m.org.id, name: this.m.org.name, tenantId: this.m.org.tenantId, labels: [] }; }
+  get tenantId() { return this.m.org.tenantId || ''; }
+  get org() { return { id: this.m.org.id, name: this.m.org.name, labels: [] }; }
   get customer() { return null; }
 }
 
@@ -166,7 +199,7 @@ class IntegrationView {
   get src() { return this.rec.ver || this.rec.seq; }
   get id() { return this.src.id; }
   get name() { return this.src.name; }
-  get description() { return this.src.description ?? ''; }
+  get description() { return this.rec.seq.isCodeNative ? this.src.description : (this.src.description ?? ''); }
   get category() { return this.src.category ?? ''; }
   get labels() { return this.src.labels; }
   get customer() {
@@ -179,9 +212,8 @@ class IntegrationView {
   get versionIsAvailable() { return this.rec.ver ? this.m.versionIsAvailable(this.rec.ver) : false; }
   get versionCreatedAt() { return this.rec.ver ? iso(this.rec.ver.createdAt) : null; }
   get versionCreatedBy() { return this.rec.ver ? new UserView(this.m) : null; }
-  get isDraft() { return !this.rec.ver; }
   get hasUnpublishedChanges() { return this.rec.ver ? false : this.m.hasUnpublishedChanges(this.rec.seq); }
-  get isCodeNative() { return false; }
+  get isCodeNative() { return !!this.rec.seq.isCodeNative; }
   get createdAt() { return iso(this.rec.ver ? this.rec.ver.createdAt : this.rec.seq.createdAt); }
   get updatedAt() { return iso(this.rec.ver ? this.rec.ver.createdAt : this.rec.seq.updatedAt); }
   definition(args) { return this.m.renderDefinition(this.rec, args); }
@@ -193,22 +225,22 @@ class IntegrationView {
     items = sortItems(items, args.sortBy, {
       VERSION_NUMBER: (v) => v.versionNumber,
       PUBLISHED_AT: (v) => v.createdAt,
-      PUBLISHED_BY: () => m.user.name,
+      CREATED_AT: (v) => v.createdAt,
+      UPDATED_AT: (v) => v.createdAt,
+      NAME: (v) => v.name,
     }, (v) => v.serial);
     const seq = this.rec.seq;
     return connection(items, args, 'versionSequence', (ver) => new IntegrationView(m, { seq, ver }));
   }
   flows(args) {
-    let items = this.m.flowsOf(this.rec);
-    if (given(args.name)) items = items.filter((f) => f.name === args.name);
-    if (given(args.stableKey)) items = items.filter((f) => f.stableKey === args.stableKey);
+    const items = this.m.flowsOf(this.rec);
     return connection(items, args, 'flows', (f) => new FlowView(this.m, f));
   }
   requiredConfigVariables(args) {
     let items = this.m.definitionOf(this.rec).requiredConfigVars || [];
     if (given(args.key)) items = items.filter((cv) => cv.key === args.key);
     const recId = this.src.id;
-    return connection(items, args, 'requiredConfigVariables', (cv) => requiredConfigVariableView(recId, cv));
+    return connection(items, args, 'requiredConfigVariables', (cv) => requiredConfigVariableView(this.m, recId, cv));
   }
   testConfigVariables(args) {
     const sys = this.m.instances.get(this.rec.seq.systemInstanceId);
@@ -230,20 +262,35 @@ class IntegrationView {
 // definitions are replaced, never mutated, when they change).
 const rcvCache = new WeakMap();
 
-function requiredConfigVariableView(recId, cv) {
+const DATA_TYPES = new Set(['BOOLEAN', 'CODE', 'CONNECTION', 'CREDENTIAL', 'DATE', 'JSONFORM', 'NUMBER', 'OBJECTFIELDMAP',
+  'OBJECTSELECTION', 'PICKLIST', 'SCHEDULE', 'STRING', 'TIMESTAMP']);
+
+// A definition's dataType (connection, objectSelection, ...) as the enum
+// RequiredConfigVariableDataType.
+function dataTypeEnum(t) {
+  const u = String(t ?? 'string').replace(/[^A-Za-z]/g, '').toUpperCase();
+  return DATA_TYPES.has(u) ? u : 'STRING';
+}
+
+function requiredConfigVariableView(m, recId, cv) {
   let perDef = rcvCache.get(cv);
-  if (perDef && perDef.recId === recId) return perDef.view;
+  if (perDef && perDef.recId === recId && perDef.gen === m.componentGen) return perDef.view;
+  const isConn = cv.dataType === 'connection';
+  const spec = isConn ? m.connectionSpec(cv) : null;
   const view = {
     id: encodeId('RequiredConfigVariable', stableUuid(`rcv:${recId}:${cv.key}`)),
     key: cv.key,
-    dataType: cv.dataType ?? 'string',
+    dataType: dataTypeEnum(cv.dataType),
+    connection: spec && spec.component ? new ConnectionView(m, spec.component, spec) : null,
+    inputs: spec ? (args) => connection(spec.inputs.map((i) => expression(`rcv:${recId}:${cv.key}`, i.key, i.default, i.writeOnly)), args || {}, 'inputs') : null,
     defaultValue: cv.defaultValue === undefined || cv.defaultValue === null ? null
       : (typeof cv.defaultValue === 'string' ? cv.defaultValue : JSON.stringify(cv.defaultValue)),
     description: cv.description ?? '',
     orgOnly: !!cv.orgOnly,
-    collectionType: cv.collectionType ?? null,
+    collectionType: ['KEYVALUELIST', 'VALUELIST'].includes(String(cv.collectionType || '').toUpperCase())
+      ? String(cv.collectionType).toUpperCase() : null,
   };
-  perDef = { recId, view };
+  perDef = { recId, view, gen: m.componentGen };
   rcvCache.set(cv, perDef);
   return view;
 }
@@ -259,7 +306,6 @@ class FlowView {
   testUrl(args, ctx) {
     return `${ctx && ctx.baseUrl ? ctx.baseUrl : 'http://127.0.0.1'}/trigger/${this.f.id}`;
   }
-  get integration() { return new IntegrationView(this.m, this.f.rec); }
   get trigger() {
     const m = this.m;
     const step = this.f.trigger || { name: 'Trigger', action: { key: 'webhook', component: { key: 'webhook-triggers', isPublic: true } } };
@@ -271,7 +317,6 @@ class FlowView {
       id: encodeId('IntegrationAction', stableUuid(`step:${this.f.id}:${step.name}`)),
       name: step.name,
       description: step.description ?? '',
-      isTrigger: true,
       action: {
         id: encodeId('Action', stableUuid(`action:${comp ? comp.key : ''}:${action.key}`)),
         key: String(action.key || ''),
@@ -293,15 +338,15 @@ class InstanceView {
   get labels() { return this.i.labels; }
   get enabled() { return this.i.enabled; }
   get customer() {
-    const c = this.i.customerId && this.m.customers.get(this.i.customerId);
-    return c ? new CustomerView(this.m, c) : null;
+    const c = this.i.customerId ? this.m.customers.get(this.i.customerId) : this.m.systemCustomer;
+    return new CustomerView(this.m, c || this.m.systemCustomer);
   }
   get integration() {
     if (this.i.isSystem) return new IntegrationView(this.m, { seq: this.m.integrations.get(this.i.versionId), ver: null });
     const ver = this.m.versions.get(this.i.versionId);
     return new IntegrationView(this.m, { seq: this.m.integrations.get(ver.integrationId), ver });
   }
-  get deployedVersion() { return this.i.deployedVersion; }
+  get deployedVersion() { return this.i.deployedVersion || 0; }
   get needsDeploy() { return this.i.needsDeploy; }
   get lastDeployedAt() { return iso(this.i.lastDeployedAt); }
   get lastExecutedAt() { return iso(this.i.lastExecutedAt); }
@@ -310,34 +355,47 @@ class InstanceView {
   get createdAt() { return iso(this.i.createdAt); }
   get updatedAt() { return iso(this.i.updatedAt); }
   configVariableViews() {
-    const def = this.m.instanceDefinition(this.i);
-    const recId = this.i.versionId;
-    if (!this.i.cvIds) this.i.cvIds = new Map();
+    const m = this.m;
+    const inst = this.i;
+    const def = m.instanceDefinition(inst);
+    const recId = inst.versionId;
+    if (!inst.cvIds) inst.cvIds = new Map();
     const out = [];
+    const self = this;
     for (const cv of def.requiredConfigVars || []) {
-      const v = this.i.configVariables.get(cv.key) || { value: null, values: null };
-      const configured = isConfigured(cv, v);
-      let cvId = this.i.cvIds.get(cv.key);
+      const v = inst.configVariables.get(cv.key) || { value: null, inputs: null };
+      const st = m.configStatus(cv, v);
+      let cvId = inst.cvIds.get(cv.key);
       if (!cvId) {
-        cvId = encodeId('InstanceConfigVariable', stableUuid(`icv:${this.i.id}:${cv.key}`));
-        this.i.cvIds.set(cv.key, cvId);
+        cvId = instanceConfigVariableId(inst, cv.key);
+        inst.cvIds.set(cv.key, cvId);
       }
+      const isConn = cv.dataType === 'connection';
+      const ccv = v.customerConfigVariableId ? m.customerConfigVars.get(v.customerConfigVariableId) : null;
       out.push({
         id: cvId,
-        value: v.value,
-        status: cv.dataType === 'connection' ? (configured ? 'active' : 'pending') : null,
-        authorizeUrl: null,
-        scheduleType: v.scheduleType ?? null,
+        value: isConn ? (v.inputs || ccv ? null : v.value) : v.value,
+        status: st.status,
+        authorizeUrl: (args, ctx) => (st.pending && !ccv ? authorizeUrl(ctx, cvId) : null),
+        scheduleType: cv.dataType === 'schedule' || v.scheduleType ? (v.scheduleType || (v.value ? 'CUSTOM' : null)) : null,
         timeZone: v.timeZone ?? null,
         meta: null,
-        requiredConfigVariable: requiredConfigVariableView(recId, cv),
-        inputs: (args) => connection(connectionInputs(cv, v), args || {}, 'inputs'),
+        requiredConfigVariable: requiredConfigVariableView(m, recId, cv),
+        inputs: isConn && !ccv
+          ? (args) => connection(C.effectiveInputs(m.connectionSpec(cv), v.inputs || {})
+            .map((i) => expression(cvId, i.name, i.value, i.writeOnly)), args || {}, 'inputs')
+          : null,
+        customerConfigVariable: ccv ? new CustomerConfigVariableView(m, ccv) : null,
+        get instance() { return self; },
       });
     }
     return out;
   }
   configVariables(args) {
-    return connection(this.configVariableViews(), args, 'configVariables');
+    let items = this.configVariableViews();
+    if (given(args.status)) items = items.filter((v) => v.status === String(args.status).toUpperCase());
+    if (given(args.status_In)) items = items.filter((v) => args.status_In.map((x) => String(x).toUpperCase()).includes(v.status));
+    return connection(items, args, 'configVariables');
   }
   flowConfigs(args, ctx) {
     const rec = this.integration.rec;
@@ -353,27 +411,57 @@ class InstanceView {
   }
 }
 
-function connectionInputs(cv, v) {
-  const out = [];
-  let given = null;
-  if (v.values) {
-    try { given = JSON.parse(v.values); } catch { given = null; }
+function authorizeUrl(ctx, cvId) {
+  const base = ctx && ctx.baseUrl ? ctx.baseUrl : 'http://127.0.0.1';
+  return `${base}/__emulator/authorize?configVariable=${encodeURIComponent(cvId)}`;
+}
+
+// An input of a connection as the Expression type: write-only inputs come
+// back with an empty value and hasValue.
+function expression(ownerId, name, value, writeOnly) {
+  const v = value === null || value === undefined ? '' : String(value);
+  return {
+    id: encodeId('Expression', stableUuid(`expr:${ownerId}:${name}`)),
+    name,
+    type: 'VALUE',
+    value: writeOnly ? '' : v,
+    hasValue: v !== '',
+    meta: null,
+  };
+}
+
+class CustomerConfigVariableView {
+  constructor(m, v) { this.m = m; this.v = v; }
+  get id() { return this.v.id; }
+  get key() { return this.v.key; }
+  get status() { return this.v.status; }
+  get customer() {
+    const c = this.m.customers.get(this.v.customerId);
+    return c ? new CustomerView(this.m, c) : null;
   }
-  if (Array.isArray(given)) {
-    for (const x of given) if (x && x.name !== undefined) out.push({ name: String(x.name), type: x.type ?? 'value', value: x.value === undefined || x.value === null ? '' : String(x.value), meta: null });
-    return out;
+  get meta() { return null; }
+  authorizeUrl(args, ctx) {
+    return this.v.status === 'PENDING'
+      ? `${ctx && ctx.baseUrl ? ctx.baseUrl : 'http://127.0.0.1'}/__emulator/authorize?customerConfigVariable=${encodeURIComponent(this.v.id)}`
+      : null;
   }
-  if (given && typeof given === 'object') {
-    for (const [k, x] of Object.entries(given)) out.push({ name: k, type: 'value', value: typeof x === 'string' ? x : JSON.stringify(x), meta: null });
-    return out;
+  inputs(args) {
+    // Write-only by name: a customer-level connection has no definition here.
+    const items = Object.entries(this.v.inputs).map(([k, x]) => expression(this.v.id, k, x, C.WRITE_ONLY_NAME.test(k)));
+    return connection(items, args, 'inputs');
   }
-  if (cv.inputs && typeof cv.inputs === 'object') {
-    for (const [k, x] of Object.entries(cv.inputs)) {
-      const val = x && typeof x === 'object' ? x.value : x;
-      out.push({ name: k, type: (x && x.type) || 'value', value: val === undefined || val === null ? '' : (typeof val === 'string' ? val : JSON.stringify(val)), meta: null });
-    }
+}
+
+function listCustomerConfigVars(m, args) {
+  const items = [];
+  for (const v of m.customerConfigVars.values()) {
+    if (given(args.customer) && v.customerId !== args.customer) continue;
+    if (given(args.key) && v.key !== args.key) continue;
+    if (given(args.status) && v.status !== String(args.status).toUpperCase()) continue;
+    if (given(args.status_In) && !args.status_In.map((x) => String(x).toUpperCase()).includes(v.status)) continue;
+    items.push(v);
   }
-  return out;
+  return connection(items, args, 'customerConfigVariables', (v) => new CustomerConfigVariableView(m, v));
 }
 
 class ExecutionView {
@@ -418,7 +506,7 @@ function listInstances(m, args, fieldName) {
     if (given(args.name) && i.name !== args.name) continue;
     if (given(args.name_Icontains) && !icontains(i.name, args.name_Icontains)) continue;
     if (given(args.description_Icontains) && !icontains(i.description, args.description_Icontains)) continue;
-    if (given(args.labels_Contains) && !hasAllLabels(i.labels, args.labels_Contains)) continue;
+    if (given(args.labels_Contains) && !i.labels.includes(args.labels_Contains)) continue;
     if (integrationFilter && !integrationFilter(i)) continue;
     items.push(i);
   }
@@ -453,8 +541,8 @@ function listIntegrations(m, args) {
     if (given(args.versionNumber) && (rec.ver ? rec.ver.versionNumber : rec.seq.versionNumber) !== args.versionNumber) return false;
     if (given(args.versionIsAvailable) && (rec.ver ? m.versionIsAvailable(rec.ver) : false) !== args.versionIsAvailable) return false;
     if (given(args.hasUnpublishedChanges) && (rec.ver ? false : m.hasUnpublishedChanges(rec.seq)) !== args.hasUnpublishedChanges) return false;
-    if (given(args.isCodeNative) && args.isCodeNative !== false) return false;
-    if (given(args.labels_Contains) && !hasAllLabels(src.labels, args.labels_Contains)) return false;
+    if (given(args.isCodeNative) && !!rec.seq.isCodeNative !== args.isCodeNative) return false;
+    if (given(args.labels_Contains) && !src.labels.includes(args.labels_Contains)) return false;
     return true;
   };
   for (const seq of m.integrations.values()) {
@@ -480,14 +568,14 @@ function listIntegrations(m, args) {
 
 function listCustomers(m, args) {
   let items = [];
-  for (const c of m.customers.values()) {
+  const all = args.isSystem === true ? [m.systemCustomer, ...m.customers.values()] : m.customers.values();
+  for (const c of all) {
     if (given(args.name) && c.name !== args.name) continue;
     if (given(args.name_Icontains) && !icontains(c.name, args.name_Icontains)) continue;
     if (given(args.externalId) && c.externalId !== args.externalId) continue;
-    if (given(args.externalId_In) && !args.externalId_In.includes(c.externalId)) continue;
     if (given(args.description_Icontains) && !icontains(c.description, args.description_Icontains)) continue;
     if (given(args.isSystem) && c.isSystem !== args.isSystem) continue;
-    if (given(args.labels_Contains) && !hasAllLabels(c.labels, args.labels_Contains)) continue;
+    if (given(args.labels_Contains) && !c.labels.includes(args.labels_Contains)) continue;
     items.push(c);
   }
   items = sortItems(items, args.sortBy, {
@@ -534,8 +622,14 @@ function rootValue(m) {
   const cust = (c) => new CustomerView(m, c);
   return {
     authenticatedUser: () => new UserView(m),
-    customer: ({ id }) => cust(m.getCustomer(id)),
+    customer: ({ id }) => cust(id === m.systemCustomer.id ? m.systemCustomer : m.getCustomer(id)),
     customers: (args) => listCustomers(m, args),
+    customerConfigVariable: ({ id }) => {
+      const v = m.customerConfigVars.get(id);
+      if (!v) throw new NotFound();
+      return new CustomerConfigVariableView(m, v);
+    },
+    customerConfigVariables: (args) => listCustomerConfigVars(m, args),
     integration: ({ id }) => iv(m.integrationRecord(id)),
     integrations: (args) => listIntegrations(m, args),
     instance: ({ id }) => inst(m.getInstance(id)),

@@ -5,7 +5,7 @@
 //
 //   node tests/emulator/genorg.js --size S|M|L [--out FILE]
 //   node tests/emulator/genorg.js --integrations N --instances N --customers N
-//        [--versions N] [--seed N] [--out FILE]
+//        [--versions N] [--code-native N] [--seed N] [--out FILE]
 //
 // Sizes (SPEC.md section 8): S = 10 integrations, 100 instances, 50 customers;
 // M = 100 / 2,000 / 500; L = 1,000 / 10,000 / 2,000. Explicit counts override
@@ -16,6 +16,8 @@
 //   integrations  "Integration 0001" (published versions 1..V, all available)
 //   instances     named after their integration, one per (customer,
 //                 integration) pair, deployed on the latest version.
+// --code-native N makes the last N integrations code-native: no YAML
+// definition, a null description, the same config variables.
 
 const fs = require('fs');
 const { Model, encodeId } = require('./model');
@@ -27,10 +29,10 @@ const SIZES = {
 };
 
 const USAGE = `usage: node genorg.js [--size S|M|L] [--integrations N] [--instances N] [--customers N]
-                 [--versions N] [--seed N] [--out FILE]`;
+                 [--versions N] [--code-native N] [--seed N] [--out FILE]`;
 
 function parseArgs(argv) {
-  const o = { size: null, seed: 1, versions: 2 };
+  const o = { size: null, seed: 1, versions: 2, codeNative: 0 };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let v;
@@ -54,6 +56,7 @@ function parseArgs(argv) {
       case '--customers': o.customers = int(a); break;
       case '--versions': o.versions = Math.max(1, int(a)); break;
       case '--seed': o.seed = int(a); break;
+      case '--code-native': o.codeNative = int(a); break;
       case '--out': o.out = next(); break;
       case '-h': case '--help': o.help = true; break;
       default: throw new Error(`unknown argument "${argv[i]}"`);
@@ -61,6 +64,7 @@ function parseArgs(argv) {
   }
   const base = SIZES[o.size || 'S'];
   for (const k of ['integrations', 'instances', 'customers']) if (o[k] === undefined) o[k] = base[k];
+  if (o.codeNative > o.integrations) throw new Error('--code-native cannot exceed --integrations');
   return o;
 }
 
@@ -169,6 +173,15 @@ function generate(o) {
     });
     // keep the draft identical to the latest version
     versions[versions.length - 1].definition = state.integrations[i - 1].definition;
+    if (i > o.integrations - o.codeNative) {
+      // Code-native: no definition anywhere; its config variables are declared.
+      const it = state.integrations[i - 1];
+      it.isCodeNative = true;
+      it.description = null;
+      it.configVars = it.definition.requiredConfigVars;
+      delete it.definition;
+      for (const v of versions) delete v.definition;
+    }
   }
   if (o.instances > 0 && (o.customers === 0 || o.integrations === 0)) {
     throw new Error('instances need at least one customer and one integration');

@@ -9,11 +9,17 @@
 //   id, available after `publishDelayMs`.
 // - Instances are bound to a published version. Updates set needsDeploy;
 //   deployInstance clears it and sets deployedVersion and lastDeployedAt.
-// - Every Integration has a hidden test Instance (isSystem).
+// - Every Integration has a hidden test Instance (isSystem), owned by the
+//   org's hidden system Customer.
+// - Connection config variables hold inputs; OAuth 2.0 authorization-code
+//   connections stay PENDING until authorized (connections.js).
+// - Code-native Integrations have no definition; their config variables come
+//   from the state document.
 
 const crypto = require('crypto');
 const D = require('./definition');
 const YAML = require('./yaml');
+const C = require('./connections');
 
 const STATE_FORMAT = 'prismsync-emulator-state';
 const STATE_VERSION = 1;
@@ -72,6 +78,17 @@ function err(field, ...messages) {
   return { field, messages };
 }
 
+const SCHEDULE_TYPES = new Set(['NONE', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'CUSTOM']);
+let timeZones = null;
+function isTimeZone(tz) {
+  if (!timeZones) {
+    try { timeZones = new Set(Intl.supportedValuesOf('timeZone')); } catch { timeZones = new Set(); }
+    timeZones.add('UTC');
+  }
+  if (timeZones.has(tz)) return true;
+  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
+}
+
 function labelsOf(v) {
   if (v === undefined) return undefined;
   if (v === null) return [];
@@ -115,6 +132,9 @@ function componentLabel(key) {
 
 class Model {
   constructor(options = {}) {
+    // A connection written with a plain `value` (no `values`) counts as set
+    // and ACTIVE; see README "Assumptions".
+    this.legacyConnectionValue = options.legacyConnectionValue ?? true;
     this.publishDelayMs = options.publishDelayMs ?? 500;
     this.executionMs = options.executionMs ?? 300;
     this.clock = options.clock || Date.now;
@@ -139,6 +159,20 @@ class Model {
     this.flowIndex = new Map(); // flow id -> {recordId, name}
     this.customerByName = new Map();
     this.customerByExternalId = new Map();
+    this.customerConfigVars = new Map(); // id -> customer-level connection
+    this.componentGen = (this.componentGen || 0) + 1;
+    // The org's hidden Customer that owns the Integrations' test Instances.
+    this.systemCustomer = {
+      id: encodeId('Customer', stableUuid('emulator-system-customer')),
+      name: 'Test Customer',
+      externalId: null,
+      description: '',
+      labels: [],
+      isSystem: true,
+      createdAt: 0,
+      updatedAt: 0,
+      serial: 0,
+    };
   }
 
   nextSerial() { return ++this.serial; }
@@ -176,9 +210,11 @@ class Model {
       if (this.customerByName.has(cust.name)) throw new Error(`duplicate customer name "${cust.name}"`);
       if (cust.externalId && this.customerByExternalId.has(cust.externalId)) throw new Error(`duplicate customer externalId "${cust.externalId}"`);
       this.addCustomer(cust);
+      for (const v of Array.isArray(c.configVariables) ? c.configVariables : []) this.loadCustomerConfigVar(cust, v, now);
     }
 
     for (const it of state.integrations || []) {
+      if (it.isCodeNative) { this.loadCodeNative(it, now); continue; }
       let def = it.definition;
       if (typeof def === 'string') {
         const p = D.parseDefinition(def);
@@ -270,8 +306,8 @@ class Model {
         customerId,
         versionId: ver.id,
         enabled: s.enabled ?? true,
-        needsDeploy: s.needsDeploy ?? (s.deployedVersion === undefined || s.deployedVersion === null),
-        deployedVersion: s.deployedVersion ?? null,
+        needsDeploy: s.needsDeploy ?? !s.deployedVersion,
+        deployedVersion: s.deployedVersion || null,
         lastDeployedAt: parseTime(s.lastDeployedAt, null),
         lastExecutedAt: parseTime(s.lastExecutedAt, null),
         createdAt: parseTime(s.createdAt, now),
@@ -280,8 +316,94 @@ class Model {
         configVariables: new Map(),
         serial: this.nextSerial(),
       };
-      this.applyConfigValues(inst, ver.definition, s.configVariables || {}, 'reset');
       this.instances.set(inst.id, inst);
+      try { this.applyConfigValues(inst, ver.definition, s.configVariables || {}, 'reset'); } catch (e) {
+        throw new Error(`instance "${inst.name}": ${e.message}`);
+      }
+    }
+  }
+
+  loadCustomerConfigVar(cust, v, now) {
+    if (!D.isMap(v) || typeof v.key !== 'string' || v.key === '') throw new Error(`customer "${cust.name}": every config variable needs a "key"`);
+    const status = v.status === undefined || v.status === null ? 'ACTIVE' : String(v.status).toUpperCase();
+    if (!['ACTIVE', 'ERROR', 'FAILED', 'PENDING'].includes(status)) throw new Error(`customer "${cust.name}" config variable "${v.key}": unknown status "${v.status}"`);
+    const inputs = {};
+    if (D.isMap(v.inputs)) for (const [k, x] of Object.entries(v.inputs)) inputs[k] = x === null || x === undefined ? '' : String(x);
+    const ccv = {
+      id: v.id || newId('CustomerConfigVariable'),
+      customerId: cust.id,
+      key: v.key,
+      status,
+      inputs,
+      createdAt: parseTime(v.createdAt, now),
+      serial: this.nextSerial(),
+    };
+    if (this.customerConfigVars.has(ccv.id)) throw new Error(`duplicate customer config variable id "${ccv.id}"`);
+    this.customerConfigVars.set(ccv.id, ccv);
+  }
+
+  // A code-native Integration: no definition; `configVars` (the draft's, and
+  // each version's or the draft's) give its config variables.
+  loadCodeNative(it, now) {
+    if (!it.name) throw new Error('every integration needs a name');
+    const shadow = (configVars, name) => ({
+      name,
+      requiredConfigVars: (Array.isArray(configVars) ? configVars : []).map((cv, i) => {
+        if (!D.isMap(cv) || typeof cv.key !== 'string') throw new Error(`integration "${name}": configVars[${i}] needs a "key"`);
+        return { dataType: 'string', orgOnly: false, ...cv };
+      }),
+      flows: [],
+    });
+    const customerId = it.customerId ?? null;
+    if (customerId && !this.customers.has(customerId)) throw new Error(`integration "${it.name}": unknown customerId`);
+    const seq = {
+      id: it.id || newId('Integration'),
+      name: String(it.name),
+      description: it.description ?? null,
+      category: it.category ?? '',
+      labels: labelsOf(it.labels) || [],
+      customerId,
+      isCodeNative: true,
+      definition: shadow(it.configVars, it.name),
+      versionNumber: 1,
+      createdAt: parseTime(it.createdAt, now),
+      updatedAt: parseTime(it.updatedAt, now),
+      versions: [],
+      rev: 0,
+      serial: this.nextSerial(),
+      systemInstanceId: null,
+    };
+    this.integrations.set(seq.id, seq);
+    let maxVersion = 0;
+    for (const v of it.versions || []) {
+      const ver = {
+        id: v.id || newId('Integration'),
+        integrationId: seq.id,
+        versionNumber: Number(v.versionNumber),
+        name: v.name ?? seq.name,
+        description: v.description === undefined ? seq.description : v.description,
+        category: v.category ?? seq.category,
+        labels: labelsOf(v.labels) || seq.labels.slice(),
+        definition: v.configVars ? shadow(v.configVars, seq.name) : D.clone(seq.definition),
+        ownConfigVars: !!v.configVars,
+        comment: v.comment ?? null,
+        attributes: v.attributes === undefined || v.attributes === null ? null
+          : (typeof v.attributes === 'string' ? v.attributes : JSON.stringify(v.attributes)),
+        createdAt: parseTime(v.createdAt, now),
+        availableAt: parseTime(v.availableAt, parseTime(v.createdAt, now)),
+        availableOverride: typeof v.available === 'boolean' ? v.available : null,
+        serial: this.nextSerial(),
+      };
+      if (!Number.isInteger(ver.versionNumber) || ver.versionNumber < 1) throw new Error(`integration "${seq.name}": bad versionNumber`);
+      seq.versions.push(ver);
+      this.versions.set(ver.id, ver);
+      maxVersion = Math.max(maxVersion, ver.versionNumber);
+    }
+    seq.versions.sort((a, b) => a.versionNumber - b.versionNumber);
+    seq.versionNumber = Math.max(Number(it.versionNumber) || 0, maxVersion + 1, 1);
+    const sys = this.createSystemInstance(seq, it.systemInstance && it.systemInstance.id);
+    if (it.systemInstance && D.isMap(it.systemInstance.configVariables)) {
+      this.applyConfigValues(sys, seq.definition, it.systemInstance.configVariables, 'partial');
     }
   }
 
@@ -296,20 +418,61 @@ class Model {
       integrations: [],
       instances: [],
     };
+    const ccvByCustomer = new Map();
+    for (const v of this.customerConfigVars.values()) {
+      if (!ccvByCustomer.has(v.customerId)) ccvByCustomer.set(v.customerId, []);
+      ccvByCustomer.get(v.customerId).push({ id: v.id, key: v.key, status: v.status, inputs: { ...v.inputs }, createdAt: iso(v.createdAt) });
+    }
     for (const c of this.customers.values()) {
-      out.customers.push({
+      const o = {
         id: c.id, name: c.name, externalId: c.externalId, description: c.description, labels: c.labels.slice(),
         isSystem: c.isSystem, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
-      });
+      };
+      if (ccvByCustomer.has(c.id)) o.configVariables = ccvByCustomer.get(c.id);
+      out.customers.push(o);
     }
     for (const c of this.components.values()) {
-      out.components.push({
+      const o = {
         id: c.id, key: c.key, label: c.label, description: c.description, category: c.category,
         public: c.public, versionNumber: c.versionNumber,
-      });
+      };
+      if (c.ownConnections) o.connections = D.clone(c.connections);
+      out.components.push(o);
     }
     for (const seq of this.integrations.values()) {
       const sys = this.instances.get(seq.systemInstanceId);
+      if (seq.isCodeNative) {
+        out.integrations.push({
+          id: seq.id,
+          name: seq.name,
+          description: seq.description,
+          category: seq.category,
+          labels: seq.labels.slice(),
+          customerId: seq.customerId,
+          isCodeNative: true,
+          versionNumber: seq.versionNumber,
+          createdAt: iso(seq.createdAt),
+          updatedAt: iso(seq.updatedAt),
+          configVars: D.clone(seq.definition.requiredConfigVars),
+          systemInstance: { id: sys.id, configVariables: configValuesJSON(sys) },
+          versions: seq.versions.map((v) => ({
+            id: v.id,
+            versionNumber: v.versionNumber,
+            name: v.name,
+            description: v.description,
+            category: v.category,
+            labels: v.labels.slice(),
+            comment: v.comment,
+            attributes: v.attributes,
+            createdAt: iso(v.createdAt),
+            availableAt: iso(v.availableAt),
+            versionIsAvailable: this.versionIsAvailable(v),
+            ...(v.availableOverride !== null && v.availableOverride !== undefined ? { available: v.availableOverride } : {}),
+            ...(v.ownConfigVars ? { configVars: D.clone(v.definition.requiredConfigVars) } : {}),
+          })),
+        });
+        continue;
+      }
       out.integrations.push({
         id: seq.id,
         name: seq.name,
@@ -371,6 +534,10 @@ class Model {
     const isPublic = c.public !== false;
     const mapKey = `${isPublic ? 'public' : 'private'}:${c.key}`;
     if (this.componentsByKey.has(mapKey)) return this.componentsByKey.get(mapKey);
+    const own = Array.isArray(c.connections);
+    const connections = own
+      ? c.connections.map((x) => C.normalizeConnection(x, `component "${c.key}"`))
+      : (isPublic ? C.catalogueConnections(String(c.key)) : []);
     const comp = {
       id: c.id || encodeId('Component', stableUuid(`component:${mapKey}`)),
       key: String(c.key),
@@ -379,11 +546,14 @@ class Model {
       category: c.category ?? null,
       public: isPublic,
       versionNumber: Number(c.versionNumber) || 1 + hashInt(mapKey, 40),
+      connections,
+      ownConnections: own,
       createdAt: this.now(),
       serial: this.nextSerial(),
     };
     this.components.set(comp.id, comp);
     this.componentsByKey.set(mapKey, comp);
+    this.componentGen += 1;
     return comp;
   }
 
@@ -533,6 +703,9 @@ class Model {
       if (rec.ver) {
         return { errors: [err('integrationId', 'A published Integration version cannot be changed; import into the Integration\'s draft.')] };
       }
+      if (rec.seq.isCodeNative) {
+        return { errors: [err('integrationId', 'A code-native Integration has no YAML definition; publish it with its own tooling.')] };
+      }
       seq = rec.seq;
     }
     let customerId = null;
@@ -640,12 +813,13 @@ class Model {
       description: seq.description,
       category: seq.category,
       labels: seq.labels.slice(),
-      definition: this.renderDefinitionObject({ seq, ver: null }),
+      definition: seq.isCodeNative ? D.clone(seq.definition) : this.renderDefinitionObject({ seq, ver: null }),
       comment: input.comment ?? null,
       attributes,
       createdAt: now,
       availableAt: now + this.publishDelayMs,
       availableOverride: null,
+      ownConfigVars: !!seq.isCodeNative,
       serial: this.nextSerial(),
     };
     seq.versions.push(ver);
@@ -715,6 +889,7 @@ class Model {
   }
 
   renderDefinition(rec, args = {}) {
+    if (rec.seq.isCodeNative) return null;
     const version = args.version ?? D.DEFAULT_DEFINITION_VERSION;
     if (!Number.isInteger(version) || version < 1 || version > D.DEFAULT_DEFINITION_VERSION) {
       throw new Error(`Unsupported definition version ${version}.`);
@@ -732,6 +907,7 @@ class Model {
   }
 
   hasUnpublishedChanges(seq) {
+    if (seq.isCodeNative) return seq.versions.length === 0;
     if (seq.hucRev === seq.rev && seq.hucValue !== undefined) return seq.hucValue;
     const last = seq.versions[seq.versions.length - 1];
     let value = true;
@@ -831,19 +1007,97 @@ class Model {
     return { ver: rec.ver };
   }
 
-  checkConfigInput(def, list) {
-    const keys = new Set((def.requiredConfigVars || []).map((cv) => cv.key));
+  // The connection (connections.js spec) a connection config variable uses.
+  connectionSpec(cv) {
+    let spec = specCache.get(cv);
+    if (spec && spec.gen === this.componentGen) return spec.spec;
+    const ref = cv.connection && D.isMap(cv.connection.component) ? cv.connection.component : null;
+    const comp = ref && typeof ref.key === 'string'
+      ? this.componentsByKey.get(`${ref.isPublic === false ? 'private' : 'public'}:${ref.key}`) || null : null;
+    spec = { gen: this.componentGen, spec: C.connectionSpec(comp, cv) };
+    specCache.set(cv, spec);
+    return spec.spec;
+  }
+
+  // Check the config variables of a mutation input. `customerId`: the
+  // Instance's Customer (customer-level connections must be its own).
+  checkConfigInput(def, list, customerId) {
+    const byKey = new Map((def.requiredConfigVars || []).map((cv) => [cv.key, cv]));
     const seen = new Set();
     for (const cv of list || []) {
       if (!cv || typeof cv.key !== 'string') return err('configVariables', 'Every config variable needs a key.');
-      if (!keys.has(cv.key)) return err('configVariables', `The Integration has no config variable "${cv.key}".`);
+      const rcv = byKey.get(cv.key);
+      if (!rcv) return err('configVariables', `The Integration has no config variable "${cv.key}".`);
       if (seen.has(cv.key)) return err('configVariables', `Config variable "${cv.key}" is given more than once.`);
       seen.add(cv.key);
-      if (cv.values !== undefined && cv.values !== null) {
-        try { JSON.parse(cv.values); } catch { return err('configVariables', `The values of config variable "${cv.key}" are not valid JSON.`); }
+      const isConn = rcv.dataType === 'connection';
+      if (given(cv.values)) {
+        if (!isConn) return err('configVariables', `Config variable "${cv.key}" is not a connection; set its "value".`);
+        const parsed = C.parseValues(cv.values);
+        if (parsed.error) return err('configVariables', `The values of config variable "${cv.key}" ${parsed.error}.`);
+        const spec = this.connectionSpec(rcv);
+        if (spec.inputs.length) {
+          const names = new Set(spec.inputs.map((i) => i.key));
+          for (const name of Object.keys(parsed.inputs)) {
+            if (!names.has(name)) {
+              return err('configVariables', `Connection "${cv.key}" has no input "${name}"; its inputs are: ${[...names].join(', ')}.`);
+            }
+          }
+        }
+      }
+      if (given(cv.customerConfigVariableId)) {
+        if (!isConn) return err('configVariables', `Config variable "${cv.key}" is not a connection.`);
+        const ccv = this.customerConfigVars.get(cv.customerConfigVariableId);
+        if (!ccv || (customerId && ccv.customerId !== customerId)) {
+          return err('configVariables', `Config variable "${cv.key}": the Customer has no such customer config variable.`);
+        }
+      }
+      if (given(cv.scheduleType) && !SCHEDULE_TYPES.has(cv.scheduleType)) {
+        return err('configVariables', `Config variable "${cv.key}": scheduleType must be one of ${[...SCHEDULE_TYPES].join(', ')}.`);
+      }
+      if (given(cv.timeZone) && cv.timeZone !== '' && !isTimeZone(cv.timeZone)) {
+        return err('configVariables', `Config variable "${cv.key}": "${cv.timeZone}" is not a valid time zone.`);
       }
     }
     return null;
+  }
+
+  // The stored value of one config variable after `g` is written over `prev`.
+  storeConfigValue(cv, prev, g) {
+    const isConn = cv.dataType === 'connection';
+    const out = {
+      value: g.value === undefined || g.value === null ? null : String(g.value),
+      inputs: null,
+      scheduleType: g.scheduleType ?? null,
+      timeZone: g.timeZone ?? null,
+      customerConfigVariableId: null,
+      authorized: false,
+    };
+    if (!isConn) return out;
+    if (given(g.customerConfigVariableId)) {
+      out.value = null;
+      out.customerConfigVariableId = g.customerConfigVariableId;
+      return out;
+    }
+    let inputs = null;
+    if (D.isMap(g.inputs)) {
+      inputs = {};
+      for (const [k, x] of Object.entries(g.inputs)) inputs[k] = x === null || x === undefined ? '' : String(x);
+    } else if (given(g.values)) {
+      const parsed = C.parseValues(g.values);
+      if (parsed.error) throw new Error(`config variable "${cv.key}": values ${parsed.error}`);
+      inputs = parsed.inputs;
+    }
+    if (inputs) {
+      out.value = null;
+      out.inputs = inputs;
+      const spec = this.connectionSpec(cv);
+      // Authorization survives a write that leaves the inputs as they were.
+      const same = prev && prev.inputs && prev.authorized
+        && JSON.stringify(C.effectiveInputs(spec, prev.inputs)) === JSON.stringify(C.effectiveInputs(spec, inputs));
+      out.authorized = g.authorized !== undefined ? !!g.authorized : !!same;
+    }
+    return out;
   }
 
   // mode 'reset': variables not given get their defaults;
@@ -851,18 +1105,12 @@ class Model {
   applyConfigValues(inst, def, values, mode) {
     const next = new Map();
     for (const cv of def.requiredConfigVars || []) {
-      const given = values[cv.key];
-      if (given !== undefined) {
-        const g = D.isMap(given) ? given : { value: given };
-        next.set(cv.key, {
-          value: g.value === undefined ? null : (g.value === null ? null : String(g.value)),
-          values: g.values === undefined || g.values === null ? null
-            : (typeof g.values === 'string' ? g.values : JSON.stringify(g.values)),
-          scheduleType: g.scheduleType ?? null,
-          timeZone: g.timeZone ?? null,
-        });
-      } else if (mode === 'partial' && inst.configVariables.has(cv.key)) {
-        next.set(cv.key, inst.configVariables.get(cv.key));
+      const g = values[cv.key];
+      const prev = inst.configVariables.get(cv.key);
+      if (g !== undefined) {
+        next.set(cv.key, this.storeConfigValue(cv, prev, D.isMap(g) ? g : { value: g }));
+      } else if (mode === 'partial' && prev) {
+        next.set(cv.key, prev);
       } else {
         next.set(cv.key, defaultConfigValue(cv));
       }
@@ -874,7 +1122,12 @@ class Model {
   rekeyConfig(inst, def) {
     const values = {};
     for (const [k, v] of inst.configVariables) values[k] = v;
-    this.applyConfigValues(inst, def, values, 'reset');
+    const next = new Map();
+    for (const cv of def.requiredConfigVars || []) {
+      const v = values[cv.key];
+      next.set(cv.key, v ? { ...v } : defaultConfigValue(cv));
+    }
+    inst.configVariables = next;
   }
 
   instanceDefinition(inst) {
@@ -882,12 +1135,85 @@ class Model {
     return this.versions.get(inst.versionId).definition;
   }
 
-  configState(inst) {
-    const def = this.instanceDefinition(inst);
-    for (const cv of def.requiredConfigVars || []) {
-      if (!isConfigured(cv, inst.configVariables.get(cv.key))) return 'NEEDS_INSTANCE_CONFIGURATION';
+  // {configured, status, pending} of one config variable of an Instance.
+  //   configured: it has what it needs (a value; a connection's required inputs)
+  //   status: InstanceConfigVariableStatus
+  //   pending: an OAuth 2.0 connection waiting for a person to authorize it
+  configStatus(cv, v) {
+    const val = v || defaultConfigValue(cv);
+    if (cv.dataType !== 'connection') {
+      const configured = val.value !== null && val.value !== undefined;
+      return { configured, status: configured ? 'ACTIVE' : null, pending: false };
     }
-    return 'FULLY_CONFIGURED';
+    if (val.customerConfigVariableId) {
+      const ccv = this.customerConfigVars.get(val.customerConfigVariableId);
+      if (!ccv) return { configured: false, status: 'PENDING', pending: false };
+      return { configured: true, status: ccv.status, pending: ccv.status === 'PENDING' };
+    }
+    if (!val.inputs && val.value && this.legacyConnectionValue) return { configured: true, status: 'ACTIVE', pending: false };
+    const spec = this.connectionSpec(cv);
+    const complete = spec.inputs.length > 0 ? C.inputsComplete(spec, val.inputs) : !!val.inputs;
+    if (!complete) return { configured: false, status: 'PENDING', pending: false };
+    if (spec.oauth2Type === 'AUTHORIZATION_CODE' && !val.authorized) return { configured: true, status: 'PENDING', pending: true };
+    return { configured: true, status: 'ACTIVE', pending: false };
+  }
+
+  // Keys of required variables that are unset, and of connections waiting
+  // to be authorized.
+  configProblems(inst) {
+    const def = this.instanceDefinition(inst);
+    const unset = [];
+    const pending = [];
+    for (const cv of def.requiredConfigVars || []) {
+      const st = this.configStatus(cv, inst.configVariables.get(cv.key));
+      if (!st.configured) unset.push(cv.key);
+      else if (st.pending) pending.push(cv.key);
+    }
+    return { unset, pending };
+  }
+
+  configState(inst) {
+    const p = this.configProblems(inst);
+    return p.unset.length || p.pending.length ? 'NEEDS_INSTANCE_CONFIGURATION' : 'FULLY_CONFIGURED';
+  }
+
+  // Mark an OAuth 2.0 connection authorized, as a person would in the web
+  // app. Returns null or an error text.
+  authorize(inst, key) {
+    const def = this.instanceDefinition(inst);
+    const cv = (def.requiredConfigVars || []).find((x) => x.key === key);
+    if (!cv) return `the Instance has no config variable "${key}"`;
+    if (cv.dataType !== 'connection') return `config variable "${key}" is not a connection`;
+    const v = inst.configVariables.get(key);
+    if (v && v.customerConfigVariableId) {
+      const ccv = this.customerConfigVars.get(v.customerConfigVariableId);
+      if (ccv) ccv.status = 'ACTIVE';
+      return null;
+    }
+    const st = this.configStatus(cv, v);
+    if (!st.configured) return `connection "${key}" has required inputs without a value; set them first`;
+    if (v) v.authorized = true;
+    return null;
+  }
+
+  authorizeCustomerConfigVar(id) {
+    const ccv = this.customerConfigVars.get(id);
+    if (!ccv) return 'no such customer config variable';
+    ccv.status = 'ACTIVE';
+    return null;
+  }
+
+  // Find the Instance and key a config variable id (InstanceConfigVariable)
+  // stands for.
+  findInstanceConfigVariable(id) {
+    const d = decodeId(id);
+    if (!d || d.type !== 'InstanceConfigVariable') return null;
+    for (const inst of this.instances.values()) {
+      for (const key of inst.configVariables.keys()) {
+        if (instanceConfigVariableId(inst, key) === id) return { inst, key };
+      }
+    }
+    return null;
   }
 
   createInstance(input) {
@@ -897,7 +1223,7 @@ class Model {
     const r = this.resolveVersionInput(input.integration, 'integration');
     if (r.error) errors.push(r.error);
     if (errors.length) return { errors };
-    const e = this.checkConfigInput(r.ver.definition, input.configVariables);
+    const e = this.checkConfigInput(r.ver.definition, input.configVariables, input.customer);
     if (e) return { errors: [e] };
     const now = this.now();
     const inst = {
@@ -941,7 +1267,7 @@ class Model {
     }
     const def = ver ? ver.definition : this.instanceDefinition(inst);
     if (has('configVariables')) {
-      const e = this.checkConfigInput(def, input.configVariables);
+      const e = this.checkConfigInput(def, input.configVariables, inst.customerId);
       if (e) errors.push(e);
     }
     if (errors.length) return { errors };
@@ -966,7 +1292,7 @@ class Model {
     const inst = this.getInstance(input.id);
     const def = this.instanceDefinition(inst);
     const list = input.configVariables || [];
-    const e = this.checkConfigInput(def, list);
+    const e = this.checkConfigInput(def, list, inst.customerId);
     if (e) return { errors: [e] };
     this.applyConfigValues(inst, def, inputToValues(list), 'partial');
     if (!inst.isSystem) inst.needsDeploy = true;
@@ -978,12 +1304,14 @@ class Model {
     const inst = this.getInstance(input.id);
     if (inst.isSystem) return { errors: [err('__all__', 'The test Instance is deployed by importing the Integration.')] };
     const ver = this.versions.get(inst.versionId);
-    if (!input.force) {
-      const missing = (ver.definition.requiredConfigVars || [])
-        .filter((cv) => !isConfigured(cv, inst.configVariables.get(cv.key))).map((cv) => cv.key);
-      if (missing.length) {
-        return { errors: [err('__all__', `The Instance is not fully configured; set: ${missing.join(', ')}.`)] };
-      }
+    const problems = this.configProblems(inst);
+    // Assumption: `force` deploys past unset variables, never past a
+    // connection that waits for authorization (it has no tokens to run with).
+    if (problems.unset.length && !input.force) {
+      return { errors: [err('__all__', `The Instance is not fully configured; set: ${problems.unset.join(', ')}.`)] };
+    }
+    if (problems.pending.length) {
+      return { errors: [err('__all__', `The Instance is not fully configured; connections awaiting authorization: ${problems.pending.join(', ')}.`)] };
     }
     const now = this.now();
     inst.deployedVersion = ver.versionNumber;
@@ -1007,33 +1335,26 @@ function pick(o, keys) {
   return out;
 }
 
-function defaultConfigValue(cv) {
-  const dv = cv.defaultValue;
-  return {
-    value: dv === undefined || dv === null ? null : (typeof dv === 'string' ? dv : JSON.stringify(dv)),
-    values: null,
-    scheduleType: null,
-    timeZone: null,
-  };
+function given(v) {
+  return v !== null && v !== undefined;
 }
 
-// A connection is configured when values were given or when every input of
-// the connection in the definition has a non-empty default; any other
-// variable when it has a value (its default counts).
-function isConfigured(cv, v) {
-  if (!v) return false;
-  if (cv.dataType === 'connection') {
-    if (v.values) {
-      try {
-        const parsed = JSON.parse(v.values);
-        if (Array.isArray(parsed) ? parsed.length > 0 : D.isMap(parsed) && Object.keys(parsed).length > 0) return true;
-      } catch { /* not configured */ }
-    }
-    if (v.value) return true;
-    const inputs = D.isMap(cv.inputs) ? Object.values(cv.inputs) : [];
-    return inputs.length > 0 && inputs.every((i) => D.isMap(i) && i.value !== undefined && i.value !== null && i.value !== '');
-  }
-  return v.value !== null && v.value !== undefined;
+const specCache = new WeakMap();
+
+function instanceConfigVariableId(inst, key) {
+  return encodeId('InstanceConfigVariable', stableUuid(`icv:${inst.id}:${key}`));
+}
+
+function defaultConfigValue(cv) {
+  const dv = cv.dataType === 'connection' ? null : cv.defaultValue;
+  return {
+    value: dv === undefined || dv === null ? null : (typeof dv === 'string' ? dv : JSON.stringify(dv)),
+    inputs: null,
+    scheduleType: null,
+    timeZone: null,
+    customerConfigVariableId: null,
+    authorized: false,
+  };
 }
 
 function inputToValues(list) {
@@ -1044,6 +1365,7 @@ function inputToValues(list) {
       values: cv.values === undefined ? null : cv.values,
       scheduleType: cv.scheduleType ?? null,
       timeZone: cv.timeZone ?? null,
+      customerConfigVariableId: cv.customerConfigVariableId ?? null,
     };
   }
   return out;
@@ -1053,7 +1375,9 @@ function configValuesJSON(inst) {
   const out = {};
   for (const [k, v] of inst.configVariables) {
     const o = { value: v.value };
-    if (v.values !== null && v.values !== undefined) o.values = v.values;
+    if (v.inputs) o.inputs = { ...v.inputs };
+    if (v.customerConfigVariableId) o.customerConfigVariableId = v.customerConfigVariableId;
+    if (v.authorized) o.authorized = true;
     if (v.scheduleType) o.scheduleType = v.scheduleType;
     if (v.timeZone) o.timeZone = v.timeZone;
     out[k] = o;
@@ -1061,4 +1385,4 @@ function configValuesJSON(inst) {
   return out;
 }
 
-module.exports = { Model, NotFound, encodeId, decodeId, newId, stableUuid, iso, isConfigured, STATE_FORMAT, STATE_VERSION };
+module.exports = { Model, NotFound, encodeId, decodeId, newId, stableUuid, iso, instanceConfigVariableId, STATE_FORMAT, STATE_VERSION };

@@ -121,6 +121,7 @@ function createEmulator(options = {}) {
     publishDelayMs: options.publishDelayMs ?? 500,
     executionMs: options.executionMs ?? 300,
     state: options.state || null,
+    legacyConnectionValue: options.legacyConnectionValue,
   });
   const gql = new GraphQLService(model, { schemaFile: options.schemaFile });
   const config = {
@@ -360,6 +361,17 @@ function createEmulator(options = {}) {
       }
     }
     if (p === '/__emulator/faults/reset' && req.method === 'POST') { rules = []; send(res, 200, { ok: true }); return; }
+    if (p === '/__emulator/authorize' && (req.method === 'POST' || req.method === 'GET')) {
+      let body;
+      if (req.method === 'GET') body = Object.fromEntries(url.searchParams);
+      else {
+        body = await readJSON(req, res);
+        if (body === undefined) return;
+      }
+      const r = authorize(body || {});
+      send(res, r.status, r.body);
+      return;
+    }
     if (p === '/__emulator/requests') {
       if (req.method === 'GET') { send(res, 200, counters); return; }
       if (req.method === 'DELETE') { counters = { total: 0, by_field: {} }; send(res, 200, { ok: true }); return; }
@@ -384,6 +396,7 @@ function createEmulator(options = {}) {
         if (body.execution_ms !== undefined) model.executionMs = Number(body.execution_ms) || 0;
         if (body.token_ttl !== undefined) tokens.ttl = Number(body.token_ttl) || 3600;
         if (body.refresh_token !== undefined) config.refreshToken = String(body.refresh_token);
+        if (body.legacy_connection_value !== undefined) model.legacyConnectionValue = !!body.legacy_connection_value;
       } else if (req.method !== 'GET') { send(res, 405, { error: 'Use GET or POST.' }); return; }
       send(res, 200, {
         latency_ms: config.latencyMs,
@@ -391,10 +404,47 @@ function createEmulator(options = {}) {
         publish_delay_ms: model.publishDelayMs,
         execution_ms: model.executionMs,
         token_ttl: tokens.ttl,
+        legacy_connection_value: model.legacyConnectionValue,
       });
       return;
     }
     send(res, 404, { error: `no such control endpoint: ${req.method} ${p}` });
+  }
+
+  // Mark an OAuth 2.0 connection authorized, as a person would in the web
+  // app: {"instance": id, "key"}, {"customer": externalId, "name", "key"},
+  // {"configVariable": InstanceConfigVariable id} or
+  // {"customerConfigVariable": id}.
+  function authorize(b) {
+    if (typeof b.customerConfigVariable === 'string') {
+      const e = model.authorizeCustomerConfigVar(b.customerConfigVariable);
+      return e ? { status: 404, body: { error: e } } : { status: 200, body: { ok: true } };
+    }
+    let inst = null;
+    let key = b.key;
+    if (typeof b.configVariable === 'string') {
+      const f = model.findInstanceConfigVariable(b.configVariable);
+      if (!f) return { status: 404, body: { error: 'no such instance config variable' } };
+      inst = f.inst;
+      key = f.key;
+    } else if (typeof b.instance === 'string') {
+      inst = model.instances.get(b.instance) || null;
+      if (!inst) return { status: 404, body: { error: `no instance with id "${b.instance}"` } };
+    } else if (typeof b.customer === 'string' && typeof b.name === 'string') {
+      const c = model.customerByExternalId.get(b.customer);
+      if (!c) return { status: 404, body: { error: `no customer with externalId "${b.customer}"` } };
+      const found = [...model.instances.values()].filter((i) => i.customerId === c.id && i.name === b.name);
+      if (found.length !== 1) {
+        return { status: found.length ? 409 : 404, body: { error: `${found.length || 'no'} instances named "${b.name}" for customer "${b.customer}"` } };
+      }
+      inst = found[0];
+    } else {
+      return { status: 400, body: { error: 'give {"instance", "key"}, {"customer", "name", "key"}, {"configVariable"} or {"customerConfigVariable"}' } };
+    }
+    if (typeof key !== 'string' || key === '') return { status: 400, body: { error: '"key" (the config variable key) is required' } };
+    const e = model.authorize(inst, key);
+    if (e) return { status: 409, body: { error: e } };
+    return { status: 200, body: { ok: true, instance: inst.id, key, configState: model.configState(inst) } };
   }
 
   function publicRule(r) {

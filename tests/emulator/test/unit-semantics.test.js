@@ -14,9 +14,9 @@ const V2 = fs.readFileSync(path.join(H.TESTDATA, 'order-sync-v2.yml'), 'utf8');
 
 const ERRORS = 'errors { field messages }';
 const IMPORT = `mutation($d: String!, $id: ID) { importIntegration(input: {definition: $d, integrationId: $id}) {
-  integration { id name versionNumber versionIsAvailable isDraft } ${ERRORS} } }`;
+  integration { id name versionNumber versionIsAvailable } ${ERRORS} } }`;
 const PUBLISH = `mutation($id: ID!, $c: String, $a: String) { publishIntegration(input: {id: $id, comment: $c, attributes: $a}) {
-  integration { id versionNumber versionComment versionAttributes versionIsAvailable isDraft } ${ERRORS} } }`;
+  integration { id versionNumber versionComment versionAttributes versionIsAvailable } ${ERRORS} } }`;
 const CREATE_CUSTOMER = `mutation($n: String!, $e: String, $l: [String]) { createCustomer(input: {name: $n, externalId: $e, labels: $l}) {
   customer { id name externalId labels } ${ERRORS} } }`;
 const CREATE_INSTANCE = `mutation($n: String!, $i: ID!, $c: ID!, $cv: [InputInstanceConfigVariable], $l: [String]) {
@@ -53,14 +53,12 @@ test('publish numbering: the draft holds the next number; each version has its o
   const { q } = await setup(t);
   const imp = (await q(IMPORT, { d: V1 })).importIntegration.integration;
   assert.equal(imp.versionNumber, 1);
-  assert.equal(imp.isDraft, true);
   assert.equal(imp.versionIsAvailable, false, 'a draft is never an available version');
   const ids = new Set([imp.id]);
   for (const n of [1, 2, 3]) {
     const p = (await q(PUBLISH, { id: imp.id, c: `release ${n}`, a: JSON.stringify({ commitHash: `c${n}` }) })).publishIntegration;
     assert.deepEqual(p.errors, []);
     assert.equal(p.integration.versionNumber, n);
-    assert.equal(p.integration.isDraft, false);
     assert.equal(p.integration.versionComment, `release ${n}`);
     assert.deepEqual(JSON.parse(p.integration.versionAttributes), { commitHash: `c${n}` });
     assert.ok(!ids.has(p.integration.id));
@@ -112,7 +110,7 @@ test('needsDeploy transitions: create, deploy, update, enable/disable, config ch
   assert.deepEqual(created.errors, []);
   const id = created.instance.id;
   assert.equal(created.instance.needsDeploy, true);
-  assert.equal(created.instance.deployedVersion, null);
+  assert.equal(created.instance.deployedVersion, 0, "0: never deployed (Int! in the real schema)");
   assert.equal(created.instance.enabled, true);
   assert.equal(created.instance.configState, 'NEEDS_INSTANCE_CONFIGURATION', 'ERP API Key has no default');
 
@@ -306,9 +304,12 @@ test('hidden test instance, flows, testIntegrationFlow and executionResult', asy
   assert.equal(all.instances.totalCount, 2, 'the test instance is listed without the isSystem filter');
   const visible = await q('{ instances(isSystem: false) { totalCount nodes { isSystem } } }');
   assert.equal(visible.instances.totalCount, 1);
-  const sys = await q('query($id: ID!) { integration(id: $id) { systemInstance { id isSystem customer { id } } } }', { id: draftId });
+  const sys = await q('query($id: ID!) { integration(id: $id) { systemInstance { id isSystem customer { id name } } } }', { id: draftId });
   assert.equal(sys.integration.systemInstance.isSystem, true);
-  assert.equal(sys.integration.systemInstance.customer, null);
+  assert.notEqual(sys.integration.systemInstance.customer.id, c.id, 'owned by the hidden system customer');
+  const listed = await q('{ customers(isSystem: false) { nodes { id } } sys: customers(isSystem: true) { nodes { id } } }');
+  assert.deepEqual(listed.customers.nodes.map((n) => n.id), [c.id], 'the system customer is not listed with isSystem: false');
+  assert.ok(listed.sys.nodes.some((n) => n.id === sys.integration.systemInstance.customer.id));
 
   const flows = (await q('query($id: ID!) { integration(id: $id) { flows { nodes { id name stableKey testUrl } } } }', { id: draftId })).integration.flows.nodes;
   assert.deepEqual(flows.map((f) => f.name), ['Sync Orders']);
