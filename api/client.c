@@ -379,6 +379,21 @@ static const char *failure_word(enum http_failure f)
 	}
 }
 
+/* Sends call again once a fresh access token is there (after a 401 or its GraphQL twin). */
+static void retry_after_refresh(struct api_call *call, const struct http_result *r)
+{
+	struct api_client *c = call->client;
+	log_attempt(c, call->op, r, call->attempt, "refresh the access token and retry");
+	call->auth_retried = true;
+	call->attempt++;
+	if (call->gen == c->gen) {
+		c->refreshed_at_ms = 0;
+		park(call);
+	} else {
+		send_call(call, 0);
+	}
+}
+
 static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 {
 	struct api_call *call = xfer->userdata;
@@ -396,15 +411,7 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		c->stats.throttled++;
 
 	if (r->failure == HTTP_FAIL_NONE && r->status == 401 && c->refresh && !call->auth_retried) {
-		log_attempt(c, call->op, r, call->attempt, "refresh the access token and retry");
-		call->auth_retried = true;
-		call->attempt++;
-		if (call->gen == c->gen) {
-			c->refreshed_at_ms = 0;
-			park(call);
-		} else {
-			send_call(call, 0);
-		}
+		retry_after_refresh(call, r);
 		return;
 	}
 
@@ -446,6 +453,12 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		struct error derr = ERROR_INIT;
 		rc = gql_decode_response(&data, r->status, r->body.data, r->body.len, call->op,
 		                         &derr);
+		if (rc == ERR_AUTH && r->status == 200 && c->refresh && !call->auth_retried) {
+			/* A GraphQL error saying the token is expired or invalid: as a 401. */
+			error_release(&derr);
+			retry_after_refresh(call, r);
+			return;
+		}
 		if (rc && call->mutation && rc == ERR_PARSE)
 			rc =
 			    error_set(&err, ERR_UNKNOWN_OUTCOME,

@@ -7,25 +7,27 @@
  */
 #include "documents.h"
 
+#include "../util/buf.h"
+
 #include "../util/banned.h"
 
-#define PAGE_INFO       "totalCount pageInfo { hasNextPage endCursor }"
+#define LATEST_VERSION                                                                             \
+	"latest: versionSequence(first: 1, versionIsAvailable: true, "                             \
+	"sortBy: [{field: VERSION_NUMBER, direction: DESC}])"
 #define BY_CREATED_AT   "sortBy: [{field: CREATED_AT, direction: ASC}]"
 #define BY_VERSION_DESC "sortBy: [{field: VERSION_NUMBER, direction: DESC}]"
 
 #define CUSTOMER_FIELDS "id externalId name description labels"
 #define VERSION_FIELDS  "id versionNumber versionIsAvailable"
+/* Metadata only: definitions are read in batches, and only where needed. */
 #define INTEGRATION_FIELDS                                                                         \
-	"id name description category labels versionNumber hasUnpublishedChanges\n"                \
-	"      definition\n"                                                                       \
-	"      versionSequence(first: 100, " BY_VERSION_DESC ") {\n"                               \
-	"        " PAGE_INFO "\n"                                                                  \
+	"id name description category labels versionNumber hasUnpublishedChanges isCodeNative\n"   \
+	"      updatedAt\n"                                                                        \
+	"      versionSequence(first: 100, offset: 0, " BY_VERSION_DESC ") {\n"                    \
+	"        totalCount\n"                                                                     \
 	"        nodes { " VERSION_FIELDS " }\n"                                                   \
 	"      }\n"                                                                                \
-	"      latest: versionSequence(first: 1, versionIsAvailable: true, " BY_VERSION_DESC       \
-	") {\n"                                                                                    \
-	"        nodes { id versionNumber definition versionAttributes }\n"                        \
-	"      }"
+	"      " LATEST_VERSION " { nodes { id versionNumber versionAttributes } }"
 /*
  * What an instance's config variables are read as: every form (plain value,
  * connection inputs, customer-level connection, schedule), decoded by
@@ -40,8 +42,8 @@
 	"id name description labels enabled deployedVersion needsDeploy configState\n"             \
 	"      customer { id externalId name }\n"                                                  \
 	"      integration { id name versionNumber }\n"                                            \
-	"      configVariables(first: 100) {\n"                                                    \
-	"        " PAGE_INFO "\n"                                                                  \
+	"      configVariables(first: 100, offset: 0) {\n"                                         \
+	"        totalCount\n"                                                                     \
 	"        nodes { " CONFIG_VARIABLE_FIELDS " }\n"                                           \
 	"      }"
 #define PAYLOAD_ERRORS "errors { field messages }"
@@ -52,48 +54,47 @@ static const struct api_document table[API_DOC_NR] = {
                                   "}\n"},
 
     [API_DOC_CUSTOMERS] = {"customers",
-                           "query customers($first: Int!, $after: String) {\n"
-                           "  customers(first: $first, after: $after, isSystem: false,\n"
+                           "query customers($first: Int!, $offset: Int!) {\n"
+                           "  customers(first: $first, offset: $offset, isSystem: false,\n"
                            "            " BY_CREATED_AT ") {\n"
-                           "    " PAGE_INFO "\n"
+                           "    totalCount\n"
                            "    nodes { " CUSTOMER_FIELDS " }\n"
                            "  }\n"
                            "}\n"},
     [API_DOC_INTEGRATIONS] = {"integrations",
-                              "query integrations($first: Int!, $after: String) {\n"
-                              "  integrations(first: $first, after: $after, customer_Isnull: "
+                              "query integrations($first: Int!, $offset: Int!) {\n"
+                              "  integrations(first: $first, offset: $offset, customer_Isnull: "
                               "true,\n"
                               "               " BY_CREATED_AT ") {\n"
-                              "    " PAGE_INFO "\n"
+                              "    totalCount\n"
                               "    nodes {\n"
                               "      " INTEGRATION_FIELDS "\n"
                               "    }\n"
                               "  }\n"
                               "}\n"},
     [API_DOC_INSTANCES] = {"instances",
-                           "query instances($first: Int!, $after: String) {\n"
-                           "  instances(first: $first, after: $after, isSystem: false,\n"
+                           "query instances($first: Int!, $offset: Int!) {\n"
+                           "  instances(first: $first, offset: $offset, isSystem: false,\n"
                            "            " BY_CREATED_AT ") {\n"
-                           "    " PAGE_INFO "\n"
+                           "    totalCount\n"
                            "    nodes {\n"
                            "      " INSTANCE_FIELDS "\n"
                            "    }\n"
                            "  }\n"
                            "}\n"},
-    [API_DOC_VERSIONS] = {"versions",
-                          "query integration($id: ID!, $first: Int!, $after: String) {\n"
-                          "  integration(id: $id) {\n"
-                          "    versionSequence(first: $first, after: $after,\n"
-                          "                    " BY_VERSION_DESC ") {\n"
-                          "      " PAGE_INFO "\n"
-                          "      nodes { " VERSION_FIELDS " }\n"
-                          "    }\n"
-                          "  }\n"
-                          "}\n"},
-    [API_DOC_CONFIG] = {"config", "query instance($id: ID!, $first: Int!, $after: String) {\n"
+    [API_DOC_VERSIONS] = {"versions", "query integration($id: ID!, $first: Int!, $offset: Int!) {\n"
+                                      "  integration(id: $id) {\n"
+                                      "    versionSequence(first: $first, offset: $offset,\n"
+                                      "                    " BY_VERSION_DESC ") {\n"
+                                      "      totalCount\n"
+                                      "      nodes { " VERSION_FIELDS " }\n"
+                                      "    }\n"
+                                      "  }\n"
+                                      "}\n"},
+    [API_DOC_CONFIG] = {"config", "query instance($id: ID!, $first: Int!, $offset: Int!) {\n"
                                   "  instance(id: $id) {\n"
-                                  "    configVariables(first: $first, after: $after) {\n"
-                                  "      " PAGE_INFO "\n"
+                                  "    configVariables(first: $first, offset: $offset) {\n"
+                                  "      totalCount\n"
                                   "      nodes { " CONFIG_VARIABLE_FIELDS " }\n"
                                   "    }\n"
                                   "  }\n"
@@ -116,7 +117,7 @@ static const struct api_document table[API_DOC_NR] = {
                                       "query customers($externalId: String!) {\n"
                                       "  customers(first: 2, externalId: $externalId, isSystem: "
                                       "false) {\n"
-                                      "    " PAGE_INFO "\n"
+                                      "    totalCount\n"
                                       "    nodes { " CUSTOMER_FIELDS " }\n"
                                       "  }\n"
                                       "}\n"},
@@ -124,7 +125,7 @@ static const struct api_document table[API_DOC_NR] = {
                                          "query integrations($name: String!) {\n"
                                          "  integrations(first: 2, name: $name, customer_Isnull: "
                                          "true) {\n"
-                                         "    " PAGE_INFO "\n"
+                                         "    totalCount\n"
                                          "    nodes {\n"
                                          "      " INTEGRATION_FIELDS "\n"
                                          "    }\n"
@@ -134,7 +135,7 @@ static const struct api_document table[API_DOC_NR] = {
                                       "query instances($customer: ID!, $name: String!) {\n"
                                       "  instances(first: 2, customer: $customer, name: $name, "
                                       "isSystem: false) {\n"
-                                      "    " PAGE_INFO "\n"
+                                      "    totalCount\n"
                                       "    nodes {\n"
                                       "      " INSTANCE_FIELDS "\n"
                                       "    }\n"
@@ -211,6 +212,10 @@ static const struct api_document table[API_DOC_NR] = {
                                  "  deployInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
                                  " }\n"
                                  "}\n"},
+    [API_DOC_DEPLOY_STATE] = {"deploy state",
+                              "query instance($id: ID!) {\n"
+                              "  instance(id: $id) { id needsDeploy deployedVersion }\n"
+                              "}\n"},
     [API_DOC_DELETE_INSTANCE] = {"deleteInstance",
                                  "mutation deleteInstance($input: DeleteInstanceInput!) {\n"
                                  "  deleteInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
@@ -226,6 +231,36 @@ static const struct api_document table[API_DOC_NR] = {
                                       "  }\n"
                                       "}\n"},
 };
+
+/*
+ * The definitions batch: one aliased integration(id:) field per integration,
+ * with the draft's definition and that of its latest available version.
+ */
+#define BATCH_HEAD     "query definitions("
+#define BATCH_VARIABLE "$i%zu: ID!"
+#define BATCH_OPEN     ") {\n"
+#define BATCH_FIELD                                                                                \
+	"  i%zu: integration(id: $i%zu) {\n"                                                       \
+	"    id definition\n"                                                                      \
+	"    " LATEST_VERSION " { nodes { id versionNumber definition } }\n"                       \
+	"  }\n"
+#define BATCH_CLOSE "}\n"
+
+char *api_doc_definitions_batch(size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, BATCH_HEAD);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&b, ", ");
+		buf_addf(&b, BATCH_VARIABLE, i);
+	}
+	buf_adds(&b, BATCH_OPEN);
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, BATCH_FIELD, i, i);
+	buf_adds(&b, BATCH_CLOSE);
+	return buf_detach(&b, NULL);
+}
 
 const char *api_doc(enum api_doc id)
 {

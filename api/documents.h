@@ -46,6 +46,7 @@ enum api_doc {
 	API_DOC_UPDATE_INSTANCE,
 	API_DOC_SET_CONFIG,
 	API_DOC_DEPLOY_INSTANCE,
+	API_DOC_DEPLOY_STATE,
 	API_DOC_DELETE_INSTANCE,
 	/* customer-level config variables (configvars.c) */
 	API_DOC_CUSTOMER_CONFIG_VARS,
@@ -59,6 +60,15 @@ struct api_document {
 
 /* The text of document id. */
 const char *api_doc(enum api_doc id);
+
+/*
+ * The batch of definitions read after the integrations list: n aliased
+ * fields i0 .. i<n-1>, each `integration(id: $iK) { id definition latest:
+ * versionSequence(first: 1, versionIsAvailable: true, newest first) {
+ * nodes { id versionNumber definition } } }`, with variables $i0 .. as ID!.
+ * Returns a new string (free()); n must be at least 1.
+ */
+char *api_doc_definitions_batch(size_t n);
 
 /* Entry i of the table (i < API_DOC_NR), for the test that prints them all. */
 const struct api_document *api_document_entry(size_t i);

@@ -45,14 +45,22 @@ struct live_integration {
 	const char **labels;
 	size_t labels_nr;
 	int draft_version_number; /* the number the next publish will get */
-	const char *definition;   /* the draft's YAML definition */
+	bool is_code_native;      /* written in code: never has a YAML definition */
+	const char *updated_at;   /* when the draft last changed (may be NULL) */
+	/*
+	 * The draft's YAML definition, and latest_definition below, are read only
+	 * for the integrations a manifest manages (definitions_read); both may be
+	 * NULL even then (a definition-less integration).
+	 */
+	bool definitions_read;
+	const char *definition;
 	bool has_unpublished_changes;
 	/* Published versions, ascending by number. */
 	struct live_version *versions;
 	size_t versions_nr;
 	/* The latest available published version, or NULL when none; points into versions. */
 	const struct live_version *latest;
-	const char *latest_definition; /* the YAML of latest; NULL when latest is NULL */
+	const char *latest_definition; /* the YAML of latest; may be NULL (see definition) */
 	/* The attributes published with latest (JSON text, such as commitHash); may be NULL. */
 	const char *latest_attributes;
 	const char *latest_commit; /* commitHash of those attributes; NULL when not given */

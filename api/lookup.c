@@ -36,10 +36,8 @@ static int decode_by_id(bool *found, struct lookup *l, struct json_object *data,
 static int decode_search(bool *found, struct lookup *l, struct json_object *data, struct error *err)
 {
 	long total;
-	const char *cursor;
-	bool has_next;
 	size_t nodes = 0;
-	int rc = fetch_decode_page(l->s, l->kind, data, &total, &cursor, &has_next, &nodes, err);
+	int rc = fetch_decode_page(l->s, l->kind, data, &total, &nodes, err);
 	*found = rc == 0 && nodes > 0;
 	return rc;
 }

@@ -79,7 +79,7 @@ int api_integration_publish(struct api_version *out, struct api_client *c, const
 
 /*
  * Polls until version number of integration id is available (publishing
- * is asynchronous), for at most timeout_ms (0: 120 s). *out receives the
+ * is asynchronous), for at most timeout_ms (0: 300 s). *out receives the
  * available version. ERR_API when it does not become available in time.
  */
 int api_integration_wait_available(struct api_version *out, struct api_client *c, const char *id,

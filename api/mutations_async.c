@@ -17,16 +17,13 @@
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
-#define WAIT_DEFAULT_TIMEOUT_MS 120000L
-#define WAIT_FIRST_DELAY_MS     200L
-#define WAIT_MAX_DELAY_MS       2000L
-
 /* What the answer holds that the caller wants. */
 enum mut_kind {
-	MUT_CHECK,   /* only that the payload's object is there */
-	MUT_ID,      /* the object's id */
-	MUT_VERSION, /* the object as a version (publish) */
-	MUT_WAIT,    /* a poll for an available version */
+	MUT_CHECK,    /* only that the payload's object is there */
+	MUT_ID,       /* the object's id */
+	MUT_VERSION,  /* the object as a version (publish) */
+	MUT_POLL,     /* a query: is a version available? */
+	MUT_DEPLOYED, /* a query: the instance's deploy state */
 };
 
 /* One operation in flight; freed after its done callback. */
@@ -39,12 +36,7 @@ struct mut {
 	api_mut_done_fn done;
 	void *ctx;
 
-	/* MUT_WAIT */
-	char *id;
-	int number;
-	long timeout_ms;
-	long long deadline_ms;
-	long delay_ms;
+	int number; /* MUT_POLL: the version asked for */
 };
 
 static void add_string(struct json_object *o, const char *key, const char *value)
@@ -127,14 +119,13 @@ static void mut_free(struct mut *m)
 {
 	api_call_release(&m->call);
 	free(m->what);
-	free(m->id);
 	free(m);
 }
 
 /* Hands the outcome to the caller and ends the operation. */
 static void mut_finish(struct mut *m, int rc, const struct api_mut_result *res, struct error *err)
 {
-	const struct api_mut_result none = {NULL, NULL};
+	const struct api_mut_result none = {NULL, NULL, NULL};
 	m->done(m->ctx, rc, res ? res : &none, err);
 	mut_free(m);
 }
@@ -181,40 +172,48 @@ static int decode_poll(struct api_version *v, struct mut *m, struct json_object 
 	return read_version(v, json_object_array_get_idx(nodes, 0), &ctx, err);
 }
 
+/* A deploy-state read's answer. */
+static int decode_deployed(struct api_deploy_state *st, struct mut *m, struct json_object *data,
+                           struct error *err)
+{
+	const struct gql_ctx ctx = {"instance", m->what, -1};
+	struct json_object *obj = NULL;
+	long long n;
+	int rc;
+	if ((rc = gql_get_object(&obj, data, "instance", false, &ctx, err)) ||
+	    (rc = gql_get_bool(&st->needs_deploy, obj, "needsDeploy", &ctx, err)) ||
+	    (rc = gql_get_int(&n, NULL, obj, "deployedVersion", 0, INT_MAX, &ctx, err)))
+		return rc;
+	st->deployed_version = (int)n;
+	return 0;
+}
+
 static void mut_call_done(struct api_call *call, int rc, struct json_object *data,
                           struct error *call_err)
 {
 	struct mut *m = call->userdata;
-	struct api_mut_result res = {NULL, NULL};
+	struct api_mut_result res = {NULL, NULL, NULL};
 	struct api_version v = {NULL, 0, false};
+	struct api_deploy_state st = {false, 0};
 	struct error err = ERROR_INIT;
-	long delay;
 
 	if (rc) {
 		mut_finish(m, rc, NULL, call_err);
 		return;
 	}
-	if (m->kind != MUT_WAIT) {
+	switch (m->kind) {
+	case MUT_POLL:
+		if ((rc = decode_poll(&v, m, data, &err)) == 0 && v.id)
+			res.version = &v;
+		break;
+	case MUT_DEPLOYED:
+		if ((rc = decode_deployed(&st, m, data, &err)) == 0)
+			res.deploy = &st;
+		break;
+	default:
 		rc = decode_mutation(&res, &v, m, data, &err);
-		goto finish;
+		break;
 	}
-	if ((rc = decode_poll(&v, m, data, &err)) || v.id) {
-		res.version = v.id ? &v : NULL;
-		goto finish;
-	}
-	if (http_now_ms() + m->delay_ms > m->deadline_ms) {
-		rc = error_set(&err, ERR_API,
-		               "integration '%s': version %d did not become available within %ld s",
-		               m->id, m->number, m->timeout_ms / 1000);
-		goto finish;
-	}
-	/* Not yet: the same query again, later. */
-	delay = m->delay_ms;
-	if (m->delay_ms < WAIT_MAX_DELAY_MS)
-		m->delay_ms = m->delay_ms * 3 / 2;
-	api_call_start_delayed(&m->call, delay);
-	return;
-finish:
 	mut_finish(m, rc, &res, &err);
 	api_version_release(&v);
 	error_release(&err);
@@ -309,21 +308,17 @@ void api_integration_publish_start(struct api_client *c, const char *id, const c
 	             input, "integration", describe("integration", id), done, ctx);
 }
 
-void api_integration_wait_available_start(struct api_client *c, const char *id, int number,
-                                          long timeout_ms, api_mut_done_fn done, void *ctx)
+void api_version_poll_start(struct api_client *c, const char *id, int number, long delay_ms,
+                            api_mut_done_fn done, void *ctx)
 {
-	struct mut *m = mut_new(MUT_WAIT, "integration", NULL, NULL, done, ctx);
+	struct mut *m = mut_new(MUT_POLL, "integration", NULL, NULL, done, ctx);
 	struct json_object *vars = json_object_new_object();
-	m->id = xstrdup(id);
 	m->number = number;
-	m->timeout_ms = timeout_ms > 0 ? timeout_ms : WAIT_DEFAULT_TIMEOUT_MS;
-	m->deadline_ms = http_now_ms() + m->timeout_ms;
-	m->delay_ms = WAIT_FIRST_DELAY_MS;
 	json_object_object_add(vars, "id", json_object_new_string(id));
 	json_object_object_add(vars, "number", json_object_new_int(number));
 	api_call_init(&m->call, c, api_doc(API_DOC_VERSION_AVAILABLE), vars, mut_call_done, m);
 	json_object_put(vars);
-	api_call_start(&m->call);
+	api_call_start_delayed(&m->call, delay_ms);
 }
 
 void api_integration_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -382,6 +377,18 @@ void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_don
 	add_string(input, "id", id);
 	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DEPLOY_INSTANCE), "deployInstance", input,
 	             "instance", describe("instance", id), done, ctx);
+}
+
+void api_instance_deploy_state_start(struct api_client *c, const char *id, long delay_ms,
+                                     api_mut_done_fn done, void *ctx)
+{
+	struct mut *m =
+	    mut_new(MUT_DEPLOYED, "instance", NULL, describe("instance", id), done, ctx);
+	struct json_object *vars = json_object_new_object();
+	json_object_object_add(vars, "id", json_object_new_string(id));
+	api_call_init(&m->call, c, api_doc(API_DOC_DEPLOY_STATE), vars, mut_call_done, m);
+	json_object_put(vars);
+	api_call_start_delayed(&m->call, delay_ms);
 }
 
 void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,

@@ -16,6 +16,7 @@
 #include "../reconcile/diff.h"
 #include "../reconcile/plan_file.h"
 #include "../source/source.h"
+#include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -23,9 +24,9 @@
 
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
-    "                       [--git-ref REF [--repo URL]] [--allow-dirty]\n"
-    "                       [--push-secrets]\n"
-    "       prismsync apply PLAN [--auto-approve]\n"
+    "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
+    "                       [--allow-dirty] [--push-secrets]\n"
+    "       prismsync apply PLAN [--auto-approve] [--publish-timeout SECONDS]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
     "confirmation, then imports, updates and publishes integrations, creates and\n"
@@ -49,6 +50,10 @@ static const char apply_usage[] =
     "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
     "      --prune            delete owned objects absent from the manifest\n"
     "      --parallelism N    requests in flight at most (default 4)\n"
+    "      --publish-timeout SECONDS\n"
+    "                         how long to wait for a published version to become\n"
+    "                         available before its change fails (default 300); a\n"
+    "                         line on stderr every 10 s says what is awaited\n"
     "      --git-ref REF      read the manifest and definitions as committed at REF\n"
     "                         (branch, tag, commit, HEAD~2, origin/main) of the\n"
     "                         repository holding FILE; the working tree is not used\n"
@@ -70,6 +75,7 @@ enum {
 	OPT_PRUNE,
 	OPT_PARALLELISM,
 	OPT_ALLOW_DIRTY,
+	OPT_PUBLISH_TIMEOUT,
 	OPT_PUSH_SECRETS
 };
 
@@ -110,6 +116,16 @@ static void on_progress(void *ctx, const struct apply_event *ev)
 	fflush(stderr);
 }
 
+static void on_waiting(void *ctx, const struct apply_wait_event *ev)
+{
+	const struct progress *pr = ctx;
+	if (pr->bar)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "waiting for %s version %d to become available (%.0f s)\n",
+	        ev->change->address, ev->version, ev->waited_s);
+	fflush(stderr);
+}
+
 /* Asks on the terminal. Returns EXIT_OK to go ahead, or EXIT_ERROR with the reason printed. */
 static int confirm(const struct plan *p, bool auto_approve)
 {
@@ -134,11 +150,11 @@ static int confirm(const struct plan *p, bool auto_approve)
 	return EXIT_OK;
 }
 
-static int execute(const struct plan *p, struct api_client *client,
+static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
                    const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL, on_progress, &pr, 0};
+	struct apply_opts o = {NULL, on_progress, on_waiting, &pr, publish_timeout_ms};
 	struct apply_result r;
 	apply_run(&r, p, client, &o);
 	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
@@ -213,7 +229,7 @@ static int check_stale(const struct plan *p, struct api_client *client, bool *st
 }
 
 static int apply_saved(const char *path, bool auto_approve, int parallelism,
-                       const struct common_opts *common)
+                       long publish_timeout_ms, const struct common_opts *common)
 {
 	struct source *src = source_dir_new();
 	struct buf data = BUF_INIT;
@@ -253,7 +269,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	fputs(out.data, stdout);
 	buf_release(&out);
 	if ((rc = confirm(&p, auto_approve)) == EXIT_OK)
-		rc = execute(&p, client, common);
+		rc = execute(&p, client, publish_timeout_ms, common);
 	cmd_print_api_stats(client, common);
 done:
 	plan_release(&p);
@@ -271,12 +287,14 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
+	    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;
+	long publish_timeout_ms = APPLY_DEFAULT_PUBLISH_TIMEOUT_MS, seconds;
 	struct pipeline_opts po = {false, 0, true, NULL, false};
 	int c, rc;
 
@@ -304,6 +322,14 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		case OPT_ALLOW_DIRTY:
 			allow_dirty = true;
 			break;
+		case OPT_PUBLISH_TIMEOUT:
+			if (parse_long(optarg, 1, 86400, &seconds))
+				return usage_error("apply",
+				                   "--publish-timeout takes a number of seconds "
+				                   "from 1 to 86400, not '%s'",
+				                   optarg);
+			publish_timeout_ms = seconds * 1000;
+			break;
 		case OPT_PUSH_SECRETS:
 			po.push_secrets = true;
 			break;
@@ -324,7 +350,8 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			return usage_error("apply",
 			                   "a saved PLAN records its source: give --git-ref "
 			                   "to 'prismsync plan', not to apply PLAN");
-		return apply_saved(argv[optind], auto_approve, po.parallelism, common);
+		return apply_saved(argv[optind], auto_approve, po.parallelism, publish_timeout_ms,
+		                   common);
 	}
 	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
 		return rc;
@@ -345,7 +372,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	fflush(stdout);
 	buf_release(&out);
 	if ((rc = confirm(&pl.plan, auto_approve)) == EXIT_OK)
-		rc = execute(&pl.plan, pl.client, common);
+		rc = execute(&pl.plan, pl.client, publish_timeout_ms, common);
 	cmd_print_api_stats(pl.client, common);
 done:
 	pipeline_release(&pl);

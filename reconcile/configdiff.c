@@ -351,9 +351,9 @@ static bool set_by_default(const struct ynode *item, bool connection)
 
 /*
  * Whether a connection will await a person's OAuth 2.0 authorization after
- * this apply: it is pending now and not rewritten, or the manifest writes
- * its inputs (a written OAuth 2.0 connection needs authorizing again), or
- * it points at a customer-level connection that is pending.
+ * this apply: the manifest writes the inputs of an OAuth 2.0 connection
+ * (which then needs authorizing again), or it is set, pending and not
+ * rewritten, or it points at a customer-level connection that is pending.
  */
 static bool awaits_authorization(struct configdiff *cd, const struct m_configvar *cv,
                                  const struct live_config_var *lcv, const struct live_instance *ln,
@@ -363,10 +363,10 @@ static bool awaits_authorization(struct configdiff *cd, const struct m_configvar
 		const struct live_customer_var *target = customer_var(cd, cv, customer_id);
 		return target && target->status && !strcmp(target->status, "PENDING");
 	}
-	if (cv && cv->kind == M_CV_CONNECTION && oauth &&
-	    configdiff_differs(cd, cv, ln, customer_id))
-		return true;
-	return lcv && lcv->status && !strcmp(lcv->status, "PENDING");
+	if (cv && cv->kind == M_CV_CONNECTION && configdiff_differs(cd, cv, ln, customer_id))
+		return oauth;
+	/* PENDING also describes a connection nothing was set on: that one is unset. */
+	return lcv && lcv->status && !strcmp(lcv->status, "PENDING") && set_live(lcv);
 }
 
 struct prediction {

@@ -296,7 +296,7 @@ static void definition_fields(struct differ *d, size_t c, const struct defdiff *
 static bool draft_differs_from_latest(struct differ *d, const struct live_integration *li,
                                       struct mpos pos)
 {
-	if (!li->latest || !li->latest_definition)
+	if (!li || !li->latest || !li->latest_definition || !li->definition)
 		return true;
 	struct ydoc *draft =
 	    parse_live_definition(d, li->name, "draft definition", li->definition, pos);
@@ -372,6 +372,14 @@ static void diff_integration(struct differ *d, size_t idx)
 
 	if (!g->doc)
 		goto done;
+	if (li && li->is_code_native) {
+		error_at(d, g->pos,
+		         "integration '%s' is code-native: it cannot be imported from a YAML "
+		         "definition; remove it from integrations: (its instances can still be "
+		         "managed)",
+		         g->effective_name);
+		goto done;
+	}
 	yaml = definition_to_import(d, g, description, labels, nl);
 	if (!li) {
 		last = plan_add(d->p, RES_INTEGRATION, PA_CREATE, addr);
@@ -388,10 +396,14 @@ static void diff_integration(struct differ *d, size_t idx)
 	} else {
 		char fp[65];
 		live_fingerprint_integration(li, fp);
-		struct ydoc *live_doc =
-		    parse_live_definition(d, li->name, "draft definition", li->definition, g->pos);
+		/* A draft without a definition is imported over, like any that differs. */
+		struct ydoc *live_doc = li->definition
+		                            ? parse_live_definition(d, li->name, "draft definition",
+		                                                    li->definition, g->pos)
+		                            : NULL;
 		struct defdiff dd = DEFDIFF_INIT;
-		if (live_doc && defdiff_compare(g->doc->root, live_doc->root, metadata_keys, &dd)) {
+		if (!li->definition || (live_doc && defdiff_compare(g->doc->root, live_doc->root,
+		                                                    metadata_keys, &dd))) {
 			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
 			plan_set_live(d->p, last, li->id, fp);
 			definition_fields(d, last, &dd);
@@ -563,11 +575,23 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		plan_depend(d->p, c, v->publish);
 		if (ln)
 			plan_set_live(d->p, c, ln->id, fp);
-		char *note = v->is_new ? xasprintf("version %d (new)", v->number)
+		/* deployedVersion 0: the instance has never run anything. */
+		const char *never = ln && !ln->has_deployed_version ? ", never deployed" : "";
+		char *note = v->is_new ? xasprintf("version %d (new%s)", v->number, never)
+		             : *never  ? xasprintf("version %d (never deployed)", v->number)
 		                       : xasprintf("version %d", v->number);
 		plan_set_note(d->p, c, note);
 		free(note);
-		plan_set_payload(d->p, c, "{}");
+		/* What the deploy must leave running, checked by a re-read after it. */
+		struct buf payload = BUF_INIT;
+		buf_adds(&payload, "{\"integration\":");
+		jstr(&payload, v->integration);
+		if (v->is_new)
+			buf_adds(&payload, ",\"version\":null}");
+		else
+			buf_addf(&payload, ",\"version\":%d}", v->number);
+		plan_set_payload(d->p, c, payload.data);
+		buf_release(&payload);
 		last = c;
 	}
 	bool live_enabled = ln ? ln->enabled : true;
@@ -727,9 +751,14 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 	}
 	bool need_deploy = c != PLAN_NONE || ln->needs_deploy || !ln->has_deployed_version ||
 	                   ln->deployed_version != v->number;
+	/*
+	 * Without the definition of the version it will run, only the live
+	 * variables tell, and they describe the version it runs now.
+	 */
+	const struct ynode *definition = config_definition(d, mn, v);
 	char *why = NULL;
-	bool hold =
-	    configdiff_predict(&d->cfg, mn, config_definition(d, mn, v), ln, customer_id, &why);
+	bool hold = (definition || !ver) &&
+	            configdiff_predict(&d->cfg, mn, definition, ln, customer_id, &why);
 	if (why && c != PLAN_NONE)
 		plan_set_note(d->p, c, why);
 	free(why);
@@ -924,10 +953,12 @@ void live_fingerprint_integration(const struct live_integration *g, char hex[65]
 	hash_str(&h, g->name);
 	hash_str(&h, g->description);
 	hash_labels(&h, g->labels, g->labels_nr);
-	snprintf(num, sizeof(num), "%d/%d", g->draft_version_number,
-	         g->latest ? g->latest->number : 0);
+	snprintf(num, sizeof(num), "%d/%d/%d", g->draft_version_number,
+	         g->latest ? g->latest->number : 0, g->is_code_native);
 	hash_str(&h, num);
-	hash_str(&h, g->definition);
+	/* Definitions are not read for every integration: when the draft last changed stands for
+	 * them. */
+	hash_str(&h, g->updated_at);
 	finish_hex(&h, hex);
 }
 

@@ -32,6 +32,10 @@ int main(void)
 		}
 		add(out, d->name, d->text);
 	}
+	/* Assembled at run time: a batch of three stands for any size. */
+	char *batch = api_doc_definitions_batch(3);
+	add(out, "definitions batch (3 integrations)", batch);
+	free(batch);
 	puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
 	                                             JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(out);

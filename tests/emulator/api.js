@@ -246,8 +246,9 @@ class IntegrationView {
     const sys = this.m.instances.get(this.rec.seq.systemInstanceId);
     const view = new InstanceView(this.m, sys);
     let items = view.configVariableViews();
-    if (given(args.status)) items = items.filter((v) => v.status === args.status);
-    if (given(args.status_In)) items = items.filter((v) => args.status_In.includes(v.status));
+    // prism sends the statuses in lower case (status: "pending").
+    if (given(args.status)) items = items.filter((v) => v.status === String(args.status).toUpperCase());
+    if (given(args.status_In)) items = items.filter((v) => args.status_In.map((x) => String(x).toUpperCase()).includes(v.status));
     return connection(items, args, 'testConfigVariables');
   }
   get systemInstance() {

@@ -19,6 +19,11 @@ const { GraphQLService } = require('./api');
 
 const MAX_BODY = 16 * 1024 * 1024;
 
+// What the emulator answers for an expired or invalid token when it answers
+// as a GraphQL error (fault rule `auth_error`, config `bad_token_graphql_error`).
+// The shape is an assumption (README "Assumptions").
+const AUTH_ERROR_MESSAGE = 'Authentication credentials were not provided or are invalid or expired.';
+
 // ---------------------------------------------------------------------------
 // Tokens: JWT-shaped, HS256-signed with a per-process secret, so only tokens
 // this process issued are accepted.
@@ -93,7 +98,8 @@ class Bucket {
 // ---------------------------------------------------------------------------
 
 const RULE_KEYS = new Set(['match', 'times', 'status', 'retry_after', 'body', 'content_type', 'delay_ms', 'drop',
-  'garbage', 'oversized_bytes', 'data_null', 'message', 'payload_errors', 'top_level_error', 'phase', 'headers']);
+  'garbage', 'oversized_bytes', 'data_null', 'message', 'payload_errors', 'top_level_error', 'phase', 'headers',
+  'auth_error']);
 
 function validateRule(r) {
   if (!r || typeof r !== 'object' || Array.isArray(r)) return 'a rule must be a JSON object';
@@ -127,6 +133,7 @@ function createEmulator(options = {}) {
   const config = {
     latencyMs: options.latencyMs ?? 0,
     refreshToken: options.refreshToken || 'test-refresh-token',
+    badTokenGraphQLError: !!options.badTokenGraphQLError,
   };
   const tokens = new Tokens(options.tokenTtl ?? 3600);
   const bucket = new Bucket(options.rateLimit ?? 0);
@@ -214,6 +221,10 @@ function createEmulator(options = {}) {
       send(res, 200, head + 'x'.repeat(Math.max(0, n - head.length - tail.length)) + tail, { 'Content-Type': 'application/json' });
       return true;
     }
+    if (rule.auth_error) {
+      send(res, 200, { data: null, errors: [{ message: AUTH_ERROR_MESSAGE }] });
+      return true;
+    }
     if (rule.data_null) {
       send(res, 200, { errors: [{ message: rule.message || 'Internal server error' }], data: null });
       return true;
@@ -276,6 +287,10 @@ function createEmulator(options = {}) {
       return;
     }
     const why = tokens.check(m[1]);
+    if (why && config.badTokenGraphQLError) {
+      await finish(200, { data: null, errors: [{ message: AUTH_ERROR_MESSAGE }] });
+      return;
+    }
     if (why) {
       await finish(401, { errors: [{ message: why === 'token expired' ? 'Token has expired.' : 'Invalid token.' }] },
         { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${why}"` });
@@ -397,6 +412,7 @@ function createEmulator(options = {}) {
         if (body.token_ttl !== undefined) tokens.ttl = Number(body.token_ttl) || 3600;
         if (body.refresh_token !== undefined) config.refreshToken = String(body.refresh_token);
         if (body.legacy_connection_value !== undefined) model.legacyConnectionValue = !!body.legacy_connection_value;
+        if (body.bad_token_graphql_error !== undefined) config.badTokenGraphQLError = !!body.bad_token_graphql_error;
       } else if (req.method !== 'GET') { send(res, 405, { error: 'Use GET or POST.' }); return; }
       send(res, 200, {
         latency_ms: config.latencyMs,
@@ -405,6 +421,7 @@ function createEmulator(options = {}) {
         execution_ms: model.executionMs,
         token_ttl: tokens.ttl,
         legacy_connection_value: model.legacyConnectionValue,
+        bad_token_graphql_error: config.badTokenGraphQLError,
       });
       return;
     }

@@ -46,11 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (which < 3) {
 			struct live_state *s = live_state_new();
 			long total;
-			const char *end;
-			bool next;
 			size_t n;
-			if (!fetch_decode_page(s, (enum fetch_kind)which, top, &total, &end, &next,
-			                       &n, &err))
+			if (!fetch_decode_page(s, (enum fetch_kind)which, top, &total, &n, &err))
 				live_state_index(s);
 			live_state_free(s);
 		} else {

@@ -434,6 +434,29 @@ static void test_pending_then_authorized(void **state)
 	release(&p, &d, s, m);
 }
 
+static void test_pending_with_nothing_set_is_unset(void **state)
+{
+	(void)state;
+	/* Nothing about GitHub in the manifest; live it is PENDING with no input set. */
+	struct manifest *m = load("    configVariables:\n"
+	                          "      Shop URL: https://shop.acme.example\n");
+	struct live_state *s = org();
+	struct live_config_var *gh = live_var(s, "GitHub Connection");
+	gh->status = "PENDING";
+	for (size_t i = 0; i < gh->inputs_nr; i++) {
+		gh->inputs[i].value = "";
+		gh->inputs[i].has_value = false;
+		gh->inputs[i].write_only = false;
+	}
+	struct plan p;
+	struct diag_list d;
+	run(&p, m, s, false, &d);
+	assert_true(
+	    has_diag(&d, DIAG_ERROR, 6, "required config variable 'GitHub Connection' unset"));
+	assert_false(has_diag(&d, DIAG_WARNING, 0, "OAuth"));
+	release(&p, &d, s, m);
+}
+
 static void test_required_variable_left_unset(void **state)
 {
 	(void)state;
@@ -516,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_each_form_compares_its_own_way),
 	    cmocka_unit_test(test_new_instance_with_oauth_waits_for_authorization),
 	    cmocka_unit_test(test_pending_then_authorized),
+	    cmocka_unit_test(test_pending_with_nothing_set_is_unset),
 	    cmocka_unit_test(test_required_variable_left_unset),
 	    cmocka_unit_test(test_missing_customer_connection),
 	    cmocka_unit_test(test_unset_environment_variable_of_an_input),

@@ -15,6 +15,7 @@ const H = require('./helpers');
 const PRISM = path.join(H.REPO, 'tests', 'prism', 'node_modules', '.bin', 'prism');
 const V1 = path.join(H.TESTDATA, 'order-sync.yml');
 const V2 = path.join(H.TESTDATA, 'order-sync-v2.yml');
+const CRM = path.join(H.TESTDATA, 'crm-sync.yml');
 
 const havePrism = fs.existsSync(PRISM);
 if (!havePrism && process.env.PRISMSYNC_REQUIRE_PRISM === '1') {
@@ -175,7 +176,7 @@ test('prism CLI 10.4.0 story against the emulator', {
     assert.equal(inst.versionNumber, 1);
     assert.equal(inst.enabled, true);
     assert.equal(inst.needsDeploy, true);
-    assert.equal(inst.deployedVersion, null);
+    assert.equal(inst.deployedVersion, null, 'never deployed (the API shows 0)');
     assert.deepEqual(inst.labels, ['eu']);
     assert.equal(inst.configVariables['ERP API Key'].value, 'secret-1');
     assert.equal(inst.configVariables['Batch Size'].value, '50', 'unlisted config variables take their default');
@@ -272,13 +273,62 @@ test('prism CLI 10.4.0 story against the emulator', {
 
   await t.test('instances:deploy the new version', async () => { await deployAndCheck(2); });
 
+  // --- connections: values in, inputs out ---------------------------------
+  let crmVersion;
+  await t.test('integrations:import and publish of an integration with connections', async () => {
+    const crmId = lines(await prism('integrations:import', '--path', CRM))[0];
+    crmVersion = lines(await prism('integrations:publish', crmId, '--comment', 'connections'))[0];
+    await waitFor(async () => (await state()).integrations.find((i) => i.id === crmId).versions[0].versionIsAvailable);
+  });
+
+  let crmInstance;
+  const sfValues = [{ name: 'username', type: 'value', value: 'svc@acme.example' }, { name: 'password', type: 'value', value: 'Pa$$W0rd' }];
+  const ghValues = [{ name: 'clientId', type: 'value', value: 'gh-client' }, { name: 'clientSecret', type: 'value', value: 'gh-secret' }];
+  await t.test('instances:create --config-vars with connection values (the --help example form)', async () => {
+    crmInstance = lines(await prism('instances:create', '--name', 'CRM Sync', '--integration', crmVersion, '--customer', acme,
+      '--config-vars', JSON.stringify([
+        { key: 'Region', value: 'us' },
+        { key: 'Salesforce Connection', values: JSON.stringify(sfValues) },
+        { key: 'GitHub Connection', values: JSON.stringify(ghValues) },
+      ])))[0];
+    const inst = (await state()).instances.find((i) => i.id === crmInstance);
+    assert.equal(inst.configVariables.Region.value, 'us');
+    assert.deepEqual(inst.configVariables['Salesforce Connection'].inputs, { username: 'svc@acme.example', password: 'Pa$$W0rd' });
+    assert.deepEqual(inst.configVariables['GitHub Connection'].inputs, { clientId: 'gh-client', clientSecret: 'gh-secret' });
+    assert.equal(inst.configState, 'NEEDS_INSTANCE_CONFIGURATION', 'the GitHub OAuth 2.0 connection awaits authorization');
+  });
+
+  await t.test('instances:config-vars:list shows values and inputs, never a write-only one', async () => {
+    const rows = await prismJSON('instances:config-vars:list', crmInstance, '--extended');
+    const by = Object.fromEntries(rows.map((r) => [r.key, r]));
+    assert.deepEqual(Object.keys(by).sort(), ['GitHub Connection', 'Region', 'Salesforce Connection']);
+    assert.equal(by.Region.value, 'us');
+    assert.equal(by.Region.defaultValue, 'eu');
+    // prism prints a connection's inputs (the `inputs` connection) as JSON text
+    const byName = (v) => Object.fromEntries(JSON.parse(v).nodes.map((n) => [n.name, n.value]));
+    assert.deepEqual(byName(by['Salesforce Connection'].value),
+      { username: 'svc@acme.example', password: '', loginUrl: 'https://login.salesforce.com' });
+    assert.deepEqual(byName(by['GitHub Connection'].value), { clientId: 'gh-client', clientSecret: '', scopes: 'repo' });
+    const raw = await prism('instances:config-vars:list', crmInstance, '--extended', '--output', 'json');
+    for (const secret of ['Pa$$W0rd', 'gh-secret']) assert.ok(!raw.includes(secret), `${secret} shown`);
+  });
+
+  await t.test('instances:deploy is refused while the OAuth connection is pending, then works once authorized', async () => {
+    await assert.rejects(prism('instances:deploy', crmInstance), /awaiting\s+authorization:\s+GitHub\s+Connection/);
+    assert.equal((await state()).instances.find((i) => i.id === crmInstance).deployedVersion, null);
+    await H.control(url, 'POST', '/__emulator/authorize', { customer: 'acme', name: 'CRM Sync', key: 'GitHub Connection' });
+    assert.equal(lines(await prism('instances:deploy', crmInstance))[0], crmInstance);
+    const inst = (await state()).instances.find((i) => i.id === crmInstance);
+    assert.deepEqual([inst.needsDeploy, inst.deployedVersion, inst.configState], [false, 1, 'FULLY_CONFIGURED']);
+  });
+
   await t.test('the emulator counted every request by root field', async () => {
     const c = await H.control(url, 'GET', '/__emulator/requests');
     assert.ok(c.total >= 20);
-    assert.equal(c.by_field.importIntegration, 2);
-    assert.equal(c.by_field.publishIntegration, 2);
-    assert.equal(c.by_field.createInstance, 1);
-    assert.equal(c.by_field.deployInstance, 2);
+    assert.equal(c.by_field.importIntegration, 3);
+    assert.equal(c.by_field.publishIntegration, 3);
+    assert.equal(c.by_field.createInstance, 2);
+    assert.equal(c.by_field.deployInstance, 4);
   });
 });
 

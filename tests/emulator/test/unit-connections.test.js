@@ -299,3 +299,19 @@ test('legacy: a connection written with a plain value counts as set (switchable)
   erp = (await read(q, c.instance.id)).byKey.ERP;
   assert.equal(erp.status, 'PENDING');
 });
+
+test('test instance: prism\'s status filters in lower case find a pending connection and its authorizeUrl', async (t) => {
+  const { q, url } = await setup(t);
+  const imp = (await q(`mutation { updateIntegration(input: {id: "SW50ZWdyYXRpb246ZXZlcnl0aGluZw==", testConfigVariables: [
+    {key: "GitHub", values: ${JSON.stringify(values({ clientId: 'a', clientSecret: 'b' }))}}]}) { integration { id } ${ERRORS} } }`)).updateIntegration;
+  assert.deepEqual(imp.errors, []);
+  const pending = `{ integration(id: "SW50ZWdyYXRpb246ZXZlcnl0aGluZw==") { testConfigVariables(status: "pending") { nodes { id authorizeUrl requiredConfigVariable { key } } } } }`;
+  const nodes = (await q(pending)).integration.testConfigVariables.nodes;
+  const gh = nodes.find((n) => n.requiredConfigVariable.key === 'GitHub');
+  assert.match(gh.authorizeUrl, /__emulator\/authorize\?configVariable=/);
+  assert.equal((await fetch(gh.authorizeUrl)).status, 200);
+  const states = (await q(`{ integration(id: "SW50ZWdyYXRpb246ZXZlcnl0aGluZw==") { testConfigVariables(status_In: ["pending", "active", "error"]) { nodes { id status } } } }`))
+    .integration.testConfigVariables.nodes;
+  assert.equal(states.find((n) => n.id === gh.id).status, 'ACTIVE');
+  assert.equal((await H.getState(url)).integrations[0].systemInstance.configVariables.GitHub.authorized, true);
+});

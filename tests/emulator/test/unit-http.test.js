@@ -200,6 +200,36 @@ test('fault rules: delay, dropped connection, garbage, oversized, data null, pay
   assert.equal(tl.body.errors[0].message, 'partial failure');
 });
 
+test('auth error as a GraphQL error: fault rule auth_error, and the bad_token_graphql_error switch', async (t) => {
+  const s = await H.startInProcess();
+  t.after(() => s.stop());
+  const token = await H.getToken(s.url);
+  const MESSAGE = 'Authentication credentials were not provided or are invalid or expired.';
+  await H.control(s.url, 'POST', '/__emulator/faults', { match: '*', auth_error: true, times: 2 });
+  for (let i = 0; i < 2; i++) {
+    const r = await H.gqlRaw(s.url, token, '{ authenticatedUser { id } }');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { data: null, errors: [{ message: MESSAGE }] });
+  }
+  assert.ok((await H.gql(s.url, token, '{ authenticatedUser { id } }')).authenticatedUser.id, 'times: 2 then normal');
+  // A mutation under the fault changes nothing.
+  await H.control(s.url, 'POST', '/__emulator/faults', { match: 'createCustomer', auth_error: true, times: 1 });
+  const m = await H.gqlRaw(s.url, token, 'mutation { createCustomer(input: {name: "X"}) { customer { id } errors { field messages } } }');
+  assert.equal(m.body.data, null);
+  assert.equal((await H.getState(s.url)).customers.length, 0);
+
+  // The switch: every bad or expired token answers that way instead of HTTP 401.
+  await H.control(s.url, 'POST', '/__emulator/config', { bad_token_graphql_error: true });
+  const expired = (await H.control(s.url, 'POST', '/__emulator/token', { expires_in: -10 })).access_token;
+  for (const t of [expired, 'garbage']) {
+    const r = await H.gqlRaw(s.url, t, '{ authenticatedUser { id } }');
+    assert.deepEqual([r.status, r.body], [200, { data: null, errors: [{ message: MESSAGE }] }]);
+  }
+  assert.ok((await H.gql(s.url, token, '{ authenticatedUser { id } }')).authenticatedUser.id, 'a good token still works');
+  await H.control(s.url, 'POST', '/__emulator/config', { bad_token_graphql_error: false });
+  assert.equal((await H.gqlRaw(s.url, expired, '{ authenticatedUser { id } }')).status, 401);
+});
+
 test('request counters: total and by root field; reset', async (t) => {
   const { url, token } = await setup(t);
   await H.control(url, 'DELETE', '/__emulator/requests');

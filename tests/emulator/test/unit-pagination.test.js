@@ -145,3 +145,55 @@ test('instances and integrations paginate with filters and sortBy', async (t) =>
   const allVersions = (await q('{ integrations(allVersions: true) { totalCount } }')).integrations.totalCount;
   assert.equal(allVersions, 3 * 3, 'drafts plus two published versions each');
 });
+
+const OFFSET_PAGE = `query($first: Int, $offset: Int, $after: String) {
+  customers(first: $first, offset: $offset, after: $after, isSystem: false) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { externalId }
+  }
+}`;
+
+test('offset pages: page 1 gives totalCount, the rest read in parallel, nothing twice or missing', async (t) => {
+  const n = 250;
+  const s = await H.startInProcess({ state: customersState(n) });
+  t.after(() => s.stop());
+  const token = await H.getToken(s.url);
+  const q = (vars) => H.gql(s.url, token, OFFSET_PAGE, vars).then((d) => d.customers);
+  const first = await q({ first: 100, offset: 0 });
+  assert.equal(first.totalCount, n);
+  assert.equal(first.pageInfo.hasNextPage, true);
+  const offsets = [];
+  for (let o = 100; o < first.totalCount; o += 100) offsets.push(o);
+  const rest = await Promise.all(offsets.map((offset) => q({ first: 100, offset })));
+  const all = [first, ...rest].flatMap((p) => p.nodes.map((x) => x.externalId));
+  assert.deepEqual(all, Array.from({ length: n }, (_, i) => `ext-${i + 1}`));
+  assert.deepEqual(rest.map((p) => p.pageInfo.hasNextPage), [true, false]);
+  // The cursor of an offset page continues from where it ended.
+  assert.equal(Buffer.from(rest[0].pageInfo.endCursor, 'base64').toString(), 'arrayconnection:199');
+
+  // Past the end: an empty page. With `after`, offset counts from the cursor.
+  const past = await q({ first: 100, offset: 300 });
+  assert.deepEqual([past.nodes, past.pageInfo.hasNextPage, past.totalCount], [[], false, n]);
+  const after = Buffer.from('arrayconnection:9').toString('base64');
+  assert.deepEqual((await q({ first: 2, offset: 5, after })).nodes.map((x) => x.externalId), ['ext-16', 'ext-17']);
+  // No `first`: a page of 100 from the offset.
+  assert.equal((await q({ offset: 120 })).nodes[0].externalId, 'ext-121');
+  // More than 100 or a negative offset: errors.
+  const big = await H.gqlRaw(s.url, token, '{ customers(first: 101, offset: 100) { nodes { id } } }');
+  assert.match(big.body.errors[0].message, /exceeds the `first` limit of 100/);
+  const neg = await H.gqlRaw(s.url, token, '{ customers(first: 10, offset: -1) { nodes { id } } }');
+  assert.match(neg.body.errors[0].message, /offset/);
+});
+
+test('offset on nested connections: versionSequence and configVariables', async (t) => {
+  const { generate, parseArgs } = require('../genorg');
+  const s = await H.startInProcess({ state: generate(parseArgs(['--integrations', '1', '--instances', '1', '--customers', '1', '--versions', '5'])) });
+  t.after(() => s.stop());
+  const token = await H.getToken(s.url);
+  const d = await H.gql(s.url, token, `{ integrations { nodes {
+    versionSequence(first: 2, offset: 1, sortBy: [{field: VERSION_NUMBER, direction: DESC}]) { totalCount nodes { versionNumber } } } }
+    instances(isSystem: false) { nodes { configVariables(first: 1, offset: 2) { totalCount nodes { requiredConfigVariable { key } } } } } }`);
+  const vs = d.integrations.nodes[0].versionSequence;
+  assert.deepEqual([vs.totalCount, vs.nodes.map((v) => v.versionNumber)], [5, [4, 3]]);
+  const cv = d.instances.nodes[0].configVariables;
+  assert.deepEqual([cv.totalCount, cv.nodes.map((v) => v.requiredConfigVariable.key)], [3, ['Page Size']]);
+});
