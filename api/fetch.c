@@ -26,14 +26,7 @@ static const char *const list_ops[] = {"customers", "integrations", "instances"}
 static const enum api_doc list_docs[] = {API_DOC_CUSTOMERS, API_DOC_INTEGRATIONS,
                                          API_DOC_INSTANCES};
 
-/*
- * Definitions are read for this many integrations per request: 1,000
- * managed integrations (the L benchmark) take 4 requests, which keeps a
- * no-change plan within 4 + ceil(I/100) + ceil(N/100) + ceil(C/100)
- * requests, the lists taking the rest. Each answer holds two definitions
- * per integration (draft and latest version): 250 of tens of kilobytes each
- * stay well under the response cap.
- */
+/* Integrations per definitions request: see fetch.h for why 250. */
 #define DEFINITIONS_BATCH 250
 
 /* A nested list that did not fit in the list query. */

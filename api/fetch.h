@@ -13,8 +13,12 @@
  * Definitions are large and only the plan of a managed integration needs
  * them: after the integrations list, the draft and latest definitions of
  * the integrations in scope (never a code-native one) are read in batches
- * of aliased integration(id:) fields, DEFINITIONS_BATCH (250, see fetch.c)
- * to a request.
+ * of aliased integration(id:) fields, 250 to a request (never one request
+ * per integration). Why 250: a no-change plan must stay within
+ * 4 + ceil(I/100) + ceil(N/100) + ceil(C/100) requests; the lists take the
+ * ceil terms, and 1,000 managed integrations (the L benchmark) then take
+ * exactly the 4 left. An answer holds two definitions per integration,
+ * which for 250 of them stays far below the response size cap.
  *
  * Requests: one per 100 listed objects (at least one per list), one per
  * 250 integrations in scope, plus one per 100 further published versions

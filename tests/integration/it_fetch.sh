@@ -58,4 +58,21 @@ for n in 0 1 100 101 250; do
 	expect_eq "$(requests_total)" "$want" "requests for $n objects"
 done
 
+# Nested lists longer than a page (230 versions each: two more pages per
+# integration, read by offset at once) and a code-native integration, whose
+# definitions are never asked for: 3 list pages, 1 definitions batch for the
+# 2 others, 6 version pages.
+genorg "$TMP/nested.json" --integrations 3 --customers 2 --instances 5 --versions 230 --code-native 1
+ctl POST /__emulator/state @"$TMP/nested.json" >/dev/null
+requests_reset
+run "$APIDRIVER" fetch
+expect_rc 0 "fetch of long version lists"
+cp "$TMP/out" "$TMP/fetched.json"
+ctl GET /__emulator/state >"$TMP/state.json"
+run "$NODE" "$(dirname "$0")/compare_state.js" "$TMP/fetched.json" "$TMP/state.json"
+expect_rc 0 "fetched versions equal the emulator's"
+expect_eq "$(jq '[.integrations[].versions | length] | join(",")' -r "$TMP/fetched.json")" "230,230,230" "every version read"
+expect_eq "$(jq '[.integrations[] | select(.isCodeNative) | .definition] | join(",")' -r "$TMP/fetched.json")" "" "no definition for the code-native one"
+expect_eq "$(requests_total)" 10 "requests for long version lists"
+
 finish
