@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "call.h"
+#include "documents.h"
 #include "gql.h"
 #include "http.h"
 #include "retry.h"
@@ -378,6 +379,21 @@ static const char *failure_word(enum http_failure f)
 	}
 }
 
+/* Sends call again once a fresh access token is there (after a 401 or its GraphQL twin). */
+static void retry_after_refresh(struct api_call *call, const struct http_result *r)
+{
+	struct api_client *c = call->client;
+	log_attempt(c, call->op, r, call->attempt, "refresh the access token and retry");
+	call->auth_retried = true;
+	call->attempt++;
+	if (call->gen == c->gen) {
+		c->refreshed_at_ms = 0;
+		park(call);
+	} else {
+		send_call(call, 0);
+	}
+}
+
 static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 {
 	struct api_call *call = xfer->userdata;
@@ -395,15 +411,7 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		c->stats.throttled++;
 
 	if (r->failure == HTTP_FAIL_NONE && r->status == 401 && c->refresh && !call->auth_retried) {
-		log_attempt(c, call->op, r, call->attempt, "refresh the access token and retry");
-		call->auth_retried = true;
-		call->attempt++;
-		if (call->gen == c->gen) {
-			c->refreshed_at_ms = 0;
-			park(call);
-		} else {
-			send_call(call, 0);
-		}
+		retry_after_refresh(call, r);
 		return;
 	}
 
@@ -445,6 +453,12 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		struct error derr = ERROR_INIT;
 		rc = gql_decode_response(&data, r->status, r->body.data, r->body.len, call->op,
 		                         &derr);
+		if (rc == ERR_AUTH && r->status == 200 && c->refresh && !call->auth_retried) {
+			/* A GraphQL error saying the token is expired or invalid: as a 401. */
+			error_release(&derr);
+			retry_after_refresh(call, r);
+			return;
+		}
 		if (rc && call->mutation && rc == ERR_PARSE)
 			rc =
 			    error_set(&err, ERR_UNKNOWN_OUTCOME,
@@ -624,10 +638,6 @@ done:
 	return rc;
 }
 
-static const char whoami_query[] = "query whoami {\n"
-                                   "  authenticatedUser { id name email org { id name } }\n"
-                                   "}\n";
-
 int api_whoami(struct api_user *out, struct api_client *c, struct error *err)
 {
 	struct json_object *data = NULL, *user = NULL, *org = NULL;
@@ -636,7 +646,7 @@ int api_whoami(struct api_user *out, struct api_client *c, struct error *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = api_request(&data, c, whoami_query, NULL, err)) != 0)
+	if ((rc = api_request(&data, c, api_doc(API_DOC_WHOAMI), NULL, err)) != 0)
 		return rc;
 	if ((rc = gql_get_object(&user, data, "authenticatedUser", false, &ctx, err)) ||
 	    (rc = gql_get_string(&id, user, "id", false, &ctx, err)) ||

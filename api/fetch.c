@@ -1,13 +1,17 @@
 /*
- * fetch.c - the live state in one pass of list queries.
+ * fetch.c - the live state: three lists read page by page in parallel, then
+ * the definitions the plan needs, in batches.
  */
 #include "fetch.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
+#include "configvars.h"
+#include "documents.h"
 #include "gql.h"
 #include "page.h"
 #include "../util/xalloc.h"
@@ -18,87 +22,17 @@
 /* Nested lists (versions, config variables) are bounded likewise. */
 #define MAX_NESTED_TOTAL 100000L
 
-static const char customers_query[] =
-    "query customers($first: Int!, $after: String) {\n"
-    "  customers(first: $first, after: $after, isSystem: false,\n"
-    "            sortBy: [{field: CREATED_AT, direction: ASC}]) {\n"
-    "    totalCount\n"
-    "    pageInfo { hasNextPage endCursor }\n"
-    "    nodes { id externalId name description labels }\n"
-    "  }\n"
-    "}\n";
-
-static const char integrations_query[] =
-    "query integrations($first: Int!, $after: String) {\n"
-    "  integrations(first: $first, after: $after, customer_Isnull: true,\n"
-    "               sortBy: [{field: CREATED_AT, direction: ASC}]) {\n"
-    "    totalCount\n"
-    "    pageInfo { hasNextPage endCursor }\n"
-    "    nodes {\n"
-    "      id name description category labels versionNumber hasUnpublishedChanges\n"
-    "      definition\n"
-    "      versionSequence(first: 100, sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "        totalCount\n"
-    "        pageInfo { hasNextPage endCursor }\n"
-    "        nodes { id versionNumber versionIsAvailable }\n"
-    "      }\n"
-    "      latest: versionSequence(first: 1, versionIsAvailable: true,\n"
-    "                              sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "        nodes { id versionNumber definition versionAttributes }\n"
-    "      }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char instances_query[] =
-    "query instances($first: Int!, $after: String) {\n"
-    "  instances(first: $first, after: $after, isSystem: false,\n"
-    "            sortBy: [{field: CREATED_AT, direction: ASC}]) {\n"
-    "    totalCount\n"
-    "    pageInfo { hasNextPage endCursor }\n"
-    "    nodes {\n"
-    "      id name description labels enabled deployedVersion needsDeploy configState\n"
-    "      customer { id externalId name }\n"
-    "      integration { id name versionNumber }\n"
-    "      configVariables(first: 100) {\n"
-    "        totalCount\n"
-    "        pageInfo { hasNextPage endCursor }\n"
-    "        nodes { value requiredConfigVariable { key } }\n"
-    "      }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char versions_query[] =
-    "query integration($id: ID!, $first: Int!, $after: String) {\n"
-    "  integration(id: $id) {\n"
-    "    versionSequence(first: $first, after: $after,\n"
-    "                    sortBy: [{field: VERSION_NUMBER, direction: DESC}]) {\n"
-    "      totalCount\n"
-    "      pageInfo { hasNextPage endCursor }\n"
-    "      nodes { id versionNumber versionIsAvailable }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char config_query[] = "query instance($id: ID!, $first: Int!, $after: String) {\n"
-                                   "  instance(id: $id) {\n"
-                                   "    configVariables(first: $first, after: $after) {\n"
-                                   "      totalCount\n"
-                                   "      pageInfo { hasNextPage endCursor }\n"
-                                   "      nodes { value requiredConfigVariable { key } }\n"
-                                   "    }\n"
-                                   "  }\n"
-                                   "}\n";
-
 static const char *const list_ops[] = {"customers", "integrations", "instances"};
-static const char *const list_docs[] = {customers_query, integrations_query, instances_query};
+static const enum api_doc list_docs[] = {API_DOC_CUSTOMERS, API_DOC_INTEGRATIONS,
+                                         API_DOC_INSTANCES};
+
+/* Integrations per definitions request: see fetch.h for why 250. */
+#define DEFINITIONS_BATCH 250
 
 /* A nested list that did not fit in the list query. */
 struct more {
 	enum fetch_kind kind; /* FETCH_INTEGRATIONS: versions; FETCH_INSTANCES: config */
 	const char *id;       /* the object's id (in the state's arena) */
-	char *cursor;
 	long total;
 	struct more *next;
 };
@@ -145,27 +79,36 @@ static int copy_string(const char **out, struct live_state *s, struct json_objec
 	return 0;
 }
 
-/* A connection's totalCount, nodes, and the cursor to continue from. */
-static int decode_connection(struct json_object **nodes, long long *total, const char **cursor,
-                             bool *has_next, struct json_object *conn, long long max_total,
-                             const struct gql_ctx *ctx, struct error *err)
+/* A connection's totalCount and nodes. */
+static int decode_connection(struct json_object **nodes, long long *total, struct json_object *conn,
+                             long long max_total, const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *pi = NULL;
 	int rc;
-	*cursor = NULL;
-	*has_next = false;
 	if ((rc = gql_get_int(total, NULL, conn, "totalCount", 0, max_total, ctx, err)) ||
-	    (rc = gql_get_array(nodes, conn, "nodes", false, ctx, err)) ||
-	    (rc = gql_get_object(&pi, conn, "pageInfo", false, ctx, err)) ||
-	    (rc = gql_get_bool(has_next, pi, "hasNextPage", ctx, err)) ||
-	    (rc = gql_get_string(cursor, pi, "endCursor", true, ctx, err)))
+	    (rc = gql_get_array(nodes, conn, "nodes", false, ctx, err)))
 		return rc;
 	if ((size_t)*total < json_object_array_length(*nodes))
 		return error_set(err, ERR_API, "%s: %s %ld: more nodes than totalCount", ctx->op,
 		                 ctx->kind ? ctx->kind : "list", ctx->index);
-	if (*has_next && !*cursor)
-		return error_set(err, ERR_API, "%s: hasNextPage without an endCursor", ctx->op);
+	if (json_object_array_length(*nodes) > PAGE_SIZE)
+		return error_set(err, ERR_API, "%s: %s %ld: %zu nodes in a page of %d", ctx->op,
+		                 ctx->kind ? ctx->kind : "list", ctx->index,
+		                 json_object_array_length(*nodes), PAGE_SIZE);
 	return 0;
+}
+
+/* Records that a nested list holds total nodes of which the first page brought n. */
+static void add_more(struct more **more, enum fetch_kind kind, const char *id, long long total,
+                     size_t n)
+{
+	if (!more || total <= (long long)n)
+		return;
+	struct more *m = xcalloc(1, sizeof(*m));
+	m->kind = kind;
+	m->id = id;
+	m->total = (long)total;
+	m->next = *more;
+	*more = m;
 }
 
 static int decode_version(struct live_version *v, struct live_state *s, struct json_object *n,
@@ -229,8 +172,6 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 	struct live_integration *it = live_add_integration(s);
 	struct json_object *seq = NULL, *nodes = NULL, *latest = NULL, *lnodes = NULL;
 	long long num, total;
-	const char *cursor;
-	bool has_next;
 	int rc;
 
 	if ((rc = copy_string(&it->id, s, node, "id", false, false, ctx, err)) ||
@@ -241,10 +182,10 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 	    (rc = gql_get_int(&num, NULL, node, "versionNumber", 0, INT_MAX, ctx, err)) ||
 	    (rc = gql_get_bool(&it->has_unpublished_changes, node, "hasUnpublishedChanges", ctx,
 	                       err)) ||
-	    (rc = copy_string(&it->definition, s, node, "definition", false, false, ctx, err)) ||
+	    (rc = gql_get_bool(&it->is_code_native, node, "isCodeNative", ctx, err)) ||
+	    (rc = copy_string(&it->updated_at, s, node, "updatedAt", true, false, ctx, err)) ||
 	    (rc = gql_get_object(&seq, node, "versionSequence", false, ctx, err)) ||
-	    (rc = decode_connection(&nodes, &total, &cursor, &has_next, seq, MAX_NESTED_TOTAL, ctx,
-	                            err)) ||
+	    (rc = decode_connection(&nodes, &total, seq, MAX_NESTED_TOTAL, ctx, err)) ||
 	    (rc = gql_get_object(&latest, node, "latest", false, ctx, err)) ||
 	    (rc = gql_get_array(&lnodes, latest, "nodes", false, ctx, err)))
 		return rc;
@@ -261,50 +202,30 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 	if (json_object_array_length(lnodes) > 0) {
 		struct json_object *l = json_object_array_get_idx(lnodes, 0);
 		struct live_version lv = {NULL, 0, true};
-		const char *def;
 		if (!l || !json_object_is_type(l, json_type_object))
 			return error_set(err, ERR_API,
 			                 "%s: %s %ld: latest version is not an object", ctx->op,
 			                 ctx->kind, ctx->index);
 		if ((rc = copy_string(&lv.id, s, l, "id", false, false, ctx, err)) ||
 		    (rc = gql_get_int(&num, NULL, l, "versionNumber", 1, INT_MAX, ctx, err)) ||
-		    (rc = copy_string(&def, s, l, "definition", false, false, ctx, err)) ||
 		    (rc = copy_string(&it->latest_attributes, s, l, "versionAttributes", true,
 		                      false, ctx, err)))
 			return rc;
 		lv.number = (int)num;
-		it->latest_definition = def;
 		decode_provenance(it, s);
 		latest_number = lv.number;
 		/* Normally among the versions listed; keep it even when it is not. */
 		it->versions[it->versions_nr++] = lv;
 	}
 	settle_versions(it, latest_number);
-	if (has_next && more) {
-		struct more *m = xcalloc(1, sizeof(*m));
-		m->kind = FETCH_INTEGRATIONS;
-		m->id = it->id;
-		m->cursor = xstrdup(cursor);
-		m->total = (long)total;
-		m->next = *more;
-		*more = m;
-	}
+	add_more(more, FETCH_INTEGRATIONS, it->id, total, n);
 	return 0;
 }
 
 static int decode_config_var(struct live_config_var *cv, struct live_state *s,
                              struct json_object *n, const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *rcv = NULL;
-	int rc;
-	if (!n || !json_object_is_type(n, json_type_object))
-		return error_set(err, ERR_API, "%s: %s %ld: a config variable is not an object",
-		                 ctx->op, ctx->kind, ctx->index);
-	if ((rc = copy_string(&cv->value, s, n, "value", true, false, ctx, err)) ||
-	    (rc = gql_get_object(&rcv, n, "requiredConfigVariable", false, ctx, err)) ||
-	    (rc = copy_string(&cv->key, s, rcv, "key", false, false, ctx, err)))
-		return rc;
-	return 0;
+	return api_decode_config_var(cv, s, n, ctx, err);
 }
 
 static int decode_instance(struct live_state *s, struct json_object *node,
@@ -313,8 +234,7 @@ static int decode_instance(struct live_state *s, struct json_object *node,
 	struct live_instance *in = live_add_instance(s);
 	struct json_object *cust = NULL, *integ = NULL, *conn = NULL, *nodes = NULL;
 	long long num, total;
-	bool present, has_next;
-	const char *cursor;
+	bool present;
 	int rc;
 
 	if ((rc = copy_string(&in->id, s, node, "id", false, false, ctx, err)) ||
@@ -341,8 +261,7 @@ static int decode_instance(struct live_state *s, struct json_object *node,
 		return rc;
 	in->version_number = (int)num;
 	if ((rc = gql_get_object(&conn, node, "configVariables", false, ctx, err)) ||
-	    (rc = decode_connection(&nodes, &total, &cursor, &has_next, conn, MAX_NESTED_TOTAL, ctx,
-	                            err)))
+	    (rc = decode_connection(&nodes, &total, conn, MAX_NESTED_TOTAL, ctx, err)))
 		return rc;
 	size_t n = json_object_array_length(nodes);
 	in->config = arena_alloc(&s->arena, (n ? n : 1) * sizeof(*in->config));
@@ -350,15 +269,7 @@ static int decode_instance(struct live_state *s, struct json_object *node,
 		if ((rc = decode_config_var(&in->config[in->config_nr++], s,
 		                            json_object_array_get_idx(nodes, i), ctx, err)))
 			return rc;
-	if (has_next && more) {
-		struct more *m = xcalloc(1, sizeof(*m));
-		m->kind = FETCH_INSTANCES;
-		m->id = in->id;
-		m->cursor = xstrdup(cursor);
-		m->total = (long)total;
-		m->next = *more;
-		*more = m;
-	}
+	add_more(more, FETCH_INSTANCES, in->id, total, n);
 	return 0;
 }
 
@@ -402,8 +313,8 @@ int fetch_decode_node(struct live_state *s, enum fetch_kind kind, struct json_ob
 }
 
 static int decode_page(struct live_state *s, enum fetch_kind kind, struct json_object *data,
-                       long index_base, long *total, const char **end_cursor, bool *has_next,
-                       size_t *count, struct more **more, struct error *err)
+                       long index_base, long *total, size_t *count, struct more **more,
+                       struct error *err)
 {
 	const struct gql_ctx ctx = {list_ops[kind], NULL, -1};
 	struct json_object *conn = NULL, *nodes = NULL;
@@ -411,14 +322,10 @@ static int decode_page(struct live_state *s, enum fetch_kind kind, struct json_o
 	int rc;
 
 	if ((rc = gql_get_object(&conn, data, list_ops[kind], false, &ctx, err)) ||
-	    (rc = decode_connection(&nodes, &t, end_cursor, has_next, conn, MAX_LIST_TOTAL, &ctx,
-	                            err)))
+	    (rc = decode_connection(&nodes, &t, conn, MAX_LIST_TOTAL, &ctx, err)))
 		return rc;
 	*total = (long)t;
 	size_t n = json_object_array_length(nodes);
-	if (n > PAGE_SIZE)
-		return error_set(err, ERR_API, "%s: %zu nodes in a page of %d", list_ops[kind], n,
-		                 PAGE_SIZE);
 	for (size_t i = 0; i < n; i++)
 		if ((rc = decode_node(s, kind, json_object_array_get_idx(nodes, i),
 		                      index_base + (long)i, more, err)))
@@ -428,15 +335,13 @@ static int decode_page(struct live_state *s, enum fetch_kind kind, struct json_o
 }
 
 int fetch_decode_page(struct live_state *s, enum fetch_kind kind, struct json_object *data,
-                      long *total, const char **end_cursor, bool *has_next, size_t *nodes,
-                      struct error *err)
+                      long *total, size_t *nodes, struct error *err)
 {
 	struct more *more = NULL;
-	int rc = decode_page(s, kind, data, 0, total, end_cursor, has_next, nodes, &more, err);
+	int rc = decode_page(s, kind, data, 0, total, nodes, &more, err);
 	while (more) {
 		struct more *m = more;
 		more = m->next;
-		free(m->cursor);
 		free(m);
 	}
 	return rc;
@@ -458,26 +363,34 @@ struct list {
 	long *pos;    /* position in the list of each record of the state */
 	size_t pos_alloc;
 	int pending;       /* pages in flight */
-	long pages;        /* pages requested in this read */
 	struct more *more; /* nested lists to complete */
 };
 
+/* One request in flight: a page of a list or of a nested list, or a batch of definitions. */
 struct page {
 	struct api_call call;
-	struct list *list;
+	struct fetch *f;
+	struct list *list; /* a page of a list; else NULL */
 	unsigned gen;
 	long offset; /* position of the first node */
 	bool first;
-	bool parallel;
-	char *after;
+	struct more *more; /* a page of a nested list; else NULL */
+	struct live_version *versions;
+	size_t versions_nr, versions_alloc;
+	struct live_config_var *config;
+	size_t config_nr, config_alloc;
+	bool done;
+	size_t *batch; /* a batch of definitions: indices of the integrations in it */
+	size_t batch_nr;
 	struct page *next;
 };
 
 struct fetch {
 	struct api_client *client;
 	struct live_state *state;
+	const struct api_fetch_scope *scope;
 	struct list lists[3];
-	struct page *pages; /* every page, freed at the end */
+	struct page *pages; /* every request, freed at the end */
 	int rc;
 	struct error err;
 };
@@ -518,35 +431,51 @@ static void free_more(struct more *m)
 {
 	while (m) {
 		struct more *next = m->next;
-		free(m->cursor);
 		free(m);
 		m = next;
 	}
 }
 
-static void page_done(struct api_call *call, int rc, struct json_object *data, struct error *err);
-
-static void start_page(struct list *l, const char *after, long offset, bool first, bool parallel)
+static struct page *new_page(struct fetch *f)
 {
-	struct fetch *f = l->f;
 	struct page *p = xcalloc(1, sizeof(*p));
-	struct json_object *vars = json_object_new_object();
+	p->f = f;
+	p->next = f->pages;
+	f->pages = p;
+	return p;
+}
 
-	l->pages++;
+/* Sends p's request: doc with vars (consumed). */
+static void send_page(struct page *p, const char *doc, struct json_object *vars,
+                      api_call_done_fn done)
+{
+	api_call_init(&p->call, p->f->client, doc, vars, done, p);
+	json_object_put(vars);
+	api_call_start(&p->call);
+}
+
+static struct json_object *page_vars(long offset)
+{
+	struct json_object *vars = json_object_new_object();
+	json_object_object_add(vars, "first", json_object_new_int(PAGE_SIZE));
+	json_object_object_add(vars, "offset", json_object_new_int64(offset));
+	return vars;
+}
+
+/* ----- the three lists ----------------------------------------------------- */
+
+static void page_done(struct api_call *call, int rc, struct json_object *data, struct error *err);
+static void start_definitions(struct fetch *f);
+
+static void start_page(struct list *l, long offset, bool first)
+{
+	struct page *p = new_page(l->f);
 	p->list = l;
 	p->gen = l->gen;
 	p->offset = offset;
 	p->first = first;
-	p->parallel = parallel;
-	p->after = after ? xstrdup(after) : NULL;
-	p->next = f->pages;
-	f->pages = p;
-	json_object_object_add(vars, "first", json_object_new_int(PAGE_SIZE));
-	json_object_object_add(vars, "after", p->after ? json_object_new_string(p->after) : NULL);
-	api_call_init(&p->call, f->client, list_docs[l->kind], vars, page_done, p);
-	json_object_put(vars);
 	l->pending++;
-	api_call_start(&p->call);
+	send_page(p, api_doc(list_docs[l->kind]), page_vars(offset), page_done);
 }
 
 static void start_list(struct list *l)
@@ -555,7 +484,6 @@ static void start_list(struct list *l)
 	l->reads++;
 	l->total = -1;
 	l->changed = false;
-	l->pages = 0;
 	free_more(l->more);
 	l->more = NULL;
 	switch (l->kind) {
@@ -569,7 +497,7 @@ static void start_list(struct list *l)
 		l->f->state->instances_nr = 0;
 		break;
 	}
-	start_page(l, NULL, 0, true, false);
+	start_page(l, 0, true);
 }
 
 /* Puts the records in list order, without repeats, and checks the count. */
@@ -612,8 +540,11 @@ static void finish_list(struct list *l)
 	free(ids);
 	free(order);
 
-	if (!l->changed && (long)kept == l->total)
+	if (!l->changed && (long)kept == l->total) {
+		if (l->kind == FETCH_INTEGRATIONS)
+			start_definitions(l->f);
 		return;
+	}
 	if (l->reads < 2) {
 		start_list(l);
 		return;
@@ -633,8 +564,6 @@ static void page_done(struct api_call *call, int rc, struct json_object *data, s
 	struct live_state *s = f->state;
 	struct error derr = ERROR_INIT;
 	long total = 0;
-	const char *end = NULL;
-	bool has_next = false;
 	size_t n = 0;
 
 	if (p->gen != l->gen)
@@ -647,8 +576,7 @@ static void page_done(struct api_call *call, int rc, struct json_object *data, s
 		return;
 	}
 	size_t before = kind_count(s, l->kind);
-	if (decode_page(s, l->kind, data, p->offset, &total, &end, &has_next, &n, &l->more,
-	                &derr)) {
+	if (decode_page(s, l->kind, data, p->offset, &total, &n, &l->more, &derr)) {
 		fail(f, derr.code, derr.message);
 		error_release(&derr);
 		return;
@@ -658,194 +586,242 @@ static void page_done(struct api_call *call, int rc, struct json_object *data, s
 		l->pos[before + i] = p->offset + (long)i;
 
 	if (p->first) {
-		long off;
+		/* The total is known: every other page at once. */
 		l->total = total;
-		if (has_next && n == PAGE_SIZE && page_cursor_offset(end, &off) &&
-		    off == PAGE_SIZE - 1) {
-			/* Offset cursors: ask for every remaining page at once. */
-			for (long k = 1; k < page_count(total); k++) {
-				char *after = page_cursor_after(k * PAGE_SIZE - 1);
-				start_page(l, after, k * PAGE_SIZE, false, true);
-				free(after);
-			}
-		} else if (has_next) {
-			start_page(l, end, (long)n, false, false);
-		}
-	} else {
-		if (total != l->total)
-			l->changed = true;
-		if (p->parallel) {
-			long want = l->total - p->offset;
-			if (want > PAGE_SIZE)
-				want = PAGE_SIZE;
-			if ((long)n != want)
-				l->changed = true;
-		} else if (has_next) {
-			/* No progress, or more pages than the total needs: never loop. */
-			if (n == 0 || l->pages > page_count(l->total) + 1)
-				l->changed = true;
-			else
-				start_page(l, end, p->offset + (long)n, false, false);
-		}
+		for (long k = 1; k < page_count(total); k++)
+			start_page(l, page_offset(k), false);
+	} else if (total != l->total) {
+		l->changed = true;
 	}
+	if ((long)n != page_expected(l->total, p->offset))
+		l->changed = true;
 	if (l->pending == 0)
 		finish_list(l);
 }
 
+/* ----- definitions, in batches, for the integrations in scope ---------------- */
+
+static bool in_scope(const struct api_fetch_scope *scope, const struct live_integration *it)
+{
+	if (it->is_code_native)
+		return false;
+	if (!scope || scope->all)
+		return true;
+	for (size_t i = 0; i < scope->names_nr; i++)
+		if (!strcmp(scope->names[i], it->name))
+			return true;
+	return false;
+}
+
+/* One integration's part of a batch answer: its definitions, checked against the list. */
+static int decode_definitions(struct live_state *s, struct live_integration *it,
+                              struct json_object *obj, const struct gql_ctx *ctx, struct error *err)
+{
+	struct json_object *latest = NULL, *nodes = NULL, *l = NULL;
+	const char *id = NULL, *lid = NULL;
+	int rc;
+	if ((rc = gql_get_string(&id, obj, "id", false, ctx, err)) ||
+	    (rc = copy_string(&it->definition, s, obj, "definition", true, false, ctx, err)) ||
+	    (rc = gql_get_object(&latest, obj, "latest", false, ctx, err)) ||
+	    (rc = gql_get_array(&nodes, latest, "nodes", false, ctx, err)))
+		return rc;
+	if (json_object_array_length(nodes) > 0) {
+		l = json_object_array_get_idx(nodes, 0);
+		if (!l || !json_object_is_type(l, json_type_object))
+			return error_set(err, ERR_API,
+			                 "%s: the latest version of '%s' is not an object", ctx->op,
+			                 it->name);
+		if ((rc = gql_get_string(&lid, l, "id", false, ctx, err)))
+			return rc;
+	}
+	if (strcmp(id, it->id) || (lid == NULL) != (it->latest == NULL) ||
+	    (lid && strcmp(lid, it->latest->id)))
+		return error_set(err, ERR_API,
+		                 "integration '%s' was published or replaced while it was read; "
+		                 "run again",
+		                 it->name);
+	if (l &&
+	    (rc = copy_string(&it->latest_definition, s, l, "definition", true, false, ctx, err)))
+		return rc;
+	it->definitions_read = true;
+	return 0;
+}
+
+static void batch_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+{
+	struct page *p = call->userdata;
+	struct fetch *f = p->f;
+	struct live_state *s = f->state;
+	struct error derr = ERROR_INIT;
+	char alias[32];
+
+	if (f->rc)
+		return;
+	if (rc) {
+		char *msg = xasprintf("reading integration definitions: %s", err->message);
+		fail(f, rc, msg);
+		free(msg);
+		return;
+	}
+	for (size_t i = 0; i < p->batch_nr; i++) {
+		struct live_integration *it = &s->integrations[p->batch[i]];
+		const struct gql_ctx ctx = {"integration", "definitions of", (long)p->batch[i]};
+		struct json_object *obj = NULL;
+		snprintf(alias, sizeof(alias), "i%zu", i);
+		if (gql_get_object(&obj, data, alias, false, &ctx, &derr) ||
+		    decode_definitions(s, it, obj, &ctx, &derr)) {
+			fail(f, derr.code, derr.message);
+			error_release(&derr);
+			return;
+		}
+	}
+}
+
+/* Reads the definitions of the integrations in scope, DEFINITIONS_BATCH to a request. */
+static void start_definitions(struct fetch *f)
+{
+	struct live_state *s = f->state;
+	size_t *want = xmalloc((s->integrations_nr + 1) * sizeof(*want));
+	size_t nr = 0;
+
+	for (size_t i = 0; i < s->integrations_nr; i++)
+		if (in_scope(f->scope, &s->integrations[i]))
+			want[nr++] = i;
+	for (size_t at = 0; at < nr; at += DEFINITIONS_BATCH) {
+		size_t n = nr - at < DEFINITIONS_BATCH ? nr - at : DEFINITIONS_BATCH;
+		struct page *p = new_page(f);
+		struct json_object *vars = json_object_new_object();
+		char alias[32];
+		p->batch = xmalloc(n * sizeof(*p->batch));
+		p->batch_nr = n;
+		for (size_t i = 0; i < n; i++) {
+			p->batch[i] = want[at + i];
+			snprintf(alias, sizeof(alias), "i%zu", i);
+			json_object_object_add(
+			    vars, alias, json_object_new_string(s->integrations[want[at + i]].id));
+		}
+		char *doc = api_doc_definitions_batch(n);
+		send_page(p, doc, vars, batch_done);
+		free(doc);
+	}
+	free(want);
+}
+
 /* ----- nested lists longer than one page -------------------------------- */
-
-struct more_call {
-	struct api_call call;
-	struct fetch *f;
-	struct more *m;
-	struct live_version *versions;
-	size_t versions_nr, versions_alloc;
-	struct live_config_var *config;
-	size_t config_nr, config_alloc;
-	int pages;
-	bool done;
-};
-
-static void more_send(struct more_call *mc);
 
 static void more_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
 {
-	struct more_call *mc = call->userdata;
-	struct fetch *f = mc->f;
+	struct page *p = call->userdata;
+	struct fetch *f = p->f;
 	struct live_state *s = f->state;
-	const bool versions = mc->m->kind == FETCH_INTEGRATIONS;
+	const bool versions = p->more->kind == FETCH_INTEGRATIONS;
 	const struct gql_ctx ctx = {versions ? "integration" : "instance",
 	                            versions ? "versions of" : "config variables of", -1};
 	struct json_object *obj = NULL, *conn = NULL, *nodes = NULL;
 	struct error derr = ERROR_INIT;
 	long long total;
-	const char *cursor;
-	bool has_next;
 
 	if (f->rc)
-		goto stop;
+		return;
 	if (rc) {
 		fail(f, rc, err->message);
-		goto stop;
+		return;
 	}
 	if (gql_get_object(&obj, data, ctx.op, false, &ctx, &derr) ||
 	    gql_get_object(&conn, obj, versions ? "versionSequence" : "configVariables", false,
 	                   &ctx, &derr) ||
-	    decode_connection(&nodes, &total, &cursor, &has_next, conn, MAX_NESTED_TOTAL, &ctx,
-	                      &derr))
+	    decode_connection(&nodes, &total, conn, MAX_NESTED_TOTAL, &ctx, &derr))
 		goto bad;
 	size_t n = json_object_array_length(nodes);
+	if (total != p->more->total || (long)n != page_expected(total, p->offset)) {
+		error_set(&derr, ERR_API, "the %s %s changed while they were read; run again",
+		          ctx.kind, p->more->id);
+		goto bad;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *node = json_object_array_get_idx(nodes, i);
 		if (versions) {
-			ALLOC_GROW(mc->versions, mc->versions_nr + 1, mc->versions_alloc);
-			if (decode_version(&mc->versions[mc->versions_nr++], s, node, &ctx, &derr))
+			ALLOC_GROW(p->versions, p->versions_nr + 1, p->versions_alloc);
+			if (decode_version(&p->versions[p->versions_nr++], s, node, &ctx, &derr))
 				goto bad;
 		} else {
-			ALLOC_GROW(mc->config, mc->config_nr + 1, mc->config_alloc);
-			if (decode_config_var(&mc->config[mc->config_nr++], s, node, &ctx, &derr))
+			ALLOC_GROW(p->config, p->config_nr + 1, p->config_alloc);
+			if (decode_config_var(&p->config[p->config_nr++], s, node, &ctx, &derr))
 				goto bad;
 		}
 	}
-	if (has_next && n > 0 && ++mc->pages < MAX_NESTED_TOTAL / PAGE_SIZE + 1) {
-		free(mc->m->cursor);
-		mc->m->cursor = xstrdup(cursor);
-		more_send(mc);
-		return;
-	}
-	mc->done = true;
-	goto stop;
+	p->done = true;
+	return;
 bad:
 	fail(f, derr.code, derr.message);
 	error_release(&derr);
-stop:
-	return;
 }
 
-static void more_send(struct more_call *mc)
-{
-	struct json_object *vars = json_object_new_object();
-	json_object_object_add(vars, "id", json_object_new_string(mc->m->id));
-	json_object_object_add(vars, "first", json_object_new_int(PAGE_SIZE));
-	json_object_object_add(vars, "after", json_object_new_string(mc->m->cursor));
-	api_call_release(&mc->call);
-	api_call_init(&mc->call, mc->f->client,
-	              mc->m->kind == FETCH_INTEGRATIONS ? versions_query : config_query, vars,
-	              more_done, mc);
-	json_object_put(vars);
-	api_call_start(&mc->call);
-}
-
-/* Appends what the follow-up pages found to the records they belong to. */
-static void more_merge(struct fetch *f, struct more_call *mc)
+/* Appends what a follow-up page found to the record it belongs to. */
+static void more_merge(struct fetch *f, struct page *p)
 {
 	struct live_state *s = f->state;
-	if (mc->m->kind == FETCH_INTEGRATIONS) {
+	if (p->more->kind == FETCH_INTEGRATIONS) {
 		struct live_integration *it =
-		    (struct live_integration *)live_integration_by_id(s, mc->m->id);
+		    (struct live_integration *)live_integration_by_id(s, p->more->id);
 		if (!it)
 			return;
 		int latest = it->latest ? it->latest->number : 0;
 		struct live_version *v =
-		    arena_alloc(&s->arena, (it->versions_nr + mc->versions_nr + 1) * sizeof(*v));
+		    arena_alloc(&s->arena, (it->versions_nr + p->versions_nr + 1) * sizeof(*v));
 		memcpy(v, it->versions, it->versions_nr * sizeof(*v));
-		if (mc->versions_nr)
-			memcpy(v + it->versions_nr, mc->versions, mc->versions_nr * sizeof(*v));
+		if (p->versions_nr)
+			memcpy(v + it->versions_nr, p->versions, p->versions_nr * sizeof(*v));
 		it->versions = v;
-		it->versions_nr += mc->versions_nr;
+		it->versions_nr += p->versions_nr;
 		settle_versions(it, latest);
 	} else {
 		struct live_instance *in =
-		    (struct live_instance *)live_instance_by_id(s, mc->m->id);
+		    (struct live_instance *)live_instance_by_id(s, p->more->id);
 		if (!in)
 			return;
 		struct live_config_var *c =
-		    arena_alloc(&s->arena, (in->config_nr + mc->config_nr + 1) * sizeof(*c));
+		    arena_alloc(&s->arena, (in->config_nr + p->config_nr + 1) * sizeof(*c));
 		memcpy(c, in->config, in->config_nr * sizeof(*c));
-		if (mc->config_nr)
-			memcpy(c + in->config_nr, mc->config, mc->config_nr * sizeof(*c));
+		if (p->config_nr)
+			memcpy(c + in->config_nr, p->config, p->config_nr * sizeof(*c));
 		in->config = c;
-		in->config_nr += mc->config_nr;
+		in->config_nr += p->config_nr;
 	}
 }
 
+/* Reads every further page of every nested list, all at once. */
 static int fetch_more(struct fetch *f, struct error *err)
 {
-	struct more_call *calls = NULL;
-	size_t nr = 0, alloc = 0;
-	int rc = 0;
+	struct page *first = NULL;
+	int rc;
 
 	for (int k = 0; k < 3; k++)
-		for (struct more *m = f->lists[k].more; m; m = m->next) {
-			ALLOC_GROW(calls, nr + 1, alloc);
-			memset(&calls[nr], 0, sizeof(calls[nr]));
-			nr++;
-		}
-	if (!nr)
+		for (struct more *m = f->lists[k].more; m; m = m->next)
+			for (long pg = 1; pg < page_count(m->total); pg++) {
+				struct page *p = new_page(f);
+				struct json_object *vars = page_vars(page_offset(pg));
+				p->more = m;
+				p->offset = page_offset(pg);
+				json_object_object_add(vars, "id", json_object_new_string(m->id));
+				send_page(p,
+				          api_doc(m->kind == FETCH_INTEGRATIONS ? API_DOC_VERSIONS
+				                                                : API_DOC_CONFIG),
+				          vars, more_done);
+				if (!first)
+					first = p;
+			}
+	if (!first)
 		return 0;
-	size_t i = 0;
-	for (int k = 0; k < 3; k++)
-		for (struct more *m = f->lists[k].more; m; m = m->next) {
-			calls[i].f = f;
-			calls[i].m = m;
-			http_xfer_init(&calls[i].call.xfer, 0);
-			i++;
-		}
-	for (i = 0; i < nr; i++)
-		more_send(&calls[i]);
 	rc = api_client_run(f->client, err);
-	for (i = 0; i < nr; i++) {
-		if (!rc && !f->rc && calls[i].done)
-			more_merge(f, &calls[i]);
-		api_call_release(&calls[i].call);
-		free(calls[i].versions);
-		free(calls[i].config);
-	}
-	free(calls);
+	for (struct page *p = f->pages; !rc && !f->rc && p; p = p->next)
+		if (p->more && p->done)
+			more_merge(f, p);
 	return rc;
 }
 
-int api_fetch_live(struct live_state **out, struct api_client *c, struct error *err)
+int api_fetch_live(struct live_state **out, struct api_client *c,
+                   const struct api_fetch_scope *scope, struct error *err)
 {
 	struct fetch f;
 	int rc;
@@ -853,6 +829,7 @@ int api_fetch_live(struct live_state **out, struct api_client *c, struct error *
 	memset(&f, 0, sizeof(f));
 	f.client = c;
 	f.state = live_state_new();
+	f.scope = scope;
 	error_init(&f.err);
 	for (int k = 0; k < 3; k++) {
 		f.lists[k].f = &f;
@@ -876,7 +853,9 @@ int api_fetch_live(struct live_state **out, struct api_client *c, struct error *
 		struct page *p = f.pages;
 		f.pages = p->next;
 		api_call_release(&p->call);
-		free(p->after);
+		free(p->versions);
+		free(p->config);
+		free(p->batch);
 		free(p);
 	}
 	for (int k = 0; k < 3; k++) {

@@ -2,16 +2,27 @@
  * fetch.h - reading the whole live state of an organization.
  *
  * api_fetch_live() lists every customer (isSystem false), every org-owned
- * integration (customer_Isnull true) with its draft definition, labels,
- * draft versionNumber, published versions and the latest available
- * version's definition, and every non-system instance with its customer,
- * bound version, deployedVersion, needsDeploy, enabled, labels and config
- * variable values. Nested data is selected in the list queries, so the
- * number of requests is one per 100 listed objects (at least one per list),
- * plus one per 100 further published versions or config variables of an
- * object that has more than 100 of them. The three lists are read in
- * parallel, and so are the pages of one list when the server's cursors are
- * offsets (see page.h).
+ * integration (customer_Isnull true) as metadata (labels, draft
+ * versionNumber, isCodeNative, published versions, the latest available
+ * one), and every non-system instance with its customer, bound version,
+ * deployedVersion (0: never deployed), needsDeploy, enabled, labels and
+ * config variables. Nested data is selected in the list queries. The three
+ * lists are read in parallel: page 1 of each with offset 0 tells its
+ * totalCount, then all its other pages go at once (see page.h).
+ *
+ * Definitions are large and only the plan of a managed integration needs
+ * them: after the integrations list, the draft and latest definitions of
+ * the integrations in scope (never a code-native one) are read in batches
+ * of aliased integration(id:) fields, 250 to a request (never one request
+ * per integration). Why 250: a no-change plan must stay within
+ * 4 + ceil(I/100) + ceil(N/100) + ceil(C/100) requests; the lists take the
+ * ceil terms, and 1,000 managed integrations (the L benchmark) then take
+ * exactly the 4 left. An answer holds two definitions per integration,
+ * which for 250 of them stays far below the response size cap.
+ *
+ * Requests: one per 100 listed objects (at least one per list), one per
+ * 250 integrations in scope, plus one per 100 further published versions
+ * or config variables of an object that has more than 100 of them.
  *
  * Each list is checked against its totalCount after de-duplication by id;
  * a list that changed while it was read is read once more, then reported
@@ -25,8 +36,23 @@
 #include "client.h"
 #include "live.h"
 
-/* Returns 0 and *out (free with live_state_free()), or an error from client.h. */
-int api_fetch_live(struct live_state **out, struct api_client *c, struct error *err);
+/*
+ * Which integrations' definitions to read (the draft's and the latest
+ * published version's): those the manifest manages, by name, or all.
+ * Code-native integrations have none and are never asked for theirs.
+ */
+struct api_fetch_scope {
+	bool all;                 /* every integration that is not code-native */
+	const char *const *names; /* else: these (borrowed for the call) */
+	size_t names_nr;
+};
+
+/*
+ * Returns 0 and *out (free with live_state_free()), or an error from
+ * client.h. scope NULL reads no definition at all.
+ */
+int api_fetch_live(struct live_state **out, struct api_client *c,
+                   const struct api_fetch_scope *scope, struct error *err);
 
 /* The lists of the live state, for the decoders below. */
 enum fetch_kind { FETCH_CUSTOMERS, FETCH_INTEGRATIONS, FETCH_INSTANCES };
@@ -41,11 +67,9 @@ int fetch_decode_node(struct live_state *s, enum fetch_kind kind, struct json_ob
 
 /*
  * Decodes a whole page (`data` of a list query) into s: the connection,
- * its totalCount, pageInfo and every node. *total and *end_cursor (borrowed
- * from data, may be NULL) describe the page.
+ * its totalCount and every node (*nodes of them).
  */
 int fetch_decode_page(struct live_state *s, enum fetch_kind kind, struct json_object *data,
-                      long *total, const char **end_cursor, bool *has_next, size_t *nodes,
-                      struct error *err);
+                      long *total, size_t *nodes, struct error *err);
 
 #endif

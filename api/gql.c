@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,6 +107,33 @@ static bool is_not_found(const char *msg)
 	return strstr(msg, "Record not found") != NULL;
 }
 
+bool gql_is_auth_message(const char *msg)
+{
+	static const char pattern[] =
+	    "(token|credential|authenticat).*(expired|invalid|not provided)|unauthori[sz]ed";
+	regex_t re;
+	bool hit;
+	if (!msg || regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB))
+		return false;
+	hit = regexec(&re, msg, 0, NULL, 0) == 0;
+	regfree(&re);
+	return hit;
+}
+
+/* Whether any error of the list reports a token or credentials refused. */
+static bool any_auth_error(struct json_object *errors)
+{
+	size_t n = json_object_array_length(errors);
+	for (size_t i = 0; i < n; i++) {
+		char *msg = message_of(json_object_array_get_idx(errors, i));
+		bool hit = gql_is_auth_message(msg);
+		free(msg);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
 /* The first error of a list, and how many follow, as one message. */
 static int errors_to_error(struct json_object *errors, const char *op, const char *prefix,
                            struct error *err)
@@ -113,6 +141,10 @@ static int errors_to_error(struct json_object *errors, const char *op, const cha
 	size_t n = json_object_array_length(errors);
 	char *msg = message_of(json_object_array_get_idx(errors, 0));
 	int code = is_not_found(msg) ? ERR_NOTFOUND : ERR_API;
+	if (any_auth_error(errors)) {
+		code = ERR_AUTH;
+		prefix = "the access token was rejected: ";
+	}
 	if (n > 1)
 		error_set(err, code, "%s: %s%s (and %zu more error%s)", op, prefix, msg, n - 1,
 		          n == 2 ? "" : "s");

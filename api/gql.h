@@ -36,7 +36,9 @@ int gql_parse_json(struct json_object **out, const char *text, size_t len, const
  * HTTP status and body. Returns 0 and *data_out (the `data` object, a new
  * reference) when the status is 200, the body is a JSON object, `data` is
  * an object and `errors` is absent or empty. Otherwise:
- *   ERR_AUTH     401 or 403;
+ *   ERR_AUTH     401 or 403, or a GraphQL error that says the token or
+ *                credentials are expired, invalid or missing (see
+ *                gql_is_auth_message());
  *   ERR_NOTFOUND a top-level error "Record not found";
  *   ERR_PARSE    a body that is not JSON (with its position);
  *   ERR_API      any other HTTP status or GraphQL error, message from errors[0].
@@ -51,6 +53,14 @@ int gql_decode_response(struct json_object **data_out, long status, const char *
  * ("customer 'acme'"). Returns 0 and *payload (borrowed from data), or
  * ERR_API listing each `field: message` (ERR_NOTFOUND for "Record not found").
  */
+/*
+ * Whether a top-level GraphQL error message reports an expired, invalid or
+ * missing token (a server may say so with HTTP 200 instead of 401): it
+ * matches /(token|credential|authenticat).*(expired|invalid|not provided)/
+ * or /unauthori[sz]ed/, ignoring case.
+ */
+bool gql_is_auth_message(const char *msg);
+
 int gql_check_payload(struct json_object **payload, struct json_object *data, const char *op,
                       const char *what, struct error *err);
 

@@ -105,6 +105,7 @@ void live_state_free(struct live_state *s)
 	free(s->customers);
 	free(s->integrations);
 	free(s->instances);
+	free(s->customer_vars);
 	arena_release(&s->arena);
 	free(s);
 }
@@ -136,6 +137,14 @@ struct live_instance *live_add_instance(struct live_state *s)
 	struct live_instance *in = &s->instances[s->instances_nr++];
 	memset(in, 0, sizeof(*in));
 	return in;
+}
+
+struct live_customer_var *live_add_customer_var(struct live_state *s)
+{
+	ALLOC_GROW(s->customer_vars, s->customer_vars_nr + 1, s->customer_vars_alloc);
+	struct live_customer_var *v = &s->customer_vars[s->customer_vars_nr++];
+	memset(v, 0, sizeof(*v));
+	return v;
 }
 
 static const char *identity_key(struct arena *a, const char *customer_id, const char *name)
@@ -272,5 +281,35 @@ const char *live_instance_config(const struct live_instance *in, const char *key
 	}
 	if (found)
 		*found = false;
+	return NULL;
+}
+
+const struct live_config_var *live_instance_config_var(const struct live_instance *in,
+                                                       const char *key)
+{
+	for (size_t i = 0; i < in->config_nr; i++)
+		if (!strcmp(in->config[i].key, key))
+			return &in->config[i];
+	return NULL;
+}
+
+const struct live_config_input *live_config_input(const struct live_config_var *cv,
+                                                  const char *name)
+{
+	for (size_t i = 0; cv && i < cv->inputs_nr; i++)
+		if (!strcmp(cv->inputs[i].name, name))
+			return &cv->inputs[i];
+	return NULL;
+}
+
+const struct live_customer_var *live_customer_var(const struct live_state *s,
+                                                  const char *customer_id, const char *key)
+{
+	for (size_t i = 0; customer_id && key && i < s->customer_vars_nr; i++) {
+		const struct live_customer_var *v = &s->customer_vars[i];
+		if (v->key && v->customer_id && !strcmp(v->key, key) &&
+		    !strcmp(v->customer_id, customer_id))
+			return v;
+	}
 	return NULL;
 }

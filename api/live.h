@@ -45,23 +45,62 @@ struct live_integration {
 	const char **labels;
 	size_t labels_nr;
 	int draft_version_number; /* the number the next publish will get */
-	const char *definition;   /* the draft's YAML definition */
+	bool is_code_native;      /* written in code: never has a YAML definition */
+	const char *updated_at;   /* when the draft last changed (may be NULL) */
+	/*
+	 * The draft's YAML definition, and latest_definition below, are read only
+	 * for the integrations a manifest manages (definitions_read); both may be
+	 * NULL even then (a definition-less integration).
+	 */
+	bool definitions_read;
+	const char *definition;
 	bool has_unpublished_changes;
 	/* Published versions, ascending by number. */
 	struct live_version *versions;
 	size_t versions_nr;
 	/* The latest available published version, or NULL when none; points into versions. */
 	const struct live_version *latest;
-	const char *latest_definition; /* the YAML of latest; NULL when latest is NULL */
+	const char *latest_definition; /* the YAML of latest; may be NULL (see definition) */
 	/* The attributes published with latest (JSON text, such as commitHash); may be NULL. */
 	const char *latest_attributes;
 	const char *latest_commit; /* commitHash of those attributes; NULL when not given */
 	bool latest_dirty;         /* their dirty flag */
 };
 
+/* One input of a connection config variable, as the API returns it. */
+struct live_config_input {
+	const char *name;
+	const char *type;  /* ExpressionType (value, configVar, ...) */
+	const char *value; /* "" when not set, and when write-only */
+	bool has_value;
+	/*
+	 * The API holds a value it does not return (hasValue with an empty
+	 * value): a secret that can be written but never compared.
+	 */
+	bool write_only;
+};
+
 struct live_config_var {
 	const char *key;
-	const char *value; /* may be NULL: not set */
+	const char *value;         /* may be NULL: not set */
+	const char *data_type;     /* STRING, CONNECTION, ... (upper case); may be NULL */
+	const char *status;        /* ACTIVE, PENDING, ERROR, FAILED; may be NULL */
+	const char *schedule_type; /* NONE, MINUTE, ..., CUSTOM; may be NULL */
+	const char *time_zone;     /* may be NULL */
+	/* The customer-level connection the variable points at; both may be NULL. */
+	const char *customer_var_id;
+	const char *customer_var_key;
+	/* A connection's inputs; NULL (and inputs_nr 0) when the API gives none. */
+	struct live_config_input *inputs;
+	size_t inputs_nr;
+};
+
+/* A customer-level config variable (a connection shared by a customer's instances). */
+struct live_customer_var {
+	const char *id;
+	const char *key;         /* may be NULL: the API allows an unnamed one */
+	const char *status;      /* may be NULL */
+	const char *customer_id; /* may be NULL: an org-level variable, never matched */
 };
 
 struct live_instance {
@@ -98,6 +137,10 @@ struct live_state {
 	size_t integrations_nr, integrations_alloc;
 	struct live_instance *instances;
 	size_t instances_nr, instances_alloc;
+	/* Customer-level config variables: read only when the manifest uses them. */
+	struct live_customer_var *customer_vars;
+	size_t customer_vars_nr, customer_vars_alloc;
+	bool has_customer_vars;   /* they were read */
 	struct live_index *index; /* NULL until live_state_index() */
 };
 
@@ -115,6 +158,7 @@ const char *live_strdup(struct live_state *s, const char *str);
 struct live_customer *live_add_customer(struct live_state *s);
 struct live_integration *live_add_integration(struct live_state *s);
 struct live_instance *live_add_instance(struct live_state *s);
+struct live_customer_var *live_add_customer_var(struct live_state *s);
 
 /*
  * Builds the lookup tables, and links each instance to its integration
@@ -144,5 +188,20 @@ const struct live_version *live_version_by_number(const struct live_integration 
 /* The value of config variable key of instance, or NULL (*found false when absent). */
 const char *live_instance_config(const struct live_instance *instance, const char *key,
                                  bool *found);
+
+/* Config variable key of instance, or NULL. Borrowed. */
+const struct live_config_var *live_instance_config_var(const struct live_instance *instance,
+                                                       const char *key);
+
+/* Input name of connection variable cv, or NULL. Borrowed. */
+const struct live_config_input *live_config_input(const struct live_config_var *cv,
+                                                  const char *name);
+
+/*
+ * The customer-level config variable key of customer customer_id, or NULL.
+ * A linear search: customers have few of them.
+ */
+const struct live_customer_var *live_customer_var(const struct live_state *s,
+                                                  const char *customer_id, const char *key);
 
 #endif

@@ -5,42 +5,11 @@
 #include <string.h>
 
 #include "call.h"
+#include "documents.h"
 #include "fetch.h"
 #include "gql.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
-
-/* The selections match the list queries of fetch.c, so the same decoders apply. */
-#define CUSTOMER_FIELDS "id externalId name description labels"
-#define INTEGRATION_FIELDS                                                                         \
-	"id name description category labels versionNumber hasUnpublishedChanges definition "      \
-	"versionSequence(first: 100, sortBy: [{field: VERSION_NUMBER, direction: DESC}]) { "       \
-	"totalCount pageInfo { hasNextPage endCursor } nodes { id versionNumber "                  \
-	"versionIsAvailable } } "                                                                  \
-	"latest: versionSequence(first: 1, versionIsAvailable: true, sortBy: [{field: "            \
-	"VERSION_NUMBER, direction: DESC}]) { nodes { id versionNumber definition } }"
-#define INSTANCE_FIELDS                                                                            \
-	"id name description labels enabled deployedVersion needsDeploy configState "              \
-	"customer { id externalId name } integration { id name versionNumber } "                   \
-	"configVariables(first: 100) { totalCount pageInfo { hasNextPage endCursor } "             \
-	"nodes { value requiredConfigVariable { key } } }"
-#define CONNECTION(fields) "{ totalCount pageInfo { hasNextPage endCursor } nodes { " fields " } }"
-
-static const char customer_by_id[] =
-    "query customer($id: ID!) { customer(id: $id) { " CUSTOMER_FIELDS " } }";
-static const char integration_by_id[] =
-    "query integration($id: ID!) { integration(id: $id) { " INTEGRATION_FIELDS " } }";
-static const char instance_by_id[] =
-    "query instance($id: ID!) { instance(id: $id) { " INSTANCE_FIELDS " } }";
-static const char customer_by_identity[] =
-    "query customers($externalId: String!) { customers(first: 2, externalId: $externalId, "
-    "isSystem: false) " CONNECTION(CUSTOMER_FIELDS) " }";
-static const char integration_by_identity[] =
-    "query integrations($name: String!) { integrations(first: 2, name: $name, customer_Isnull: "
-    "true) " CONNECTION(INTEGRATION_FIELDS) " }";
-static const char instance_by_identity[] =
-    "query instances($customer: ID!, $name: String!) { instances(first: 2, customer: $customer, "
-    "name: $name, isSystem: false) " CONNECTION(INSTANCE_FIELDS) " }";
 
 /* One lookup in flight; freed after its done callback. */
 struct lookup {
@@ -67,10 +36,8 @@ static int decode_by_id(bool *found, struct lookup *l, struct json_object *data,
 static int decode_search(bool *found, struct lookup *l, struct json_object *data, struct error *err)
 {
 	long total;
-	const char *cursor;
-	bool has_next;
 	size_t nodes = 0;
-	int rc = fetch_decode_page(l->s, l->kind, data, &total, &cursor, &has_next, &nodes, err);
+	int rc = fetch_decode_page(l->s, l->kind, data, &total, &nodes, err);
 	*found = rc == 0 && nodes > 0;
 	return rc;
 }
@@ -122,36 +89,36 @@ static struct json_object *one_var(const char *name, const char *value)
 void api_read_customer_start(struct live_state *s, struct api_client *c, const char *id,
                              api_lookup_done_fn done, void *ctx)
 {
-	lookup_start(s, c, customer_by_id, "customer", FETCH_CUSTOMERS, one_var("id", id), done,
-	             ctx);
+	lookup_start(s, c, api_doc(API_DOC_CUSTOMER_BY_ID), "customer", FETCH_CUSTOMERS,
+	             one_var("id", id), done, ctx);
 }
 
 void api_read_integration_start(struct live_state *s, struct api_client *c, const char *id,
                                 api_lookup_done_fn done, void *ctx)
 {
-	lookup_start(s, c, integration_by_id, "integration", FETCH_INTEGRATIONS, one_var("id", id),
-	             done, ctx);
+	lookup_start(s, c, api_doc(API_DOC_INTEGRATION_BY_ID), "integration", FETCH_INTEGRATIONS,
+	             one_var("id", id), done, ctx);
 }
 
 void api_read_instance_start(struct live_state *s, struct api_client *c, const char *id,
                              api_lookup_done_fn done, void *ctx)
 {
-	lookup_start(s, c, instance_by_id, "instance", FETCH_INSTANCES, one_var("id", id), done,
-	             ctx);
+	lookup_start(s, c, api_doc(API_DOC_INSTANCE_BY_ID), "instance", FETCH_INSTANCES,
+	             one_var("id", id), done, ctx);
 }
 
 void api_find_customer_start(struct live_state *s, struct api_client *c, const char *external_id,
                              api_lookup_done_fn done, void *ctx)
 {
-	lookup_start(s, c, customer_by_identity, NULL, FETCH_CUSTOMERS,
+	lookup_start(s, c, api_doc(API_DOC_CUSTOMER_BY_IDENTITY), NULL, FETCH_CUSTOMERS,
 	             one_var("externalId", external_id), done, ctx);
 }
 
 void api_find_integration_start(struct live_state *s, struct api_client *c, const char *name,
                                 api_lookup_done_fn done, void *ctx)
 {
-	lookup_start(s, c, integration_by_identity, NULL, FETCH_INTEGRATIONS, one_var("name", name),
-	             done, ctx);
+	lookup_start(s, c, api_doc(API_DOC_INTEGRATION_BY_IDENTITY), NULL, FETCH_INTEGRATIONS,
+	             one_var("name", name), done, ctx);
 }
 
 void api_find_instance_start(struct live_state *s, struct api_client *c, const char *customer_id,
@@ -159,7 +126,8 @@ void api_find_instance_start(struct live_state *s, struct api_client *c, const c
 {
 	struct json_object *vars = one_var("customer", customer_id);
 	json_object_object_add(vars, "name", json_object_new_string(name));
-	lookup_start(s, c, instance_by_identity, NULL, FETCH_INSTANCES, vars, done, ctx);
+	lookup_start(s, c, api_doc(API_DOC_INSTANCE_BY_IDENTITY), NULL, FETCH_INSTANCES, vars, done,
+	             ctx);
 }
 
 /* Where a finished lookup leaves its outcome, for the synchronous functions. */

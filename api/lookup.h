@@ -4,7 +4,8 @@
  * unknown happened after all).
  *
  * Every function adds what it finds to a live state as a record of the
- * same shape api_fetch_live() produces (so the same fingerprints apply) and
+ * same shape api_fetch_live() produces (so the same fingerprints apply;
+ * integrations as metadata, without definitions, which may be null) and
  * reports through *found whether anything was there; a missing object is
  * not an error. Call live_state_index() on the state before looking
  * records up in it.

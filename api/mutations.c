@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "call.h"
+#include "http.h"
 #include "mutations_async.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
+
+#define WAIT_DEFAULT_TIMEOUT_MS 300000L
 
 /* Where a finished operation leaves its outcome. */
 struct waiter {
@@ -99,10 +102,25 @@ int api_integration_publish(struct api_version *out, struct api_client *c, const
 int api_integration_wait_available(struct api_version *out, struct api_client *c, const char *id,
                                    int number, long timeout_ms, struct error *err)
 {
-	struct waiter w = {false, 0, NULL, out, err};
+	long long deadline =
+	    http_now_ms() + (timeout_ms > 0 ? timeout_ms : WAIT_DEFAULT_TIMEOUT_MS);
+	long delay = 0;
+	int rc;
 	memset(out, 0, sizeof(*out));
-	api_integration_wait_available_start(c, id, number, timeout_ms, waiter_done, &w);
-	return wait_for(c, &w);
+	for (;;) {
+		struct waiter w = {false, 0, NULL, out, err};
+		api_version_poll_start(c, id, number, delay, waiter_done, &w);
+		if ((rc = wait_for(c, &w)) || out->id)
+			return rc;
+		if (http_now_ms() >= deadline)
+			return error_set(err, ERR_API,
+			                 "integration '%s': version %d did not become available "
+			                 "within %ld s",
+			                 id, number,
+			                 (timeout_ms > 0 ? timeout_ms : WAIT_DEFAULT_TIMEOUT_MS) /
+			                     1000);
+		delay = delay ? (delay * 3 / 2 < 2000 ? delay * 3 / 2 : 2000) : 200;
+	}
 }
 
 int api_integration_delete(struct api_client *c, const char *id, struct error *err)

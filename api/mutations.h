@@ -79,7 +79,7 @@ int api_integration_publish(struct api_version *out, struct api_client *c, const
 
 /*
  * Polls until version number of integration id is available (publishing
- * is asynchronous), for at most timeout_ms (0: 120 s). *out receives the
+ * is asynchronous), for at most timeout_ms (0: 300 s). *out receives the
  * available version. ERR_API when it does not become available in time.
  */
 int api_integration_wait_available(struct api_version *out, struct api_client *c, const char *id,
@@ -87,9 +87,28 @@ int api_integration_wait_available(struct api_version *out, struct api_client *c
 
 int api_integration_delete(struct api_client *c, const char *id, struct error *err);
 
+/* One input of a connection, as written. */
+struct api_config_input {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * One instance config variable, in one of its forms (InputInstanceConfigVariable):
+ * a plain value; a connection's inputs, sent as `values`, a JSON string of
+ * [{"name", "type": "value", "value"}] that replaces the connection's inputs
+ * as a whole; a customer-level connection by id; or a schedule (value,
+ * schedule_type, time_zone).
+ */
 struct api_config_value {
 	const char *key;
-	const char *value; /* NULL: clear */
+	const char *value;                     /* NULL: clear (when no other form is given) */
+	const struct api_config_input *inputs; /* a connection: every input to set */
+	size_t inputs_nr;
+	bool is_connection;          /* send inputs as `values` (even an empty list) */
+	const char *customer_var_id; /* a customer-level connection; NULL: none */
+	const char *schedule_type;   /* NULL: not a schedule */
+	const char *time_zone;       /* NULL: none */
 };
 
 struct api_instance_input {

@@ -1,6 +1,6 @@
 /*
- * mutations_async.c - every mutation as an operation in flight: the GraphQL
- * documents, the input builders and the payload checks. mutations.c runs
+ * mutations_async.c - every mutation as an operation in flight: the input
+ * builders and the payload checks (the documents are in documents.c). mutations.c runs
  * these to completion for the synchronous API.
  */
 #include "mutations_async.h"
@@ -11,79 +11,19 @@
 #include <string.h>
 
 #include "call.h"
+#include "documents.h"
 #include "gql.h"
 #include "http.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
-#define WAIT_DEFAULT_TIMEOUT_MS 120000L
-#define WAIT_FIRST_DELAY_MS     200L
-#define WAIT_MAX_DELAY_MS       2000L
-
-static const char create_customer_doc[] =
-    "mutation createCustomer($input: CreateCustomerInput!) {\n"
-    "  createCustomer(input: $input) { customer { id } errors { field messages } }\n"
-    "}\n";
-static const char update_customer_doc[] =
-    "mutation updateCustomer($input: UpdateCustomerInput!) {\n"
-    "  updateCustomer(input: $input) { customer { id } errors { field messages } }\n"
-    "}\n";
-static const char import_integration_doc[] =
-    "mutation importIntegration($input: ImportIntegrationInput!) {\n"
-    "  importIntegration(input: $input) { integration { id } errors { field messages } }\n"
-    "}\n";
-static const char update_integration_doc[] =
-    "mutation updateIntegration($input: UpdateIntegrationInput!) {\n"
-    "  updateIntegration(input: $input) { integration { id } errors { field messages } }\n"
-    "}\n";
-static const char publish_integration_doc[] =
-    "mutation publishIntegration($input: PublishIntegrationInput!) {\n"
-    "  publishIntegration(input: $input) {\n"
-    "    integration { id versionNumber versionIsAvailable }\n"
-    "    errors { field messages }\n"
-    "  }\n"
-    "}\n";
-static const char delete_integration_doc[] =
-    "mutation deleteIntegration($input: DeleteIntegrationInput!) {\n"
-    "  deleteIntegration(input: $input) { integration { id } errors { field messages } }\n"
-    "}\n";
-static const char version_available_doc[] =
-    "query integration($id: ID!, $number: Int!) {\n"
-    "  integration(id: $id) {\n"
-    "    versionSequence(first: 1, versionNumber: $number, versionIsAvailable: true) {\n"
-    "      nodes { id versionNumber versionIsAvailable }\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-static const char create_instance_doc[] =
-    "mutation createInstance($input: CreateInstanceInput!) {\n"
-    "  createInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-static const char update_instance_doc[] =
-    "mutation updateInstance($input: UpdateInstanceInput!) {\n"
-    "  updateInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-static const char set_config_doc[] =
-    "mutation updateInstanceConfigVariables($input: UpdateInstanceConfigVariablesInput!) {\n"
-    "  updateInstanceConfigVariables(input: $input) {\n"
-    "    instance { id } errors { field messages }\n"
-    "  }\n"
-    "}\n";
-static const char deploy_instance_doc[] =
-    "mutation deployInstance($input: DeployInstanceInput!) {\n"
-    "  deployInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-static const char delete_instance_doc[] =
-    "mutation deleteInstance($input: DeleteInstanceInput!) {\n"
-    "  deleteInstance(input: $input) { instance { id } errors { field messages } }\n"
-    "}\n";
-
 /* What the answer holds that the caller wants. */
 enum mut_kind {
-	MUT_CHECK,   /* only that the payload's object is there */
-	MUT_ID,      /* the object's id */
-	MUT_VERSION, /* the object as a version (publish) */
-	MUT_WAIT,    /* a poll for an available version */
+	MUT_CHECK,    /* only that the payload's object is there */
+	MUT_ID,       /* the object's id */
+	MUT_VERSION,  /* the object as a version (publish) */
+	MUT_POLL,     /* a query: is a version available? */
+	MUT_DEPLOYED, /* a query: the instance's deploy state */
 };
 
 /* One operation in flight; freed after its done callback. */
@@ -96,12 +36,7 @@ struct mut {
 	api_mut_done_fn done;
 	void *ctx;
 
-	/* MUT_WAIT */
-	char *id;
-	int number;
-	long timeout_ms;
-	long long deadline_ms;
-	long delay_ms;
+	int number; /* MUT_POLL: the version asked for */
 };
 
 static void add_string(struct json_object *o, const char *key, const char *value)
@@ -120,14 +55,39 @@ static void add_labels(struct json_object *o, const struct api_labels *l)
 	json_object_object_add(o, "labels", a);
 }
 
+/* A connection's inputs as the JSON string `values` takes. */
+static struct json_object *config_inputs(const struct api_config_value *v)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < v->inputs_nr; i++) {
+		struct json_object *e = json_object_new_object();
+		json_object_object_add(e, "name", json_object_new_string(v->inputs[i].name));
+		json_object_object_add(e, "type", json_object_new_string("value"));
+		json_object_object_add(e, "value", json_object_new_string(v->inputs[i].value));
+		json_object_array_add(a, e);
+	}
+	struct json_object *text = json_object_new_string(gql_to_json(a, NULL));
+	json_object_put(a);
+	return text;
+}
+
 static struct json_object *config_list(const struct api_config_value *v, size_t nr)
 {
 	struct json_object *a = json_object_new_array();
 	for (size_t i = 0; i < nr; i++) {
 		struct json_object *e = json_object_new_object();
 		json_object_object_add(e, "key", json_object_new_string(v[i].key));
-		json_object_object_add(e, "value",
-		                       v[i].value ? json_object_new_string(v[i].value) : NULL);
+		if (v[i].is_connection) {
+			json_object_object_add(e, "values", config_inputs(&v[i]));
+		} else if (v[i].customer_var_id) {
+			json_object_object_add(e, "customerConfigVariableId",
+			                       json_object_new_string(v[i].customer_var_id));
+		} else {
+			json_object_object_add(
+			    e, "value", v[i].value ? json_object_new_string(v[i].value) : NULL);
+			add_string(e, "scheduleType", v[i].schedule_type);
+			add_string(e, "timeZone", v[i].time_zone);
+		}
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -159,14 +119,13 @@ static void mut_free(struct mut *m)
 {
 	api_call_release(&m->call);
 	free(m->what);
-	free(m->id);
 	free(m);
 }
 
 /* Hands the outcome to the caller and ends the operation. */
 static void mut_finish(struct mut *m, int rc, const struct api_mut_result *res, struct error *err)
 {
-	const struct api_mut_result none = {NULL, NULL};
+	const struct api_mut_result none = {NULL, NULL, NULL};
 	m->done(m->ctx, rc, res ? res : &none, err);
 	mut_free(m);
 }
@@ -213,40 +172,48 @@ static int decode_poll(struct api_version *v, struct mut *m, struct json_object 
 	return read_version(v, json_object_array_get_idx(nodes, 0), &ctx, err);
 }
 
+/* A deploy-state read's answer. */
+static int decode_deployed(struct api_deploy_state *st, struct mut *m, struct json_object *data,
+                           struct error *err)
+{
+	const struct gql_ctx ctx = {"instance", m->what, -1};
+	struct json_object *obj = NULL;
+	long long n;
+	int rc;
+	if ((rc = gql_get_object(&obj, data, "instance", false, &ctx, err)) ||
+	    (rc = gql_get_bool(&st->needs_deploy, obj, "needsDeploy", &ctx, err)) ||
+	    (rc = gql_get_int(&n, NULL, obj, "deployedVersion", 0, INT_MAX, &ctx, err)))
+		return rc;
+	st->deployed_version = (int)n;
+	return 0;
+}
+
 static void mut_call_done(struct api_call *call, int rc, struct json_object *data,
                           struct error *call_err)
 {
 	struct mut *m = call->userdata;
-	struct api_mut_result res = {NULL, NULL};
+	struct api_mut_result res = {NULL, NULL, NULL};
 	struct api_version v = {NULL, 0, false};
+	struct api_deploy_state st = {false, 0};
 	struct error err = ERROR_INIT;
-	long delay;
 
 	if (rc) {
 		mut_finish(m, rc, NULL, call_err);
 		return;
 	}
-	if (m->kind != MUT_WAIT) {
+	switch (m->kind) {
+	case MUT_POLL:
+		if ((rc = decode_poll(&v, m, data, &err)) == 0 && v.id)
+			res.version = &v;
+		break;
+	case MUT_DEPLOYED:
+		if ((rc = decode_deployed(&st, m, data, &err)) == 0)
+			res.deploy = &st;
+		break;
+	default:
 		rc = decode_mutation(&res, &v, m, data, &err);
-		goto finish;
+		break;
 	}
-	if ((rc = decode_poll(&v, m, data, &err)) || v.id) {
-		res.version = v.id ? &v : NULL;
-		goto finish;
-	}
-	if (http_now_ms() + m->delay_ms > m->deadline_ms) {
-		rc = error_set(&err, ERR_API,
-		               "integration '%s': version %d did not become available within %ld s",
-		               m->id, m->number, m->timeout_ms / 1000);
-		goto finish;
-	}
-	/* Not yet: the same query again, later. */
-	delay = m->delay_ms;
-	if (m->delay_ms < WAIT_MAX_DELAY_MS)
-		m->delay_ms = m->delay_ms * 3 / 2;
-	api_call_start_delayed(&m->call, delay);
-	return;
-finish:
 	mut_finish(m, rc, &res, &err);
 	api_version_release(&v);
 	error_release(&err);
@@ -286,8 +253,9 @@ void api_customer_create_start(struct api_client *c, const struct api_customer_i
 	add_string(input, "externalId", in->external_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_ID, create_customer_doc, "createCustomer", input, "customer",
-	             describe("customer", in->external_id ? in->external_id : in->name), done, ctx);
+	mutate_start(c, MUT_ID, api_doc(API_DOC_CREATE_CUSTOMER), "createCustomer", input,
+	             "customer", describe("customer", in->external_id ? in->external_id : in->name),
+	             done, ctx);
 }
 
 void api_customer_update_start(struct api_client *c, const char *id,
@@ -299,8 +267,9 @@ void api_customer_update_start(struct api_client *c, const char *id,
 	add_string(input, "externalId", in->external_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, update_customer_doc, "updateCustomer", input, "customer",
-	             describe("customer", in->external_id ? in->external_id : id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_CUSTOMER), "updateCustomer", input,
+	             "customer", describe("customer", in->external_id ? in->external_id : id), done,
+	             ctx);
 }
 
 void api_integration_import_start(struct api_client *c, const char *integration_id,
@@ -309,7 +278,8 @@ void api_integration_import_start(struct api_client *c, const char *integration_
 	struct json_object *input = json_object_new_object();
 	add_string(input, "definition", definition);
 	add_string(input, "integrationId", integration_id);
-	mutate_start(c, MUT_ID, import_integration_doc, "importIntegration", input, "integration",
+	mutate_start(c, MUT_ID, api_doc(API_DOC_IMPORT_INTEGRATION), "importIntegration", input,
+	             "integration",
 	             describe("integration", integration_id ? integration_id : "(new)"), done, ctx);
 }
 
@@ -323,7 +293,7 @@ void api_integration_update_start(struct api_client *c, const char *id,
 	add_string(input, "description", in->description);
 	add_string(input, "category", in->category);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, update_integration_doc, "updateIntegration", input,
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INTEGRATION), "updateIntegration", input,
 	             "integration", describe("integration", in->name ? in->name : id), done, ctx);
 }
 
@@ -334,25 +304,21 @@ void api_integration_publish_start(struct api_client *c, const char *id, const c
 	add_string(input, "id", id);
 	add_string(input, "comment", comment);
 	add_string(input, "attributes", attributes_json);
-	mutate_start(c, MUT_VERSION, publish_integration_doc, "publishIntegration", input,
-	             "integration", describe("integration", id), done, ctx);
+	mutate_start(c, MUT_VERSION, api_doc(API_DOC_PUBLISH_INTEGRATION), "publishIntegration",
+	             input, "integration", describe("integration", id), done, ctx);
 }
 
-void api_integration_wait_available_start(struct api_client *c, const char *id, int number,
-                                          long timeout_ms, api_mut_done_fn done, void *ctx)
+void api_version_poll_start(struct api_client *c, const char *id, int number, long delay_ms,
+                            api_mut_done_fn done, void *ctx)
 {
-	struct mut *m = mut_new(MUT_WAIT, "integration", NULL, NULL, done, ctx);
+	struct mut *m = mut_new(MUT_POLL, "integration", NULL, NULL, done, ctx);
 	struct json_object *vars = json_object_new_object();
-	m->id = xstrdup(id);
 	m->number = number;
-	m->timeout_ms = timeout_ms > 0 ? timeout_ms : WAIT_DEFAULT_TIMEOUT_MS;
-	m->deadline_ms = http_now_ms() + m->timeout_ms;
-	m->delay_ms = WAIT_FIRST_DELAY_MS;
 	json_object_object_add(vars, "id", json_object_new_string(id));
 	json_object_object_add(vars, "number", json_object_new_int(number));
-	api_call_init(&m->call, c, version_available_doc, vars, mut_call_done, m);
+	api_call_init(&m->call, c, api_doc(API_DOC_VERSION_AVAILABLE), vars, mut_call_done, m);
 	json_object_put(vars);
-	api_call_start(&m->call);
+	api_call_start_delayed(&m->call, delay_ms);
 }
 
 void api_integration_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -360,7 +326,7 @@ void api_integration_delete_start(struct api_client *c, const char *id, api_mut_
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, delete_integration_doc, "deleteIntegration", input,
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DELETE_INTEGRATION), "deleteIntegration", input,
 	             "integration", describe("integration", id), done, ctx);
 }
 
@@ -376,8 +342,8 @@ void api_instance_create_start(struct api_client *c, const struct api_instance_i
 	if (in->config_nr)
 		json_object_object_add(input, "configVariables",
 		                       config_list(in->config, in->config_nr));
-	mutate_start(c, MUT_ID, create_instance_doc, "createInstance", input, "instance",
-	             describe("instance", in->name), done, ctx);
+	mutate_start(c, MUT_ID, api_doc(API_DOC_CREATE_INSTANCE), "createInstance", input,
+	             "instance", describe("instance", in->name), done, ctx);
 }
 
 void api_instance_update_start(struct api_client *c, const char *id,
@@ -389,8 +355,8 @@ void api_instance_update_start(struct api_client *c, const char *id,
 	add_string(input, "integration", in->version_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, update_instance_doc, "updateInstance", input, "instance",
-	             describe("instance", in->name ? in->name : id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
+	             "instance", describe("instance", in->name ? in->name : id), done, ctx);
 }
 
 void api_instance_set_config_start(struct api_client *c, const char *id,
@@ -400,8 +366,8 @@ void api_instance_set_config_start(struct api_client *c, const char *id,
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
 	json_object_object_add(input, "configVariables", config_list(values, nr));
-	mutate_start(c, MUT_CHECK, set_config_doc, "updateInstanceConfigVariables", input,
-	             "instance", describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_SET_CONFIG), "updateInstanceConfigVariables",
+	             input, "instance", describe("instance", id), done, ctx);
 }
 
 void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -409,8 +375,20 @@ void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_don
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, deploy_instance_doc, "deployInstance", input, "instance",
-	             describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DEPLOY_INSTANCE), "deployInstance", input,
+	             "instance", describe("instance", id), done, ctx);
+}
+
+void api_instance_deploy_state_start(struct api_client *c, const char *id, long delay_ms,
+                                     api_mut_done_fn done, void *ctx)
+{
+	struct mut *m =
+	    mut_new(MUT_DEPLOYED, "instance", NULL, describe("instance", id), done, ctx);
+	struct json_object *vars = json_object_new_object();
+	json_object_object_add(vars, "id", json_object_new_string(id));
+	api_call_init(&m->call, c, api_doc(API_DOC_DEPLOY_STATE), vars, mut_call_done, m);
+	json_object_put(vars);
+	api_call_start_delayed(&m->call, delay_ms);
 }
 
 void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,
@@ -419,8 +397,8 @@ void api_instance_set_enabled_start(struct api_client *c, const char *id, bool e
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
 	json_object_object_add(input, "enabled", json_object_new_boolean(enabled));
-	mutate_start(c, MUT_CHECK, update_instance_doc, "updateInstance", input, "instance",
-	             describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
+	             "instance", describe("instance", id), done, ctx);
 }
 
 void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -428,6 +406,6 @@ void api_instance_delete_start(struct api_client *c, const char *id, api_mut_don
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, delete_instance_doc, "deleteInstance", input, "instance",
-	             describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DELETE_INSTANCE), "deleteInstance", input,
+	             "instance", describe("instance", id), done, ctx);
 }

@@ -15,8 +15,11 @@
  * functions in mutations.h (which are these, run to completion): a
  * mutation is never sent twice unless the server certainly did not run it,
  * and ERR_UNKNOWN_OUTCOME means "re-read before deciding".
- * api_integration_wait_available_start() polls with queries, each next
- * poll a delayed request: nothing ever sleeps, other requests keep going.
+ * Two queries belong here too, because the executor chains them after
+ * mutations: api_version_poll_start() (is a published version available
+ * yet?) and api_instance_deploy_state_start() (did a deploy take?). Both
+ * may be delayed: the request goes out no earlier than delay_ms from now,
+ * nothing sleeps, other requests keep going.
  */
 #ifndef PRISMSYNC_MUTATIONS_ASYNC_H
 #define PRISMSYNC_MUTATIONS_ASYNC_H
@@ -27,10 +30,18 @@
 #include "client.h"
 #include "mutations.h"
 
+/* Whether an instance runs what it is bound to. */
+struct api_deploy_state {
+	bool needs_deploy;
+	int deployed_version; /* 0: never deployed */
+};
+
 /* What an operation produced; borrowed for the duration of the callback. */
 struct api_mut_result {
-	const char *id;                    /* create, import: the object's id; else NULL */
-	const struct api_version *version; /* publish, wait: the version; else NULL */
+	const char *id; /* create, import: the object's id; else NULL */
+	/* publish: the version made; poll: the version when available, NULL when not yet */
+	const struct api_version *version;
+	const struct api_deploy_state *deploy; /* deploy state read; else NULL */
 };
 
 /*
@@ -54,9 +65,12 @@ void api_integration_update_start(struct api_client *c, const char *id,
                                   void *ctx);
 void api_integration_publish_start(struct api_client *c, const char *id, const char *comment,
                                    const char *attributes_json, api_mut_done_fn done, void *ctx);
-/* timeout_ms 0: 120 s. res->version is the available version. */
-void api_integration_wait_available_start(struct api_client *c, const char *id, int number,
-                                          long timeout_ms, api_mut_done_fn done, void *ctx);
+/*
+ * One look, after delay_ms, at whether version number of integration id is
+ * available: res->version is it when it is, NULL when not yet.
+ */
+void api_version_poll_start(struct api_client *c, const char *id, int number, long delay_ms,
+                            api_mut_done_fn done, void *ctx);
 void api_integration_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
                                   void *ctx);
 
@@ -70,6 +84,9 @@ void api_instance_set_config_start(struct api_client *c, const char *id,
                                    api_mut_done_fn done, void *ctx);
 void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_done_fn done,
                                void *ctx);
+/* Reads, after delay_ms, needsDeploy and deployedVersion of instance id into res->deploy. */
+void api_instance_deploy_state_start(struct api_client *c, const char *id, long delay_ms,
+                                     api_mut_done_fn done, void *ctx);
 void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,
                                     api_mut_done_fn done, void *ctx);
 void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,

@@ -1,59 +1,33 @@
+/*
+ * page.c - offset page arithmetic and the merge of pages.
+ */
 #include "page.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
-
-#define CURSOR_PREFIX "arrayconnection:"
-
-bool page_cursor_offset(const char *cursor, long *offset)
-{
-	size_t len = 0;
-	bool ok = false;
-	if (!cursor)
-		return false;
-	char *raw = auth_base64url_decode(cursor, strlen(cursor), &len);
-	if (raw && strlen(raw) == len && str_starts_with(raw, CURSOR_PREFIX) &&
-	    raw[strlen(CURSOR_PREFIX)] >= '0' && raw[strlen(CURSOR_PREFIX)] <= '9')
-		ok = parse_long(raw + strlen(CURSOR_PREFIX), 0, 1L << 40, offset) == 0;
-	free(raw);
-	return ok;
-}
-
-char *page_cursor_after(long offset)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *raw = xasprintf(CURSOR_PREFIX "%ld", offset);
-	size_t len = strlen(raw);
-	char *out = xmalloc((len + 2) / 3 * 4 + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)raw[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)(unsigned char)raw[i + 1] << 8;
-		if (i + 2 < len)
-			v |= (unsigned char)raw[i + 2];
-		out[o++] = alphabet[(v >> 18) & 63];
-		out[o++] = alphabet[(v >> 12) & 63];
-		out[o++] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < len ? alphabet[v & 63] : '=';
-	}
-	out[o] = '\0';
-	free(raw);
-	return out;
-}
 
 long page_count(long total)
 {
 	if (total <= 0)
 		return 1;
 	return (total + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+long page_offset(long k)
+{
+	return k * PAGE_SIZE;
+}
+
+long page_expected(long total, long offset)
+{
+	long left = total - offset;
+	if (left <= 0)
+		return 0;
+	return left < PAGE_SIZE ? left : PAGE_SIZE;
 }
 
 static const long *sort_pos;

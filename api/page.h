@@ -1,14 +1,13 @@
 /*
- * page.h - the arithmetic of Relay pagination, kept apart so that it can be
- * tested without a server.
+ * page.h - the arithmetic of offset pagination, kept apart so that it can
+ * be tested without a server.
  *
- * Prismatic's cursors are offsets into a sorted list (base64 of
- * "arrayconnection:N", as graphene makes them). When the first page's
- * endCursor has that form, the remaining pages of a list can be requested
- * in parallel with cursors made here; when it does not, pages are followed
- * one after another with each page's endCursor. Either way the pages are
- * merged back in list order and de-duplicated by id, and the count is
- * checked against totalCount.
+ * A list is read with `first: PAGE_SIZE, offset: 0`, which also tells its
+ * totalCount; every further page is then known at once (offset k *
+ * PAGE_SIZE) and requested in parallel. The pages are merged back in list
+ * order and de-duplicated by id, and the count is checked against
+ * totalCount: an object inserted or removed while the list was read shifts
+ * the pages, which shows as a repeat or a short page.
  */
 #ifndef PRISMSYNC_PAGE_H
 #define PRISMSYNC_PAGE_H
@@ -18,14 +17,14 @@
 
 #define PAGE_SIZE 100
 
-/* Reads the offset of an offset cursor. Returns false when cursor is not one. */
-bool page_cursor_offset(const char *cursor, long *offset);
-
-/* The cursor that makes a page start right after offset (a new string). */
-char *page_cursor_after(long offset);
-
 /* How many pages a list of total objects takes (at least one, to learn the total). */
 long page_count(long total);
+
+/* The offset of page k (0 for the first). */
+long page_offset(long k);
+
+/* How many nodes the page at offset holds in a list of total: PAGE_SIZE, fewer at the end. */
+long page_expected(long total, long offset);
 
 /*
  * Merges records that arrived page by page: pos[i] is record i's position

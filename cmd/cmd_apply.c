@@ -16,6 +16,7 @@
 #include "../reconcile/diff.h"
 #include "../reconcile/plan_file.h"
 #include "../source/source.h"
+#include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -23,8 +24,9 @@
 
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
-    "                       [--git-ref REF [--repo URL]] [--allow-dirty]\n"
-    "       prismsync apply PLAN [--auto-approve]\n"
+    "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
+    "                       [--allow-dirty] [--push-secrets]\n"
+    "       prismsync apply PLAN [--auto-approve] [--publish-timeout SECONDS]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
     "confirmation, then imports, updates and publishes integrations, creates and\n"
@@ -48,12 +50,19 @@ static const char apply_usage[] =
     "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
     "      --prune            delete owned objects absent from the manifest\n"
     "      --parallelism N    requests in flight at most (default 4)\n"
+    "      --publish-timeout SECONDS\n"
+    "                         how long to wait for a published version to become\n"
+    "                         available before its change fails (default 300); a\n"
+    "                         line on stderr every 10 s says what is awaited\n"
     "      --git-ref REF      read the manifest and definitions as committed at REF\n"
     "                         (branch, tag, commit, HEAD~2, origin/main) of the\n"
     "                         repository holding FILE; the working tree is not used\n"
     "      --repo URL         with --git-ref: clone URL (or a path) into a temporary\n"
     "                         directory, removed afterwards; FILE is from its root\n"
     "      --allow-dirty      apply even when the manifest's files are not committed\n"
+    "      --push-secrets     write every connection input the manifest sets that\n"
+    "                         Prismatic keeps write-only (secrets it never shows,\n"
+    "                         so never compared): to roll out a changed secret\n"
     "      --no-color         no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
@@ -64,7 +73,14 @@ static const char apply_usage[] =
     "example:\n"
     "  prismsync apply plan.json --auto-approve\n";
 
-enum { OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION, OPT_PRUNE, OPT_PARALLELISM, OPT_ALLOW_DIRTY };
+enum {
+	OPT_AUTO_APPROVE = OPT_FIRST_VERB_OPTION,
+	OPT_PRUNE,
+	OPT_PARALLELISM,
+	OPT_ALLOW_DIRTY,
+	OPT_PUBLISH_TIMEOUT,
+	OPT_PUSH_SECRETS
+};
 
 struct progress {
 	bool bar;
@@ -100,6 +116,16 @@ static void on_progress(void *ctx, const struct apply_event *ev)
 			fputc(i < filled ? '#' : ' ', stderr);
 		fprintf(stderr, "] %zu/%zu", ev->finished, ev->total);
 	}
+	fflush(stderr);
+}
+
+static void on_waiting(void *ctx, const struct apply_wait_event *ev)
+{
+	const struct progress *pr = ctx;
+	if (pr->bar)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "waiting for %s version %d to become available (%.0f s)\n",
+	        ev->change->address, ev->version, ev->waited_s);
 	fflush(stderr);
 }
 
@@ -143,11 +169,11 @@ static int confirm(const struct plan *p, bool auto_approve, struct api_client *c
 	return EXIT_OK;
 }
 
-static int execute(const struct plan *p, struct api_client *client,
+static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
                    const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL, on_progress, &pr, 0};
+	struct apply_opts o = {NULL, on_progress, on_waiting, &pr, publish_timeout_ms};
 	struct apply_result r;
 	apply_run(&r, p, client, &o);
 	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
@@ -222,7 +248,7 @@ static int check_stale(const struct plan *p, struct api_client *client, bool *st
 }
 
 static int apply_saved(const char *path, bool auto_approve, int parallelism,
-                       const struct common_opts *common)
+                       long publish_timeout_ms, const struct common_opts *common)
 {
 	struct source *src = source_dir_new();
 	struct buf data = BUF_INIT;
@@ -262,7 +288,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	fputs(out.data, stdout);
 	buf_release(&out);
 	if ((rc = confirm(&p, auto_approve, client)) == EXIT_OK)
-		rc = execute(&p, client, common);
+		rc = execute(&p, client, publish_timeout_ms, common);
 	cmd_print_api_stats(client, common);
 done:
 	plan_release(&p);
@@ -280,12 +306,15 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
+	    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
+	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;
-	struct pipeline_opts po = {false, 0, true, NULL};
+	long publish_timeout_ms = APPLY_DEFAULT_PUBLISH_TIMEOUT_MS, seconds;
+	struct pipeline_opts po = {false, 0, true, NULL, false};
 	int c, rc;
 
 	optind = 0;
@@ -312,6 +341,17 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		case OPT_ALLOW_DIRTY:
 			allow_dirty = true;
 			break;
+		case OPT_PUBLISH_TIMEOUT:
+			if (parse_long(optarg, 1, 86400, &seconds))
+				return usage_error("apply",
+				                   "--publish-timeout takes a number of seconds "
+				                   "from 1 to 86400, not '%s'",
+				                   optarg);
+			publish_timeout_ms = seconds * 1000;
+			break;
+		case OPT_PUSH_SECRETS:
+			po.push_secrets = true;
+			break;
 		default:
 			return bad_option("apply", c, argv, opts);
 		}
@@ -329,7 +369,8 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			return usage_error("apply",
 			                   "a saved PLAN records its source: give --git-ref "
 			                   "to 'prismsync plan', not to apply PLAN");
-		return apply_saved(argv[optind], auto_approve, po.parallelism, common);
+		return apply_saved(argv[optind], auto_approve, po.parallelism, publish_timeout_ms,
+		                   common);
 	}
 	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
 		return rc;
@@ -350,7 +391,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	fflush(stdout);
 	buf_release(&out);
 	if ((rc = confirm(&pl.plan, auto_approve, pl.client)) == EXIT_OK)
-		rc = execute(&pl.plan, pl.client, common);
+		rc = execute(&pl.plan, pl.client, publish_timeout_ms, common);
 	cmd_print_api_stats(pl.client, common);
 done:
 	pipeline_release(&pl);

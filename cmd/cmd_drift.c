@@ -121,7 +121,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	const char *report = NULL;
 	enum render_format report_format = FORMAT_TEXT;
 	bool report_format_set = false;
-	struct pipeline_opts po = {false, 0, false, NULL};
+	struct pipeline_opts po = {false, 0, false, NULL, false};
 	int c, rc;
 
 	optind = 0;

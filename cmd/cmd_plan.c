@@ -16,6 +16,7 @@ static const char plan_usage[] =
     "usage: prismsync plan [-f FILE] [--format text|json|markdown] [--out PLAN]\n"
     "                      [--detailed-exitcode] [--prune] [--parallelism N]\n"
     "                      [--git-ref REF [--repo URL]] [--changed-since REF]\n"
+    "                      [--push-secrets]\n"
     "\n"
     "Reads the organization and shows the changes that would make it match the\n"
     "manifest: customers to create or update, integrations to import, update and\n"
@@ -30,6 +31,8 @@ static const char plan_usage[] =
     "                           'prismsync apply PLAN'; secrets are saved as ${env:NAME}\n"
     "      --detailed-exitcode  exit 2 when there are changes, 0 when there are none\n"
     "      --prune              include deletes of owned objects absent from the manifest\n"
+    "      --push-secrets       count every connection input the manifest sets that\n"
+    "                           Prismatic keeps write-only as changed (see apply)\n"
     "      --parallelism N      requests in flight at most (default 4)\n"
     "      --git-ref REF        read the manifest and definitions as committed at REF\n"
     "                           (branch, tag, commit, HEAD~2, origin/main) of the\n"
@@ -55,7 +58,8 @@ enum {
 	OPT_DETAILED,
 	OPT_PRUNE,
 	OPT_PARALLELISM,
-	OPT_CHANGED_SINCE
+	OPT_CHANGED_SINCE,
+	OPT_PUSH_SECRETS
 };
 
 int parse_parallelism(const char *verb, const char *arg, int *out)
@@ -77,6 +81,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
 	    {"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
+	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -84,7 +89,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	enum render_format format = FORMAT_TEXT;
 	const char *out_file = NULL;
 	bool detailed = false;
-	struct pipeline_opts po = {false, 0, false, NULL};
+	struct pipeline_opts po = {false, 0, false, NULL, false};
 	int c, rc;
 
 	optind = 0;
@@ -118,6 +123,9 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 			if (!*optarg)
 				return usage_error("plan", "--changed-since needs a revision");
 			po.changed_since = optarg;
+			break;
+		case OPT_PUSH_SECRETS:
+			po.push_secrets = true;
 			break;
 		default:
 			return bad_option("plan", c, argv, opts);

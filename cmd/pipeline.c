@@ -9,8 +9,10 @@
 
 #include <json-c/json.h>
 
+#include "../api/configvars.h"
 #include "../api/fetch.h"
 #include "../api/validate.h"
+#include "../reconcile/configdiff.h"
 #include "../reconcile/diff.h"
 #include "../reconcile/limit.h"
 #include "../source/source.h"
@@ -209,14 +211,25 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	pl->source = NULL;
 	if ((rc = cmd_api_client(&pl->client, verb, common, opts->parallelism)) != EXIT_OK)
 		goto done;
-	if (api_fetch_live(&pl->live, pl->client, &err)) {
+	/* Only the definitions of the integrations the manifest manages are read. */
+	const char **managed = xcalloc(pl->manifest->integrations_nr + 1, sizeof(*managed));
+	for (size_t i = 0; i < pl->manifest->integrations_nr; i++)
+		managed[i] = pl->manifest->integrations[i].effective_name;
+	struct api_fetch_scope scope = {false, managed, pl->manifest->integrations_nr};
+	rc = api_fetch_live(&pl->live, pl->client, &scope, &err);
+	free(managed);
+	/* Customer-level connections only when the manifest names one. */
+	if (!rc && configdiff_uses_customer_connections(pl->manifest))
+		rc = api_fetch_customer_vars(pl->live, pl->client, &err);
+	if (rc) {
 		cmd_print_api_error(verb, &err);
 		error_release(&err);
 		rc = EXIT_ERROR;
 		goto done;
 	}
 	const struct source_provenance *pv = &pl->provenance;
-	struct diff_opts o = {opts->prune, NULL, pv->commit, pv->subject, pv->repo_url, pv->dirty};
+	struct diff_opts o = {opts->prune,  NULL,      pv->commit,        pv->subject,
+	                      pv->repo_url, pv->dirty, opts->push_secrets};
 	rc = diff_build(&pl->plan, pl->manifest, pl->live, &o, &pl->diags);
 	if (pl->diags.nr)
 		print_diagnostics(&pl->diags, common);

@@ -30,6 +30,7 @@ struct pipeline_opts {
 	int parallelism;           /* 0: the default */
 	bool refuse_dirty;         /* apply: a dirty working tree is an error */
 	const char *changed_since; /* plan --changed-since: limit the plan; NULL for all */
+	bool push_secrets;         /* write connection inputs the API holds write-only */
 };
 
 /*

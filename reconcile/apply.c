@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -173,39 +174,90 @@ static struct api_labels plabels(struct json_object *o, const char ***hold)
 	return l;
 }
 
-/* Config values, with ${env:NAME} references resolved now. */
-static int pconfig(struct run *run, struct json_object *o, struct api_config_value **out,
-                   size_t *nr, struct error *err)
+/* A value of a saved plan's payload: {"value": TEXT} or {"env": NAME}, resolved now. */
+static int pvalue(struct run *run, struct json_object *e, const char **out, const char *key,
+                  const char *input, struct error *err)
 {
-	struct json_object *a;
+	const char *env = pstr(e, "env");
+	*out = pstr(e, "value");
+	if (!env)
+		return 0;
+	*out = run->o->getenv ? run->o->getenv(env) : getenv(env);
+	if (*out)
+		return 0;
+	if (input)
+		return error_set(err, ERR_INVALID,
+		                 "environment variable %s (input '%s' of config variable '%s') is "
+		                 "not set",
+		                 env, input, key ? key : "?");
+	return error_set(err, ERR_INVALID,
+	                 "environment variable %s (config variable '%s') is not set", env,
+	                 key ? key : "?");
+}
+
+/*
+ * Config values of every form, with ${env:NAME} references resolved now
+ * (secrets live only in memory, for this request). *inputs receives the
+ * array every connection's inputs point into; free both.
+ */
+static int pconfig(struct run *run, struct json_object *o, struct api_config_value **out,
+                   size_t *nr, struct api_config_input **inputs, struct error *err)
+{
+	struct json_object *a, *ins;
+	struct api_config_value *v = NULL;
+	struct api_config_input *in = NULL;
+	size_t total = 0, used = 0;
+	int rc = 0;
 	*out = NULL;
 	*nr = 0;
+	*inputs = NULL;
 	if (!json_object_object_get_ex(o, "configVariables", &a) ||
 	    !json_object_is_type(a, json_type_array))
 		return 0;
 	size_t n = json_object_array_length(a);
-	struct api_config_value *v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(a, i), "inputs", &ins) &&
+		    json_object_is_type(ins, json_type_array))
+			total += json_object_array_length(ins);
+	v = xcalloc(n + 1, sizeof(*v));
+	in = xcalloc(total + 1, sizeof(*in));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(a, i);
 		v[i].key = pstr(e, "key");
-		const char *env = pstr(e, "env");
-		if (env) {
-			v[i].value = run->o->getenv ? run->o->getenv(env) : getenv(env);
-			if (!v[i].value) {
-				error_set(
-				    err, ERR_INVALID,
-				    "environment variable %s (config variable '%s') is not set",
-				    env, v[i].key ? v[i].key : "?");
-				free(v);
-				return ERR_INVALID;
+		if (json_object_object_get_ex(e, "inputs", &ins) &&
+		    json_object_is_type(ins, json_type_array)) {
+			v[i].is_connection = true;
+			v[i].inputs = in + used;
+			for (size_t k = 0; k < json_object_array_length(ins); k++) {
+				struct json_object *ie = json_object_array_get_idx(ins, k);
+				in[used].name = pstr(ie, "name");
+				if (!in[used].name)
+					in[used].name = "";
+				if ((rc = pvalue(run, ie, &in[used].value, v[i].key, in[used].name,
+				                 err)))
+					goto fail;
+				if (!in[used].value)
+					in[used].value = "";
+				used++;
+				v[i].inputs_nr++;
 			}
-		} else {
-			v[i].value = pstr(e, "value");
+			continue;
 		}
+		v[i].customer_var_id = pstr(e, "customerConfigVariableId");
+		v[i].schedule_type = pstr(e, "scheduleType");
+		v[i].time_zone = pstr(e, "timeZone");
+		if (!v[i].customer_var_id &&
+		    (rc = pvalue(run, e, &v[i].value, v[i].key, NULL, err)))
+			goto fail;
 	}
 	*out = v;
 	*nr = n;
+	*inputs = in;
 	return 0;
+fail:
+	free(v);
+	free(in);
+	return rc;
 }
 
 /* The part of an address after "<type>.": the externalId, the name, or "<eid>/<name>". */
@@ -256,6 +308,14 @@ static int version_for(struct run *run, struct json_object *pl, const char **ver
 typedef void (*task_step_fn)(struct task *t);
 
 /*
+ * How many times one step is sent again after answers that were lost (an
+ * unknown outcome), each time after deciding from a re-read where one can
+ * tell. One resend is not enough: on a flaky link the resend's answer can
+ * be lost too, and which change that hits is a matter of timing.
+ */
+#define MAX_RESENDS 3
+
+/*
  * One change being carried out. Everything its requests need is kept here
  * until it finishes, so a step can be sent once more after an unknown
  * outcome. Strings in the inputs are borrowed from the payload, the plan,
@@ -272,14 +332,21 @@ struct task {
 	const char **hold;
 	struct api_config_value *cfg;
 	size_t ncfg;
+	struct api_config_input *cfg_inputs; /* what cfg's connections point into */
 	struct api_customer_input customer;
 	struct api_integration_input integration;
 	struct api_instance_input instance;
-	int version_number; /* publish: the version to wait for */
+	int version_number; /* publish: the version to wait for; deploy: the one expected */
+	bool holds_slot;    /* counts against --parallelism */
+	double wait_started;
+	double next_report_s; /* waited this long: report the wait */
+	long poll_delay_ms;
+	int rereads; /* deploy: reads of its state so far */
 
 	task_step_fn send; /* sends the current step (again) */
 	task_step_fn then; /* the next step after the current one succeeds; NULL: finished */
-	bool resent;       /* the current step was sent once more */
+	int resends;       /* times the current step was sent again after an unknown outcome */
+	bool resolving;    /* deploy: reading its state after an unknown outcome */
 	bool resend_on_notfound, notfound_ok; /* deletes */
 
 	struct error err;     /* an unknown outcome's error, kept while it is resolved */
@@ -293,6 +360,7 @@ static void task_free(struct task *t)
 	json_object_put(t->pl);
 	free(t->hold);
 	free(t->cfg);
+	free(t->cfg_inputs);
 	error_release(&t->err);
 	live_state_free(t->s);
 	free(t);
@@ -374,7 +442,8 @@ static void task_finish(struct task *t, int rc, const struct error *err)
 		r->done++;
 	}
 	run->tasks[i] = NULL;
-	run->in_flight--;
+	if (t->holds_slot)
+		run->in_flight--;
 	task_free(t);
 	report(run, i, started);
 	if (rc)
@@ -393,22 +462,22 @@ static void task_next(struct task *t)
 		return;
 	}
 	t->then = NULL;
-	t->resent = false;
+	t->resends = 0;
 	then(t);
 }
 
 /*
- * The answer to an idempotent step: sent once more when its outcome is
- * unknown (and, for an integration delete, when it was not found: as
- * before); a delete of something already gone succeeded.
+ * The answer to an idempotent step: sent again when its outcome is unknown,
+ * up to MAX_RESENDS times (and once, for an integration delete, when it was
+ * not found: as before); a delete of something already gone succeeded.
  */
 static void on_idempotent(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
 {
 	struct task *t = ctx;
 	(void)res;
-	if (!t->resent &&
-	    (rc == ERR_UNKNOWN_OUTCOME || (rc == ERR_NOTFOUND && t->resend_on_notfound))) {
-		t->resent = true;
+	if ((rc == ERR_UNKNOWN_OUTCOME && t->resends < MAX_RESENDS) ||
+	    (rc == ERR_NOTFOUND && t->resend_on_notfound && !t->resends)) {
+		t->resends++;
 		t->send(t);
 		return;
 	}
@@ -452,7 +521,7 @@ static void on_create_resolved(void *ctx, int rc, bool found, struct error *err)
 		created(t, id);
 	} else if (!rc && !found) {
 		error_release(&t->err);
-		t->resent = true;
+		t->resends++;
 		t->send(t);
 	} else {
 		task_finish(t, ERR_UNKNOWN_OUTCOME, &t->err); /* still unknown: say so */
@@ -462,6 +531,7 @@ static void on_create_resolved(void *ctx, int rc, bool found, struct error *err)
 static void find_created(struct task *t)
 {
 	struct run *run = t->run;
+	live_state_free(t->s);
 	t->s = live_state_new();
 	switch (t->c->type) {
 	case RES_CUSTOMER:
@@ -484,7 +554,7 @@ static void on_created(void *ctx, int rc, const struct api_mut_result *res, stru
 	struct task *t = ctx;
 	if (!rc) {
 		created(t, res->id);
-	} else if (rc == ERR_UNKNOWN_OUTCOME && !t->resent) {
+	} else if (rc == ERR_UNKNOWN_OUTCOME && t->resends < MAX_RESENDS) {
 		error_set(&t->err, rc, "%s", err->message ? err->message : "unknown outcome");
 		find_created(t);
 	} else {
@@ -539,9 +609,108 @@ static void send_instance_config(struct task *t)
 	api_instance_set_config_start(t->run->client, t->id, t->cfg, t->ncfg, on_idempotent, t);
 }
 
+/*
+ * ---- deploy: done when a re-read shows it ----
+ *
+ * deployInstance answering without an error is not enough: the instance is
+ * read again and the deploy counts only when it no longer needs one and
+ * runs the version expected. A deploy that may still be settling is read a
+ * few more times, a second apart.
+ */
+
+#define DEPLOY_REREADS      5
+#define DEPLOY_REREAD_DELAY 1000L
+
+static void on_deployed(void *ctx, int rc, const struct api_mut_result *res, struct error *err);
+
 static void send_instance_deploy(struct task *t)
 {
-	api_instance_deploy_start(t->run->client, t->id, on_idempotent, t);
+	api_instance_deploy_start(t->run->client, t->id, on_deployed, t);
+}
+
+/* The version a deploy must leave running: the plan's, or the one published in this run. */
+static int deploy_expected(struct run *run, struct json_object *pl)
+{
+	int number = pint(pl, "version", 0);
+	const char *integration = pstr(pl, "integration");
+	const struct known *k;
+	if (number || !integration)
+		return number;
+	k = recall(&run->versions, integration);
+	return k ? k->number : 0;
+}
+
+static void on_deploy_state(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	const struct api_deploy_state *st = res->deploy;
+	struct error e = ERROR_INIT;
+	bool deployed;
+	if (rc && t->resolving) {
+		task_finish(t, ERR_UNKNOWN_OUTCOME, &t->err); /* still unknown: say so */
+		return;
+	}
+	if (rc) {
+		task_finish(t, rc, err);
+		return;
+	}
+	deployed =
+	    !st->needs_deploy && (!t->version_number || st->deployed_version == t->version_number);
+	if (deployed) {
+		task_finish(t, 0, NULL);
+		return;
+	}
+	if (t->resolving) {
+		t->resolving = false;
+		error_release(&t->err);
+		t->resends++;
+		send_instance_deploy(t);
+		return;
+	}
+	if (++t->rereads < DEPLOY_REREADS) {
+		api_instance_deploy_state_start(t->run->client, t->id, DEPLOY_REREAD_DELAY,
+		                                on_deploy_state, t);
+		return;
+	}
+	char running[48];
+	if (st->deployed_version)
+		snprintf(running, sizeof(running), "runs version %d", st->deployed_version);
+	else
+		snprintf(running, sizeof(running), "was never deployed");
+	if (st->needs_deploy)
+		error_set(&e, ERR_API,
+		          "deployInstance answered, but a re-read shows the instance still needs "
+		          "a deploy (it %s; expected version %d)",
+		          running, t->version_number);
+	else
+		error_set(&e, ERR_API,
+		          "deployInstance answered, but a re-read shows the instance %s, not "
+		          "version %d",
+		          running, t->version_number);
+	task_finish(t, e.code, &e);
+	error_release(&e);
+}
+
+static void check_deployed(struct task *t)
+{
+	t->rereads = 0;
+	api_instance_deploy_state_start(t->run->client, t->id, 0, on_deploy_state, t);
+}
+
+static void on_deployed(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	(void)res;
+	if (rc == ERR_UNKNOWN_OUTCOME && t->resends < MAX_RESENDS) {
+		/* Deployed after all? The state says; otherwise it is sent again. */
+		error_set(&t->err, rc, "%s", err->message ? err->message : "unknown outcome");
+		t->resolving = true;
+		api_instance_deploy_state_start(t->run->client, t->id, 0, on_deploy_state, t);
+	} else if (rc) {
+		task_finish(t, rc, err);
+	} else {
+		check_deployed(t);
+	}
 }
 
 static void send_instance_enabled(struct task *t)
@@ -562,9 +731,23 @@ static void start_instance_config(struct task *t)
 	t->send(t);
 }
 
-/* ---- publish: never twice; then wait until the version is available ---- */
+/*
+ * ---- publish: never twice; then wait until the version is available ----
+ *
+ * The plan says which number the publish makes: the draft's versionNumber
+ * when the plan was made. The payload must agree (otherwise someone else
+ * published in between, and the version made is not the one planned), and
+ * then exactly that number is waited for. A waiting publish gives its slot
+ * back: it is only a poll on a timer, sent by the executor every so often,
+ * and other changes run meanwhile.
+ */
+
+#define POLL_FIRST_DELAY_MS 200L
+#define POLL_MAX_DELAY_MS   2000L
+#define WAIT_REPORT_EVERY_S 10.0
 
 static void on_published(void *ctx, int rc, const struct api_mut_result *res, struct error *err);
+static void on_poll(void *ctx, int rc, const struct api_mut_result *res, struct error *err);
 
 static void send_publish(struct task *t)
 {
@@ -572,21 +755,83 @@ static void send_publish(struct task *t)
 	                              pstr(t->pl, "attributes"), on_published, t);
 }
 
-static void on_available(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+/* The task no longer counts against --parallelism; what is ready may start. */
+static void release_slot(struct task *t)
 {
-	struct task *t = ctx;
-	if (rc) {
-		task_finish(t, rc, err);
+	if (!t->holds_slot)
 		return;
-	}
-	remember(&t->run->versions, address_key(t->c), res->version->id, res->version->number);
-	task_finish(t, 0, NULL);
+	t->holds_slot = false;
+	t->run->in_flight--;
+	pump(t->run);
+}
+
+static long publish_timeout_ms(const struct run *run)
+{
+	return run->o->publish_timeout_ms > 0 ? run->o->publish_timeout_ms
+	                                      : APPLY_DEFAULT_PUBLISH_TIMEOUT_MS;
+}
+
+/* The next poll, no later than the next progress line or the deadline. */
+static void poll_later(struct task *t)
+{
+	double waited = now_s() - t->wait_started;
+	long delay = t->poll_delay_ms;
+	long to_report = (long)((t->next_report_s - waited) * 1000.0);
+	long to_deadline = (long)((double)publish_timeout_ms(t->run) - waited * 1000.0);
+	if (to_report < delay)
+		delay = to_report;
+	if (to_deadline < delay)
+		delay = to_deadline;
+	if (delay < 0)
+		delay = 0;
+	t->poll_delay_ms = t->poll_delay_ms * 3 / 2;
+	if (t->poll_delay_ms > POLL_MAX_DELAY_MS)
+		t->poll_delay_ms = POLL_MAX_DELAY_MS;
+	api_version_poll_start(t->run->client, t->id, t->version_number, delay, on_poll, t);
 }
 
 static void wait_available(struct task *t)
 {
-	api_integration_wait_available_start(t->run->client, t->id, t->version_number,
-	                                     t->run->o->publish_timeout_ms, on_available, t);
+	t->wait_started = now_s();
+	t->next_report_s = WAIT_REPORT_EVERY_S;
+	t->poll_delay_ms = POLL_FIRST_DELAY_MS;
+	api_version_poll_start(t->run->client, t->id, t->version_number, 0, on_poll, t);
+	release_slot(t); /* last: starting others may run callbacks */
+}
+
+static void on_poll(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	struct task *t = ctx;
+	struct run *run = t->run;
+	struct error e = ERROR_INIT;
+	if (rc) {
+		task_finish(t, rc, err);
+		return;
+	}
+	if (res->version) {
+		remember(&run->versions, address_key(t->c), res->version->id, res->version->number);
+		task_finish(t, 0, NULL);
+		return;
+	}
+	double waited = now_s() - t->wait_started;
+	if (waited * 1000.0 >= (double)publish_timeout_ms(run)) {
+		error_set(&e, ERR_API,
+		          "version %d did not become available within %ld s (--publish-timeout); "
+		          "it was published and may still become available",
+		          t->version_number, publish_timeout_ms(run) / 1000);
+		task_finish(t, e.code, &e);
+		error_release(&e);
+		return;
+	}
+	if (waited >= t->next_report_s) {
+		if (run->o->waiting) {
+			struct apply_wait_event ev = {t->c, t->version_number, waited};
+			run->o->waiting(run->o->progress_ctx, &ev);
+		}
+		while (t->next_report_s <= waited)
+			t->next_report_s += WAIT_REPORT_EVERY_S;
+	}
+	poll_later(t);
 }
 
 /* Is the version there? A draft past the expected version means the publish happened. */
@@ -605,18 +850,33 @@ static void on_publish_resolved(void *ctx, int rc, bool found, struct error *err
 		wait_available(t);
 		return;
 	}
-	t->resent = true;
+	live_state_free(t->s);
+	t->s = NULL;
+	t->resends++;
 	send_publish(t);
 }
 
 static void on_published(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
 {
 	struct task *t = ctx;
+	int expected = pint(t->pl, "expectedVersion", 0);
 	if (!rc) {
+		if (expected && res->version->number != expected) {
+			struct error e = ERROR_INIT;
+			error_set(&e, ERR_API,
+			          "the publish made version %d, not version %d as planned: the "
+			          "integration was published by someone else since the plan was "
+			          "made; make a new plan",
+			          res->version->number, expected);
+			task_finish(t, e.code, &e);
+			error_release(&e);
+			return;
+		}
 		t->version_number = res->version->number;
 		wait_available(t);
-	} else if (rc == ERR_UNKNOWN_OUTCOME && !t->resent) {
+	} else if (rc == ERR_UNKNOWN_OUTCOME && t->resends < MAX_RESENDS) {
 		error_set(&t->err, rc, "%s", err->message ? err->message : "unknown outcome");
+		live_state_free(t->s);
 		t->s = live_state_new();
 		api_read_integration_start(t->s, t->run->client, t->id, on_publish_resolved, t);
 	} else {
@@ -694,7 +954,7 @@ static int instance_create_setup(struct task *t, struct error *err)
 		customer_id = k->id;
 	}
 	if ((rc = version_for(run, pl, &version_id, err)) ||
-	    (rc = pconfig(run, pl, &t->cfg, &t->ncfg, err)))
+	    (rc = pconfig(run, pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
 	struct api_instance_input in = {
 	    pstr(pl, "name"),      customer_id, version_id, pstr(pl, "description"),
@@ -709,7 +969,7 @@ static int instance_update_setup(struct task *t, struct error *err)
 	const char *version_id = NULL;
 	int rc;
 	if ((rc = version_for(t->run, t->pl, &version_id, err)) ||
-	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, err)))
+	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
 	struct api_instance_input in = {
 	    NULL, NULL, version_id, pstr(t->pl, "description"), plabels(t->pl, &t->hold), NULL, 0};
@@ -737,6 +997,7 @@ static int instance_setup(struct task *t, struct error *err)
 		return instance_update_setup(t, err);
 	case PA_DEPLOY:
 		t->send = send_instance_deploy;
+		t->version_number = deploy_expected(t->run, t->pl);
 		return 0;
 	case PA_ENABLE:
 	case PA_DISABLE:
@@ -765,6 +1026,7 @@ static void task_start(struct run *run, size_t i)
 	t->i = i;
 	t->c = c;
 	t->started = now_s();
+	t->holds_slot = true;
 	error_init(&t->err);
 	run->tasks[i] = t;
 	t->pl = json_tokener_parse_verbose(c->payload ? c->payload : "{}", &jerr);

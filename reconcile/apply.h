@@ -12,9 +12,19 @@
  * A mutation whose outcome is unknown (a timeout or dropped connection
  * after the request was sent) is resolved before anything else: creates
  * and publishes, which must not happen twice, re-read the object by its
- * identity and count as done when it is there; idempotent changes (updates,
- * imports over a draft, deploys, enable/disable, deletes) are sent once
- * more.
+ * identity and count as done when it is there; a deploy re-reads the
+ * instance's deploy state; other idempotent changes (updates, imports over
+ * a draft, enable/disable, deletes) are sent again. A step is resolved this
+ * way up to three times, since a resend's answer can be lost too.
+ *
+ * A publish makes the version number the plan recorded (its payload's
+ * expectedVersion, the draft's versionNumber at plan time): a publish that
+ * makes another number fails, since someone else published in between.
+ * Then that number is polled for until it is available, up to
+ * publish_timeout_ms; meanwhile the publish does not count against the
+ * client's parallelism, and o->waiting hears of it every 10 s. A deploy is
+ * done only when a re-read shows needsDeploy false and deployedVersion the
+ * version the plan (or this run's publish) names.
  *
  * Secrets: config values that are ${env:NAME} references are read from the
  * environment at the moment they are sent, and never stored or reported.
@@ -40,11 +50,24 @@ struct apply_event {
 
 typedef void (*apply_progress_fn)(void *ctx, const struct apply_event *ev);
 
+/* A publish still waiting for its version to become available. */
+struct apply_wait_event {
+	const struct plan_change *change;
+	int version;
+	double waited_s;
+};
+
+/* Called at least every 10 s while a publish waits. */
+typedef void (*apply_wait_fn)(void *ctx, const struct apply_wait_event *ev);
+
+#define APPLY_DEFAULT_PUBLISH_TIMEOUT_MS 300000L
+
 struct apply_opts {
 	const char *(*getenv)(const char *name); /* NULL: getenv(3) */
 	apply_progress_fn progress;              /* may be NULL */
-	void *progress_ctx;
-	long publish_timeout_ms; /* 0: 120 s */
+	apply_wait_fn waiting;                   /* may be NULL */
+	void *progress_ctx;                      /* for both callbacks */
+	long publish_timeout_ms;                 /* 0: APPLY_DEFAULT_PUBLISH_TIMEOUT_MS */
 };
 
 struct apply_result {

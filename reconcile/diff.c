@@ -9,6 +9,7 @@
 #include "../util/sha256.h"
 #include "../util/strutil.h"
 #include "../util/xalloc.h"
+#include "configdiff.h"
 #include "defdiff.h"
 #include "../util/banned.h"
 
@@ -28,12 +29,8 @@ struct differ {
 	size_t *integration_publish; /* per manifest integration: its publish or PLAN_NONE */
 	bool *wants_publish;         /* per manifest integration: publish in the publish phase */
 	int *integration_next;       /* per manifest integration: number its publish will get */
+	struct configdiff cfg;       /* config variables (configdiff.h); its errors count too */
 };
-
-static const char *env_lookup(const struct differ *d, const char *name)
-{
-	return d->o->getenv ? d->o->getenv(name) : getenv(name);
-}
 
 static void error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -299,7 +296,7 @@ static void definition_fields(struct differ *d, size_t c, const struct defdiff *
 static bool draft_differs_from_latest(struct differ *d, const struct live_integration *li,
                                       struct mpos pos)
 {
-	if (!li->latest || !li->latest_definition)
+	if (!li || !li->latest || !li->latest_definition || !li->definition)
 		return true;
 	struct ydoc *draft =
 	    parse_live_definition(d, li->name, "draft definition", li->definition, pos);
@@ -375,6 +372,14 @@ static void diff_integration(struct differ *d, size_t idx)
 
 	if (!g->doc)
 		goto done;
+	if (li && li->is_code_native) {
+		error_at(d, g->pos,
+		         "integration '%s' is code-native: it cannot be imported from a YAML "
+		         "definition; remove it from integrations: (its instances can still be "
+		         "managed)",
+		         g->effective_name);
+		goto done;
+	}
 	yaml = definition_to_import(d, g, description, labels, nl);
 	if (!li) {
 		last = plan_add(d->p, RES_INTEGRATION, PA_CREATE, addr);
@@ -391,10 +396,14 @@ static void diff_integration(struct differ *d, size_t idx)
 	} else {
 		char fp[65];
 		live_fingerprint_integration(li, fp);
-		struct ydoc *live_doc =
-		    parse_live_definition(d, li->name, "draft definition", li->definition, g->pos);
+		/* A draft without a definition is imported over, like any that differs. */
+		struct ydoc *live_doc = li->definition
+		                            ? parse_live_definition(d, li->name, "draft definition",
+		                                                    li->definition, g->pos)
+		                            : NULL;
 		struct defdiff dd = DEFDIFF_INIT;
-		if (live_doc && defdiff_compare(g->doc->root, live_doc->root, metadata_keys, &dd)) {
+		if (!li->definition || (live_doc && defdiff_compare(g->doc->root, live_doc->root,
+		                                                    metadata_keys, &dd))) {
 			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
 			plan_set_live(d->p, last, li->id, fp);
 			definition_fields(d, last, &dd);
@@ -552,52 +561,6 @@ static char *version_json(const struct version_choice *v)
 	return xasprintf("%d", v->number);
 }
 
-/* The desired value of a config variable, or NULL when its environment variable is unset. */
-static const char *config_value(struct differ *d, const struct m_instance *mn,
-                                const struct m_configvar *cv)
-{
-	if (!cv->env_name)
-		return cv->value;
-	const char *v = env_lookup(d, cv->env_name);
-	if (!v)
-		error_at(
-		    d, cv->value_pos,
-		    "environment variable %s is not set (config variable '%s' of instance '%s')",
-		    cv->env_name, cv->key, mn->name);
-	return v;
-}
-
-static const char *config_value_quiet(struct differ *d, const struct m_configvar *cv)
-{
-	return cv->env_name ? env_lookup(d, cv->env_name) : cv->value;
-}
-
-static void config_payload(struct buf *b, const struct m_configvar *cv)
-{
-	buf_adds(b, "{\"key\":");
-	jstr(b, cv->key);
-	if (cv->env_name) {
-		buf_adds(b, ",\"env\":");
-		jstr(b, cv->env_name);
-	} else {
-		buf_adds(b, ",\"value\":");
-		jstr(b, cv->value);
-	}
-	buf_addch(b, '}');
-}
-
-static void config_field(struct differ *d, size_t c, const struct m_configvar *cv,
-                         const char *before, bool has_before)
-{
-	char *name = xasprintf("configVariables.%s", cv->key);
-	char *b = has_before ? jstr_new(before ? before : "") : NULL;
-	char *a = jstr_new(cv->env_name ? "(sensitive)" : cv->value);
-	plan_field(d->p, c, name, b, a, cv->env_name != NULL);
-	free(name);
-	free(b);
-	free(a);
-}
-
 static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, const char *addr,
                                  const struct live_instance *ln, size_t after, bool need_deploy,
                                  const struct version_choice *v)
@@ -612,11 +575,23 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		plan_depend(d->p, c, v->publish);
 		if (ln)
 			plan_set_live(d->p, c, ln->id, fp);
-		char *note = v->is_new ? xasprintf("version %d (new)", v->number)
+		/* deployedVersion 0: the instance has never run anything. */
+		const char *never = ln && !ln->has_deployed_version ? ", never deployed" : "";
+		char *note = v->is_new ? xasprintf("version %d (new%s)", v->number, never)
+		             : *never  ? xasprintf("version %d (never deployed)", v->number)
 		                       : xasprintf("version %d", v->number);
 		plan_set_note(d->p, c, note);
 		free(note);
-		plan_set_payload(d->p, c, "{}");
+		/* What the deploy must leave running, checked by a re-read after it. */
+		struct buf payload = BUF_INIT;
+		buf_adds(&payload, "{\"integration\":");
+		jstr(&payload, v->integration);
+		if (v->is_new)
+			buf_adds(&payload, ",\"version\":null}");
+		else
+			buf_addf(&payload, ",\"version\":%d}", v->number);
+		plan_set_payload(d->p, c, payload.data);
+		buf_release(&payload);
 		last = c;
 	}
 	bool live_enabled = ln ? ln->enabled : true;
@@ -630,6 +605,20 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		plan_set_payload(d->p, c,
 		                 mn->enabled ? "{\"enabled\":true}" : "{\"enabled\":false}");
 	}
+}
+
+/*
+ * The definition an instance's configuration is checked against: the
+ * manifest's, when the instance runs the version the manifest makes (the
+ * new one or the latest); NULL otherwise (the live variables tell).
+ */
+static const struct ynode *config_definition(struct differ *d, const struct m_instance *mn,
+                                             const struct version_choice *v)
+{
+	const struct m_integration *mi = manifest_find_integration(d->m, mn->integration);
+	if (!mi || !mi->doc || !(v->is_new || mn->version_latest))
+		return NULL;
+	return mi->doc->root;
 }
 
 static void diff_instance_create(struct differ *d, const struct m_instance *mn, const char *addr,
@@ -674,15 +663,20 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 	jlabels(&payload, labels, nl);
 	buf_adds(&payload, ",\"configVariables\":[");
 	for (size_t i = 0; i < mn->config_nr; i++) {
-		config_value(d, mn, &mn->config[i]);
-		config_field(d, c, &mn->config[i], NULL, false);
+		configdiff_fields(&d->cfg, c, &mn->config[i], NULL, customer_id);
 		if (i)
 			buf_addch(&payload, ',');
-		config_payload(&payload, &mn->config[i]);
+		configdiff_payload(&d->cfg, &payload, &mn->config[i], customer_id);
 	}
 	buf_adds(&payload, "]}");
 	plan_set_payload(d->p, c, payload.data);
-	add_deploy_and_state(d, mn, addr, NULL, c, true, v);
+	char *why = NULL;
+	bool hold =
+	    configdiff_predict(&d->cfg, mn, config_definition(d, mn, v), NULL, customer_id, &why);
+	if (why)
+		plan_set_note(d->p, c, why);
+	free(why);
+	add_deploy_and_state(d, mn, addr, NULL, c, !hold, v);
 	buf_release(&payload);
 	free(vj);
 	free(labels);
@@ -698,14 +692,12 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 	bool desc = mn->description && !str_eq(ln->description, mn->description);
 	bool lab = !labels_same_set(ln->labels, ln->labels_nr, labels, nl);
 	bool ver = v->is_new || !ln->version_id || strcmp(ln->version_id, v->id);
+	const char *customer_id = ln->customer_id;
 	size_t nconf = 0;
 	for (size_t i = 0; i < mn->config_nr; i++) {
-		bool found;
-		const char *want = config_value(d, mn, &mn->config[i]);
-		const char *have = live_instance_config(ln, mn->config[i].key, &found);
-		if (want && str_eq(have, want))
+		if (!configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
 			continue;
-		config_payload(&config, &mn->config[i]);
+		configdiff_payload(&d->cfg, &config, &mn->config[i], customer_id);
 		buf_addch(&config, ',');
 		nconf++;
 	}
@@ -747,15 +739,10 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 			sep = ",";
 		}
 		if (nconf) {
-			for (size_t i = 0; i < mn->config_nr; i++) {
-				bool found;
-				const char *want = config_value_quiet(d, &mn->config[i]);
-				const char *have =
-				    live_instance_config(ln, mn->config[i].key, &found);
-				if (want && str_eq(have, want))
-					continue;
-				config_field(d, c, &mn->config[i], have, found);
-			}
+			for (size_t i = 0; i < mn->config_nr; i++)
+				if (configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
+					configdiff_fields(&d->cfg, c, &mn->config[i], ln,
+					                  customer_id);
 			buf_truncate(&config, config.len - 1);
 			buf_addf(&payload, "%s\"configVariables\":[%s]", sep, config.data);
 		}
@@ -764,7 +751,18 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 	}
 	bool need_deploy = c != PLAN_NONE || ln->needs_deploy || !ln->has_deployed_version ||
 	                   ln->deployed_version != v->number;
-	add_deploy_and_state(d, mn, addr, ln, c, need_deploy, v);
+	/*
+	 * Without the definition of the version it will run, only the live
+	 * variables tell, and they describe the version it runs now.
+	 */
+	const struct ynode *definition = config_definition(d, mn, v);
+	char *why = NULL;
+	bool hold = (definition || !ver) &&
+	            configdiff_predict(&d->cfg, mn, definition, ln, customer_id, &why);
+	if (why && c != PLAN_NONE)
+		plan_set_note(d->p, c, why);
+	free(why);
+	add_deploy_and_state(d, mn, addr, ln, c, need_deploy && !hold, v);
 	buf_release(&payload);
 	buf_release(&config);
 	free(labels);
@@ -832,6 +830,7 @@ static void diff_instance(struct differ *d, size_t idx)
 	char *addr = xasprintf("instance.%s/%s", mn->customer, mn->name);
 	const struct live_instance *ln =
 	    lc ? live_instance_by_identity(d->live, lc->id, mn->name) : NULL;
+	configdiff_check(&d->cfg, mn, lc ? lc->id : NULL);
 	if (!ln) {
 		size_t cust_create = mc ? d->customer_create[mc - d->m->customers] : PLAN_NONE;
 		diff_instance_create(d, mn, addr, &v, cust_create, lc ? lc->id : NULL);
@@ -988,10 +987,12 @@ void live_fingerprint_integration(const struct live_integration *g, char hex[65]
 	hash_str(&h, g->name);
 	hash_str(&h, g->description);
 	hash_labels(&h, g->labels, g->labels_nr);
-	snprintf(num, sizeof(num), "%d/%d", g->draft_version_number,
-	         g->latest ? g->latest->number : 0);
+	snprintf(num, sizeof(num), "%d/%d/%d", g->draft_version_number,
+	         g->latest ? g->latest->number : 0, g->is_code_native);
 	hash_str(&h, num);
-	hash_str(&h, g->definition);
+	/* Definitions are not read for every integration: when the draft last changed stands for
+	 * them. */
+	hash_str(&h, g->updated_at);
 	finish_hex(&h, hex);
 }
 
@@ -1022,6 +1023,14 @@ void live_fingerprint_instance(const struct live_instance *in, char hex[65])
 	for (size_t i = 0; i < in->config_nr; i++) {
 		hash_str(&h, cfg[i].key);
 		hash_str(&h, cfg[i].value);
+		hash_str(&h, cfg[i].status);
+		hash_str(&h, cfg[i].time_zone);
+		hash_str(&h, cfg[i].customer_var_id);
+		for (size_t k = 0; k < cfg[i].inputs_nr; k++) {
+			hash_str(&h, cfg[i].inputs[k].name);
+			hash_str(&h, cfg[i].inputs[k].value);
+			hash_str(&h, cfg[i].inputs[k].has_value ? "set" : "unset");
+		}
 	}
 	free(cfg);
 	finish_hex(&h, hex);
@@ -1061,8 +1070,19 @@ void plan_fingerprint(const struct plan *p, char hex[65])
 int diff_build(struct plan *p, const struct manifest *m, const struct live_state *live,
                const struct diff_opts *opts, struct diag_list *diags)
 {
-	struct differ d = {p, m, live, opts, diags, NULL, 0, NULL, NULL, NULL, NULL, NULL};
+	struct differ d;
+	memset(&d, 0, sizeof(d));
+	d.p = p;
+	d.m = m;
+	d.live = live;
+	d.o = opts;
+	d.diags = diags;
 	d.owner_label = xasprintf(OWNER_LABEL_PREFIX "%s", m->owner);
+	d.cfg.p = p;
+	d.cfg.m = m;
+	d.cfg.live = live;
+	d.cfg.o = opts;
+	d.cfg.diags = diags;
 	d.customer_create = xcalloc(m->customers_nr + 1, sizeof(size_t));
 	d.integration_last = xcalloc(m->integrations_nr + 1, sizeof(size_t));
 	d.integration_publish = xcalloc(m->integrations_nr + 1, sizeof(size_t));
@@ -1102,5 +1122,5 @@ int diff_build(struct plan *p, const struct manifest *m, const struct live_state
 	free(d.integration_publish);
 	free(d.integration_next);
 	free(d.wants_publish);
-	return d.errors ? ERR_INVALID : 0;
+	return d.errors || d.cfg.errors ? ERR_INVALID : 0;
 }

@@ -39,6 +39,11 @@ struct diff_opts {
 	const char *commit_subject;
 	const char *repo_url;
 	bool dirty;
+	/*
+	 * Write every connection input the manifest sets that the API holds
+	 * write-only (a secret it never returns, so never compared).
+	 */
+	bool push_secrets;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../api/auth.h"
+#include "../../api/configvars.h"
 #include "../../api/fetch.h"
 #include "../../api/gql.h"
 #include "../../api/live.h"
@@ -45,15 +46,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (which < 3) {
 			struct live_state *s = live_state_new();
 			long total;
-			const char *end;
-			bool next;
 			size_t n;
-			if (!fetch_decode_page(s, (enum fetch_kind)which, top, &total, &end, &next,
-			                       &n, &err))
+			if (!fetch_decode_page(s, (enum fetch_kind)which, top, &total, &n, &err))
 				live_state_index(s);
 			live_state_free(s);
 		} else {
 			gql_check_payload(&payload, top, ops[which], "customer 'fuzz'", &err);
+			/* The same data as a page of customer-level config variables. */
+			struct live_state *s = live_state_new();
+			long total;
+			size_t n;
+			error_release(&err);
+			api_decode_customer_vars_page(s, top, &total, &n, &err);
+			live_state_free(s);
 		}
 		json_object_put(top);
 	}

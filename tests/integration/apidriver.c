@@ -63,7 +63,9 @@ struct json_object *driver_state_json(const struct live_state *s)
 		                       json_object_new_int(it->draft_version_number));
 		json_object_object_add(o, "hasUnpublishedChanges",
 		                       json_object_new_boolean(it->has_unpublished_changes));
-		json_object_object_add(o, "definition", json_object_new_string(it->definition));
+		json_object_object_add(o, "isCodeNative",
+		                       json_object_new_boolean(it->is_code_native));
+		json_object_object_add(o, "definition", str_or_null(it->definition));
 		for (size_t v = 0; v < it->versions_nr; v++) {
 			struct json_object *vo = json_object_new_object();
 			json_object_object_add(vo, "id",
@@ -81,7 +83,7 @@ struct json_object *driver_state_json(const struct live_state *s)
 			json_object_object_add(lo, "versionNumber",
 			                       json_object_new_int(it->latest->number));
 			json_object_object_add(lo, "definition",
-			                       json_object_new_string(it->latest_definition));
+			                       str_or_null(it->latest_definition));
 			json_object_object_add(o, "latest", lo);
 		} else {
 			json_object_object_add(o, "latest", NULL);
@@ -166,7 +168,9 @@ int main(int argc, char **argv)
 	long long t0 = http_now_ms();
 	if (!strcmp(argv[1], "fetch")) {
 		struct live_state *s = NULL;
-		if (api_fetch_live(&s, c, &err) == 0) {
+		/* The definitions of every integration that has one, as a full plan would. */
+		const struct api_fetch_scope all = {true, NULL, 0};
+		if (api_fetch_live(&s, c, &all, &err) == 0) {
 			if (!getenv("APIDRIVER_QUIET")) {
 				struct json_object *j = driver_state_json(s);
 				puts(json_object_to_json_string_ext(

@@ -63,8 +63,14 @@ for (const w of wantIntegrations) {
   const g = gotIntegrations.get(w.id);
   if (!g) continue;
   const n = `integration ${w.name}`;
-  for (const k of ['name', 'description', 'category', 'labels', 'versionNumber']) eq(`${n} ${k}`, g[k], w[k]);
-  checkDefinition(`${n} draft`, g.definition, w.definition, w);
+  for (const k of ['name', 'category', 'labels', 'versionNumber']) eq(`${n} ${k}`, g[k], w[k]);
+  // A null description reads as "" (the client does not tell them apart).
+  eq(`${n} description`, g.description, w.description ?? '');
+  // Code-native integrations have no definition, and none is read.
+  const codeNative = !!w.isCodeNative;
+  eq(`${n} isCodeNative`, g.isCodeNative, codeNative);
+  if (codeNative) eq(`${n} draft definition`, g.definition, null);
+  else checkDefinition(`${n} draft`, g.definition, w.definition, w);
   const versions = w.versions.map((v) => ({ id: v.id, versionNumber: v.versionNumber, available: isAvailable(v) }))
     .sort((a, b) => a.versionNumber - b.versionNumber);
   eq(`${n} versions`, g.versions, versions);
@@ -74,7 +80,8 @@ for (const w of wantIntegrations) {
   } else {
     eq(`${n} latest id`, g.latest && g.latest.id, avail[0].id);
     eq(`${n} latest number`, g.latest && g.latest.versionNumber, avail[0].versionNumber);
-    if (g.latest) checkDefinition(`${n} latest`, g.latest.definition, avail[0].definition, avail[0]);
+    if (g.latest && codeNative) eq(`${n} latest definition`, g.latest.definition, null);
+    else if (g.latest) checkDefinition(`${n} latest`, g.latest.definition, avail[0].definition, avail[0]);
   }
 }
 

@@ -41,6 +41,7 @@ static size_t config(struct json_object *a, struct api_config_value *out, size_t
 	{
 		if (n == max)
 			break;
+		memset(&out[n], 0, sizeof(out[n]));
 		out[n].key = key;
 		out[n].value =
 		    json_object_is_type(val, json_type_null) ? NULL : json_object_get_string(val);

@@ -95,6 +95,8 @@ cat >>"$REPO/prismsync.yaml" <<'YAML'
   - name: Orders
     customer: initech
     integration: Order Export
+    configVariables:
+      API Key: initech-key
 YAML
 ps plan --format json
 expect_rc 0 "a customer that exists only in the org is a valid reference"

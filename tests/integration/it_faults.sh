@@ -123,9 +123,11 @@ run env PRISMSYNC_HTTP_TIMEOUT_MS=500 $T "$APIDRIVER" disableInstance "{\"id\": 
 expect_rc 1 "mutation timeout"
 expect_in err "code: outcome unknown" "timeout after a mutation is an unknown outcome"
 
-# Tokens expiring mid-run: refreshed once after the 401, then success.
+# Tokens expiring mid-run: refreshed once after the 401, then success. Each
+# request takes 1.1 s and the fetch makes five, so a 3 s token expires
+# mid-run; a fresh token still outlives one slow request on a loaded machine.
 fresh
-ctl POST /__emulator/config '{"token_ttl": 2}' >/dev/null
+ctl POST /__emulator/config '{"token_ttl": 3}' >/dev/null
 fault '{"match": "*", "delay_ms": 1100}'
 run env APIDRIVER_PARALLELISM=1 $T "$APIDRIVER" fetch
 expect_rc 0 "token expired mid-run, refreshed"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The live-state fetch (api_fetch_live) of a seeded org, compared field by
 # field with the emulator's state dump, and its request count: one per 100
-# listed objects and at least one per list.
+# listed objects and at least one per list, read by offset, plus one per 250
+# integrations whose definitions are read.
 . "$(dirname "$0")/lib.sh"
 
 genorg "$TMP/org.json" --integrations 12 --instances 130 --customers 60 --versions 3
@@ -36,8 +37,9 @@ cp "$TMP/out" "$TMP/fetched.json"
 ctl GET /__emulator/state >"$TMP/state.json"
 run "$NODE" "$(dirname "$0")/compare_state.js" "$TMP/fetched.json" "$TMP/state.json"
 expect_rc 0 "fetched state equals the emulator's"
-# 61 customers, 13 integrations, 130 instances: 1 + 1 + 2 requests.
-expect_eq "$(requests_total)" 4 "requests for the fetch"
+# 61 customers, 13 integrations, 130 instances: 1 + 1 + 2 list pages, and
+# one batch for the definitions of the 13 integrations (up to 250 a batch).
+expect_eq "$(requests_total)" 5 "requests for the fetch"
 
 # Pagination at the boundaries, every list at once.
 for n in 0 1 100 101 250; do
@@ -52,8 +54,25 @@ for n in 0 1 100 101 250; do
 	expect_rc 0 "fetched state of $n objects equals the emulator's"
 	ni=$(jq '.integrations | length' "$TMP/state.json")
 	pages() { if [ "$1" -eq 0 ]; then echo 1; else echo $((($1 + 99) / 100)); fi; }
-	want=$(($(pages "$n") + $(pages "$n") + $(pages "$ni")))
+	want=$(($(pages "$n") + $(pages "$n") + $(pages "$ni") + (ni + 249) / 250))
 	expect_eq "$(requests_total)" "$want" "requests for $n objects"
 done
+
+# Nested lists longer than a page (230 versions each: two more pages per
+# integration, read by offset at once) and a code-native integration, whose
+# definitions are never asked for: 3 list pages, 1 definitions batch for the
+# 2 others, 6 version pages.
+genorg "$TMP/nested.json" --integrations 3 --customers 2 --instances 5 --versions 230 --code-native 1
+ctl POST /__emulator/state @"$TMP/nested.json" >/dev/null
+requests_reset
+run "$APIDRIVER" fetch
+expect_rc 0 "fetch of long version lists"
+cp "$TMP/out" "$TMP/fetched.json"
+ctl GET /__emulator/state >"$TMP/state.json"
+run "$NODE" "$(dirname "$0")/compare_state.js" "$TMP/fetched.json" "$TMP/state.json"
+expect_rc 0 "fetched versions equal the emulator's"
+expect_eq "$(jq '[.integrations[].versions | length] | join(",")' -r "$TMP/fetched.json")" "230,230,230" "every version read"
+expect_eq "$(jq '[.integrations[] | select(.isCodeNative) | .definition] | join(",")' -r "$TMP/fetched.json")" "" "no definition for the code-native one"
+expect_eq "$(requests_total)" 10 "requests for long version lists"
 
 finish

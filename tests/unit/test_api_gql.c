@@ -59,6 +59,44 @@ static void test_both_error_layers_and_http(void **state)
 	expect_error(400, "{\"errors\": [{\"message\": \"bad\"}]}", ERR_API, "HTTP 400: bad");
 }
 
+/* A refused token reported as a GraphQL error (HTTP 200) is an auth error, not an API error. */
+static void test_token_refused_as_graphql_error(void **state)
+{
+	(void)state;
+	static const char *const refused[] = {
+	    "Authentication credentials were not provided or are invalid or expired.",
+	    "Token has expired",
+	    "The access token is invalid.",
+	    "Unauthorized",
+	    "request unauthorised",
+	    "credentials not provided",
+	};
+	static const char *const other[] = {
+	    "Record not found",
+	    "Internal error",
+	    "Invalid value for field 'name'",
+	    "expired: the version was replaced",
+	    "The connection token input is required",
+	    "",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+		if (!gql_is_auth_message(refused[i]))
+			fail_msg("'%s' should read as a refused token", refused[i]);
+	for (size_t i = 0; i < sizeof(other) / sizeof(*other); i++)
+		if (gql_is_auth_message(other[i]))
+			fail_msg("'%s' should not read as a refused token", other[i]);
+	assert_false(gql_is_auth_message(NULL));
+
+	expect_error(200,
+	             "{\"data\": null, \"errors\": [{\"message\": \"Authentication credentials "
+	             "were not provided or are invalid or expired.\"}]}",
+	             ERR_AUTH, "customers: the access token was rejected: Authentication");
+	expect_error(200,
+	             "{\"data\": null, \"errors\": [{\"message\": \"boom\"}, {\"message\": "
+	             "\"Token has expired\"}]}",
+	             ERR_AUTH, "access token was rejected: boom (and 1 more error)");
+}
+
 static void test_json_errors_have_positions(void **state)
 {
 	(void)state;
@@ -229,6 +267,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_data_is_returned),
 	    cmocka_unit_test(test_both_error_layers_and_http),
+	    cmocka_unit_test(test_token_refused_as_graphql_error),
 	    cmocka_unit_test(test_json_errors_have_positions),
 	    cmocka_unit_test(test_payload_errors_name_operation_and_object),
 	    cmocka_unit_test(test_values_are_type_and_range_checked),

@@ -11,24 +11,28 @@
 #include "../../api/gql.h"
 #include "../../api/page.h"
 
-static void test_offset_cursors(void **state)
+/* Every page of a list is known from its total: offsets, and how many nodes each must hold. */
+static void test_offset_pages(void **state)
 {
 	(void)state;
-	long off = -1;
-	char *c = page_cursor_after(99);
-	assert_string_equal(c, "YXJyYXljb25uZWN0aW9uOjk5"); /* base64("arrayconnection:99") */
-	assert_true(page_cursor_offset(c, &off));
-	assert_int_equal(off, 99);
-	free(c);
-	c = page_cursor_after(0);
-	assert_true(page_cursor_offset(c, &off));
-	assert_int_equal(off, 0);
-	free(c);
-	assert_false(page_cursor_offset("b3BhcXVl", &off));                 /* "opaque" */
-	assert_false(page_cursor_offset("YXJyYXljb25uZWN0aW9uOg==", &off)); /* no number */
-	assert_false(page_cursor_offset("YXJyYXljb25uZWN0aW9uOi0x", &off)); /* ":-1" */
-	assert_false(page_cursor_offset("not base64!", &off));
-	assert_false(page_cursor_offset(NULL, &off));
+	assert_int_equal(page_offset(0), 0);
+	assert_int_equal(page_offset(1), 100);
+	assert_int_equal(page_offset(99), 9900);
+	assert_int_equal(page_expected(0, 0), 0);
+	assert_int_equal(page_expected(1, 0), 1);
+	assert_int_equal(page_expected(100, 0), 100);
+	assert_int_equal(page_expected(250, 0), 100);
+	assert_int_equal(page_expected(250, 100), 100);
+	assert_int_equal(page_expected(250, 200), 50);
+	assert_int_equal(page_expected(250, 300), 0);
+	/* The pages of a list cover it exactly once. */
+	for (long total = 0; total <= 1001; total += 37) {
+		long sum = 0;
+		for (long k = 0; k < page_count(total); k++)
+			sum += page_expected(total, page_offset(k));
+		assert_int_equal(sum, total);
+		assert_int_equal(page_expected(total, page_offset(page_count(total))), 0);
+	}
 }
 
 static void test_page_count(void **state)
@@ -85,8 +89,7 @@ static void test_page_decoding(void **state)
 {
 	(void)state;
 	const char *body =
-	    "{\"data\": {\"customers\": {\"totalCount\": 2, \"pageInfo\": {\"hasNextPage\": false,"
-	    " \"endCursor\": \"YXJyYXljb25uZWN0aW9uOjE=\"}, \"nodes\": ["
+	    "{\"data\": {\"customers\": {\"totalCount\": 2, \"nodes\": ["
 	    "{\"id\": \"c1\", \"externalId\": \"acme\", \"name\": \"Acme\", \"description\": \"\","
 	    " \"labels\": [\"a\", null, \"b\"]},"
 	    "{\"id\": \"c2\", \"externalId\": null, \"name\": \"Beta\", \"description\": null,"
@@ -96,14 +99,10 @@ static void test_page_decoding(void **state)
 	assert_int_equal(gql_decode_response(&data, 200, body, strlen(body), "customers", &err), 0);
 	struct live_state *s = live_state_new();
 	long total;
-	const char *end;
-	bool next;
 	size_t n;
-	assert_int_equal(fetch_decode_page(s, FETCH_CUSTOMERS, data, &total, &end, &next, &n, &err),
-	                 0);
+	assert_int_equal(fetch_decode_page(s, FETCH_CUSTOMERS, data, &total, &n, &err), 0);
 	assert_int_equal(total, 2);
 	assert_int_equal(n, 2);
-	assert_false(next);
 	assert_int_equal(s->customers_nr, 2);
 	assert_string_equal(s->customers[0].external_id, "acme");
 	assert_int_equal(s->customers[0].labels_nr, 2);
@@ -114,26 +113,20 @@ static void test_page_decoding(void **state)
 	live_state_free(s);
 
 	/* More nodes than totalCount, and a bad node, are errors. */
-	body =
-	    "{\"data\": {\"customers\": {\"totalCount\": 0, \"pageInfo\": {\"hasNextPage\": false},"
-	    " \"nodes\": [{\"id\": \"c1\"}]}}}";
+	body = "{\"data\": {\"customers\": {\"totalCount\": 0, \"nodes\": [{\"id\": \"c1\"}]}}}";
 	assert_int_equal(gql_decode_response(&data, 200, body, strlen(body), "customers", &err), 0);
 	s = live_state_new();
-	assert_int_equal(fetch_decode_page(s, FETCH_CUSTOMERS, data, &total, &end, &next, &n, &err),
-	                 ERR_API);
+	assert_int_equal(fetch_decode_page(s, FETCH_CUSTOMERS, data, &total, &n, &err), ERR_API);
 	assert_non_null(strstr(err.message, "more nodes than totalCount"));
 	error_release(&err);
 	json_object_put(data);
 	live_state_free(s);
 
-	body =
-	    "{\"data\": {\"instances\": {\"totalCount\": 1, \"pageInfo\": {\"hasNextPage\": true},"
-	    " \"nodes\": []}}}";
+	body = "{\"data\": {\"instances\": {\"totalCount\": 1, \"nodes\": 3}}}";
 	assert_int_equal(gql_decode_response(&data, 200, body, strlen(body), "instances", &err), 0);
 	s = live_state_new();
-	assert_int_equal(fetch_decode_page(s, FETCH_INSTANCES, data, &total, &end, &next, &n, &err),
-	                 ERR_API);
-	assert_non_null(strstr(err.message, "hasNextPage without an endCursor"));
+	assert_int_equal(fetch_decode_page(s, FETCH_INSTANCES, data, &total, &n, &err), ERR_API);
+	assert_non_null(strstr(err.message, "nodes"));
 	error_release(&err);
 	json_object_put(data);
 	live_state_free(s);
@@ -142,7 +135,7 @@ static void test_page_decoding(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_offset_cursors),
+	    cmocka_unit_test(test_offset_pages),
 	    cmocka_unit_test(test_page_count),
 	    cmocka_unit_test(test_merge_orders_and_deduplicates),
 	    cmocka_unit_test(test_merge_many),

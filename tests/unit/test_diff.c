@@ -140,8 +140,9 @@ static struct live_state *org_in_sync(void)
 	in->has_deployed_version = true;
 	in->deployed_version = 2;
 	in->config = arena_alloc(&s->arena, 2 * sizeof(*in->config));
-	in->config[0] = (struct live_config_var){"Shop URL", "https://shop.acme.example"};
-	in->config[1] = (struct live_config_var){"API Key", "s3cret-value"};
+	in->config[0] =
+	    (struct live_config_var){.key = "Shop URL", .value = "https://shop.acme.example"};
+	in->config[1] = (struct live_config_var){.key = "API Key", .value = "s3cret-value"};
 	in->config_nr = 2;
 	live_state_index(s);
 	return s;
@@ -159,7 +160,7 @@ static char *plan_ids(const struct plan *p)
 static void run(struct plan *p, const struct manifest *m, const struct live_state *s, bool prune,
                 struct diag_list *diags)
 {
-	struct diff_opts o = {prune, fake_env, NULL, NULL, NULL, false};
+	struct diff_opts o = {prune, fake_env, NULL, NULL, NULL, false, false};
 	plan_init(p);
 	diag_list_init(diags);
 	diff_build(p, m, s, &o, diags);
@@ -424,6 +425,45 @@ static void test_prune_respects_labels(void **state)
 	manifest_free(m);
 }
 
+/*
+ * Code-native integrations have no definition: importing one is refused at
+ * the manifest's entry; a draft without a definition is imported over.
+ */
+static void test_code_native_and_definition_less(void **state)
+{
+	(void)state;
+	struct manifest *m = load(manifest_text, def_v1);
+	struct live_state *s = org_in_sync();
+	struct plan p;
+	struct diag_list diags;
+
+	s->integrations[0].is_code_native = true;
+	s->integrations[0].definition = NULL;
+	s->integrations[0].latest_definition = NULL;
+	run(&p, m, s, false, &diags);
+	assert_int_equal(diags.errors, 1);
+	assert_int_equal(diags.items[0].line, 7);
+	assert_non_null(strstr(diags.items[0].message,
+	                       "integration 'Order Sync' is code-native: it cannot be imported "
+	                       "from a YAML definition"));
+	plan_release(&p);
+	diag_list_release(&diags);
+
+	s->integrations[0].is_code_native = false;
+	run(&p, m, s, false, &diags);
+	assert_int_equal(diags.errors, 0);
+	char *ids = plan_ids(&p);
+	assert_string_equal(ids, "integration.Order Sync#import\n"
+	                         "integration.Order Sync#publish\n"
+	                         "instance.acme/Order Sync#update\n"
+	                         "instance.acme/Order Sync#deploy\n");
+	free(ids);
+	plan_release(&p);
+	diag_list_release(&diags);
+	live_state_free(s);
+	manifest_free(m);
+}
+
 int main(void)
 {
 	/* The loader only checks that the variable exists; the diff reads it through fake_env. */
@@ -436,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(test_references_and_versions),
 	    cmocka_unit_test(test_reference_typos_get_a_suggestion),
 	    cmocka_unit_test(test_prune_respects_labels),
+	    cmocka_unit_test(test_code_native_and_definition_less),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,273 @@
+/*
+ * documents.c - the GraphQL documents of documents.h.
+ *
+ * The selections of one kind of object are shared by the list queries and
+ * the reads of single objects, so that one decoder (fetch.c) serves both
+ * and a saved plan's fingerprints mean the same thing either way.
+ */
+#include "documents.h"
+
+#include "../util/buf.h"
+
+#include "../util/banned.h"
+
+#define LATEST_VERSION                                                                             \
+	"latest: versionSequence(first: 1, versionIsAvailable: true, "                             \
+	"sortBy: [{field: VERSION_NUMBER, direction: DESC}])"
+#define BY_CREATED_AT   "sortBy: [{field: CREATED_AT, direction: ASC}]"
+#define BY_VERSION_DESC "sortBy: [{field: VERSION_NUMBER, direction: DESC}]"
+
+#define CUSTOMER_FIELDS "id externalId name description labels"
+#define VERSION_FIELDS  "id versionNumber versionIsAvailable"
+/* Metadata only: definitions are read in batches, and only where needed. */
+#define INTEGRATION_FIELDS                                                                         \
+	"id name description category labels versionNumber hasUnpublishedChanges isCodeNative\n"   \
+	"      updatedAt\n"                                                                        \
+	"      versionSequence(first: 100, offset: 0, " BY_VERSION_DESC ") {\n"                    \
+	"        totalCount\n"                                                                     \
+	"        nodes { " VERSION_FIELDS " }\n"                                                   \
+	"      }\n"                                                                                \
+	"      " LATEST_VERSION " { nodes { id versionNumber versionAttributes } }"
+/*
+ * What an instance's config variables are read as: every form (plain value,
+ * connection inputs, customer-level connection, schedule), decoded by
+ * api_decode_config_var() (configvars.h).
+ */
+#define CONFIG_VARIABLE_FIELDS                                                                     \
+	"value status scheduleType timeZone\n"                                                     \
+	"          customerConfigVariable { id key }\n"                                            \
+	"          inputs { nodes { name type value hasValue } }\n"                                \
+	"          requiredConfigVariable { key dataType }"
+#define INSTANCE_FIELDS                                                                            \
+	"id name description labels enabled deployedVersion needsDeploy configState\n"             \
+	"      customer { id externalId name }\n"                                                  \
+	"      integration { id name versionNumber }\n"                                            \
+	"      configVariables(first: 100, offset: 0) {\n"                                         \
+	"        totalCount\n"                                                                     \
+	"        nodes { " CONFIG_VARIABLE_FIELDS " }\n"                                           \
+	"      }"
+#define PAYLOAD_ERRORS "errors { field messages }"
+
+static const struct api_document table[API_DOC_NR] = {
+    [API_DOC_WHOAMI] = {"whoami", "query whoami {\n"
+                                  "  authenticatedUser { id name email org { id name } }\n"
+                                  "}\n"},
+
+    [API_DOC_CUSTOMERS] = {"customers",
+                           "query customers($first: Int!, $offset: Int!) {\n"
+                           "  customers(first: $first, offset: $offset, isSystem: false,\n"
+                           "            " BY_CREATED_AT ") {\n"
+                           "    totalCount\n"
+                           "    nodes { " CUSTOMER_FIELDS " }\n"
+                           "  }\n"
+                           "}\n"},
+    [API_DOC_INTEGRATIONS] = {"integrations",
+                              "query integrations($first: Int!, $offset: Int!) {\n"
+                              "  integrations(first: $first, offset: $offset, customer_Isnull: "
+                              "true,\n"
+                              "               " BY_CREATED_AT ") {\n"
+                              "    totalCount\n"
+                              "    nodes {\n"
+                              "      " INTEGRATION_FIELDS "\n"
+                              "    }\n"
+                              "  }\n"
+                              "}\n"},
+    [API_DOC_INSTANCES] = {"instances",
+                           "query instances($first: Int!, $offset: Int!) {\n"
+                           "  instances(first: $first, offset: $offset, isSystem: false,\n"
+                           "            " BY_CREATED_AT ") {\n"
+                           "    totalCount\n"
+                           "    nodes {\n"
+                           "      " INSTANCE_FIELDS "\n"
+                           "    }\n"
+                           "  }\n"
+                           "}\n"},
+    [API_DOC_VERSIONS] = {"versions", "query integration($id: ID!, $first: Int!, $offset: Int!) {\n"
+                                      "  integration(id: $id) {\n"
+                                      "    versionSequence(first: $first, offset: $offset,\n"
+                                      "                    " BY_VERSION_DESC ") {\n"
+                                      "      totalCount\n"
+                                      "      nodes { " VERSION_FIELDS " }\n"
+                                      "    }\n"
+                                      "  }\n"
+                                      "}\n"},
+    [API_DOC_CONFIG] = {"config", "query instance($id: ID!, $first: Int!, $offset: Int!) {\n"
+                                  "  instance(id: $id) {\n"
+                                  "    configVariables(first: $first, offset: $offset) {\n"
+                                  "      totalCount\n"
+                                  "      nodes { " CONFIG_VARIABLE_FIELDS " }\n"
+                                  "    }\n"
+                                  "  }\n"
+                                  "}\n"},
+
+    [API_DOC_CUSTOMER_BY_ID] = {"customer by id", "query customer($id: ID!) {\n"
+                                                  "  customer(id: $id) { " CUSTOMER_FIELDS " }\n"
+                                                  "}\n"},
+    [API_DOC_INTEGRATION_BY_ID] = {"integration by id", "query integration($id: ID!) {\n"
+                                                        "  integration(id: $id) {\n"
+                                                        "      " INTEGRATION_FIELDS "\n"
+                                                        "  }\n"
+                                                        "}\n"},
+    [API_DOC_INSTANCE_BY_ID] = {"instance by id", "query instance($id: ID!) {\n"
+                                                  "  instance(id: $id) {\n"
+                                                  "      " INSTANCE_FIELDS "\n"
+                                                  "  }\n"
+                                                  "}\n"},
+    [API_DOC_CUSTOMER_BY_IDENTITY] = {"customer by externalId",
+                                      "query customers($externalId: String!) {\n"
+                                      "  customers(first: 2, externalId: $externalId, isSystem: "
+                                      "false) {\n"
+                                      "    totalCount\n"
+                                      "    nodes { " CUSTOMER_FIELDS " }\n"
+                                      "  }\n"
+                                      "}\n"},
+    [API_DOC_INTEGRATION_BY_IDENTITY] = {"integration by name",
+                                         "query integrations($name: String!) {\n"
+                                         "  integrations(first: 2, name: $name, customer_Isnull: "
+                                         "true) {\n"
+                                         "    totalCount\n"
+                                         "    nodes {\n"
+                                         "      " INTEGRATION_FIELDS "\n"
+                                         "    }\n"
+                                         "  }\n"
+                                         "}\n"},
+    [API_DOC_INSTANCE_BY_IDENTITY] = {"instance by customer and name",
+                                      "query instances($customer: ID!, $name: String!) {\n"
+                                      "  instances(first: 2, customer: $customer, name: $name, "
+                                      "isSystem: false) {\n"
+                                      "    totalCount\n"
+                                      "    nodes {\n"
+                                      "      " INSTANCE_FIELDS "\n"
+                                      "    }\n"
+                                      "  }\n"
+                                      "}\n"},
+
+    [API_DOC_CREATE_CUSTOMER] = {"createCustomer",
+                                 "mutation createCustomer($input: CreateCustomerInput!) {\n"
+                                 "  createCustomer(input: $input) { customer { id } " PAYLOAD_ERRORS
+                                 " }\n"
+                                 "}\n"},
+    [API_DOC_UPDATE_CUSTOMER] = {"updateCustomer",
+                                 "mutation updateCustomer($input: UpdateCustomerInput!) {\n"
+                                 "  updateCustomer(input: $input) { customer { id } " PAYLOAD_ERRORS
+                                 " }\n"
+                                 "}\n"},
+    [API_DOC_IMPORT_INTEGRATION] = {"importIntegration",
+                                    "mutation importIntegration($input: ImportIntegrationInput!) "
+                                    "{\n"
+                                    "  importIntegration(input: $input) {\n"
+                                    "    integration { id } " PAYLOAD_ERRORS "\n"
+                                    "  }\n"
+                                    "}\n"},
+    [API_DOC_UPDATE_INTEGRATION] = {"updateIntegration",
+                                    "mutation updateIntegration($input: UpdateIntegrationInput!) "
+                                    "{\n"
+                                    "  updateIntegration(input: $input) {\n"
+                                    "    integration { id } " PAYLOAD_ERRORS "\n"
+                                    "  }\n"
+                                    "}\n"},
+    [API_DOC_PUBLISH_INTEGRATION] = {"publishIntegration",
+                                     "mutation publishIntegration($input: "
+                                     "PublishIntegrationInput!) {\n"
+                                     "  publishIntegration(input: $input) {\n"
+                                     "    integration { " VERSION_FIELDS " }\n"
+                                     "    " PAYLOAD_ERRORS "\n"
+                                     "  }\n"
+                                     "}\n"},
+    [API_DOC_DELETE_INTEGRATION] = {"deleteIntegration",
+                                    "mutation deleteIntegration($input: DeleteIntegrationInput!) "
+                                    "{\n"
+                                    "  deleteIntegration(input: $input) {\n"
+                                    "    integration { id } " PAYLOAD_ERRORS "\n"
+                                    "  }\n"
+                                    "}\n"},
+    [API_DOC_VERSION_AVAILABLE] = {"version available",
+                                   "query integration($id: ID!, $number: Int!) {\n"
+                                   "  integration(id: $id) {\n"
+                                   "    versionSequence(first: 1, versionNumber: $number, "
+                                   "versionIsAvailable: true) {\n"
+                                   "      nodes { " VERSION_FIELDS " }\n"
+                                   "    }\n"
+                                   "  }\n"
+                                   "}\n"},
+    [API_DOC_CREATE_INSTANCE] = {"createInstance",
+                                 "mutation createInstance($input: CreateInstanceInput!) {\n"
+                                 "  createInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
+                                 " }\n"
+                                 "}\n"},
+    [API_DOC_UPDATE_INSTANCE] = {"updateInstance",
+                                 "mutation updateInstance($input: UpdateInstanceInput!) {\n"
+                                 "  updateInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
+                                 " }\n"
+                                 "}\n"},
+    [API_DOC_SET_CONFIG] = {"updateInstanceConfigVariables",
+                            "mutation updateInstanceConfigVariables($input: "
+                            "UpdateInstanceConfigVariablesInput!) {\n"
+                            "  updateInstanceConfigVariables(input: $input) {\n"
+                            "    instance { id } " PAYLOAD_ERRORS "\n"
+                            "  }\n"
+                            "}\n"},
+    [API_DOC_DEPLOY_INSTANCE] = {"deployInstance",
+                                 "mutation deployInstance($input: DeployInstanceInput!) {\n"
+                                 "  deployInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
+                                 " }\n"
+                                 "}\n"},
+    [API_DOC_DEPLOY_STATE] = {"deploy state",
+                              "query instance($id: ID!) {\n"
+                              "  instance(id: $id) { id needsDeploy deployedVersion }\n"
+                              "}\n"},
+    [API_DOC_DELETE_INSTANCE] = {"deleteInstance",
+                                 "mutation deleteInstance($input: DeleteInstanceInput!) {\n"
+                                 "  deleteInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
+                                 " }\n"
+                                 "}\n"},
+    [API_DOC_CUSTOMER_CONFIG_VARS] = {"customer config variables",
+                                      "query customerConfigVariables($first: Int!, $offset: "
+                                      "Int!) {\n"
+                                      "  customerConfigVariables(first: $first, offset: $offset) "
+                                      "{\n"
+                                      "    totalCount\n"
+                                      "    nodes { id key status customer { id } }\n"
+                                      "  }\n"
+                                      "}\n"},
+};
+
+/*
+ * The definitions batch: one aliased integration(id:) field per integration,
+ * with the draft's definition and that of its latest available version.
+ */
+#define BATCH_HEAD     "query definitions("
+#define BATCH_VARIABLE "$i%zu: ID!"
+#define BATCH_OPEN     ") {\n"
+#define BATCH_FIELD                                                                                \
+	"  i%zu: integration(id: $i%zu) {\n"                                                       \
+	"    id definition\n"                                                                      \
+	"    " LATEST_VERSION " { nodes { id versionNumber definition } }\n"                       \
+	"  }\n"
+#define BATCH_CLOSE "}\n"
+
+char *api_doc_definitions_batch(size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, BATCH_HEAD);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&b, ", ");
+		buf_addf(&b, BATCH_VARIABLE, i);
+	}
+	buf_adds(&b, BATCH_OPEN);
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, BATCH_FIELD, i, i);
+	buf_adds(&b, BATCH_CLOSE);
+	return buf_detach(&b, NULL);
+}
+
+const char *api_doc(enum api_doc id)
+{
+	return table[id].text;
+}
+
+const struct api_document *api_document_entry(size_t i)
+{
+	return i < API_DOC_NR ? &table[i] : NULL;
+}
