@@ -499,7 +499,7 @@ function listInstances(m, args, fieldName) {
     customerFilter = cid;
   }
   for (const i of m.instances.values()) {
-    if (given(args.customer) && i.customerId !== args.customer) continue;
+    if (given(args.customer) && (i.customerId ?? m.systemCustomer.id) !== args.customer) continue;
     if (customerFilter !== null && i.customerId !== customerFilter) continue;
     if (given(args.isSystem) && i.isSystem !== args.isSystem) continue;
     if (given(args.enabled) && i.enabled !== args.enabled) continue;

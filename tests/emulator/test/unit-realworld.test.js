@@ -74,3 +74,64 @@ test('the YAML reader reads every real-world file and the writer round-trips it'
     assert.deepEqual(YAML.parse(YAML.stringify(doc)), doc, file);
   }
 });
+
+// Every connection of the corpus is a catalogue connection: its inputs are
+// known, secrets are write-only, OAuth 2.0 ones wait for authorization.
+const OAUTH = new Set(['github/oauth2', 'salesforce/oauth2', 'google-sheets/oauth2', 'dropbox/oauth', 'google-gmail/oauth2',
+  'atlassian-jira/oauth2', 'slack/oauth2', 'zendesk/oauth2']);
+
+test('every real-world instance can be configured with connection values, authorized and deployed', { skip }, async (t) => {
+  const s = await H.startInProcess({ publishDelayMs: 0, state: { customers: [{ name: 'Acme', externalId: 'acme' }] } });
+  t.after(() => s.stop());
+  const token = await H.getToken(s.url);
+  const q = (query, vars) => H.gql(s.url, token, query, vars);
+  const customer = s.model.customerByExternalId.get('acme').id;
+  for (const file of files) {
+    await t.test(path.basename(file), async () => {
+      const def = YAML.parse(fs.readFileSync(file, 'utf8'));
+      const id = (await q(IMPORT, { d: YAML.stringify(def) })).importIntegration.integration.id;
+      const ver = (await q(`mutation($id: ID) { publishIntegration(input: {id: $id}) { integration { id } errors { field messages } } }`, { id }))
+        .publishIntegration.integration.id;
+      const cvs = [];
+      const pending = [];
+      for (const cv of def.requiredConfigVars || []) {
+        if (cv.dataType === 'connection') {
+          const kind = `${cv.connection.component.key}/${cv.connection.key}`;
+          if (OAUTH.has(kind)) pending.push(cv.key);
+          const values = Object.keys(cv.inputs || {}).map((name) => ({ name, type: 'value', value: `${name}-value` }));
+          cvs.push({ key: cv.key, values: JSON.stringify(values) });
+        } else if (cv.defaultValue === undefined || cv.defaultValue === null) {
+          cvs.push({ key: cv.key, value: 'set-by-test' });
+        }
+      }
+      const c = (await q(`mutation($i: ID!, $c: ID!, $cv: [InputInstanceConfigVariable]) {
+        createInstance(input: {name: "RW", integration: $i, customer: $c, configVariables: $cv}) { instance { id configState } errors { field messages } } }`,
+      { i: ver, c: customer, cv: cvs })).createInstance;
+      assert.deepEqual(c.errors, []);
+      const read = async () => (await q(`query($id: ID!) { instance(id: $id) { configState configVariables { nodes {
+        status authorizeUrl requiredConfigVariable { key dataType connection { oauth2Type } }
+        inputs { nodes { name value hasValue } } } } } }`, { id: c.instance.id })).instance;
+      let inst = await read();
+      for (const n of inst.configVariables.nodes.filter((x) => x.requiredConfigVariable.dataType === 'CONNECTION')) {
+        const key = n.requiredConfigVariable.key;
+        const oauth = pending.includes(key);
+        assert.equal(n.status, oauth ? 'PENDING' : 'ACTIVE', key);
+        assert.equal(n.requiredConfigVariable.connection.oauth2Type, oauth ? 'AUTHORIZATION_CODE' : null, key);
+        assert.equal(!!n.authorizeUrl, oauth, key);
+        const declared = def.requiredConfigVars.find((x) => x.key === key).inputs || {};
+        for (const i of n.inputs.nodes.filter((x) => x.name in declared)) {
+          assert.ok(i.hasValue, `${key}.${i.name}`);
+          // secrets are write-only; everything else reads back as written
+          const secret = /secret|password|privateKey|^apiKey$/i.test(i.name);
+          assert.equal(i.value, secret ? '' : `${i.name}-value`, `${key}.${i.name}`);
+        }
+      }
+      assert.equal(inst.configState, pending.length ? 'NEEDS_INSTANCE_CONFIGURATION' : 'FULLY_CONFIGURED');
+      for (const key of pending) await H.control(s.url, 'POST', '/__emulator/authorize', { instance: c.instance.id, key });
+      inst = await read();
+      assert.equal(inst.configState, 'FULLY_CONFIGURED');
+      const d = (await q(`mutation($id: ID!) { deployInstance(input: {id: $id}) { instance { deployedVersion } errors { field messages } } }`, { id: c.instance.id })).deployInstance;
+      assert.deepEqual([d.errors, d.instance.deployedVersion], [[], 1]);
+    });
+  }
+});

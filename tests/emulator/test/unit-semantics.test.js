@@ -310,6 +310,8 @@ test('hidden test instance, flows, testIntegrationFlow and executionResult', asy
   const listed = await q('{ customers(isSystem: false) { nodes { id } } sys: customers(isSystem: true) { nodes { id } } }');
   assert.deepEqual(listed.customers.nodes.map((n) => n.id), [c.id], 'the system customer is not listed with isSystem: false');
   assert.ok(listed.sys.nodes.some((n) => n.id === sys.integration.systemInstance.customer.id));
+  const own = await q('query($id: ID!) { customer(id: $id) { name instances { nodes { id } } } }', { id: sys.integration.systemInstance.customer.id });
+  assert.deepEqual(own.customer.instances.nodes, [{ id: sys.integration.systemInstance.id }]);
 
   const flows = (await q('query($id: ID!) { integration(id: $id) { flows { nodes { id name stableKey testUrl } } } }', { id: draftId })).integration.flows.nodes;
   assert.deepEqual(flows.map((f) => f.name), ['Sync Orders']);
