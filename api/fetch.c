@@ -608,7 +608,7 @@ static bool in_scope(const struct api_fetch_scope *scope, const struct live_inte
 	if (!scope || scope->all)
 		return true;
 	for (size_t i = 0; i < scope->names_nr; i++)
-		if (!strcmp(scope->names[i], it->name))
+		if (scope->names[i] && !strcmp(scope->names[i], it->name))
 			return true;
 	return false;
 }
@@ -643,7 +643,6 @@ static int decode_definitions(struct live_state *s, struct live_integration *it,
 	if (l &&
 	    (rc = copy_string(&it->latest_definition, s, l, "definition", true, false, ctx, err)))
 		return rc;
-	it->definitions_read = true;
 	return 0;
 }
 

@@ -49,10 +49,9 @@ struct live_integration {
 	const char *updated_at;   /* when the draft last changed (may be NULL) */
 	/*
 	 * The draft's YAML definition, and latest_definition below, are read only
-	 * for the integrations a manifest manages (definitions_read); both may be
-	 * NULL even then (a definition-less integration).
+	 * for the integrations a manifest manages; both may be NULL even then (a
+	 * definition-less integration).
 	 */
-	bool definitions_read;
 	const char *definition;
 	bool has_unpublished_changes;
 	/* Published versions, ascending by number. */

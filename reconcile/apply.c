@@ -795,8 +795,9 @@ static void wait_available(struct task *t)
 	t->wait_started = now_s();
 	t->next_report_s = WAIT_REPORT_EVERY_S;
 	t->poll_delay_ms = POLL_FIRST_DELAY_MS;
+	/* First: a poll that cannot be sent finishes (and frees) the task at once. */
+	release_slot(t);
 	api_version_poll_start(t->run->client, t->id, t->version_number, 0, on_poll, t);
-	release_slot(t); /* last: starting others may run callbacks */
 }
 
 static void on_poll(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
