@@ -230,6 +230,12 @@ static const struct api_document table[API_DOC_NR] = {
                                       "    nodes { id key status customer { id } }\n"
                                       "  }\n"
                                       "}\n"},
+    [API_DOC_VALIDATE_DEFINITION] = {"validateIntegrationSchema",
+                                     "mutation validateIntegrationSchema($input: "
+                                     "ValidateIntegrationSchemaInput!) {\n"
+                                     "  validateIntegrationSchema(input: $input) { result { "
+                                     "isValid } " PAYLOAD_ERRORS " }\n"
+                                     "}\n"},
 };
 
 /*

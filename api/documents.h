@@ -50,6 +50,8 @@ enum api_doc {
 	API_DOC_DELETE_INSTANCE,
 	/* customer-level config variables (configvars.c) */
 	API_DOC_CUSTOMER_CONFIG_VARS,
+	/* the server's own check of a definition (validate.c) */
+	API_DOC_VALIDATE_DEFINITION,
 	API_DOC_NR
 };
 

@@ -8,14 +8,10 @@
 #include <string.h>
 
 #include "call.h"
+#include "documents.h"
 #include "../util/buf.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
-
-static const char validate_doc[] =
-    "mutation validateIntegrationSchema($input: ValidateIntegrationSchemaInput!) {\n"
-    "  validateIntegrationSchema(input: $input) { result { isValid } errors { field messages } }\n"
-    "}\n";
 
 struct check_call {
 	struct api_call call;
@@ -110,7 +106,8 @@ int api_check_definitions(struct api_client *c, struct api_definition_check *che
 		cc->check = &checks[i];
 		cc->rc = &rc;
 		cc->err = err;
-		api_call_init(&cc->call, c, validate_doc, vars, check_done, cc);
+		api_call_init(&cc->call, c, api_doc(API_DOC_VALIDATE_DEFINITION), vars, check_done,
+		              cc);
 		json_object_put(vars);
 		api_call_start(&cc->call);
 	}
