@@ -8,8 +8,8 @@ _prismsync_options()
 	local git="--git-ref --repo"
 	case $1 in
 	validate) echo "$common $git" ;;
-	plan) echo "$common $git --format --out --detailed-exitcode --prune --parallelism --changed-since" ;;
-	apply) echo "$common $git --auto-approve --prune --parallelism --allow-dirty" ;;
+	plan) echo "$common $git --format --out --detailed-exitcode --prune --parallelism --changed-since --push-secrets" ;;
+	apply) echo "$common $git --auto-approve --prune --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
 	drift) echo "$common $git --format --report --report-format --prune --parallelism" ;;
 	whoami) echo "--no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json --no-color -v --verbose -h --help" ;;

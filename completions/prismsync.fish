@@ -32,11 +32,13 @@ complete -c prismsync -n "__fish_seen_subcommand_from plan" -l out -r -F -d 'sav
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l detailed-exitcode -d 'exit 2 when there are changes'
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l changed-since -x -d 'plan only what changed since a revision'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l prune -d 'include owned objects absent from the manifest'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply" -l push-secrets -d 'write-only connection inputs count as changed'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l parallelism -x -d 'requests in flight at most'
 
 # apply
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l auto-approve -d 'do not ask for confirmation'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l allow-dirty -d 'apply even when files are not committed'
+complete -c prismsync -n "__fish_seen_subcommand_from apply" -l publish-timeout -x -d 'seconds to wait for a published version'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -F -d 'saved plan'
 
 # drift
