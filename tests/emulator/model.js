@@ -134,7 +134,7 @@ class Model {
   constructor(options = {}) {
     // A connection written with a plain `value` (no `values`) counts as set
     // and ACTIVE; see README "Assumptions".
-    this.legacyConnectionValue = options.legacyConnectionValue ?? true;
+    this.legacyConnectionValue = options.legacyConnectionValue ?? false;
     this.publishDelayMs = options.publishDelayMs ?? 500;
     this.executionMs = options.executionMs ?? 300;
     this.clock = options.clock || Date.now;

@@ -290,14 +290,14 @@ test('state round-trip keeps inputs, authorization and customer connections; a s
   await assert.rejects(H.control(url, 'POST', '/__emulator/state', { ...state, components: [{ key: 'x', connections: [{ key: 'k', oauth2Type: 'IMPLICIT' }] }] }), /400.*oauth2Type/);
 });
 
-test('legacy: a connection written with a plain value counts as set (switchable)', async (t) => {
+test('a connection written with a plain value is not configured, unless the legacy switch is on', async (t) => {
   const { q, url } = await setup(t);
   const c = await create(q, [...FULL.filter((x) => x.key !== 'ERP'), { key: 'ERP', value: 'token' }]);
   let erp = (await read(q, c.instance.id)).byKey.ERP;
-  assert.equal(erp.status, 'ACTIVE');
-  await H.control(url, 'POST', '/__emulator/config', { legacy_connection_value: false });
-  erp = (await read(q, c.instance.id)).byKey.ERP;
   assert.equal(erp.status, 'PENDING');
+  await H.control(url, 'POST', '/__emulator/config', { legacy_connection_value: true });
+  erp = (await read(q, c.instance.id)).byKey.ERP;
+  assert.equal(erp.status, 'ACTIVE');
 });
 
 test('test instance: prism\'s status filters in lower case find a pending connection and its authorizeUrl', async (t) => {
