@@ -242,8 +242,7 @@ class Model {
         systemInstanceId: null,
       };
       this.integrations.set(seq.id, seq);
-      let maxVersion = 0;
-      for (const v of it.versions || []) {
+      this.loadVersions(seq, it, now, (v) => {
         let vdef = v.definition;
         if (typeof vdef === 'string') {
           const p = D.parseDefinition(vdef);
@@ -251,34 +250,14 @@ class Model {
           vdef = p.definition;
         }
         const vnorm = D.isMap(vdef) ? D.normalizeDefinition(vdef, this) : D.clone(seq.definition);
-        const ver = {
-          id: v.id || newId('Integration'),
-          integrationId: seq.id,
-          versionNumber: Number(v.versionNumber),
+        return {
           name: v.name ?? vnorm.name ?? seq.name,
           description: v.description ?? vnorm.description ?? seq.description,
           category: v.category ?? vnorm.category ?? seq.category,
           labels: labelsOf(v.labels) || labelsOf(vnorm.labels) || seq.labels.slice(),
           definition: vnorm,
-          comment: v.comment ?? null,
-          attributes: v.attributes === undefined || v.attributes === null ? null
-            : (typeof v.attributes === 'string' ? v.attributes : JSON.stringify(v.attributes)),
-          createdAt: parseTime(v.createdAt, now),
-          availableAt: parseTime(v.availableAt, parseTime(v.createdAt, now)),
-          availableOverride: typeof v.available === 'boolean' ? v.available : null,
-          serial: this.nextSerial(),
         };
-        if (!Number.isInteger(ver.versionNumber) || ver.versionNumber < 1) throw new Error(`integration "${seq.name}": bad versionNumber`);
-        seq.versions.push(ver);
-        this.versions.set(ver.id, ver);
-        maxVersion = Math.max(maxVersion, ver.versionNumber);
-      }
-      seq.versions.sort((a, b) => a.versionNumber - b.versionNumber);
-      seq.versionNumber = Math.max(Number(it.versionNumber) || 0, maxVersion + 1, 1);
-      const sys = this.createSystemInstance(seq, it.systemInstance && it.systemInstance.id);
-      if (it.systemInstance && D.isMap(it.systemInstance.configVariables)) {
-        this.applyConfigValues(sys, seq.definition, it.systemInstance.configVariables, 'partial');
-      }
+      });
     }
 
     for (const s of state.instances || []) {
@@ -320,6 +299,39 @@ class Model {
       try { this.applyConfigValues(inst, ver.definition, s.configVariables || {}, 'reset'); } catch (e) {
         throw new Error(`instance "${inst.name}": ${e.message}`);
       }
+    }
+  }
+
+  // The published versions of a state document's integration, then its draft
+  // number and hidden test instance. fields(v) gives what differs between a
+  // YAML and a code-native integration: name, description, category, labels,
+  // definition (and any extra field of the record).
+  loadVersions(seq, it, now, fields) {
+    let maxVersion = 0;
+    for (const v of it.versions || []) {
+      const ver = {
+        id: v.id || newId('Integration'),
+        integrationId: seq.id,
+        versionNumber: Number(v.versionNumber),
+        ...fields(v),
+        comment: v.comment ?? null,
+        attributes: v.attributes === undefined || v.attributes === null ? null
+          : (typeof v.attributes === 'string' ? v.attributes : JSON.stringify(v.attributes)),
+        createdAt: parseTime(v.createdAt, now),
+        availableAt: parseTime(v.availableAt, parseTime(v.createdAt, now)),
+        availableOverride: typeof v.available === 'boolean' ? v.available : null,
+        serial: this.nextSerial(),
+      };
+      if (!Number.isInteger(ver.versionNumber) || ver.versionNumber < 1) throw new Error(`integration "${seq.name}": bad versionNumber`);
+      seq.versions.push(ver);
+      this.versions.set(ver.id, ver);
+      maxVersion = Math.max(maxVersion, ver.versionNumber);
+    }
+    seq.versions.sort((a, b) => a.versionNumber - b.versionNumber);
+    seq.versionNumber = Math.max(Number(it.versionNumber) || 0, maxVersion + 1, 1);
+    const sys = this.createSystemInstance(seq, it.systemInstance && it.systemInstance.id);
+    if (it.systemInstance && D.isMap(it.systemInstance.configVariables)) {
+      this.applyConfigValues(sys, seq.definition, it.systemInstance.configVariables, 'partial');
     }
   }
 
@@ -374,37 +386,14 @@ class Model {
       systemInstanceId: null,
     };
     this.integrations.set(seq.id, seq);
-    let maxVersion = 0;
-    for (const v of it.versions || []) {
-      const ver = {
-        id: v.id || newId('Integration'),
-        integrationId: seq.id,
-        versionNumber: Number(v.versionNumber),
-        name: v.name ?? seq.name,
-        description: v.description === undefined ? seq.description : v.description,
-        category: v.category ?? seq.category,
-        labels: labelsOf(v.labels) || seq.labels.slice(),
-        definition: v.configVars ? shadow(v.configVars, seq.name) : D.clone(seq.definition),
-        ownConfigVars: !!v.configVars,
-        comment: v.comment ?? null,
-        attributes: v.attributes === undefined || v.attributes === null ? null
-          : (typeof v.attributes === 'string' ? v.attributes : JSON.stringify(v.attributes)),
-        createdAt: parseTime(v.createdAt, now),
-        availableAt: parseTime(v.availableAt, parseTime(v.createdAt, now)),
-        availableOverride: typeof v.available === 'boolean' ? v.available : null,
-        serial: this.nextSerial(),
-      };
-      if (!Number.isInteger(ver.versionNumber) || ver.versionNumber < 1) throw new Error(`integration "${seq.name}": bad versionNumber`);
-      seq.versions.push(ver);
-      this.versions.set(ver.id, ver);
-      maxVersion = Math.max(maxVersion, ver.versionNumber);
-    }
-    seq.versions.sort((a, b) => a.versionNumber - b.versionNumber);
-    seq.versionNumber = Math.max(Number(it.versionNumber) || 0, maxVersion + 1, 1);
-    const sys = this.createSystemInstance(seq, it.systemInstance && it.systemInstance.id);
-    if (it.systemInstance && D.isMap(it.systemInstance.configVariables)) {
-      this.applyConfigValues(sys, seq.definition, it.systemInstance.configVariables, 'partial');
-    }
+    this.loadVersions(seq, it, now, (v) => ({
+      name: v.name ?? seq.name,
+      description: v.description === undefined ? seq.description : v.description,
+      category: v.category ?? seq.category,
+      labels: labelsOf(v.labels) || seq.labels.slice(),
+      definition: v.configVars ? shadow(v.configVars, seq.name) : D.clone(seq.definition),
+      ownConfigVars: !!v.configVars,
+    }));
   }
 
   toJSON() {
