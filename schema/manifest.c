@@ -323,6 +323,13 @@ static bool time_zone_valid(const char *tz)
 	return ok;
 }
 
+/* A mapping key that can name something: not empty, null or holding a NUL. */
+static bool usable_name(const struct ynode *k)
+{
+	return k->u.scalar.len && strlen(k->u.scalar.value) == k->u.scalar.len &&
+	       yscalar_type(k) != YTYPE_NULL;
+}
+
 static void set_mpos(struct mpos *p, const struct ynode *n)
 {
 	p->line = n->line;
@@ -393,8 +400,7 @@ static void parse_cv_inputs(struct loader *ld, const struct ynode *v, struct m_c
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
 		struct m_cv_input *in = &cv->inputs[cv->inputs_nr];
-		if (!k->u.scalar.len || strlen(k->u.scalar.value) != k->u.scalar.len ||
-		    yscalar_type(k) == YTYPE_NULL) {
+		if (!usable_name(k)) {
 			err_at(ld, k, "input names of config variable '%s' must not be empty",
 			       cv->key);
 			continue;
@@ -516,8 +522,7 @@ static void parse_config(struct loader *ld, const struct ynode *v, struct m_inst
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
 		struct m_configvar *cv = &inst->config[inst->config_nr];
-		if (!k->u.scalar.len || strlen(k->u.scalar.value) != k->u.scalar.len ||
-		    yscalar_type(k) == YTYPE_NULL) {
+		if (!usable_name(k)) {
 			err_at(ld, k, "config variable names must not be empty");
 			continue;
 		}
