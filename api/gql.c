@@ -109,8 +109,11 @@ static bool is_not_found(const char *msg)
 
 bool gql_is_auth_message(const char *msg)
 {
+	/* The subject right before its verdict: "Input 'apiToken' ... is invalid" is no refusal. */
 	static const char pattern[] =
-	    "(token|credential|authenticat).*(expired|invalid|not provided)|unauthori[sz]ed";
+	    "(token|credentials)( (is|are|was|were|has|have))?( been)? (expired|invalid|not "
+	    "provided)|credentials were not provided|authentication (failed|required)|"
+	    "not authenticated|unauthori[sz]ed";
 	regex_t re;
 	bool hit;
 	if (!msg || regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB))
@@ -134,14 +137,19 @@ static bool any_auth_error(struct json_object *errors)
 	return false;
 }
 
-/* The first error of a list, and how many follow, as one message. */
-static int errors_to_error(struct json_object *errors, const char *op, const char *prefix,
-                           struct error *err)
+/*
+ * The first error of a list, and how many follow, as one message. An error
+ * about the token counts as one (ERR_AUTH, which the client answers by
+ * refreshing and sending again) only when the response carries no data:
+ * beside data, the request ran, and sending a mutation again would repeat it.
+ */
+static int errors_to_error(struct json_object *errors, bool has_data, const char *op,
+                           const char *prefix, struct error *err)
 {
 	size_t n = json_object_array_length(errors);
 	char *msg = message_of(json_object_array_get_idx(errors, 0));
 	int code = is_not_found(msg) ? ERR_NOTFOUND : ERR_API;
-	if (any_auth_error(errors)) {
+	if (!has_data && any_auth_error(errors)) {
 		code = ERR_AUTH;
 		prefix = "the access token was rejected: ";
 	}
@@ -198,7 +206,9 @@ int gql_decode_response(struct json_object **data_out, long status, const char *
 			goto done;
 		}
 		if (json_object_array_length(errors) > 0) {
-			rc = errors_to_error(errors, op, "", err);
+			bool has_data = json_object_object_get_ex(root, "data", &data) && data &&
+			                !json_object_is_type(data, json_type_null);
+			rc = errors_to_error(errors, has_data, op, "", err);
 			goto done;
 		}
 	}

@@ -22,6 +22,7 @@
 #include "../api/lookup.h"
 #include "../api/mutations.h"
 #include "../api/mutations_async.h"
+#include "../util/error.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -183,6 +184,7 @@ static int pvalue(struct run *run, struct json_object *e, const char **out, cons
 	if (!env)
 		return 0;
 	*out = run->o->getenv ? run->o->getenv(env) : getenv(env);
+	error_add_secret(*out); /* no message may carry it, whatever the server echoes */
 	if (*out)
 		return 0;
 	if (input)
@@ -654,8 +656,7 @@ static void on_deploy_state(void *ctx, int rc, const struct api_mut_result *res,
 		task_finish(t, rc, err);
 		return;
 	}
-	deployed =
-	    !st->needs_deploy && (!t->version_number || st->deployed_version == t->version_number);
+	deployed = !st->needs_deploy && st->deployed_version == t->version_number;
 	if (deployed) {
 		task_finish(t, 0, NULL);
 		return;
@@ -846,7 +847,7 @@ static void on_publish_resolved(void *ctx, int rc, bool found, struct error *err
 		return;
 	}
 	error_release(&t->err);
-	if (expected && t->s->integrations[0].draft_version_number > expected) {
+	if (t->s->integrations[0].draft_version_number > expected) {
 		t->version_number = expected;
 		wait_available(t);
 		return;
@@ -862,7 +863,7 @@ static void on_published(void *ctx, int rc, const struct api_mut_result *res, st
 	struct task *t = ctx;
 	int expected = pint(t->pl, "expectedVersion", 0);
 	if (!rc) {
-		if (expected && res->version->number != expected) {
+		if (res->version->number != expected) {
 			struct error e = ERROR_INIT;
 			error_set(&e, ERR_API,
 			          "the publish made version %d, not version %d as planned: the "
@@ -924,6 +925,13 @@ static int integration_setup(struct task *t, struct error *err)
 	}
 	case PA_PUBLISH:
 		t->send = send_publish;
+		/* The number the draft had when planned: what the publish must make and be waited
+		 * for. */
+		if (pint(t->pl, "expectedVersion", 0) < 1)
+			return error_set(
+			    err, ERR_INVALID,
+			    "the plan does not say which version this publish makes; make a "
+			    "new plan");
 		return 0;
 	case PA_DELETE:
 		t->send = send_integration_delete;
@@ -999,6 +1007,11 @@ static int instance_setup(struct task *t, struct error *err)
 	case PA_DEPLOY:
 		t->send = send_instance_deploy;
 		t->version_number = deploy_expected(t->run, t->pl);
+		if (!t->version_number) /* without it no re-read can tell the deploy is done */
+			return error_set(
+			    err, ERR_INVALID,
+			    "the plan does not say which version to deploy; make a new "
+			    "plan");
 		return 0;
 	case PA_ENABLE:
 	case PA_DISABLE:

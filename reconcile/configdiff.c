@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../schema/yaml_tree.h"
+#include "../util/error.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -27,9 +28,12 @@ static void report(struct configdiff *cd, enum diag_severity sev, struct mpos po
 		cd->errors++;
 }
 
+/* The value of an environment variable the manifest names: a secret from now on. */
 static const char *env_value(const struct configdiff *cd, const char *name)
 {
-	return cd->o->getenv ? cd->o->getenv(name) : getenv(name);
+	const char *v = cd->o->getenv ? cd->o->getenv(name) : getenv(name);
+	error_add_secret(v);
+	return v;
 }
 
 /* What a value of the manifest stands for: itself, or its environment variable (NULL: unset). */

@@ -54,6 +54,16 @@ int error_set_at(struct error *err, int code, const char *file, int line, int co
                  ...) __attribute__((format(printf, 6, 7)));
 
 /* A short English name for a code ("not found", "I/O error", ...). */
+/*
+ * Registers a secret the run knows (a value read from the environment for a
+ * config variable): from then on every message error_set*() makes has each
+ * occurrence replaced by "[redacted]", so that a server echoing an input
+ * back cannot carry the value into an output. The value is copied; values
+ * shorter than 4 bytes are not registered (they would garble messages more
+ * than they hide). Not thread-safe: register before starting threads.
+ */
+void error_add_secret(const char *value);
+
 const char *error_code_name(int code);
 
 #endif

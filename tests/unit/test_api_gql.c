@@ -77,6 +77,8 @@ static void test_token_refused_as_graphql_error(void **state)
 	    "Invalid value for field 'name'",
 	    "expired: the version was replaced",
 	    "The connection token input is required",
+	    "Variable '$input' got invalid value: input 'apiToken' is invalid",
+	    "Input 'apiToken' of 'Zendesk' invalid",
 	    "",
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
@@ -95,6 +97,11 @@ static void test_token_refused_as_graphql_error(void **state)
 	             "{\"data\": null, \"errors\": [{\"message\": \"boom\"}, {\"message\": "
 	             "\"Token has expired\"}]}",
 	             ERR_AUTH, "access token was rejected: boom (and 1 more error)");
+	/* Beside data the request ran: no refresh and resend, which could repeat a mutation. */
+	expect_error(200,
+	             "{\"data\": {\"createInstance\": null}, \"errors\": [{\"message\": "
+	             "\"Unauthorized\"}]}",
+	             ERR_API, "customers: Unauthorized");
 }
 
 static void test_json_errors_have_positions(void **state)

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "../../util/diag.h"
+#include "../../util/error.h"
 
 static void test_renders_position_line_and_caret(void **state)
 {
@@ -102,10 +103,28 @@ static void test_text_is_copied_once_a_diagnostic_exists(void **state)
 	diag_list_release(&l);
 }
 
+/* A secret the run registered never survives into an error message, however often it appears. */
+static void test_errors_redact_registered_secrets(void **state)
+{
+	(void)state;
+	struct error err = ERROR_INIT;
+	error_add_secret("hunter2-pw");
+	error_add_secret("dact"); /* inside the mark itself: must not loop */
+	error_add_secret("abc");  /* too short to register */
+	error_set(&err, ERR_API,
+	          "createInstance: input 'password' got invalid value hunter2-pw (was hunter2-pw), "
+	          "abc");
+	assert_null(strstr(err.message, "hunter2-pw"));
+	assert_string_equal(err.message, "createInstance: input 'password' got invalid value "
+	                                 "[redacted] (was [redacted]), abc");
+	error_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_renders_position_line_and_caret),
+	    cmocka_unit_test(test_errors_redact_registered_secrets),
 	    cmocka_unit_test(test_caret_follows_tabs_and_multibyte),
 	    cmocka_unit_test(test_sorted_by_file_then_position),
 	    cmocka_unit_test(test_long_line_is_cut_around_column),
