@@ -208,7 +208,7 @@ for (const o of rows.filter((r) => r.kind === 'org')) {
 
 // --- targets ------------------------------------------------------------------
 p();
-p('## Targets (SPEC.md section 8)');
+p('## Targets');
 p();
 const L = summary.L;
 const M = summary.M;
