@@ -34,7 +34,7 @@ const nproc = os.cpus().length;
 
 p('# Benchmarks');
 p();
-p('Written by `bench/run.sh` (SPEC.md section 8); do not edit by hand.');
+p('Written by `bench/run.sh`; do not edit by hand.');
 p(`Command: \`bench/run.sh${start.smoke ? ' --smoke' : start.runs !== 3 ? ` --runs ${start.runs}` : ''} ${start.sizes}\`.`);
 p();
 p(`- Date: ${start.date}`);
@@ -208,7 +208,7 @@ for (const o of rows.filter((r) => r.kind === 'org')) {
 
 // --- targets ------------------------------------------------------------------
 p();
-p('## Targets (SPEC.md section 8)');
+p('## Targets');
 p();
 const L = summary.L;
 const M = summary.M;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks of SPEC.md section 8. For each size: a generated org
+# The benchmarks: plan, apply and drift of three org sizes. For each size: a generated org
 # (tests/emulator/genorg.js) and the repository that manages it
 # (bench/org-manifest.js), served by the emulator at --latency-ms 50.
 #
