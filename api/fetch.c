@@ -605,7 +605,9 @@ static bool in_scope(const struct api_fetch_scope *scope, const struct live_inte
 {
 	if (it->is_code_native)
 		return false;
-	if (!scope || scope->all)
+	if (!scope)
+		return false; /* as fetch.h says: no scope, no definitions */
+	if (scope->all)
 		return true;
 	for (size_t i = 0; i < scope->names_nr; i++)
 		if (scope->names[i] && !strcmp(scope->names[i], it->name))

@@ -616,12 +616,12 @@ static void send_instance_config(struct task *t)
  *
  * deployInstance answering without an error is not enough: the instance is
  * read again and the deploy counts only when it no longer needs one and
- * runs the version expected. A deploy that may still be settling is read a
- * few more times, a second apart.
+ * runs the version expected. A deploy that may still be settling (the
+ * instance still needs one) is read again for about 85 s, less and less
+ * often.
  */
 
-#define DEPLOY_REREADS      5
-#define DEPLOY_REREAD_DELAY 1000L
+#define DEPLOY_REREADS 20 /* about 85 s in all: 0.5, 1, 2, 4 s, then every 5 s */
 
 static void on_deployed(void *ctx, int rc, const struct api_mut_result *res, struct error *err);
 
@@ -668,9 +668,10 @@ static void on_deploy_state(void *ctx, int rc, const struct api_mut_result *res,
 		send_instance_deploy(t);
 		return;
 	}
-	if (++t->rereads < DEPLOY_REREADS) {
-		api_instance_deploy_state_start(t->run->client, t->id, DEPLOY_REREAD_DELAY,
-		                                on_deploy_state, t);
+	/* Still settling only while it needs a deploy; another version running is an answer. */
+	if (st->needs_deploy && ++t->rereads < DEPLOY_REREADS) {
+		long delay = t->rereads < 5 ? 250L << t->rereads : 5000L;
+		api_instance_deploy_state_start(t->run->client, t->id, delay, on_deploy_state, t);
 		return;
 	}
 	char running[48];
