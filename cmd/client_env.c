@@ -36,13 +36,26 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 	/* The process is about to hold tokens: never leave them in a core file. */
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (api_options_from_env(&o, &err) == 0) {
+		const struct cmd_target *t = &common->target;
 		o.parallelism = parallelism;
 		if (common->verbose) {
 			o.log = log_request;
 			o.log_ctx = NULL;
 		}
-		if (api_client_new(out, &o, &err) == 0)
-			return EXIT_OK;
+		/* An environment brings its own URL and credentials, and nothing else counts. */
+		if (t->environment) {
+			o.origin = t->url;
+			o.access_token = NULL;
+			o.refresh_token = getenv(t->credentials);
+			o.tenant_id = t->tenant ? getenv(t->tenant) : NULL;
+		}
+		if (api_client_new(out, &o, &err) == 0) {
+			if (cmd_check_organization(*out, t, verb) == EXIT_OK)
+				return EXIT_OK;
+			api_client_free(*out);
+			*out = NULL;
+			return EXIT_ERROR;
+		}
 	}
 	fprintf(stderr, "prismsync %s: %s\n", verb, err.message);
 	error_release(&err);

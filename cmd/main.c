@@ -62,7 +62,7 @@ static int unknown_verb(const char *verb)
 
 int main(int argc, char **argv)
 {
-	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0, NULL, NULL, false, NULL};
+	struct common_opts common = {.file = MANIFEST_DEFAULT_FILE};
 
 	if (argc < 2) {
 		print_usage(stderr);

@@ -302,6 +302,14 @@ static void json_source(const struct plan *p, struct buf *out)
 	json_str(out, p->repo_url);
 	buf_addf(out, ",\"dirty\":%s,\"prune\":%s", p->dirty ? "true" : "false",
 	         p->prune ? "true" : "false");
+	if (p->environment) {
+		buf_adds(out, ",\"environment\":");
+		json_str(out, p->environment);
+	}
+	if (p->organization) {
+		buf_adds(out, ",\"organization\":");
+		json_str(out, p->organization);
+	}
 	if (p->limited) {
 		buf_adds(out, ",\"limited_to\":[");
 		for (size_t i = 0; i < p->limited_to_nr; i++) {
