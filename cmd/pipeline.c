@@ -214,6 +214,7 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	struct common_opts with_target = *common;
 	if ((rc = cmd_target_from_manifest(&with_target, pl->manifest, verb)) != EXIT_OK)
 		goto done;
+	pl->target = with_target.target;
 	if ((rc = cmd_api_client(&pl->client, verb, &with_target, opts->parallelism)) != EXIT_OK)
 		goto done;
 	/* Only the definitions of the integrations the manifest manages are read. */
