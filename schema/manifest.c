@@ -1602,9 +1602,9 @@ static void check_environments(struct loader *ld, const struct ynode *root)
 				continue;
 			diag_error(
 			    ld->diags, ld->file, a->pos.line, a->pos.col,
-			    "environments '%s' and '%s' (line %d) both name organization '%s' "
-			    "at %s; each environment must be a different organization",
-			    b->name, a->name, b->pos.line, a->organization, a->url);
+			    "environment '%s' names organization '%s' at %s, as environment '%s' "
+			    "(line %d) does; each environment must be an organization of its own",
+			    a->name, a->organization, a->url, b->name, b->pos.line);
 			ld->errors++;
 		}
 	}
