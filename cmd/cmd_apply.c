@@ -23,10 +23,10 @@
 #define PLAN_FILE_MAX (256u * 1024 * 1024)
 
 static const char apply_usage[] =
-    "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
+    "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
     "                       [--allow-dirty] [--push-secrets]\n"
-    "       prismsync apply PLAN [--auto-approve] [--publish-timeout SECONDS]\n"
+    "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
     "confirmation, then imports, updates and publishes integrations, creates and\n"
@@ -35,7 +35,9 @@ static const char apply_usage[] =
     "\n"
     "With PLAN (a file from 'prismsync plan --out'), carries out exactly that\n"
     "plan, after re-reading every object it touches: if any changed since the\n"
-    "plan was made, nothing is done and the command exits 4.\n"
+    "plan was made, nothing is done and the command exits 4. A plan made for an\n"
+    "environment runs only there: another --env, or credentials of another\n"
+    "organization, are refused.\n"
     "\n"
     "A change that fails blocks the changes that depend on it; the others still\n"
     "run. Progress goes to stderr, one line per finished change.\n"
@@ -47,6 +49,8 @@ static const char apply_usage[] =
     "\n"
     "options:\n"
     "  -f, --file FILE        the manifest (default: prismsync.yaml)\n"
+    "      --env NAME         apply to this environment of the manifest (the\n"
+    "                         question names it and its organization)\n"
     "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
     "      --prune            delete owned objects absent from the manifest\n"
     "      --parallelism N    requests in flight at most (default 4)\n"

@@ -39,6 +39,8 @@ static void print_usage(FILE *out)
 	fputs("\n"
 	      "options accepted by every verb:\n"
 	      "  -f, --file FILE   the manifest (default: prismsync.yaml)\n"
+	      "      --env NAME    the environment of the manifest to use: its URL,\n"
+	      "                    credentials, organization and overrides\n"
 	      "      --no-color    no colour (also: NO_COLOR=1)\n"
 	      "  -v, --verbose     more detail\n"
 	      "  -h, --help        help for the verb\n"
