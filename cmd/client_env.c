@@ -10,6 +10,9 @@
 #include "../api/client.h"
 #include "../util/banned.h"
 
+/* The environment whose credentials the client holds, for the hint of an auth failure. */
+static struct cmd_target hint_target;
+
 static void log_request(void *ctx, const struct api_log_event *ev)
 {
 	(void)ctx;
@@ -43,6 +46,7 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 			o.log_ctx = NULL;
 		}
 		/* An environment brings its own URL and credentials, and nothing else counts. */
+		hint_target = *t;
 		if (t->environment) {
 			o.origin = t->url;
 			o.access_token = NULL;
@@ -65,7 +69,14 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 void cmd_print_api_error(const char *verb, const struct error *err)
 {
 	fprintf(stderr, "prismsync %s: %s\n", verb, err->message ? err->message : "failed");
-	if (err->code == ERR_AUTH)
+	if (err->code == ERR_AUTH && hint_target.environment)
+		fprintf(stderr,
+		        "hint: environment '%s' reads its refresh token from %s%s%s; check it, and "
+		        "its url in the manifest (%s)\n",
+		        hint_target.environment, hint_target.credentials,
+		        hint_target.tenant ? " and its tenant from " : "",
+		        hint_target.tenant ? hint_target.tenant : "", hint_target.url);
+	else if (err->code == ERR_AUTH)
 		fputs("hint: check PRISM_REFRESH_TOKEN (or PRISMATIC_REFRESH_TOKEN), "
 		      "PRISM_ACCESS_TOKEN and PRISMATIC_URL\n",
 		      stderr);

@@ -85,6 +85,11 @@ expect_rc 1 "credentials variable unset"
 expect_in err "variable TOKEN_EU, which is not set" "names the variable"
 expect_eq "$(at_eu GET /__emulator/requests | jq .total)" "0" "nothing was sent"
 
+TOKEN_EU=not-the-eu-token run "$PRISMSYNC" plan -f "$M" --env eu
+expect_rc 1 "a rejected token"
+expect_in err "environment 'eu' reads its refresh token from TOKEN_EU" "the hint names the environment's variable"
+expect_not_in err "not-the-eu-token" "and never the value"
+
 ps whoami --env eu
 expect_rc 0 "whoami --env"
 expect_in out "org: +Acme EU" "the EU organization"
