@@ -267,6 +267,9 @@ static size_t group_end(const struct plan *p, const struct group_item *g, size_t
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct group_item *g = group_by_address(p);
+	if (p->environment)
+		buf_addf(out, "Environment %s, organization '%s'.\n\n", p->environment,
+		         p->organization ? p->organization : "(not named)");
 	if (p->limited)
 		limited_note(p, out);
 	if (p->nr)
@@ -463,6 +466,9 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 	buf_addf(out, "**%s**\n\n", summary.data);
 	if (p->limited)
 		limited_note(p, out);
+	if (p->environment)
+		buf_addf(out, "Environment `%s`, organization %s.\n\n", p->environment,
+		         p->organization ? p->organization : "(not named)");
 	if (p->manifest)
 		buf_addf(out, "Manifest `%s`%s%s%s.\n\n", p->manifest,
 		         p->commit ? " at commit `" : "", p->commit ? p->commit : "",

@@ -126,6 +126,9 @@ expect_eq "$(state_of "$EMU_URL_staging" '.customers[] | select(.externalId=="ac
 
 ps plan --env eu --detailed-exitcode
 expect_rc 0 "eu converged"
+expect_in out "^Environment eu, organization 'Acme EU'\\." "the text plan says which environment it planned"
+ps plan --env eu --format markdown
+expect_in out "Environment \`eu\`, organization Acme EU" "so does the markdown plan"
 
 ps drift --all-envs
 expect_rc 0 "both in sync"
