@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Posts the markdown plan (REPORT) as a comment on pull request PR_NUMBER,
-# or updates the comment posted before for the same working directory, so
-# that a pull request carries one plan comment per manifest, always current.
+# or updates the comment posted before for the same working directory and
+# environment (--env NAME in INPUT_ARGS), so that a pull request carries one
+# plan comment per manifest and environment, always current.
 # Uses the gh CLI (GH_TOKEN) that GitHub's runners provide.
 set -euo pipefail
 : "${REPORT:?}" "${PR_NUMBER:?}" "${GITHUB_REPOSITORY:?}"
-marker="<!-- prismsync plan: ${INPUT_WORKING_DIRECTORY:-.} -->"
+env_name=$(printf '%s\n' "${INPUT_ARGS:-}" | sed -n 's/.*--env[= ]\([A-Za-z0-9_-]*\).*/\1/p')
+marker="<!-- prismsync plan: ${INPUT_WORKING_DIRECTORY:-.}${env_name:+ env $env_name} -->"
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
 { echo "$marker"; cat "$REPORT"; } >"$body"

@@ -10,6 +10,9 @@
 #include "../api/client.h"
 #include "../util/banned.h"
 
+/* The environment whose credentials the client holds, for the hint of an auth failure. */
+static struct cmd_target hint_target;
+
 static void log_request(void *ctx, const struct api_log_event *ev)
 {
 	(void)ctx;
@@ -36,13 +39,27 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 	/* The process is about to hold tokens: never leave them in a core file. */
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (api_options_from_env(&o, &err) == 0) {
+		const struct cmd_target *t = &common->target;
 		o.parallelism = parallelism;
 		if (common->verbose) {
 			o.log = log_request;
 			o.log_ctx = NULL;
 		}
-		if (api_client_new(out, &o, &err) == 0)
-			return EXIT_OK;
+		/* An environment brings its own URL and credentials, and nothing else counts. */
+		hint_target = *t;
+		if (t->environment) {
+			o.origin = t->url;
+			o.access_token = NULL;
+			o.refresh_token = getenv(t->credentials);
+			o.tenant_id = t->tenant ? getenv(t->tenant) : NULL;
+		}
+		if (api_client_new(out, &o, &err) == 0) {
+			if (cmd_check_organization(*out, t, verb) == EXIT_OK)
+				return EXIT_OK;
+			api_client_free(*out);
+			*out = NULL;
+			return EXIT_ERROR;
+		}
 	}
 	fprintf(stderr, "prismsync %s: %s\n", verb, err.message);
 	error_release(&err);
@@ -52,7 +69,14 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 void cmd_print_api_error(const char *verb, const struct error *err)
 {
 	fprintf(stderr, "prismsync %s: %s\n", verb, err->message ? err->message : "failed");
-	if (err->code == ERR_AUTH)
+	if (err->code == ERR_AUTH && hint_target.environment)
+		fprintf(stderr,
+		        "hint: environment '%s' reads its refresh token from %s%s%s; check it, and "
+		        "its url in the manifest (%s)\n",
+		        hint_target.environment, hint_target.credentials,
+		        hint_target.tenant ? " and its tenant from " : "",
+		        hint_target.tenant ? hint_target.tenant : "", hint_target.url);
+	else if (err->code == ERR_AUTH)
 		fputs("hint: check PRISM_REFRESH_TOKEN (or PRISMATIC_REFRESH_TOKEN), "
 		      "PRISM_ACCESS_TOKEN and PRISMATIC_URL\n",
 		      stderr);

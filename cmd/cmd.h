@@ -24,6 +24,19 @@ enum {
 	EXIT_USAGE = 64,
 };
 
+/*
+ * Where an online verb connects, and the organization it must find there:
+ * from the environment --env selects, or from the manifest's top-level
+ * 'organization:' (cmd/environment.c). All strings are borrowed.
+ */
+struct cmd_target {
+	const char *environment;  /* its name; NULL without environments */
+	const char *organization; /* the org the credentials must belong to; NULL: any */
+	const char *url;          /* the API origin; NULL: PRISMATIC_URL */
+	const char *credentials;  /* the variable holding the refresh token; NULL: the usual ones */
+	const char *tenant; /* the variable holding the tenant id; NULL: PRISMATIC_TENANT_ID */
+};
+
 /* Options every verb accepts. */
 struct common_opts {
 	const char *file;       /* -f/--file */
@@ -33,6 +46,8 @@ struct common_opts {
 	const char *repo;       /* --repo: clone this repository (needs --git-ref) */
 	bool file_given;        /* -f/--file was given */
 	const char *file_again; /* a second -f/--file: a usage error (one manifest per run) */
+	const char *env;        /* --env: the environment of the manifest to use */
+	struct cmd_target target;
 };
 
 struct verb {
@@ -47,13 +62,14 @@ enum {
 	OPT_HELP,
 	OPT_GIT_REF,
 	OPT_REPO,
+	OPT_ENV,
 	OPT_FIRST_VERB_OPTION = 1100,
 };
 
 /* Entries of a verb's getopt_long table for the options common_option() handles. */
 #define COMMON_LONG_OPTIONS                                                                        \
 	{"file", required_argument, NULL, 'f'}, {"no-color", no_argument, NULL, OPT_NO_COLOR},     \
-	    {"verbose", no_argument, NULL, 'v'},                                                   \
+	    {"verbose", no_argument, NULL, 'v'}, {"env", required_argument, NULL, OPT_ENV},        \
 	{                                                                                          \
 		"help", no_argument, NULL, 'h'                                                     \
 	}
@@ -114,6 +130,37 @@ struct error;
  */
 int cmd_api_client(struct api_client **out, const char *verb, const struct common_opts *common,
                    int parallelism);
+
+struct manifest;
+
+/*
+ * Fills common->target from m: the environment manifest_load_env() merged
+ * in (its credentials variable, and its tenant variable when named, must be
+ * set), or else the top-level organization. A manifest with environments
+ * needs one chosen. Returns EXIT_OK, or EXIT_ERROR with the reason printed
+ * (a variable is named, never its value).
+ */
+int cmd_target_from_manifest(struct common_opts *common, const struct manifest *m,
+                             const char *verb);
+
+/*
+ * For whoami and api, which do not need the manifest: with --env or -f,
+ * reads the manifest (not its definitions) into *out (the caller frees it
+ * with manifest_free(); the target borrows from it) to fill
+ * common->target. Returns EXIT_OK (*out and the target untouched without
+ * either option), or EXIT_ERROR with the reason printed.
+ */
+int cmd_target_load(struct manifest **out, struct common_opts *common, const char *verb);
+
+/*
+ * Checks that the client's credentials belong to the organization target
+ * names (one whoami request; nothing when it names none). Returns EXIT_OK,
+ * or EXIT_ERROR after printing both organizations.
+ */
+int cmd_check_organization(struct api_client *c, const struct cmd_target *target, const char *verb);
+
+/* The API origin of target, for messages. Borrowed. */
+const char *cmd_target_url(const struct cmd_target *target);
 
 /* Prints an API error for verb on stderr, with a hint for credential problems. */
 void cmd_print_api_error(const char *verb, const struct error *err);

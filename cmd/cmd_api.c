@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "../api/client.h"
+#include "../schema/manifest.h"
 #include "../util/buf.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -18,6 +19,7 @@
 
 static const char api_usage[] =
     "usage: prismsync api QUERY [--var NAME=VALUE]... [--var-json NAME=JSON]...\n"
+    "                     [-f FILE] [--env NAME]\n"
     "\n"
     "Sends a GraphQL document to the Prismatic API and prints the response's\n"
     "`data` as JSON on stdout. Errors (HTTP, GraphQL, or a mutation payload's\n"
@@ -32,6 +34,10 @@ static const char api_usage[] =
     "a mutation is never sent twice unless the server certainly did not run it.\n"
     "\n"
     "options:\n"
+    "  -f, --file FILE   the manifest whose organization the credentials must\n"
+    "                    belong to (read only with -f or --env)\n"
+    "      --env NAME    use the URL and credentials of this environment of the\n"
+    "                    manifest, and check its organization\n"
     "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
     "  -v, --verbose     log each request (operation, status, time) to stderr\n"
     "  -h, --help        show this help\n"
@@ -125,6 +131,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 	    {"var", required_argument, NULL, OPT_VAR},
 	    {"var-json", required_argument, NULL, OPT_VAR_JSON},
 	    {"file", required_argument, NULL, 'f'},
+	    {"env", required_argument, NULL, OPT_ENV},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -133,6 +140,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 	struct api_var *vars = NULL;
 	size_t vars_nr = 0, vars_alloc = 0;
 	struct api_client *client = NULL;
+	struct manifest *manifest = NULL;
 	struct buf doc;
 	struct error err = ERROR_INIT;
 	char *out = NULL;
@@ -188,6 +196,8 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		rc = EXIT_ERROR;
 		goto done;
 	}
+	if ((rc = cmd_target_load(&manifest, common, "api")) != EXIT_OK)
+		goto done;
 	if ((rc = cmd_api_client(&client, "api", common, 0)) != EXIT_OK)
 		goto done;
 	if (api_raw(&out, client, doc.data, vars, vars_nr, &err)) {
@@ -210,5 +220,6 @@ done:
 	buf_release(&doc);
 	error_release(&err);
 	api_client_free(client);
+	manifest_free(manifest);
 	return rc;
 }

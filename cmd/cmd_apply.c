@@ -23,10 +23,10 @@
 #define PLAN_FILE_MAX (256u * 1024 * 1024)
 
 static const char apply_usage[] =
-    "usage: prismsync apply [-f FILE] [--auto-approve] [--prune] [--parallelism N]\n"
+    "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
     "                       [--allow-dirty] [--push-secrets]\n"
-    "       prismsync apply PLAN [--auto-approve] [--publish-timeout SECONDS]\n"
+    "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
     "confirmation, then imports, updates and publishes integrations, creates and\n"
@@ -35,7 +35,9 @@ static const char apply_usage[] =
     "\n"
     "With PLAN (a file from 'prismsync plan --out'), carries out exactly that\n"
     "plan, after re-reading every object it touches: if any changed since the\n"
-    "plan was made, nothing is done and the command exits 4.\n"
+    "plan was made, nothing is done and the command exits 4. A plan made for an\n"
+    "environment runs only there: another --env, or credentials of another\n"
+    "organization, are refused.\n"
     "\n"
     "A change that fails blocks the changes that depend on it; the others still\n"
     "run. Progress goes to stderr, one line per finished change.\n"
@@ -47,6 +49,8 @@ static const char apply_usage[] =
     "\n"
     "options:\n"
     "  -f, --file FILE        the manifest (default: prismsync.yaml)\n"
+    "      --env NAME         apply to this environment of the manifest (the\n"
+    "                         question names it and its organization)\n"
     "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
     "      --prune            delete owned objects absent from the manifest\n"
     "      --parallelism N    requests in flight at most (default 4)\n"
@@ -134,7 +138,8 @@ static void on_waiting(void *ctx, const struct apply_wait_event *ev)
  * (one whoami request, made only when asking). Returns EXIT_OK to go
  * ahead, or EXIT_ERROR with the reason printed.
  */
-static int confirm(const struct plan *p, bool auto_approve, struct api_client *client)
+static int confirm(const struct plan *p, bool auto_approve, struct api_client *client,
+                   const struct cmd_target *target)
 {
 	if (auto_approve)
 		return EXIT_OK;
@@ -147,10 +152,17 @@ static int confirm(const struct plan *p, bool auto_approve, struct api_client *c
 	}
 	struct api_user user = {NULL, NULL, NULL, NULL, NULL};
 	struct error err = ERROR_INIT;
-	const char *url = getenv("PRISMATIC_URL");
-	if (!url || !*url)
-		url = "https://app.prismatic.io";
-	if (api_whoami(&user, client, &err) == 0 && user.org_name)
+	const char *url = cmd_target_url(target);
+	if (target->environment && api_whoami(&user, client, &err) == 0 && user.org_name)
+		printf("\nMake these %zu change%s to environment '%s', the organization '%s' "
+		       "(%s)?\n",
+		       p->nr, p->nr == 1 ? "" : "s", target->environment, user.org_name, url);
+	else if (target->environment)
+		printf("\nMake these %zu change%s to environment '%s', the organization '%s' "
+		       "(%s)?\n",
+		       p->nr, p->nr == 1 ? "" : "s", target->environment, target->organization,
+		       url);
+	else if (api_whoami(&user, client, &err) == 0 && user.org_name)
 		printf("\nMake these %zu change%s to the organization '%s' (%s)?\n", p->nr,
 		       p->nr == 1 ? "" : "s", user.org_name, url);
 	else
@@ -247,14 +259,60 @@ static int check_stale(const struct plan *p, struct api_client *client, bool *st
 	return rc ? EXIT_ERROR : EXIT_OK;
 }
 
+/*
+ * A saved plan runs only against the environment and organization it was
+ * made for: --env must agree with it, and the environment's URL and
+ * credentials come from the manifest it names (*manifest, which the
+ * target borrows from). Returns EXIT_OK, or EXIT_ERROR with the refusal
+ * printed.
+ */
+static int saved_plan_target(struct manifest **manifest, const struct plan *p, const char *path,
+                             struct common_opts *common)
+{
+	if (common->env && (!p->environment || strcmp(common->env, p->environment))) {
+		fprintf(stderr,
+		        "prismsync apply: refusing: %s was made for %s%s%s, not environment '%s'; "
+		        "nothing was changed. Make a plan with --env %s.\n",
+		        path, p->environment ? "environment '" : "a manifest without environments",
+		        p->environment ? p->environment : "", p->environment ? "'" : "",
+		        common->env, common->env);
+		return EXIT_ERROR;
+	}
+	if (!p->environment) {
+		common->target.organization = p->organization;
+		return EXIT_OK;
+	}
+	common->env = p->environment;
+	if (p->manifest)
+		common->file = p->manifest;
+	if (cmd_target_load(manifest, common, "apply") != EXIT_OK) {
+		fprintf(stderr,
+		        "prismsync apply: %s was made for environment '%s' of %s, whose URL and "
+		        "credentials could not be read; nothing was changed\n",
+		        path, p->environment, common->file);
+		return EXIT_ERROR;
+	}
+	if (p->organization && common->target.organization &&
+	    strcmp(p->organization, common->target.organization)) {
+		fprintf(stderr,
+		        "prismsync apply: refusing: %s was made for organization '%s', but "
+		        "environment '%s' is now organization '%s'; nothing was changed. Make a "
+		        "new plan.\n",
+		        path, p->organization, p->environment, common->target.organization);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
 static int apply_saved(const char *path, bool auto_approve, int parallelism,
-                       long publish_timeout_ms, const struct common_opts *common)
+                       long publish_timeout_ms, struct common_opts *common)
 {
 	struct source *src = source_dir_new();
 	struct buf data = BUF_INIT;
 	struct error err = ERROR_INIT;
 	struct plan p;
 	struct api_client *client = NULL;
+	struct manifest *manifest = NULL;
 	bool stale = false;
 	int rc;
 
@@ -266,6 +324,8 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 		rc = EXIT_ERROR;
 		goto done;
 	}
+	if ((rc = saved_plan_target(&manifest, &p, path, common)) != EXIT_OK)
+		goto done;
 	if ((rc = cmd_api_client(&client, "apply", common, parallelism)) != EXIT_OK)
 		goto done;
 	if ((rc = check_stale(&p, client, &stale)) != EXIT_OK)
@@ -287,12 +347,13 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	render_text(&p, &ro, &out);
 	fputs(out.data, stdout);
 	buf_release(&out);
-	if ((rc = confirm(&p, auto_approve, client)) == EXIT_OK)
+	if ((rc = confirm(&p, auto_approve, client, &common->target)) == EXIT_OK)
 		rc = execute(&p, client, publish_timeout_ms, common);
 	cmd_print_api_stats(client, common);
 done:
 	plan_release(&p);
 	api_client_free(client);
+	manifest_free(manifest);
 	buf_release(&data);
 	error_release(&err);
 	source_free(src);
@@ -390,7 +451,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	fputs(out.data, stdout);
 	fflush(stdout);
 	buf_release(&out);
-	if ((rc = confirm(&pl.plan, auto_approve, pl.client)) == EXIT_OK)
+	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK)
 		rc = execute(&pl.plan, pl.client, publish_timeout_ms, common);
 	cmd_print_api_stats(pl.client, common);
 done:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "drift_envs.h"
 #include "pipeline.h"
 #include "render.h"
 #include "source_env.h"
@@ -15,7 +16,8 @@
 #include "../util/banned.h"
 
 static const char drift_usage[] =
-    "usage: prismsync drift [-f FILE] [--format text|json|markdown] [--report FILE]\n"
+    "usage: prismsync drift [-f FILE] [--env NAME | --all-envs]\n"
+    "                       [--format text|json|markdown] [--report FILE]\n"
     "                       [--report-format text|json|markdown] [--prune]\n"
     "                       [--parallelism N] [--git-ref REF [--repo URL]]\n"
     "\n"
@@ -27,6 +29,10 @@ static const char drift_usage[] =
     "\n"
     "options:\n"
     "  -f, --file FILE       the manifest (default: prismsync.yaml)\n"
+    "      --env NAME        check this environment of the manifest\n"
+    "      --all-envs        check every environment at once, in parallel: one\n"
+    "                        report with a section and a fingerprint each; exit 2\n"
+    "                        when any drifted\n"
     "      --format FORMAT   text (default), json or markdown\n"
     "      --report FILE     also write the report to FILE\n"
     "      --report-format FORMAT\n"
@@ -53,7 +59,8 @@ enum {
 	OPT_REPORT,
 	OPT_REPORT_FORMAT,
 	OPT_PRUNE,
-	OPT_PARALLELISM
+	OPT_PARALLELISM,
+	OPT_ALL_ENVS
 };
 
 /*
@@ -105,6 +112,15 @@ static void published_report(const struct pipeline *pl, enum render_format forma
 		buf_adds(out, "  (nothing published yet)\n");
 }
 
+void drift_render(struct pipeline *pl, enum render_format format, bool color, struct buf *out)
+{
+	char fingerprint[65];
+	plan_fingerprint(&pl->plan, fingerprint);
+	struct render_opts ro = {RENDER_DRIFT, color, false, pl->plan.nr ? fingerprint : NULL};
+	render_plan(&pl->plan, format, &ro, out);
+	published_report(pl, format, out);
+}
+
 int cmd_drift(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
@@ -113,6 +129,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	    {"report-format", required_argument, NULL, OPT_REPORT_FORMAT},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    {"all-envs", no_argument, NULL, OPT_ALL_ENVS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -120,7 +137,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	enum render_format format = FORMAT_TEXT;
 	const char *report = NULL;
 	enum render_format report_format = FORMAT_TEXT;
-	bool report_format_set = false;
+	bool report_format_set = false, all_envs = false;
 	struct pipeline_opts po = {false, 0, false, NULL, false};
 	int c, rc;
 
@@ -156,6 +173,9 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 			if ((rc = parse_parallelism("drift", optarg, &po.parallelism)) != EXIT_OK)
 				return rc;
 			break;
+		case OPT_ALL_ENVS:
+			all_envs = true;
+			break;
 		default:
 			return bad_option("drift", c, argv, opts);
 		}
@@ -168,25 +188,22 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 		report_format = format;
 	if ((rc = cmd_check_source_options("drift", common)) != EXIT_OK)
 		return rc;
+	if (all_envs && common->env)
+		return usage_error("drift", "give either --env NAME or --all-envs, not both");
+	if (all_envs)
+		return drift_all_envs(common, &po, format, report, report_format);
 
 	struct pipeline pl;
 	rc = pipeline_run(&pl, "drift", common, &po);
 	if (rc != EXIT_OK)
 		goto done;
 
-	char fingerprint[65];
-	plan_fingerprint(&pl.plan, fingerprint);
-	struct render_opts ro = {RENDER_DRIFT, use_color(stdout, common), false,
-	                         pl.plan.nr ? fingerprint : NULL};
 	struct buf out = BUF_INIT;
-	render_plan(&pl.plan, format, &ro, &out);
-	published_report(&pl, format, &out);
+	drift_render(&pl, format, use_color(stdout, common), &out);
 	fputs(out.data, stdout);
 	if (report) {
-		ro.color = false;
 		buf_reset(&out);
-		render_plan(&pl.plan, report_format, &ro, &out);
-		published_report(&pl, report_format, &out);
+		drift_render(&pl, report_format, false, &out);
 		if (write_file_atomic(report, out.data, out.len, 0644)) {
 			fprintf(stderr, "prismsync drift: cannot write %s: %s\n", report,
 			        strerror(errno));

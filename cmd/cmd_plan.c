@@ -13,7 +13,7 @@
 #include "../util/banned.h"
 
 static const char plan_usage[] =
-    "usage: prismsync plan [-f FILE] [--format text|json|markdown] [--out PLAN]\n"
+    "usage: prismsync plan [-f FILE] [--env NAME] [--format text|json|markdown] [--out PLAN]\n"
     "                      [--detailed-exitcode] [--prune] [--parallelism N]\n"
     "                      [--git-ref REF [--repo URL]] [--changed-since REF]\n"
     "                      [--push-secrets]\n"
@@ -24,8 +24,13 @@ static const char plan_usage[] =
     "--prune the integrations and instances this manifest's owner created that\n"
     "the manifest no longer lists. Nothing is changed.\n"
     "\n"
+    "A manifest with environments needs --env: the plan is for that environment's\n"
+    "organization, with its overrides, and records both (JSON 'source').\n"
+    "\n"
     "options:\n"
     "  -f, --file FILE          the manifest (default: prismsync.yaml)\n"
+    "      --env NAME           plan for this environment of the manifest: its URL,\n"
+    "                           credentials, organization and overrides\n"
     "      --format FORMAT      text (default), json, or markdown for a pull request comment\n"
     "      --out PLAN           also save the plan to PLAN (JSON, mode 0600) for\n"
     "                           'prismsync apply PLAN'; secrets are saved as ${env:NAME}\n"

@@ -6,12 +6,16 @@
 
 #include "cmd.h"
 #include "../api/client.h"
+#include "../schema/manifest.h"
 #include "../util/banned.h"
 
 static const char whoami_usage[] =
-    "usage: prismsync whoami\n"
+    "usage: prismsync whoami [-f FILE] [--env NAME]\n"
     "\n"
-    "Shows the user and organization the credentials belong to.\n"
+    "Shows the user and organization the credentials belong to. With --env (or\n"
+    "-f), the manifest is read too: the environment's URL and credentials are\n"
+    "used, and a different organization than the one the manifest names is\n"
+    "refused.\n"
     "\n"
     "environment:\n"
     "  PRISMATIC_URL            the API origin (default: https://app.prismatic.io)\n"
@@ -21,6 +25,9 @@ static const char whoami_usage[] =
     "  PRISMATIC_TENANT_ID      the tenant, sent with the refresh token\n"
     "\n"
     "options:\n"
+    "  -f, --file FILE   the manifest (default: prismsync.yaml; read only with -f\n"
+    "                    or --env)\n"
+    "      --env NAME    use this environment of the manifest\n"
     "      --no-color    no colour in messages (also: NO_COLOR=1)\n"
     "  -v, --verbose     log each request (operation, status, time) to stderr\n"
     "  -h, --help        show this help\n"
@@ -34,12 +41,14 @@ int cmd_whoami(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
 	    {"file", required_argument, NULL, 'f'},
+	    {"env", required_argument, NULL, OPT_ENV},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct api_client *client = NULL;
+	struct manifest *manifest = NULL;
 	struct api_user user;
 	struct error err = ERROR_INIT;
 	int c, rc;
@@ -57,8 +66,12 @@ int cmd_whoami(int argc, char **argv, struct common_opts *common)
 	if (optind < argc)
 		return usage_error("whoami", "unexpected argument '%s'", argv[optind]);
 
-	if ((rc = cmd_api_client(&client, "whoami", common, 0)) != EXIT_OK)
+	if ((rc = cmd_target_load(&manifest, common, "whoami")) != EXIT_OK)
 		return rc;
+	if ((rc = cmd_api_client(&client, "whoami", common, 0)) != EXIT_OK) {
+		manifest_free(manifest);
+		return rc;
+	}
 	if (api_whoami(&user, client, &err)) {
 		cmd_print_api_error("whoami", &err);
 		rc = EXIT_ERROR;
@@ -68,14 +81,16 @@ int cmd_whoami(int argc, char **argv, struct common_opts *common)
 			printf("org:   %s (%s)\n", user.org_name, user.org_id);
 		else
 			printf("org:   (none: a customer user)\n");
-		printf("url:   %s\n", getenv("PRISMATIC_URL") && *getenv("PRISMATIC_URL")
-		                          ? getenv("PRISMATIC_URL")
-		                          : API_DEFAULT_ORIGIN);
+		printf("url:   %s\n", cmd_target_url(&common->target));
+		if (common->target.environment)
+			printf("env:   %s (the organization is the one it names)\n",
+			       common->target.environment);
 		api_user_release(&user);
 		rc = EXIT_OK;
 	}
 	cmd_print_api_stats(client, common);
 	error_release(&err);
 	api_client_free(client);
+	manifest_free(manifest);
 	return rc;
 }

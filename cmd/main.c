@@ -39,6 +39,8 @@ static void print_usage(FILE *out)
 	fputs("\n"
 	      "options accepted by every verb:\n"
 	      "  -f, --file FILE   the manifest (default: prismsync.yaml)\n"
+	      "      --env NAME    the environment of the manifest to use: its URL,\n"
+	      "                    credentials, organization and overrides\n"
 	      "      --no-color    no colour (also: NO_COLOR=1)\n"
 	      "  -v, --verbose     more detail\n"
 	      "  -h, --help        help for the verb\n"
@@ -62,7 +64,7 @@ static int unknown_verb(const char *verb)
 
 int main(int argc, char **argv)
 {
-	struct common_opts common = {MANIFEST_DEFAULT_FILE, false, 0, NULL, NULL, false, NULL};
+	struct common_opts common = {.file = MANIFEST_DEFAULT_FILE};
 
 	if (argc < 2) {
 		print_usage(stderr);

@@ -31,6 +31,9 @@ int common_option(int c, const char *arg, struct common_opts *common)
 	case OPT_REPO:
 		common->repo = arg;
 		return 1;
+	case OPT_ENV:
+		common->env = arg;
+		return 1;
 	default:
 		return 0;
 	}

@@ -191,8 +191,8 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	if ((rc = cmd_open_source(&pl->source, &pl->provenance, verb, common)) != EXIT_OK)
 		return rc;
 
-	rc = manifest_load(&pl->manifest, pl->source, common->file, MANIFEST_ENV_REQUIRED,
-	                   &pl->diags);
+	rc = manifest_load_env(&pl->manifest, pl->source, common->file, common->env,
+	                       MANIFEST_ENV_REQUIRED, &pl->diags);
 	if (rc) {
 		print_diagnostics(&pl->diags, common);
 		fprintf(stderr, "prismsync %s: %s is not valid%s%s; nothing was read or changed\n",
@@ -209,7 +209,13 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	/* Everything is read: a temporary clone goes now, not after a long apply. */
 	cmd_close_source(pl->source);
 	pl->source = NULL;
-	if ((rc = cmd_api_client(&pl->client, verb, common, opts->parallelism)) != EXIT_OK)
+	/* The environment's URL, credentials and organization; the caller's options stay as given.
+	 */
+	struct common_opts with_target = *common;
+	if ((rc = cmd_target_from_manifest(&with_target, pl->manifest, verb)) != EXIT_OK)
+		goto done;
+	pl->target = with_target.target;
+	if ((rc = cmd_api_client(&pl->client, verb, &with_target, opts->parallelism)) != EXIT_OK)
 		goto done;
 	/* Only the definitions of the integrations the manifest manages are read. */
 	const char **managed = xcalloc(pl->manifest->integrations_nr + 1, sizeof(*managed));
@@ -231,6 +237,10 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	struct diff_opts o = {opts->prune,  NULL,      pv->commit,        pv->subject,
 	                      pv->repo_url, pv->dirty, opts->push_secrets};
 	rc = diff_build(&pl->plan, pl->manifest, pl->live, &o, &pl->diags);
+	if (with_target.target.environment)
+		pl->plan.environment = xstrdup(with_target.target.environment);
+	if (with_target.target.organization)
+		pl->plan.organization = xstrdup(with_target.target.organization);
 	if (pl->diags.nr)
 		print_diagnostics(&pl->diags, common);
 	if (rc) {

@@ -23,6 +23,7 @@ struct pipeline {
 	struct diag_list diags;
 	struct source *source;
 	struct source_provenance provenance;
+	struct cmd_target target; /* where the client connects; borrows from manifest */
 };
 
 struct pipeline_opts {

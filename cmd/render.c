@@ -267,6 +267,9 @@ static size_t group_end(const struct plan *p, const struct group_item *g, size_t
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct group_item *g = group_by_address(p);
+	if (p->environment)
+		buf_addf(out, "Environment %s, organization '%s'.\n\n", p->environment,
+		         p->organization ? p->organization : "(not named)");
 	if (p->limited)
 		limited_note(p, out);
 	if (p->nr)
@@ -302,6 +305,14 @@ static void json_source(const struct plan *p, struct buf *out)
 	json_str(out, p->repo_url);
 	buf_addf(out, ",\"dirty\":%s,\"prune\":%s", p->dirty ? "true" : "false",
 	         p->prune ? "true" : "false");
+	if (p->environment) {
+		buf_adds(out, ",\"environment\":");
+		json_str(out, p->environment);
+	}
+	if (p->organization) {
+		buf_adds(out, ",\"organization\":");
+		json_str(out, p->organization);
+	}
 	if (p->limited) {
 		buf_adds(out, ",\"limited_to\":[");
 		for (size_t i = 0; i < p->limited_to_nr; i++) {
@@ -455,6 +466,9 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 	buf_addf(out, "**%s**\n\n", summary.data);
 	if (p->limited)
 		limited_note(p, out);
+	if (p->environment)
+		buf_addf(out, "Environment `%s`, organization %s.\n\n", p->environment,
+		         p->organization ? p->organization : "(not named)");
 	if (p->manifest)
 		buf_addf(out, "Manifest `%s`%s%s%s.\n\n", p->manifest,
 		         p->commit ? " at commit `" : "", p->commit ? p->commit : "",

@@ -4,15 +4,15 @@
 
 _prismsync_options()
 {
-	local common="-f --file --no-color -v --verbose -h --help"
+	local common="-f --file --env --no-color -v --verbose -h --help"
 	local git="--git-ref --repo"
 	case $1 in
 	validate) echo "$common $git" ;;
 	plan) echo "$common $git --format --out --detailed-exitcode --prune --parallelism --changed-since --push-secrets" ;;
 	apply) echo "$common $git --auto-approve --prune --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
-	drift) echo "$common $git --format --report --report-format --prune --parallelism" ;;
-	whoami) echo "--no-color -v --verbose -h --help" ;;
-	api) echo "--var --var-json --no-color -v --verbose -h --help" ;;
+	drift) echo "$common $git --all-envs --format --report --report-format --prune --parallelism" ;;
+	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
+	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }
@@ -51,6 +51,11 @@ _prismsync()
 		;;
 	--out | --report | --repo)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0
+		;;
+	--env)
+		# the names under 'environments:' in the manifest
+		COMPREPLY=($(compgen -W "$(sed -n '/^environments:/,/^[^ #]/s/^  \([A-Za-z0-9_-]*\):.*/\1/p' prismsync.yaml 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
 	--parallelism | --git-ref | --changed-since | --var | --var-json)

@@ -22,7 +22,8 @@ complete -c prismsync -n "__fish_seen_subcommand_from help" -a "validate plan ap
 complete -c prismsync -n "__fish_seen_subcommand_from $verbs" -s h -l help -d 'show the help'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -l no-color -d 'no colour'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -s v -l verbose -d 'more detail'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -s f -l file -r -F -d 'the manifest'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -s f -l file -r -F -d 'the manifest'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -l env -x -d 'the environment of the manifest to use'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l git-ref -x -d 'read the manifest as committed at a revision'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l repo -r -F -d 'with --git-ref: clone this repository'
 
@@ -42,6 +43,7 @@ complete -c prismsync -n "__fish_seen_subcommand_from apply" -l publish-timeout 
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -F -d 'saved plan'
 
 # drift
+complete -c prismsync -n "__fish_seen_subcommand_from drift" -l all-envs -d 'check every environment in one report'
 complete -c prismsync -n "__fish_seen_subcommand_from drift" -l format -x -a "$formats" -d 'output format'
 complete -c prismsync -n "__fish_seen_subcommand_from drift" -l report -r -F -d 'also write the report to a file'
 complete -c prismsync -n "__fish_seen_subcommand_from drift" -l report-format -x -a "$formats" -d 'format of the --report file'

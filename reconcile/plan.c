@@ -36,6 +36,8 @@ void plan_release(struct plan *p)
 	free(p->owner);
 	free(p->commit);
 	free(p->repo_url);
+	free(p->environment);
+	free(p->organization);
 	free(p->limited_since);
 	for (size_t i = 0; i < p->limited_to_nr; i++)
 		free(p->limited_to[i]);

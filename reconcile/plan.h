@@ -67,6 +67,8 @@ struct plan {
 	char *repo_url; /* NULL when not known */
 	bool dirty;
 	bool prune;
+	char *environment;  /* the manifest's environment the plan is for; NULL without */
+	char *organization; /* the organization it is for; NULL when the manifest names none */
 	/* plan --changed-since: only these integrations (and their instances) are covered. */
 	bool limited;
 	char *limited_since; /* the base revision */

@@ -152,6 +152,10 @@ int plan_read(struct plan *p, const char *path, const char *text, size_t len, st
 			tmp.commit = xstrdup(s);
 		if ((s = member_str(source, "repository")))
 			tmp.repo_url = xstrdup(s);
+		if ((s = member_str(source, "environment")))
+			tmp.environment = xstrdup(s);
+		if ((s = member_str(source, "organization")))
+			tmp.organization = xstrdup(s);
 		if (json_object_object_get_ex(source, "dirty", &v))
 			tmp.dirty = json_object_get_boolean(v);
 		if (json_object_object_get_ex(source, "prune", &v))

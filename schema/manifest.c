@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "../util/error.h"
@@ -18,14 +19,17 @@
 #define DEFINITION_VERSION_NEWEST 7
 
 enum field_kind {
-	F_STRING,   /* a string scalar -> const char * */
-	F_BOOL,     /* true/false -> bool */
-	F_INT,      /* an integer -> long */
-	F_LABELS,   /* a list of strings -> struct mstrlist, aux: bool has_ */
-	F_VERSION,  /* latest or a number -> m_instance version fields */
-	F_CONFIG,   /* mapping of config variables -> m_instance config fields */
-	F_LIST,     /* list of objects -> array pointer, aux: size_t count */
-	F_REQUIRES, /* a version constraint ">= X.Y" -> const char * */
+	F_STRING,       /* a string scalar -> const char * */
+	F_BOOL,         /* true/false -> bool */
+	F_INT,          /* an integer -> long */
+	F_LABELS,       /* a list of strings -> struct mstrlist, aux: bool has_ */
+	F_VERSION,      /* latest or a number -> m_instance version fields */
+	F_CONFIG,       /* mapping of config variables -> m_instance config fields */
+	F_LIST,         /* list of objects -> array pointer, aux: size_t count */
+	F_REQUIRES,     /* a version constraint ">= X.Y" -> const char * */
+	F_ENVVAR,       /* the name of an environment variable -> const char * */
+	F_ENVIRONMENTS, /* mapping of environment names to environments -> manifest fields */
+	F_OVERRIDES,    /* per-environment overrides -> struct m_overrides * */
 };
 
 enum field_flags {
@@ -95,7 +99,77 @@ static const struct field instance_fields[] = {
 };
 #undef N
 
+/* What an environment may change of a customer, an integration, an instance. */
+#define C(f) offsetof(struct m_customer, f)
+static const struct field customer_override_fields[] = {
+    {"externalId", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, C(external_id), NO_OFF,
+     C(external_id_pos), NULL},
+    {"name", F_STRING, FIELD_NONEMPTY, C(name), NO_OFF, NO_OFF, NULL},
+    {"description", F_STRING, 0, C(description), NO_OFF, NO_OFF, NULL},
+    {"labels", F_LABELS, 0, C(labels), C(has_labels), NO_OFF, NULL},
+};
+#undef C
+
+#define I(f) offsetof(struct m_integration, f)
+static const struct field integration_override_fields[] = {
+    {"name", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, I(name), NO_OFF, I(name_pos), NULL},
+    {"publish", F_BOOL, 0, I(publish), NO_OFF, NO_OFF, NULL},
+    {"comment", F_STRING, 0, I(comment), NO_OFF, NO_OFF, NULL},
+};
+#undef I
+
+#define N(f) offsetof(struct m_instance, f)
+static const struct field instance_override_fields[] = {
+    {"name", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, N(name), NO_OFF, NO_OFF, NULL},
+    {"customer", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, N(customer), NO_OFF, N(customer_pos),
+     NULL},
+    {"version", F_VERSION, 0, 0, NO_OFF, N(version_pos), NULL},
+    {"description", F_STRING, 0, N(description), NO_OFF, NO_OFF, NULL},
+    {"enabled", F_BOOL, 0, N(enabled), NO_OFF, NO_OFF, NULL},
+    {"deploy", F_BOOL, 0, N(deploy), NO_OFF, NO_OFF, NULL},
+    {"labels", F_LABELS, 0, N(labels), N(has_labels), NO_OFF, NULL},
+    {"configVariables", F_CONFIG, 0, 0, NO_OFF, NO_OFF, NULL},
+};
+#undef N
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct object_schema customer_override_schema = {
+    "customer override", customer_override_fields, ARRAY_SIZE(customer_override_fields),
+    sizeof(struct m_customer)};
+static const struct object_schema integration_override_schema = {
+    "integration override", integration_override_fields, ARRAY_SIZE(integration_override_fields),
+    sizeof(struct m_integration)};
+static const struct object_schema instance_override_schema = {
+    "instance override", instance_override_fields, ARRAY_SIZE(instance_override_fields),
+    sizeof(struct m_instance)};
+
+#define O(f) offsetof(struct m_overrides, f)
+static const struct field overrides_fields[] = {
+    {"customers", F_LIST, 0, O(customers), O(customers_nr), NO_OFF, &customer_override_schema},
+    {"integrations", F_LIST, 0, O(integrations), O(integrations_nr), NO_OFF,
+     &integration_override_schema},
+    {"instances", F_LIST, 0, O(instances), O(instances_nr), NO_OFF, &instance_override_schema},
+};
+#undef O
+
+static const struct object_schema overrides_schema = {"overrides", overrides_fields,
+                                                      ARRAY_SIZE(overrides_fields), 0};
+
+#define E(f) offsetof(struct m_environment, f)
+static const struct field environment_fields[] = {
+    {"url", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, E(url), NO_OFF, E(url_pos), NULL},
+    {"organization", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, E(organization), NO_OFF,
+     E(organization_pos), NULL},
+    {"credentials", F_ENVVAR, FIELD_REQUIRED, E(credentials), NO_OFF, E(credentials_pos), NULL},
+    {"tenant", F_ENVVAR, 0, E(tenant), NO_OFF, NO_OFF, NULL},
+    {"overrides", F_OVERRIDES, 0, E(overrides), NO_OFF, NO_OFF, NULL},
+};
+#undef E
+
+static const struct object_schema environment_schema = {"environment", environment_fields,
+                                                        ARRAY_SIZE(environment_fields),
+                                                        sizeof(struct m_environment)};
 
 static const struct object_schema customer_schema = {
     "customer", customer_fields, ARRAY_SIZE(customer_fields), sizeof(struct m_customer)};
@@ -110,6 +184,8 @@ static const struct field manifest_fields[] = {
     {"version", F_INT, FIELD_REQUIRED, M(version), NO_OFF, NO_OFF, NULL},
     {"owner", F_STRING, FIELD_NONEMPTY, M(owner), NO_OFF, NO_OFF, NULL},
     {"requires", F_REQUIRES, 0, M(requires), NO_OFF, NO_OFF, NULL},
+    {"organization", F_STRING, FIELD_NONEMPTY, M(organization), NO_OFF, NO_OFF, NULL},
+    {"environments", F_ENVIRONMENTS, 0, 0, NO_OFF, NO_OFF, NULL},
     {"customers", F_LIST, 0, M(customers), M(customers_nr), NO_OFF, &customer_schema},
     {"integrations", F_LIST, 0, M(integrations), M(integrations_nr), NO_OFF, &integration_schema},
     {"instances", F_LIST, 0, M(instances), M(instances_nr), NO_OFF, &instance_schema},
@@ -650,6 +726,11 @@ static void parse_requires(struct loader *ld, const struct field *f, const struc
 	*SLOT(obj, f->off, const char *) = v->u.scalar.value;
 }
 
+static void parse_envvar(struct loader *ld, const struct field *f, const struct ynode *v,
+                         void *obj);
+static void parse_environments(struct loader *ld, const struct ynode *v, struct manifest *m);
+static void parse_overrides(struct loader *ld, const struct ynode *v, struct m_overrides **out);
+
 static void parse_value(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
 {
 	set_pos(obj, f->pos, v);
@@ -705,6 +786,15 @@ static void parse_value(struct loader *ld, const struct field *f, const struct y
 		break;
 	case F_REQUIRES:
 		parse_requires(ld, f, v, obj);
+		break;
+	case F_ENVVAR:
+		parse_envvar(ld, f, v, obj);
+		break;
+	case F_ENVIRONMENTS:
+		parse_environments(ld, v, obj);
+		break;
+	case F_OVERRIDES:
+		parse_overrides(ld, v, SLOT(obj, f->off, struct m_overrides *));
 		break;
 	}
 }
@@ -1339,8 +1429,407 @@ static void check_owner(struct loader *ld, const struct ynode *root)
 		       o);
 }
 
+/* ---- environments ---------------------------------------------------- */
+
+static bool envvar_name_valid(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return false;
+	return s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")] == 0;
+}
+
+static void parse_envvar(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
+{
+	const char *s = get_string(ld, f->key, v, FIELD_NONEMPTY);
+	if (!s)
+		return;
+	if (!envvar_name_valid(s)) {
+		char *q = shown(v);
+		err_at(ld, v,
+		       "'%s' names the environment variable that holds the value (such as "
+		       "PRISM_REFRESH_TOKEN_STAGING), not %s",
+		       f->key, q);
+		free(q);
+		return;
+	}
+	*SLOT(obj, f->off, const char *) = s;
+}
+
+/* An environment's name becomes part of a file name: keep it plain. */
+static bool env_name_valid(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	return n && !s[n] && n <= 63;
+}
+
+static void parse_environments(struct loader *ld, const struct ynode *v, struct manifest *m)
+{
+	if (v->kind != YNODE_MAP) {
+		err_at(ld, v,
+		       "'environments' must be a mapping of environment names (such as staging) to "
+		       "their url, organization and credentials, not %s",
+		       ynode_describe(v));
+		return;
+	}
+	m->environments = arena_alloc(&m->arena, (v->u.map.nr + 1) * sizeof(*m->environments));
+	for (size_t i = 0; i < v->u.map.nr; i++) {
+		const struct ynode *k = v->u.map.pairs[i].key;
+		struct m_environment *e = &m->environments[m->environments_nr];
+		if (!env_name_valid(k->u.scalar.value)) {
+			char *q = shown(k);
+			err_at(
+			    ld, k,
+			    "environment name %s must be 1 to 63 letters, digits, '_' or '-' (it "
+			    "names the override file and --env)",
+			    q);
+			free(q);
+			continue;
+		}
+		e->name = k->u.scalar.value;
+		set_mpos(&e->pos, k);
+		parse_object(ld, v->u.map.pairs[i].value, &environment_schema, e);
+		m->environments_nr++;
+	}
+}
+
+static void parse_overrides(struct loader *ld, const struct ynode *v, struct m_overrides **out)
+{
+	if (v->kind != YNODE_MAP) {
+		err_at(ld, v,
+		       "'overrides' must be a mapping with customers, integrations or instances, "
+		       "not %s",
+		       ynode_describe(v));
+		return;
+	}
+	struct m_overrides *o = arena_alloc(&ld->m->arena, sizeof(*o));
+	o->node = v;
+	parse_object(ld, v, &overrides_schema, o);
+	*out = o;
+}
+
+const struct m_environment *manifest_find_environment(const struct manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->environments_nr; i++)
+		if (!strcmp(m->environments[i].name, name))
+			return &m->environments[i];
+	return NULL;
+}
+
+/* The manifest's file name without its .yaml or .yml: a new string. */
+static char *manifest_stem(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+		n -= 5;
+	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+		n -= 4;
+	return xstrndup(base, n);
+}
+
+char *manifest_override_path(const char *path, const char *env)
+{
+	char *dir = path_dirname(path);
+	char *stem = manifest_stem(path);
+	char *name = xasprintf("%s.%s.yaml", stem, env);
+	char *out = path_join(dir, name);
+	free(dir);
+	free(stem);
+	free(name);
+	return out;
+}
+
+/*
+ * Files NAME.<env>.yaml next to the manifest whose <env> the manifest does
+ * not declare: an override nobody would ever read, most likely a typo.
+ * Only the working tree is listed.
+ */
+static void check_override_files(struct loader *ld)
+{
+	struct manifest *m = ld->m;
+	if (ld->src->revision || !m->environments_nr)
+		return;
+	DIR *d = opendir(m->dir);
+	if (!d)
+		return;
+	char *stem = manifest_stem(m->path);
+	size_t sl = strlen(stem);
+	const char **names = xcalloc(m->environments_nr + 1, sizeof(*names));
+	for (size_t i = 0; i < m->environments_nr; i++)
+		names[i] = m->environments[i].name;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *f = de->d_name;
+		size_t n = strlen(f);
+		if (n <= sl + 6 || strncmp(f, stem, sl) || f[sl] != '.' ||
+		    strcmp(f + n - 5, ".yaml"))
+			continue;
+		char *env = xstrndup(f + sl + 1, n - sl - 6);
+		if (env_name_valid(env) && !manifest_find_environment(m, env)) {
+			char *file = path_join(m->dir, f);
+			const char *near = nearest_word(env, names, m->environments_nr);
+			diag_error(ld->diags, file, 1, 1,
+			           "this override file is for environment '%s', which %s does not "
+			           "declare%s%s%s",
+			           env, m->path, near ? "; did you mean '" : "", near ? near : "",
+			           near ? "'?" : "");
+			ld->errors++;
+			free(file);
+		}
+		free(env);
+	}
+	closedir(d);
+	free(names);
+	free(stem);
+}
+
+/* A URL without its trailing slashes, for comparing two environments. */
+static size_t url_len(const char *u)
+{
+	size_t n = strlen(u);
+	while (n && u[n - 1] == '/')
+		n--;
+	return n;
+}
+
+static void check_environments(struct loader *ld, const struct ynode *root)
+{
+	struct manifest *m = ld->m;
+	(void)root;
+	for (size_t i = 0; i < m->environments_nr; i++) {
+		const struct m_environment *a = &m->environments[i];
+		for (size_t j = 0; j < i && a->url && a->organization; j++) {
+			const struct m_environment *b = &m->environments[j];
+			if (!b->url || !b->organization || url_len(a->url) != url_len(b->url) ||
+			    strncmp(a->url, b->url, url_len(a->url)) ||
+			    strcmp(a->organization, b->organization))
+				continue;
+			diag_error(
+			    ld->diags, ld->file, a->pos.line, a->pos.col,
+			    "environment '%s' names organization '%s' at %s, as environment '%s' "
+			    "(line %d) does; each environment must be an organization of its own",
+			    a->name, a->organization, a->url, b->name, b->pos.line);
+			ld->errors++;
+		}
+	}
+	check_override_files(ld);
+}
+
+/* Config variables of ov replace those of in with the same name; the others are added. */
+static void merge_config(struct loader *ld, struct m_instance *in, const struct m_instance *ov)
+{
+	struct m_configvar *all =
+	    arena_alloc(&ld->m->arena, (in->config_nr + ov->config_nr + 1) * sizeof(*all));
+	size_t n = in->config_nr;
+	if (n)
+		memcpy(all, in->config, n * sizeof(*all));
+	for (size_t i = 0; i < ov->config_nr; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(all[k].key, ov->config[i].key))
+			k++;
+		all[k] = ov->config[i];
+		if (k == n)
+			n++;
+	}
+	in->config = all;
+	in->config_nr = n;
+	in->has_config = true;
+}
+
+static bool has_key(const struct ynode *n, const char *key)
+{
+	return n && n->kind == YNODE_MAP && ymap_get(n, key);
+}
+
+static void override_instance(struct loader *ld, const char *env, const struct m_instance *ov,
+                              const struct ynode *n)
+{
+	struct manifest *m = ld->m;
+	struct m_instance *in = NULL;
+	for (size_t i = 0; i < m->instances_nr && !in; i++)
+		if (!strcmp(m->instances[i].name, ov->name) &&
+		    !strcmp(m->instances[i].customer, ov->customer))
+			in = &m->instances[i];
+	if (!in) {
+		err_at(ld, n,
+		       "environment '%s' overrides instance '%s' of customer '%s', which the "
+		       "manifest does not list; overrides change objects of the manifest, they "
+		       "do not add them",
+		       env, ov->name, ov->customer);
+		return;
+	}
+	const struct m_integration *g = manifest_find_integration(m, in->integration);
+	const char **keys = NULL;
+	size_t nk = g && g->doc ? definition_config_keys(g, &keys) : 0;
+	for (size_t c = 0; c < ov->config_nr; c++) {
+		if (g && g->doc && check_config_key(ld, g, &ov->config[c], keys, nk))
+			check_config_form(ld, g, &ov->config[c]);
+		check_env_reference(ld, in, &ov->config[c]);
+	}
+	free(keys);
+	if (has_key(n, "version")) {
+		in->version_latest = ov->version_latest;
+		in->version = ov->version;
+		in->version_pos = ov->version_pos;
+	}
+	if (has_key(n, "description"))
+		in->description = ov->description;
+	if (has_key(n, "enabled"))
+		in->enabled = ov->enabled;
+	if (has_key(n, "deploy"))
+		in->deploy = ov->deploy;
+	if (has_key(n, "labels")) {
+		in->labels = ov->labels;
+		in->has_labels = true;
+	}
+	if (has_key(n, "configVariables"))
+		merge_config(ld, in, ov);
+}
+
+static void override_customer(struct loader *ld, const char *env, const struct m_customer *ov,
+                              const struct ynode *n)
+{
+	struct m_customer *c = (struct m_customer *)manifest_find_customer(ld->m, ov->external_id);
+	if (!c) {
+		err_at(ld, n,
+		       "environment '%s' overrides customer '%s', which the manifest does not "
+		       "list; overrides change objects of the manifest, they do not add them",
+		       env, ov->external_id);
+		return;
+	}
+	if (has_key(n, "name"))
+		c->name = ov->name;
+	if (has_key(n, "description"))
+		c->description = ov->description;
+	if (has_key(n, "labels")) {
+		c->labels = ov->labels;
+		c->has_labels = true;
+	}
+}
+
+static void override_integration(struct loader *ld, const char *env, const struct m_integration *ov,
+                                 const struct ynode *n)
+{
+	struct m_integration *g =
+	    (struct m_integration *)manifest_find_integration(ld->m, ov->name);
+	if (!g) {
+		err_at(ld, n,
+		       "environment '%s' overrides integration '%s', which the manifest does not "
+		       "list; overrides change objects of the manifest, they do not add them",
+		       env, ov->name);
+		return;
+	}
+	if (has_key(n, "publish"))
+		g->publish = ov->publish;
+	if (has_key(n, "comment"))
+		g->comment = ov->comment;
+}
+
+static const struct ynode *seq_item(const struct ynode *map, const char *key, size_t i)
+{
+	const struct ynode *s = ymap_get(map, key);
+	return s && s->kind == YNODE_SEQ && i < s->u.seq.nr ? s->u.seq.items[i] : NULL;
+}
+
+static void merge_overrides(struct loader *ld, const char *env, const struct m_overrides *o)
+{
+	for (size_t i = 0; i < o->customers_nr; i++)
+		override_customer(ld, env, &o->customers[i], seq_item(o->node, "customers", i));
+	for (size_t i = 0; i < o->integrations_nr; i++)
+		override_integration(ld, env, &o->integrations[i],
+		                     seq_item(o->node, "integrations", i));
+	for (size_t i = 0; i < o->instances_nr; i++)
+		override_instance(ld, env, &o->instances[i], seq_item(o->node, "instances", i));
+}
+
+/* Reads the override file of environment env, when there is one: NULL when not. */
+static struct m_overrides *load_override_file(struct loader *ld, const char *env)
+{
+	struct manifest *m = ld->m;
+	struct buf data = BUF_INIT;
+	struct error err = ERROR_INIT;
+	struct m_overrides *o = NULL;
+	char *file = manifest_override_path(m->path, env);
+
+	if (source_read(ld->src, file, MANIFEST_MAX_BYTES, &data, &err)) {
+		if (err.code != ERR_NOTFOUND) {
+			diag_error(ld->diags, file, 0, 0, "%s", err.message);
+			ld->errors++;
+		}
+		free(file);
+		goto done;
+	}
+	m->override_file = file;
+	ld->file = file;
+	if (ydoc_parse(&m->override_doc, file, data.data, data.len, ld->diags)) {
+		ld->errors++;
+		goto done;
+	}
+	if (!m->override_doc->root) /* an empty file overrides nothing */
+		goto done;
+	if (m->override_doc->root->kind != YNODE_MAP) {
+		err_at(ld, m->override_doc->root,
+		       "an override file must be a mapping with customers, integrations or "
+		       "instances, not %s",
+		       ynode_describe(m->override_doc->root));
+		goto done;
+	}
+	parse_overrides(ld, m->override_doc->root, &o);
+done:
+	buf_release(&data);
+	error_release(&err);
+	return o;
+}
+
+static void apply_environment(struct loader *ld, const char *env)
+{
+	struct manifest *m = ld->m;
+	const struct m_environment *e = manifest_find_environment(m, env);
+	if (!e) {
+		const char **names = xcalloc(m->environments_nr + 1, sizeof(*names));
+		for (size_t i = 0; i < m->environments_nr; i++)
+			names[i] = m->environments[i].name;
+		const char *near = nearest_word(env, names, m->environments_nr);
+		const struct ypair *pair = ymap_get_pair(m->doc->root, "environments");
+		const struct ynode *at_node = pair ? pair->key : NULL;
+		if (!m->environments_nr)
+			err_at(ld, NULL,
+			       "the manifest declares no environments, so --env %s cannot be used; "
+			       "add an 'environments:' section, or leave --env out",
+			       env);
+		else if (near)
+			err_at(ld, at_node,
+			       "no environment '%s' in the manifest; did you mean '%s'?", env,
+			       near);
+		else {
+			struct buf list = BUF_INIT;
+			for (size_t i = 0; i < m->environments_nr; i++)
+				buf_addf(&list, "%s%s", i ? ", " : "", names[i]);
+			err_at(ld, at_node, "no environment '%s' in the manifest; it declares: %s",
+			       env, list.data);
+			buf_release(&list);
+		}
+		free(names);
+		return;
+	}
+	m->environment = e;
+	if (e->overrides)
+		merge_overrides(ld, e->name, e->overrides);
+	struct m_overrides *file = load_override_file(ld, e->name);
+	if (file && !ld->errors)
+		merge_overrides(ld, e->name, file);
+	ld->file = m->path;
+}
+
 int manifest_load(struct manifest **out, struct source *src, const char *path, unsigned flags,
                   struct diag_list *diags)
+{
+	return manifest_load_env(out, src, path, NULL, flags, diags);
+}
+
+int manifest_load_env(struct manifest **out, struct source *src, const char *path, const char *env,
+                      unsigned flags, struct diag_list *diags)
 {
 	struct manifest *m = xcalloc(1, sizeof(*m));
 	struct loader ld = {m, src, diags, flags, path, 0};
@@ -1409,6 +1898,9 @@ int manifest_load(struct manifest **out, struct source *src, const char *path, u
 	}
 	check_identities(&ld);
 	check_instances(&ld);
+	check_environments(&ld, root);
+	if (!ld.errors && env)
+		apply_environment(&ld, env);
 
 	if (ld.errors) {
 		rc = ERR_INVALID;
@@ -1431,6 +1923,8 @@ void manifest_free(struct manifest *m)
 	for (size_t i = 0; i < m->integrations_nr; i++)
 		ydoc_free(m->integrations[i].doc);
 	ydoc_free(m->doc);
+	ydoc_free(m->override_doc);
+	free(m->override_file);
 	arena_release(&m->arena);
 	free(m->path);
 	free(m->dir);

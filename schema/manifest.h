@@ -128,6 +128,34 @@ struct m_instance {
 	struct mpos pos, customer_pos, integration_pos, version_pos;
 };
 
+/*
+ * Per-environment values, merged over the base manifest: the objects are
+ * found by identity (customers by externalId, integrations by name,
+ * instances by customer + name) and only the keys written are replaced
+ * (config variables key by key). Positions are in the file they come from.
+ */
+struct m_overrides {
+	struct m_customer *customers;
+	size_t customers_nr;
+	struct m_integration *integrations;
+	size_t integrations_nr;
+	struct m_instance *instances;
+	size_t instances_nr;
+	const struct ynode *node; /* the mapping itself: which keys each item sets */
+};
+
+/* One organization the manifest is applied to (section 'environments'). */
+struct m_environment {
+	const char *name;
+	const char *url;          /* the API origin */
+	const char *organization; /* the org the credentials must belong to */
+	const char *credentials;  /* the environment variable holding the refresh token */
+	const char *tenant; /* the environment variable holding the tenant id; NULL if absent */
+	struct m_overrides *overrides; /* written inline; NULL when absent */
+	struct mpos pos;               /* the environment's name */
+	struct mpos url_pos, organization_pos, credentials_pos;
+};
+
 struct manifest {
 	char *path; /* as given */
 	char *dir;  /* its directory, against which definition paths resolve */
@@ -141,6 +169,15 @@ struct manifest {
 	size_t integrations_nr;
 	struct m_instance *instances;
 	size_t instances_nr;
+
+	/* The org the credentials must belong to, without environments; NULL if absent. */
+	const char *organization;
+	struct m_environment *environments;
+	size_t environments_nr;
+	/* The environment merged in by manifest_load_env(); NULL for the base manifest. */
+	const struct m_environment *environment;
+	struct ydoc *override_doc; /* the environment's override file, when there is one */
+	char *override_file;       /* its path; NULL when there is none */
 
 	struct ydoc *doc; /* the manifest's own YAML document */
 	struct arena arena;
@@ -162,6 +199,22 @@ enum manifest_flags {
  */
 int manifest_load(struct manifest **out, struct source *src, const char *path, unsigned flags,
                   struct diag_list *diags);
+
+/*
+ * Like manifest_load(), then merges the overrides of environment env (its
+ * inline 'overrides' and the file NAME.<env>.yaml next to the manifest,
+ * whose keys win) over the base manifest. env NULL loads the base manifest.
+ * An environment the manifest does not declare, or an override of an
+ * object the base manifest lacks, is an error with its position.
+ */
+int manifest_load_env(struct manifest **out, struct source *src, const char *path, const char *env,
+                      unsigned flags, struct diag_list *diags);
+
+/* The path of environment env's override file next to manifest path: a new string. */
+char *manifest_override_path(const char *path, const char *env);
+
+/* The environment called name, or NULL. Borrowed. */
+const struct m_environment *manifest_find_environment(const struct manifest *m, const char *name);
 
 void manifest_free(struct manifest *m);
 

@@ -113,5 +113,13 @@ run_comment
 grep -q "^api -X PATCH repos/acme/infra/issues/comments/4711" "$tmp/gh.log" && ok || bad "the comment is updated: $(cat "$tmp/gh.log")"
 grep -q "POST" "$tmp/gh.log" && bad "a second comment was posted" || ok
 
+# With --env, each environment of a matrix keeps a comment of its own.
+rm -f "$tmp/existing"
+: >"$tmp/gh.log"
+env PATH="$tmp/fake:$PATH" GH_LOG="$tmp/gh.log" GH_EXISTING="$tmp/existing" GH_BODY="$tmp/body" \
+	REPORT="$report" PR_NUMBER=12 GITHUB_REPOSITORY=acme/infra INPUT_WORKING_DIRECTORY=deploy \
+	INPUT_ARGS="--env prod-eu --prune --format markdown" bash "$src/action/comment.sh" >/dev/null
+expect_eq "$(head -n 1 "$tmp/body")" "<!-- prismsync plan: deploy env prod-eu -->" "the environment is in the marker"
+
 echo "$passed passed, $fail failed"
 [ $fail -eq 0 ]

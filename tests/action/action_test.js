@@ -177,3 +177,40 @@ test("the GitLab validate job turns validate's output into a Code Quality report
   assert.equal(new Set(report.map((r) => r.fingerprint)).size, report.length, 'fingerprints are unique');
   fs.rmSync(dir, { recursive: true });
 });
+
+// Environments: plan and apply run per environment with the same options,
+// over the same environments, and every apply is behind an environment gate.
+test('the environment examples plan and apply each environment alike', () => {
+  const envsOf = (job) => (job.strategy && job.strategy.matrix && job.strategy.matrix.env) || [];
+  const wf = parse(path.join(root, 'examples', 'github-actions', 'environments.yml'));
+  const withOf = (job) => job.steps.find((s) => s.with && s.with.verb).with;
+  const opts = (job, env) => planningOptions(expand(withOf(job).args, wf.env || {})
+    .replace(/\$\{\{\s*matrix\.env\s*\}\}/g, env));
+  const plan = wf.jobs.plan;
+  const applies = Object.values(wf.jobs).filter((j) => withOf(j).verb === 'apply');
+  assert.ok(envsOf(plan).length >= 2, 'the plan job is a matrix over environments');
+  assert.ok(envsOf(wf.jobs.drift).length >= 2, 'so is drift');
+  const applied = [];
+  for (const job of applies) {
+    assert.ok(job.environment, 'each apply job is gated by a GitHub environment');
+    for (const env of envsOf(job).length ? envsOf(job) : [String(withOf(job).args).match(/--env (\S+)/)[1]]) {
+      applied.push(env);
+      assert.equal(opts(job, env), opts(plan, env), `apply of ${env} takes the options its plan took`);
+    }
+  }
+  assert.deepEqual(applied.sort(), [...envsOf(plan)].sort(), 'every planned environment is applied');
+  assert.ok(wf.jobs['apply-production'].needs, 'production waits for staging');
+
+  const gl = parse(path.join(root, 'examples', 'gitlab-ci-environments.yml'));
+  const glEnvs = (job) => job.parallel.matrix[0].PRISMSYNC_ENV;
+  const script = (job, verb) => job.script.find((s) => new RegExp(`prismsync ${verb}\\b`).test(s));
+  const glOpts = (job, verb, env) => planningOptions(expand(script(job, verb), { ...gl.variables, PRISMSYNC_ENV: env }));
+  for (const env of glEnvs(gl.plan)) {
+    const job = env === 'staging' ? gl['apply-staging'] : gl['apply-production'];
+    assert.ok(job.environment, `the apply of ${env} is a GitLab environment`);
+    assert.equal(glOpts(job, 'apply', env), glOpts(gl.plan, 'plan', env), `GitLab: ${env} applies what it planned`);
+  }
+  assert.equal(gl['apply-production'].rules[0].when, 'manual', 'production applies are started by hand');
+  assert.match(script(gl.drift, 'drift'), /--all-envs/);
+  assert.match(String(gl.variables.PRISMSYNC_VERSION), /^\d+\.\d+\.\d+$/);
+});

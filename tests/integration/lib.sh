@@ -13,11 +13,17 @@ pass_count=0
 EMU_PID=""
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prismsync-it.XXXXXX")
 
+EMU_MORE_PIDS=""
+
 cleanup() {
 	if [ -n "$EMU_PID" ]; then
 		kill "$EMU_PID" 2>/dev/null
 		wait "$EMU_PID" 2>/dev/null
 	fi
+	for pid in $EMU_MORE_PIDS; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -50,6 +56,41 @@ emu_start() {
 	unset PRISM_ACCESS_TOKEN PRISMATIC_REFRESH_TOKEN PRISMATIC_TENANT_ID
 	unset PRISMSYNC_HTTP_TIMEOUT_MS PRISMSYNC_MAX_RESPONSE_BYTES
 	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+}
+
+# emu_start_org NAME ORG [server.js args...]: starts one more emulator, for
+# an organization called ORG, next to any other (tests of several
+# organizations at once), and sets EMU_URL_NAME to its URL. It accepts the
+# refresh token token-NAME. PRISMATIC_URL and the usual token variables are
+# unset: each environment brings its own.
+emu_start_org() {
+	name=$1 org=$2
+	shift 2
+	printf '{"org": {"id": "org-%s", "name": "%s"}}\n' "$name" "$org" >"$TMP/seed-$name.json"
+	"$NODE" "$EMULATOR_DIR/server.js" --port 0 --seed "$TMP/seed-$name.json" \
+		--refresh-token "token-$name" "$@" >"$TMP/emu-$name.out" 2>"$TMP/emu-$name.err" &
+	EMU_MORE_PIDS="$EMU_MORE_PIDS $!"
+	for _ in $(seq 1 200); do
+		[ -s "$TMP/emu-$name.out" ] && break
+		sleep 0.05
+	done
+	line=$(head -n 1 "$TMP/emu-$name.out")
+	case "$line" in
+	PRISMATIC_URL=http://127.0.0.1:*) ;;
+	*)
+		echo "emulator $name did not start: $(cat "$TMP/emu-$name.err")"
+		exit 1
+		;;
+	esac
+	eval "EMU_URL_$name=\${line#PRISMATIC_URL=}"
+	unset PRISMATIC_URL PRISM_REFRESH_TOKEN PRISM_ACCESS_TOKEN PRISMATIC_REFRESH_TOKEN
+	unset PRISMATIC_TENANT_ID PRISMSYNC_HTTP_TIMEOUT_MS PRISMSYNC_MAX_RESPONSE_BYTES
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+}
+
+# ctl_at URL METHOD PATH: a control request to the emulator at URL.
+ctl_at() {
+	curl -sS --noproxy '*' -X "$2" "$1$3"
 }
 
 emu_stop() {

@@ -181,6 +181,20 @@ function probes(field) {
       return { accept: [null, []], reject: [{}, 'x', 1] };
     case 'REQUIRES':
       return { accept: ['>= 0.3', '>=1.2.3', '>= 10.20'], reject: ['0.3', '> 0.3', '>= 1', '>= x', '', 1, null] };
+    case 'ENVVAR':
+      return { accept: ['PRISM_REFRESH_TOKEN_EU', '_x1'], reject: ['', '1TOKEN', 'MY TOKEN', '$TOKEN', env, 1, null] };
+    case 'ENVIRONMENTS': {
+      const e = { url: 'https://app.prismatic.io', organization: 'Acme', credentials: 'TOKEN' };
+      return {
+        accept: [{}, { staging: e, 'prod-eu': { ...e, tenant: 'TENANT', overrides: { instances: [] } } }],
+        reject: [null, [], { 'bad name': e }, { staging: { url: 'https://x' } }, { staging: { ...e, credentials: 'a b' } }, { staging: { ...e, frob: 1 } }],
+      };
+    }
+    case 'OVERRIDES':
+      return {
+        accept: [{}, { instances: [{ customer: 'acme', name: 'Orders', version: 3 }] }],
+        reject: [null, [], { frob: 1 }, { instances: [{ name: 'Orders' }] }, { instances: [{ customer: 'acme', name: 'Orders', integration: 'X' }] }],
+      };
     default:
       return null;
   }
@@ -194,7 +208,17 @@ function checkLoaderTables(ajv, schema) {
     report(false, 'loader field tables', e.message);
     return;
   }
-  const where = { manifest: '', customer: '/definitions/customer', integration: '/definitions/integration', instance: '/definitions/instance' };
+  const where = {
+    manifest: '',
+    customer: '/definitions/customer',
+    integration: '/definitions/integration',
+    instance: '/definitions/instance',
+    environment: '/definitions/environment',
+    overrides: '/definitions/overrides',
+    customer_override: '/definitions/customerOverride',
+    integration_override: '/definitions/integrationOverride',
+    instance_override: '/definitions/instanceOverride',
+  };
   for (const [name, ptr] of Object.entries(where)) {
     const what = `loader table ${name}_fields matches the schema`;
     const fields = tables[name];
