@@ -43,10 +43,12 @@ int cmd_target_from_manifest(struct common_opts *common, const struct manifest *
 		return EXIT_OK;
 	}
 	if (!env_set(e->credentials)) {
-		fprintf(stderr,
-		        "prismsync %s: environment '%s' takes its refresh token from the variable "
-		        "%s, which is not set\n",
-		        verb, e->name, e->credentials);
+		fprintf(
+		    stderr,
+		    "%s:%d:%d: error: environment '%s' takes its refresh token from the variable "
+		    "%s, which is not set\n",
+		    m->path, e->credentials_pos.line, e->credentials_pos.col, e->name,
+		    e->credentials);
 		return EXIT_ERROR;
 	}
 	if (e->tenant && !env_set(e->tenant)) {

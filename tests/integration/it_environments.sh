@@ -82,7 +82,7 @@ expect_in err "did you mean 'staging'" "did-you-mean"
 at_eu POST /__emulator/requests/reset >/dev/null
 TOKEN_EU= run "$PRISMSYNC" plan -f "$M" --env eu
 expect_rc 1 "credentials variable unset"
-expect_in err "variable TOKEN_EU, which is not set" "names the variable"
+expect_in err "prismsync.yaml:[0-9]+:[0-9]+: error: environment .eu. takes its refresh token from the variable TOKEN_EU, which is not set" "names the variable at its line"
 expect_eq "$(at_eu GET /__emulator/requests | jq .total)" "0" "nothing was sent"
 
 TOKEN_EU=not-the-eu-token run "$PRISMSYNC" plan -f "$M" --env eu
