@@ -221,15 +221,16 @@ static const struct api_document table[API_DOC_NR] = {
                                  "  deleteInstance(input: $input) { instance { id } " PAYLOAD_ERRORS
                                  " }\n"
                                  "}\n"},
-    [API_DOC_CUSTOMER_CONFIG_VARS] = {"customer config variables",
-                                      "query customerConfigVariables($first: Int!, $offset: "
-                                      "Int!) {\n"
-                                      "  customerConfigVariables(first: $first, offset: $offset) "
-                                      "{\n"
-                                      "    totalCount\n"
-                                      "    nodes { id key status customer { id } }\n"
-                                      "  }\n"
-                                      "}\n"},
+    [API_DOC_CUSTOMER_CONFIG_VARS] =
+        {"customer config variables",
+         "query customerConfigVariables($first: Int!, $offset: "
+         "Int!) {\n"
+         "  customerConfigVariables(first: $first, offset: $offset, isTest: false) "
+         "{\n"
+         "    totalCount\n"
+         "    nodes { id key status customer { id } }\n"
+         "  }\n"
+         "}\n"},
     [API_DOC_VALIDATE_DEFINITION] = {"validateIntegrationSchema",
                                      "mutation validateIntegrationSchema($input: "
                                      "ValidateIntegrationSchemaInput!) {\n"

@@ -92,6 +92,24 @@ static char *customer_keys(const struct configdiff *cd, const char *customer_id)
 	return buf_detach(&b, NULL);
 }
 
+/* Two customer-level variables of one customer with one key: an error naming both, no pick. */
+static void check_one_customer_var(struct configdiff *cd, const struct m_instance *mn,
+                                   const struct m_configvar *cv,
+                                   const struct live_customer_var *found)
+{
+	for (size_t i = 0; i < cd->live->customer_vars_nr; i++) {
+		const struct live_customer_var *v = &cd->live->customer_vars[i];
+		if (v == found || !v->key || !v->customer_id || strcmp(v->key, found->key) ||
+		    strcmp(v->customer_id, found->customer_id))
+			continue;
+		report(cd, DIAG_ERROR, pos_or(cv->form_pos, cv->value_pos),
+		       "customer '%s' has two customer-level connections '%s' (ids %s and %s): "
+		       "prismsync does not pick one; delete or rename one of them in Prismatic",
+		       mn->customer, cv->customer_connection, found->id, v->id);
+		return;
+	}
+}
+
 void configdiff_check(struct configdiff *cd, const struct m_instance *mn, const char *customer_id)
 {
 	for (size_t i = 0; i < mn->config_nr; i++) {
@@ -109,8 +127,13 @@ void configdiff_check(struct configdiff *cd, const struct m_instance *mn, const 
 				       "variable '%s' of instance '%s')",
 				       in->env_name, in->name, cv->key, mn->name);
 		}
-		if (cv->kind != M_CV_CUSTOMER_CONNECTION || customer_var(cd, cv, customer_id))
+		if (cv->kind != M_CV_CUSTOMER_CONNECTION)
 			continue;
+		const struct live_customer_var *found = customer_var(cd, cv, customer_id);
+		if (found) {
+			check_one_customer_var(cd, mn, cv, found);
+			continue;
+		}
 		if (!customer_id) {
 			report(cd, DIAG_ERROR, pos_or(cv->form_pos, cv->value_pos),
 			       "customer '%s' is created by this plan and has no customer-level "
@@ -147,7 +170,8 @@ bool configdiff_differs(struct configdiff *cd, const struct m_configvar *cv,
 	switch (cv->kind) {
 	case M_CV_VALUE: {
 		const char *want = resolve(cd, cv->value, cv->env_name);
-		return want && !same(lcv ? lcv->value : NULL, want);
+		/* An unset variable differs from "" too: the prediction counts "" as set. */
+		return want && (!lcv || !lcv->value || strcmp(lcv->value, want));
 	}
 	case M_CV_CONNECTION:
 		if (!lcv || lcv->customer_var_id)

@@ -458,6 +458,7 @@ function listCustomerConfigVars(m, args) {
   for (const v of m.customerConfigVars.values()) {
     if (given(args.customer) && v.customerId !== args.customer) continue;
     if (given(args.key) && v.key !== args.key) continue;
+    if (given(args.isTest) && v.isTest !== args.isTest) continue;
     if (given(args.status) && v.status !== String(args.status).toUpperCase()) continue;
     if (given(args.status_In) && !args.status_In.map((x) => String(x).toUpperCase()).includes(v.status)) continue;
     items.push(v);

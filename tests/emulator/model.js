@@ -347,6 +347,7 @@ class Model {
       key: v.key,
       status,
       inputs,
+      isTest: v.isTest === true,
       createdAt: parseTime(v.createdAt, now),
       serial: this.nextSerial(),
     };
@@ -410,7 +411,7 @@ class Model {
     const ccvByCustomer = new Map();
     for (const v of this.customerConfigVars.values()) {
       if (!ccvByCustomer.has(v.customerId)) ccvByCustomer.set(v.customerId, []);
-      ccvByCustomer.get(v.customerId).push({ id: v.id, key: v.key, status: v.status, inputs: { ...v.inputs }, createdAt: iso(v.createdAt) });
+      ccvByCustomer.get(v.customerId).push({ id: v.id, key: v.key, status: v.status, inputs: { ...v.inputs }, isTest: v.isTest, createdAt: iso(v.createdAt) });
     }
     for (const c of this.customers.values()) {
       const o = {

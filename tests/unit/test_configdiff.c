@@ -516,6 +516,27 @@ static void test_missing_customer_connection(void **state)
 	release(&p, &d, s, m);
 }
 
+static void test_two_customer_connections_with_one_key(void **state)
+{
+	(void)state;
+	struct manifest *m = load("    configVariables:\n"
+	                          "      Slack:\n"
+	                          "        customerConnection: slack-workspace\n");
+	struct live_state *s = org();
+	struct live_customer_var *cv = live_add_customer_var(s);
+	cv->id = "CCV3";
+	cv->key = "slack-workspace";
+	cv->status = "ACTIVE";
+	cv->customer_id = "C1";
+	struct plan p;
+	struct diag_list d;
+	run(&p, m, s, false, &d);
+	assert_true(has_diag(&d, DIAG_ERROR, 11,
+	                     "customer 'acme' has two customer-level connections 'slack-workspace' "
+	                     "(ids CCV1 and CCV3)"));
+	release(&p, &d, s, m);
+}
+
 static void test_unset_environment_variable_of_an_input(void **state)
 {
 	(void)state;
@@ -542,6 +563,7 @@ int main(void)
 	    cmocka_unit_test(test_pending_with_nothing_set_is_unset),
 	    cmocka_unit_test(test_required_variable_left_unset),
 	    cmocka_unit_test(test_missing_customer_connection),
+	    cmocka_unit_test(test_two_customer_connections_with_one_key),
 	    cmocka_unit_test(test_unset_environment_variable_of_an_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
