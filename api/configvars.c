@@ -4,6 +4,7 @@
  */
 #include "configvars.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
@@ -13,7 +14,7 @@
 #include "../util/banned.h"
 
 /* More customer-level variables than this is not an organization, it is an attack. */
-#define MAX_CUSTOMER_VARS 1000000L
+#define MAX_CUSTOMER_VARS 100000L
 /* A connection with more inputs than one page holds is not one the API makes. */
 #define MAX_INPUTS 1000
 
@@ -171,17 +172,34 @@ static struct json_object *page_vars(long offset)
 }
 
 /* Keeps the first variable of each id (pages may overlap when the list moves). */
+/* For qsort: by id, then by position, so the first of each id sorts first. */
+static int by_id_then_position(const void *a, const void *b)
+{
+	const struct live_customer_var *const *x = a, *const *y = b;
+	int c = strcmp((*x)->id, (*y)->id);
+	return c ? c : (*x < *y ? -1 : *x > *y);
+}
+
+/* Keeps the first variable of each id, in list order: O(n log n) for any page count. */
 static void dedupe_customer_vars(struct live_state *s)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < s->customer_vars_nr; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < k && !dup; j++)
-			dup = !strcmp(s->customer_vars[j].id, s->customer_vars[i].id);
-		if (!dup)
+	size_t n = s->customer_vars_nr, k = 0;
+	if (n < 2)
+		return;
+	struct live_customer_var **sorted = xcalloc(n, sizeof(*sorted));
+	bool *drop = xcalloc(n, sizeof(*drop));
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &s->customer_vars[i];
+	qsort(sorted, n, sizeof(*sorted), by_id_then_position);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i]->id, sorted[i - 1]->id))
+			drop[sorted[i] - s->customer_vars] = true;
+	for (size_t i = 0; i < n; i++)
+		if (!drop[i])
 			s->customer_vars[k++] = s->customer_vars[i];
-	}
 	s->customer_vars_nr = k;
+	free(sorted);
+	free(drop);
 }
 
 int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct error *err)
