@@ -305,8 +305,9 @@ static bool draft_differs_from_latest(struct differ *d, const struct live_integr
 	bool differs = true;
 	if (draft && pub) {
 		struct defdiff dd = DEFDIFF_INIT;
-		differs = defdiff_compare(draft->root, pub->root, NULL, &dd) ||
-		          defdiff_compare(pub->root, draft->root, NULL, &dd);
+		/* Name, description and labels are metadata: never a reason to publish. */
+		differs = defdiff_compare(draft->root, pub->root, metadata_keys, &dd) ||
+		          defdiff_compare(pub->root, draft->root, metadata_keys, &dd);
 		defdiff_release(&dd);
 	}
 	ydoc_free(draft);
@@ -436,9 +437,12 @@ static void diff_integration(struct differ *d, size_t idx)
 			}
 			buf_addch(&payload, '}');
 			plan_set_payload(d->p, c, payload.data);
+			/*
+			 * A metadata update alone publishes nothing: adopting an
+			 * organization (adding the owner label) must not make new
+			 * versions of every integration.
+			 */
 			last = c;
-			/* Description and labels live in the draft too: a new version follows. */
-			content_changes = true;
 		}
 	}
 	d->integration_last[idx] = last;
@@ -746,10 +750,13 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 			buf_truncate(&config, config.len - 1);
 			buf_addf(&payload, "%s\"configVariables\":[%s]", sep, config.data);
 		}
+		/* Description and labels alone leave what runs as it is: no deploy follows. */
+		if (!ver && !nconf)
+			buf_adds(&payload, ",\"preserveDeployState\":true");
 		buf_addch(&payload, '}');
 		plan_set_payload(d->p, c, payload.data);
 	}
-	bool need_deploy = c != PLAN_NONE || ln->needs_deploy || !ln->has_deployed_version ||
+	bool need_deploy = ver || nconf || ln->needs_deploy || !ln->has_deployed_version ||
 	                   ln->deployed_version != v->number;
 	/*
 	 * Without the definition of the version it will run, only the live
