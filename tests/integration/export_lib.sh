@@ -20,14 +20,15 @@ roundtrip() {
 
 	ctl GET /__emulator/state >"$TMP/state.json"
 	"$NODE" "${IT_DIR:-$(dirname "$0")}/export_env.js" "$dir" "$TMP/state.json" >"$TMP/env" || bad "$what: export_env.js"
-	# No secret value of the organization is written anywhere in the export
-	# (non-secret inputs such as a subdomain may equal a customer's externalId).
+	# No secret value of an instance is written in the manifest or .env.example
+	# (non-secret inputs such as a subdomain may equal a customer's externalId;
+	# a definition's own defaults are in its definition file, as in the org).
 	leaked=0
 	while IFS= read -r line; do
 		v=${line#*=}
 		case "${line%%=*}" in *SECRET* | *TOKEN* | *KEY* | *PASSWORD*) ;; *) continue ;; esac
 		[ ${#v} -ge 6 ] || continue
-		if grep -rqF -- "$v" "$dir"; then
+		if grep -qF -- "$v" "$dir/prismsync.yaml" "$dir/.env.example"; then
 			leaked=$((leaked + 1))
 			echo "in the export: the value of ${line%%=*}"
 		fi
