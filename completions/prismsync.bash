@@ -13,6 +13,7 @@ _prismsync_options()
 	drift) echo "$common $git --format --report --report-format --prune --parallelism" ;;
 	whoami) echo "--no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json --no-color -v --verbose -h --help" ;;
+	export) echo "--dir --customer --integration --label --force --parallelism --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }
@@ -35,7 +36,7 @@ _prismsync()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "validate plan apply drift whoami api version help" -- "$cur"))
+			COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version help" -- "$cur"))
 		fi
 		return 0
 	fi
@@ -49,6 +50,13 @@ _prismsync()
 		COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"))
 		return 0
 		;;
+	--dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return 0
+		;;
+	--customer | --integration | --label)
+		return 0
+		;;
 	--out | --report | --repo)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
@@ -59,7 +67,7 @@ _prismsync()
 	esac
 
 	if [[ $verb == help ]]; then
-		COMPREPLY=($(compgen -W "validate plan apply drift whoami api version" -- "$cur"))
+		COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version" -- "$cur"))
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
