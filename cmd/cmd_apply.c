@@ -282,7 +282,8 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 		puts("No changes. The organization matches the manifest.");
 		goto done;
 	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
+	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&p, &ro, &out);
 	fputs(out.data, stdout);
@@ -384,7 +385,8 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		puts("No changes. The organization matches the manifest.");
 		goto done;
 	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
+	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&pl.plan, &ro, &out);
 	fputs(out.data, stdout);

@@ -177,7 +177,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	char fingerprint[65];
 	plan_fingerprint(&pl.plan, fingerprint);
 	struct render_opts ro = {RENDER_DRIFT, use_color(stdout, common), false,
-	                         pl.plan.nr ? fingerprint : NULL};
+	                         pl.plan.nr ? fingerprint : NULL, common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_plan(&pl.plan, format, &ro, &out);
 	published_report(&pl, format, &out);

@@ -114,6 +114,18 @@ void render_summary_line(const struct plan *p, enum render_kind kind, struct buf
 	    s.create, s.update, s.publish, s.deploy, s.delete);
 }
 
+/* Without --prune: how many owned objects --prune would delete, named when verbose. */
+static void prunable_note(const struct plan *p, bool names, struct buf *out)
+{
+	if (!p->prunable_nr)
+		return;
+	buf_addf(out, "%zu owned object%s no longer in the manifest: --prune would delete %s%s\n",
+	         p->prunable_nr, p->prunable_nr == 1 ? " is" : "s are",
+	         p->prunable_nr == 1 ? "it" : "them", names ? ":" : " (-v names them).");
+	for (size_t i = 0; names && i < p->prunable_nr; i++)
+		buf_addf(out, "  - %s\n", p->prunable[i]);
+}
+
 /* Changes grouped by address, in the order each address first appears. */
 struct group_item {
 	size_t first; /* index of the address's first change */
@@ -280,6 +292,7 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 	}
 	free(g);
 	render_summary_line(p, o->kind, out);
+	prunable_note(p, o->verbose, out);
 }
 
 static void json_str(struct buf *out, const char *s)
@@ -387,6 +400,15 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 	}
 	if (p->limited)
 		buf_adds(out, ",\"limited\":true");
+	if (!p->prune) {
+		buf_adds(out, ",\"prunable\":[");
+		for (size_t i = 0; i < p->prunable_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->prunable[i]);
+		}
+		buf_addch(out, ']');
+	}
 	buf_adds(out, "}\n");
 }
 

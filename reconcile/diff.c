@@ -933,6 +933,35 @@ static void add_prunes(struct differ *d)
 	free(remaining);
 }
 
+/*
+ * Without prune: records in d->p->prunable what prune would delete, so that
+ * a plan can say so. The deletes are worked out as prune would (with its
+ * warnings dropped) and kept only as addresses.
+ */
+static int cmp_address(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void note_prunable(struct differ *d)
+{
+	struct plan scratch, *p = d->p;
+	struct diag_list quiet, *diags = d->diags;
+	plan_init(&scratch);
+	diag_list_init(&quiet);
+	d->p = &scratch;
+	d->diags = &quiet;
+	add_prunes(d);
+	d->p = p;
+	d->diags = diags;
+	p->prunable = xcalloc(scratch.nr + 1, sizeof(*p->prunable));
+	for (size_t i = 0; i < scratch.nr; i++)
+		p->prunable[p->prunable_nr++] = xstrdup(scratch.changes[i].address);
+	qsort(p->prunable, p->prunable_nr, sizeof(*p->prunable), cmp_address);
+	plan_release(&scratch);
+	diag_list_release(&quiet);
+}
+
 /* ---- fingerprints ---- */
 
 static void hash_str(struct sha256 *h, const char *s)
@@ -1122,6 +1151,8 @@ int diff_build(struct plan *p, const struct manifest *m, const struct live_state
 		diff_instance(&d, i);
 	if (opts->prune)
 		add_prunes(&d);
+	else
+		note_prunable(&d);
 
 	free(d.owner_label);
 	free(d.customer_create);

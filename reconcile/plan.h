@@ -72,6 +72,12 @@ struct plan {
 	char *limited_since; /* the base revision */
 	char **limited_to;   /* integration names */
 	size_t limited_to_nr, limited_to_alloc;
+	/*
+	 * Without prune: the addresses of the owned objects absent from the
+	 * manifest, which prune would delete (none are changes of this plan).
+	 */
+	char **prunable;
+	size_t prunable_nr;
 };
 
 struct plan_summary {
