@@ -581,8 +581,8 @@ static void env_ref(struct exporter *x, struct buf *b, const struct live_instanc
  */
 static bool looks_secret(const char *key)
 {
-	static const char *const words[] = {"secret", "password", "passwd",     "token",
-	                                    "apikey", "api key",  "api_key",    "api-key",
+	static const char *const words[] = {"secret",      "password",   "passwd",  "token",
+	                                    "apikey",      "api key",    "api_key", "api-key",
 	                                    "private key", "credential", NULL};
 	char *lower = xstrdup(key);
 	bool hit = false;
