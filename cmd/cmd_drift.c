@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "pipeline.h"
+#include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
 #include "../reconcile/diff.h"
@@ -33,6 +34,9 @@ static const char drift_usage[] =
     "                        the format of the --report file (default: --format),\n"
     "                        so that one run gives both a JSON and a markdown report\n"
     "      --prune           also report owned objects absent from the manifest\n"
+    "      --target ADDRESS  check only this object and what it depends on; * globs\n"
+    "                        (instance.acme/*); repeatable\n"
+    "      --select LABEL    check only objects carrying LABEL; repeatable\n"
     "      --parallelism N   requests in flight at most (default 4)\n"
     "      --git-ref REF     read the manifest and definitions as committed at REF\n"
     "                        (branch, tag, commit, origin/main) of the repository\n"
@@ -115,19 +119,20 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
+	    SCOPE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *report = NULL;
 	enum render_format report_format = FORMAT_TEXT;
 	bool report_format_set = false;
-	struct pipeline_opts po = {false, 0, false, NULL, false};
+	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
-		if (common_option(c, optarg, common))
+		if (common_option(c, optarg, common) || scope_option(c, optarg, &po.scope))
 			continue;
 		switch (c) {
 		case 'h':
@@ -198,6 +203,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	if (rc == EXIT_OK && pl.plan.nr)
 		rc = EXIT_CHANGES;
 done:
+	scope_option_release(&po.scope);
 	pipeline_release(&pl);
 	return rc;
 }

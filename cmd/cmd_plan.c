@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "pipeline.h"
+#include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
 #include "../util/strutil.h"
@@ -31,6 +32,9 @@ static const char plan_usage[] =
     "                           'prismsync apply PLAN'; secrets are saved as ${env:NAME}\n"
     "      --detailed-exitcode  exit 2 when there are changes, 0 when there are none\n"
     "      --prune              include deletes of owned objects absent from the manifest\n"
+    "      --target ADDRESS     plan only this object and what it depends on; * globs\n"
+    "                           (instance.acme/*); repeatable\n"
+    "      --select LABEL       plan only objects carrying LABEL; repeatable\n"
     "      --push-secrets       count every connection input the manifest sets that\n"
     "                           Prismatic keeps write-only as changed (see apply)\n"
     "      --parallelism N      requests in flight at most (default 4)\n"
@@ -84,18 +88,19 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
+	    SCOPE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *out_file = NULL;
 	bool detailed = false;
-	struct pipeline_opts po = {false, 0, false, NULL, false};
+	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
-		if (common_option(c, optarg, common))
+		if (common_option(c, optarg, common) || scope_option(c, optarg, &po.scope))
 			continue;
 		switch (c) {
 		case 'h':
@@ -167,6 +172,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	if (rc == EXIT_OK && detailed && pl.plan.nr)
 		rc = EXIT_CHANGES;
 done:
+	scope_option_release(&po.scope);
 	pipeline_release(&pl);
 	return rc;
 }

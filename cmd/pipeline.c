@@ -243,6 +243,15 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	}
 	if (keep)
 		plan_limit(&pl->plan, pl->manifest, keep, opts->changed_since);
+	if (plan_scope_active(&opts->scope)) {
+		if (plan_scope_check(&opts->scope, pl->manifest, pl->live, &err)) {
+			fprintf(stderr, "prismsync %s: %s\n", verb, err.message);
+			error_release(&err);
+			rc = EXIT_ERROR;
+			goto done;
+		}
+		plan_scope_limit(&pl->plan, &opts->scope, pl->manifest, pl->live);
+	}
 	/* drift only reports; plan and apply would import these definitions. */
 	rc = strcmp(verb, "drift") ? check_definitions(pl, verb, common) : EXIT_OK;
 done:

@@ -276,11 +276,26 @@ static size_t group_end(const struct plan *p, const struct group_item *g, size_t
 	return end;
 }
 
+/* Which part of the organization a --target/--select plan covers. */
+static void scope_note(const struct plan *p, struct buf *out)
+{
+	buf_adds(out, "Limited to");
+	for (size_t i = 0; i < p->scope_targets_nr; i++)
+		buf_addf(out, "%s --target %s", i ? "," : "", p->scope_targets[i]);
+	for (size_t i = 0; i < p->scope_labels_nr; i++)
+		buf_addf(out, "%s --select %s", i || p->scope_targets_nr ? "," : "",
+		         p->scope_labels[i]);
+	buf_adds(out, " (and what those objects depend on); the rest of the organization was not "
+	              "planned.\n\n");
+}
+
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct group_item *g = group_by_address(p);
 	if (p->limited)
 		limited_note(p, out);
+	if (p->scoped)
+		scope_note(p, out);
 	if (p->nr)
 		buf_adds(out, o->kind == RENDER_DRIFT
 		                  ? "The organization has drifted from the manifest:\n\n"
@@ -400,6 +415,21 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 	}
 	if (p->limited)
 		buf_adds(out, ",\"limited\":true");
+	if (p->scoped) {
+		buf_adds(out, ",\"scope\":{\"targets\":[");
+		for (size_t i = 0; i < p->scope_targets_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->scope_targets[i]);
+		}
+		buf_adds(out, "],\"select\":[");
+		for (size_t i = 0; i < p->scope_labels_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->scope_labels[i]);
+		}
+		buf_adds(out, "]}");
+	}
 	if (!p->prune) {
 		buf_adds(out, ",\"prunable\":[");
 		for (size_t i = 0; i < p->prunable_nr; i++) {

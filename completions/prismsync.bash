@@ -8,9 +8,9 @@ _prismsync_options()
 	local git="--git-ref --repo"
 	case $1 in
 	validate) echo "$common $git" ;;
-	plan) echo "$common $git --format --out --detailed-exitcode --prune --parallelism --changed-since --push-secrets" ;;
-	apply) echo "$common $git --auto-approve --prune --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
-	drift) echo "$common $git --format --report --report-format --prune --parallelism" ;;
+	plan) echo "$common $git --format --out --detailed-exitcode --prune --target --select --parallelism --changed-since --push-secrets" ;;
+	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
+	drift) echo "$common $git --format --report --report-format --prune --target --select --parallelism" ;;
 	whoami) echo "--no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json --no-color -v --verbose -h --help" ;;
 	export) echo "--dir --customer --integration --label --force --parallelism --no-color -v --verbose -h --help" ;;
@@ -54,7 +54,7 @@ _prismsync()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0
 		;;
-	--customer | --integration | --label)
+	--customer | --integration | --label | --target | --select)
 		return 0
 		;;
 	--out | --report | --repo)

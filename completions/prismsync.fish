@@ -32,6 +32,8 @@ complete -c prismsync -n "__fish_seen_subcommand_from plan" -l format -x -a "$fo
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l out -r -F -d 'save the plan to a file'
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l detailed-exitcode -d 'exit 2 when there are changes'
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l changed-since -x -d 'plan only what changed since a revision'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l target -x -d 'only this object (* globs) and what it depends on'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l select -x -d 'only objects carrying this label'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l prune -d 'include owned objects absent from the manifest'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply" -l push-secrets -d 'write-only connection inputs count as changed'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -l parallelism -x -d 'requests in flight at most'

@@ -43,6 +43,12 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->prunable_nr; i++)
 		free(p->prunable[i]);
 	free(p->prunable);
+	for (size_t i = 0; i < p->scope_targets_nr; i++)
+		free(p->scope_targets[i]);
+	free(p->scope_targets);
+	for (size_t i = 0; i < p->scope_labels_nr; i++)
+		free(p->scope_labels[i]);
+	free(p->scope_labels);
 	plan_init(p);
 }
 

@@ -78,6 +78,10 @@ struct plan {
 	 */
 	char **prunable;
 	size_t prunable_nr;
+	/* --target and --select (scope.h): the plan covers only part of the org. */
+	bool scoped;
+	char **scope_targets, **scope_labels;
+	size_t scope_targets_nr, scope_labels_nr;
 };
 
 struct plan_summary {
