@@ -154,7 +154,8 @@ static void diff_customer(struct differ *d, size_t idx)
 	const struct live_customer *lc = live_customer_by_external_id(d->live, mc->external_id);
 	char *addr = xasprintf("customer.%s", mc->external_id);
 	size_t nl;
-	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, mc->has_labels,
+	bool manages = mc->has_labels && !(lc && manifest_ignores(&mc->ignore, "labels"));
+	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, manages,
 	                                     lc ? lc->labels : NULL, lc ? lc->labels_nr : 0, &nl);
 	struct buf payload = BUF_INIT;
 
@@ -189,7 +190,8 @@ static void diff_customer(struct differ *d, size_t idx)
 	}
 
 	bool name = strcmp(lc->name, mc->name) != 0;
-	bool desc = mc->description && !str_eq(lc->description, mc->description);
+	bool desc = mc->description && !manifest_ignores(&mc->ignore, "description") &&
+	            !str_eq(lc->description, mc->description);
 	bool lab = !labels_same_set(lc->labels, lc->labels_nr, labels, nl);
 	if (!name && !desc && !lab)
 		goto done;
@@ -364,7 +366,8 @@ static void diff_integration(struct differ *d, size_t idx)
 	size_t nl;
 	const char **labels = desired_labels(
 	    d, g->has_labels ? g->labels.items : def_labels, g->has_labels ? g->labels.nr : ndl,
-	    g->has_labels || def_has_labels, li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
+	    (g->has_labels || def_has_labels) && !(li && manifest_ignores(&g->ignore, "labels")),
+	    li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
 	const char *description = g->effective_description;
 	char *yaml = NULL;
 	struct buf payload = BUF_INIT;
@@ -417,7 +420,8 @@ static void diff_integration(struct differ *d, size_t idx)
 		defdiff_release(&dd);
 		ydoc_free(live_doc);
 
-		bool desc = description && !str_eq(li->description, description);
+		bool desc = description && !manifest_ignores(&g->ignore, "description") &&
+		            !str_eq(li->description, description);
 		bool lab = !labels_same_set(li->labels, li->labels_nr, labels, nl);
 		if (desc || lab) {
 			size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
@@ -599,7 +603,7 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		last = c;
 	}
 	bool live_enabled = ln ? ln->enabled : true;
-	if (mn->enabled != live_enabled) {
+	if (mn->enabled != live_enabled && !(ln && manifest_ignores(&mn->ignore, "enabled"))) {
 		size_t c = plan_add(d->p, RES_INSTANCE, mn->enabled ? PA_ENABLE : PA_DISABLE, addr);
 		plan_depend(d->p, c, last);
 		if (ln)
@@ -686,20 +690,33 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 	free(labels);
 }
 
+/* An instance's ignore: [configVariables.<key>] leaves that variable alone once it exists. */
+static bool config_ignored(const struct m_instance *mn, const struct m_configvar *cv)
+{
+	char *field = xasprintf("configVariables.%s", cv->key);
+	bool ignored = manifest_ignores(&mn->ignore, field);
+	free(field);
+	return ignored;
+}
+
 static void diff_instance_update(struct differ *d, const struct m_instance *mn, const char *addr,
                                  const struct live_instance *ln, const struct version_choice *v)
 {
 	size_t nl;
-	const char **labels = desired_labels(d, mn->labels.items, mn->labels.nr, mn->has_labels,
-	                                     ln->labels, ln->labels_nr, &nl);
+	const char **labels =
+	    desired_labels(d, mn->labels.items, mn->labels.nr,
+	                   mn->has_labels && !manifest_ignores(&mn->ignore, "labels"), ln->labels,
+	                   ln->labels_nr, &nl);
 	struct buf payload = BUF_INIT, config = BUF_INIT;
-	bool desc = mn->description && !str_eq(ln->description, mn->description);
+	bool desc = mn->description && !manifest_ignores(&mn->ignore, "description") &&
+	            !str_eq(ln->description, mn->description);
 	bool lab = !labels_same_set(ln->labels, ln->labels_nr, labels, nl);
 	bool ver = v->is_new || !ln->version_id || strcmp(ln->version_id, v->id);
 	const char *customer_id = ln->customer_id;
 	size_t nconf = 0;
 	for (size_t i = 0; i < mn->config_nr; i++) {
-		if (!configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
+		if (config_ignored(mn, &mn->config[i]) ||
+		    !configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
 			continue;
 		configdiff_payload(&d->cfg, &config, &mn->config[i], customer_id);
 		buf_addch(&config, ',');
@@ -744,7 +761,8 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 		}
 		if (nconf) {
 			for (size_t i = 0; i < mn->config_nr; i++)
-				if (configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
+				if (!config_ignored(mn, &mn->config[i]) &&
+				    configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
 					configdiff_fields(&d->cfg, c, &mn->config[i], ln,
 					                  customer_id);
 			buf_truncate(&config, config.len - 1);
