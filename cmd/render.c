@@ -235,6 +235,9 @@ static void limited_note(const struct plan *p, struct buf *out)
 		buf_adds(out, " (none changed)");
 	for (size_t i = 0; i < p->limited_to_nr; i++)
 		buf_addf(out, "%s%s", i ? ", " : ": ", p->limited_to[i]);
+	for (size_t i = 0; i < p->limited_also_nr; i++)
+		buf_addf(out, "%s%s",
+		         i ? ", " : "; and what changed on its own: ", p->limited_also[i]);
 	buf_adds(out, ".\nEverything else in the manifest was not compared.\n\n");
 }
 
@@ -336,6 +339,12 @@ static void json_source(const struct plan *p, struct buf *out)
 			if (i)
 				buf_addch(out, ',');
 			json_str(out, p->limited_to[i]);
+		}
+		buf_adds(out, "],\"limited_also\":[");
+		for (size_t i = 0; i < p->limited_also_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->limited_also[i]);
 		}
 		buf_addch(out, ']');
 	}

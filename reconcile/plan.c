@@ -40,6 +40,9 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->limited_to_nr; i++)
 		free(p->limited_to[i]);
 	free(p->limited_to);
+	for (size_t i = 0; i < p->limited_also_nr; i++)
+		free(p->limited_also[i]);
+	free(p->limited_also);
 	for (size_t i = 0; i < p->prunable_nr; i++)
 		free(p->prunable[i]);
 	free(p->prunable);

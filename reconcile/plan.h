@@ -72,6 +72,10 @@ struct plan {
 	char *limited_since; /* the base revision */
 	char **limited_to;   /* integration names */
 	size_t limited_to_nr, limited_to_alloc;
+	/* ... and these addresses: instances changed on their own, objects the manifest dropped */
+	char **limited_also;
+	size_t limited_also_nr;
+	const bool *limit_extra; /* while plan_limit_also() runs: per change, kept anyway */
 	/*
 	 * Without prune: the addresses of the owned objects absent from the
 	 * manifest, which prune would delete (none are changes of this plan).
