@@ -68,4 +68,72 @@ roundtrip "S"
 genorg "$TMP/m.json" --size M
 emu_start --seed "$TMP/m.json" --publish-delay-ms 50
 roundtrip "M"
+
+# Every form of config variable: a connection's inputs, a customer-level
+# connection, a schedule with its time zone.
+mkdir -p "$TMP/forms"
+cat >"$TMP/forms/conn.yml" <<'YAML'
+definitionVersion: 7
+name: Conn Sync
+requiredConfigVars:
+  - key: Base URL
+    dataType: string
+  - key: Shop Connection
+    dataType: connection
+    connection:
+      key: basic
+      component: {key: http, version: LATEST, isPublic: true}
+    inputs:
+      username: {type: value, value: ""}
+      password: {type: value, value: ""}
+  - key: Slack
+    dataType: connection
+    connection:
+      key: apiKey
+      component: {key: slack, version: LATEST, isPublic: true}
+    inputs:
+      token: {type: value, value: ""}
+  - key: Nightly
+    dataType: schedule
+flows:
+  - name: Sync
+    steps:
+      - name: Trigger
+        isTrigger: true
+        action:
+          key: schedule
+          component: {key: schedule-triggers, version: LATEST, isPublic: true}
+YAML
+cat >"$TMP/forms/prismsync.yaml" <<'YAML'
+version: 1
+owner: forms
+integrations:
+  - definition: conn.yml
+instances:
+  - name: Conn Sync
+    customer: acme
+    integration: Conn Sync
+    configVariables:
+      Base URL: https://shop.acme.example
+      Shop Connection:
+        inputs:
+          username: svc-acme
+          password: ${env:FORMS_SHOP_PW}
+      Slack:
+        customerConnection: slack-workspace
+      Nightly:
+        schedule: "0 2 * * *"
+        timeZone: Europe/Berlin
+YAML
+jq -n '{customers: [{externalId: "acme", name: "Acme", configVariables: [
+  {key: "slack-workspace", status: "ACTIVE", inputs: {token: "xoxb-acme"}}]}]}' >"$TMP/forms-seed.json"
+emu_start --seed "$TMP/forms-seed.json" --publish-delay-ms 50
+FORMS_SHOP_PW=forms-pw-9c1e run "$PRISMSYNC" apply -f "$TMP/forms/prismsync.yaml" --auto-approve
+expect_rc 0 "the org with every form of config variable"
+roundtrip "config forms"
+expect_in export/prismsync.yaml "^        customerConnection: slack-workspace$" "a customer-level connection by its key"
+expect_in export/prismsync.yaml "^        schedule: \"0 2 \* \* \*\"$" "a schedule"
+expect_in export/prismsync.yaml "^        timeZone: Europe/Berlin$" "with its time zone"
+expect_in export/prismsync.yaml "^          password: \"\\\$\{env:ACME_CONN_SYNC_SHOP_CONNECTION_PASSWORD\}\"$" "a connection input from the environment"
+expect_not_in export/prismsync.yaml "svc-acme|forms-pw" "no input value in the manifest"
 finish
