@@ -120,6 +120,8 @@ struct api_instance_input {
 	/* create only: initial config variables (updates use api_instance_set_config) */
 	const struct api_config_value *config;
 	size_t config_nr;
+	/* update only: leave needsDeploy as it is (a description or labels change) */
+	bool preserve_deploy_state;
 };
 
 int api_instance_create(char **id, struct api_client *c, const struct api_instance_input *in,

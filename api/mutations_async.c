@@ -355,6 +355,8 @@ void api_instance_update_start(struct api_client *c, const char *id,
 	add_string(input, "integration", in->version_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
+	if (in->preserve_deploy_state)
+		json_object_object_add(input, "preserveDeployState", json_object_new_boolean(1));
 	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
 	             "instance", describe("instance", in->name ? in->name : id), done, ctx);
 }

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "pipeline.h"
+#include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
 #include "../api/lookup.h"
@@ -53,6 +54,9 @@ static const char apply_usage[] =
     "                         question names it and its organization)\n"
     "      --auto-approve     do not ask for confirmation (needed without a terminal)\n"
     "      --prune            delete owned objects absent from the manifest\n"
+    "      --target ADDRESS   apply only this object and what it depends on; * globs\n"
+    "                         (instance.acme/*); repeatable\n"
+    "      --select LABEL     apply only objects carrying LABEL; repeatable\n"
     "      --parallelism N    requests in flight at most (default 4)\n"
     "      --publish-timeout SECONDS\n"
     "                         how long to wait for a published version to become\n"
@@ -342,7 +346,8 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 		puts("No changes. The organization matches the manifest.");
 		goto done;
 	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
+	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&p, &ro, &out);
 	fputs(out.data, stdout);
@@ -371,11 +376,12 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
+	    SCOPE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;
 	long publish_timeout_ms = APPLY_DEFAULT_PUBLISH_TIMEOUT_MS, seconds;
-	struct pipeline_opts po = {false, 0, true, NULL, false};
+	struct pipeline_opts po = {false, 0, true, NULL, false, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	optind = 0;
@@ -383,7 +389,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
 		if (c == 'f')
 			file_given = true;
-		if (common_option(c, optarg, common))
+		if (common_option(c, optarg, common) || scope_option(c, optarg, &po.scope))
 			continue;
 		switch (c) {
 		case 'h':
@@ -430,6 +436,11 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			return usage_error("apply",
 			                   "a saved PLAN records its source: give --git-ref "
 			                   "to 'prismsync plan', not to apply PLAN");
+		if (plan_scope_active(&po.scope)) {
+			scope_option_release(&po.scope);
+			return usage_error("apply", "a saved PLAN records its scope: give --target "
+			                            "and --select to 'prismsync plan --out'");
+		}
 		return apply_saved(argv[optind], auto_approve, po.parallelism, publish_timeout_ms,
 		                   common);
 	}
@@ -445,7 +456,8 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		puts("No changes. The organization matches the manifest.");
 		goto done;
 	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
+	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&pl.plan, &ro, &out);
 	fputs(out.data, stdout);
@@ -455,6 +467,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		rc = execute(&pl.plan, pl.client, publish_timeout_ms, common);
 	cmd_print_api_stats(pl.client, common);
 done:
+	scope_option_release(&po.scope);
 	pipeline_release(&pl);
 	return rc;
 }

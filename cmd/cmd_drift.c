@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "drift_envs.h"
 #include "pipeline.h"
+#include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
 #include "../reconcile/diff.h"
@@ -39,6 +40,9 @@ static const char drift_usage[] =
     "                        the format of the --report file (default: --format),\n"
     "                        so that one run gives both a JSON and a markdown report\n"
     "      --prune           also report owned objects absent from the manifest\n"
+    "      --target ADDRESS  check only this object and what it depends on; * globs\n"
+    "                        (instance.acme/*); repeatable\n"
+    "      --select LABEL    check only objects carrying LABEL; repeatable\n"
     "      --parallelism N   requests in flight at most (default 4)\n"
     "      --git-ref REF     read the manifest and definitions as committed at REF\n"
     "                        (branch, tag, commit, origin/main) of the repository\n"
@@ -112,11 +116,13 @@ static void published_report(const struct pipeline *pl, enum render_format forma
 		buf_adds(out, "  (nothing published yet)\n");
 }
 
-void drift_render(struct pipeline *pl, enum render_format format, bool color, struct buf *out)
+void drift_render(struct pipeline *pl, enum render_format format, bool color, bool verbose,
+                  struct buf *out)
 {
 	char fingerprint[65];
 	plan_fingerprint(&pl->plan, fingerprint);
-	struct render_opts ro = {RENDER_DRIFT, color, false, pl->plan.nr ? fingerprint : NULL};
+	struct render_opts ro = {RENDER_DRIFT, color, false, pl->plan.nr ? fingerprint : NULL,
+	                         verbose};
 	render_plan(&pl->plan, format, &ro, out);
 	published_report(pl, format, out);
 }
@@ -132,19 +138,20 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	    {"all-envs", no_argument, NULL, OPT_ALL_ENVS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
+	    SCOPE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *report = NULL;
 	enum render_format report_format = FORMAT_TEXT;
 	bool report_format_set = false, all_envs = false;
-	struct pipeline_opts po = {false, 0, false, NULL, false};
+	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
-		if (common_option(c, optarg, common))
+		if (common_option(c, optarg, common) || scope_option(c, optarg, &po.scope))
 			continue;
 		switch (c) {
 		case 'h':
@@ -199,11 +206,11 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 		goto done;
 
 	struct buf out = BUF_INIT;
-	drift_render(&pl, format, use_color(stdout, common), &out);
+	drift_render(&pl, format, use_color(stdout, common), common->verbose > 0, &out);
 	fputs(out.data, stdout);
 	if (report) {
 		buf_reset(&out);
-		drift_render(&pl, report_format, false, &out);
+		drift_render(&pl, report_format, false, common->verbose > 0, &out);
 		if (write_file_atomic(report, out.data, out.len, 0644)) {
 			fprintf(stderr, "prismsync drift: cannot write %s: %s\n", report,
 			        strerror(errno));
@@ -215,6 +222,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	if (rc == EXIT_OK && pl.plan.nr)
 		rc = EXIT_CHANGES;
 done:
+	scope_option_release(&po.scope);
 	pipeline_release(&pl);
 	return rc;
 }

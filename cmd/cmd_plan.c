@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "pipeline.h"
+#include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
 #include "../util/strutil.h"
@@ -36,6 +37,9 @@ static const char plan_usage[] =
     "                           'prismsync apply PLAN'; secrets are saved as ${env:NAME}\n"
     "      --detailed-exitcode  exit 2 when there are changes, 0 when there are none\n"
     "      --prune              include deletes of owned objects absent from the manifest\n"
+    "      --target ADDRESS     plan only this object and what it depends on; * globs\n"
+    "                           (instance.acme/*); repeatable\n"
+    "      --select LABEL       plan only objects carrying LABEL; repeatable\n"
     "      --push-secrets       count every connection input the manifest sets that\n"
     "                           Prismatic keeps write-only as changed (see apply)\n"
     "      --parallelism N      requests in flight at most (default 4)\n"
@@ -44,9 +48,11 @@ static const char plan_usage[] =
     "                           repository holding FILE; the working tree is not used\n"
     "      --repo URL           with --git-ref: clone URL (or a path) into a temporary\n"
     "                           directory, removed afterwards; FILE is from its root\n"
-    "      --changed-since REF  plan only the integrations whose definition file or\n"
-    "                           manifest entry changed between REF and what is read,\n"
-    "                           and their instances; the output says it is limited\n"
+    "      --changed-since REF  plan only what changed between REF and what is read:\n"
+    "                           integrations whose definition file or entry changed\n"
+    "                           and their instances, instances whose own entry\n"
+    "                           changed, and (with --prune) the deletes of what the\n"
+    "                           manifest dropped; the output says it is limited\n"
     "      --no-color           no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose            log each request to stderr\n"
     "  -h, --help               show this help\n"
@@ -89,18 +95,19 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
+	    SCOPE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	enum render_format format = FORMAT_TEXT;
 	const char *out_file = NULL;
 	bool detailed = false;
-	struct pipeline_opts po = {false, 0, false, NULL, false};
+	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
-		if (common_option(c, optarg, common))
+		if (common_option(c, optarg, common) || scope_option(c, optarg, &po.scope))
 			continue;
 		switch (c) {
 		case 'h':
@@ -146,7 +153,8 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	if (rc != EXIT_OK)
 		goto done;
 
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
+	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_plan(&pl.plan, format, &ro, &out);
 	fputs(out.data, stdout);
@@ -171,6 +179,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	if (rc == EXIT_OK && detailed && pl.plan.nr)
 		rc = EXIT_CHANGES;
 done:
+	scope_option_release(&po.scope);
 	pipeline_release(&pl);
 	return rc;
 }

@@ -82,7 +82,7 @@ static void run_child(int fd, const char *env, struct common_opts *common,
 		if (pl.plan.nr)
 			plan_fingerprint(&pl.plan, h.fingerprint);
 		for (int i = 0; i < 2; i++) {
-			drift_render(&pl, formats[i], false, &out[i]);
+			drift_render(&pl, formats[i], false, false, &out[i]);
 			h.len[i] = out[i].len;
 		}
 	}

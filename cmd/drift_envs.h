@@ -13,7 +13,8 @@
  * Renders the drift report of pl (the differences and where each
  * integration was published from) in format onto out.
  */
-void drift_render(struct pipeline *pl, enum render_format format, bool color, struct buf *out);
+void drift_render(struct pipeline *pl, enum render_format format, bool color, bool verbose,
+                  struct buf *out);
 
 /*
  * Runs drift for every environment of the manifest in parallel and prints

@@ -21,6 +21,7 @@ static const struct verb verbs[] = {
     {"drift", cmd_drift, "report how the organization differs from the manifest (exit 2)"},
     {"whoami", cmd_whoami, "show the user and organization of the credentials"},
     {"api", cmd_api, "run a raw GraphQL request and print its data"},
+    {"export", cmd_export, "write the organization as a manifest, to adopt it"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -57,8 +57,8 @@ static int worktree_check(struct pipeline *pl, const char *verb, bool refuse_dir
  * The integrations of the manifest that changed since revision since: a
  * new array of pl->manifest->integrations_nr flags in *out.
  */
-static int changed_since(bool **out, struct pipeline *pl, const char *verb,
-                         const struct common_opts *common, const char *since)
+static int changed_since(bool **out, char ***also, size_t *also_nr, struct pipeline *pl,
+                         const char *verb, const struct common_opts *common, const char *since)
 {
 	struct source *base = NULL;
 	struct manifest *old = NULL;
@@ -83,6 +83,7 @@ static int changed_since(bool **out, struct pipeline *pl, const char *verb,
 		        verb, base->revision);
 	*out = xcalloc(pl->manifest->integrations_nr + 1, sizeof(**out));
 	limit_changed_integrations(pl->manifest, old, *out);
+	*also = limit_changed_others(pl->manifest, old, also_nr);
 	rc = EXIT_OK;
 done:
 	manifest_free(old);
@@ -183,6 +184,8 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 {
 	struct error err = ERROR_INIT;
 	bool *keep = NULL;
+	char **also = NULL;
+	size_t also_nr = 0;
 	int rc;
 
 	memset(pl, 0, sizeof(*pl));
@@ -203,8 +206,8 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	if (!source_is_git(pl->source) &&
 	    (rc = worktree_check(pl, verb, opts->refuse_dirty)) != EXIT_OK)
 		return rc;
-	if (opts->changed_since &&
-	    (rc = changed_since(&keep, pl, verb, common, opts->changed_since)) != EXIT_OK)
+	if (opts->changed_since && (rc = changed_since(&keep, &also, &also_nr, pl, verb, common,
+	                                               opts->changed_since)) != EXIT_OK)
 		return rc;
 	/* Everything is read: a temporary clone goes now, not after a long apply. */
 	cmd_close_source(pl->source);
@@ -252,11 +255,23 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 		goto done;
 	}
 	if (keep)
-		plan_limit(&pl->plan, pl->manifest, keep, opts->changed_since);
+		plan_limit_also(&pl->plan, pl->manifest, keep, also, also_nr, opts->changed_since);
+	if (plan_scope_active(&opts->scope)) {
+		if (plan_scope_check(&opts->scope, pl->manifest, pl->live, &err)) {
+			fprintf(stderr, "prismsync %s: %s\n", verb, err.message);
+			error_release(&err);
+			rc = EXIT_ERROR;
+			goto done;
+		}
+		plan_scope_limit(&pl->plan, &opts->scope, pl->manifest, pl->live);
+	}
 	/* drift only reports; plan and apply would import these definitions. */
 	rc = strcmp(verb, "drift") ? check_definitions(pl, verb, common) : EXIT_OK;
 done:
 	free(keep);
+	for (size_t i = 0; i < also_nr; i++)
+		free(also[i]);
+	free(also);
 	return rc;
 }
 

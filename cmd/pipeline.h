@@ -10,6 +10,7 @@
 #include "../api/client.h"
 #include "../api/live.h"
 #include "../reconcile/plan.h"
+#include "../reconcile/scope.h"
 #include "../schema/manifest.h"
 #include "cmd.h"
 
@@ -32,6 +33,7 @@ struct pipeline_opts {
 	bool refuse_dirty;         /* apply: a dirty working tree is an error */
 	const char *changed_since; /* plan --changed-since: limit the plan; NULL for all */
 	bool push_secrets;         /* write connection inputs the API holds write-only */
+	struct plan_scope scope;   /* --target, --select: limit the plan */
 };
 
 /*

@@ -114,6 +114,18 @@ void render_summary_line(const struct plan *p, enum render_kind kind, struct buf
 	    s.create, s.update, s.publish, s.deploy, s.delete);
 }
 
+/* Without --prune: how many owned objects --prune would delete, named when verbose. */
+static void prunable_note(const struct plan *p, bool names, struct buf *out)
+{
+	if (!p->prunable_nr)
+		return;
+	buf_addf(out, "%zu owned object%s no longer in the manifest: --prune would delete %s%s\n",
+	         p->prunable_nr, p->prunable_nr == 1 ? " is" : "s are",
+	         p->prunable_nr == 1 ? "it" : "them", names ? ":" : " (-v names them).");
+	for (size_t i = 0; names && i < p->prunable_nr; i++)
+		buf_addf(out, "  - %s\n", p->prunable[i]);
+}
+
 /* Changes grouped by address, in the order each address first appears. */
 struct group_item {
 	size_t first; /* index of the address's first change */
@@ -223,6 +235,9 @@ static void limited_note(const struct plan *p, struct buf *out)
 		buf_adds(out, " (none changed)");
 	for (size_t i = 0; i < p->limited_to_nr; i++)
 		buf_addf(out, "%s%s", i ? ", " : ": ", p->limited_to[i]);
+	for (size_t i = 0; i < p->limited_also_nr; i++)
+		buf_addf(out, "%s%s",
+		         i ? ", " : "; and what changed on its own: ", p->limited_also[i]);
 	buf_adds(out, ".\nEverything else in the manifest was not compared.\n\n");
 }
 
@@ -264,6 +279,19 @@ static size_t group_end(const struct plan *p, const struct group_item *g, size_t
 	return end;
 }
 
+/* Which part of the organization a --target/--select plan covers. */
+static void scope_note(const struct plan *p, struct buf *out)
+{
+	buf_adds(out, "Limited to");
+	for (size_t i = 0; i < p->scope_targets_nr; i++)
+		buf_addf(out, "%s --target %s", i ? "," : "", p->scope_targets[i]);
+	for (size_t i = 0; i < p->scope_labels_nr; i++)
+		buf_addf(out, "%s --select %s", i || p->scope_targets_nr ? "," : "",
+		         p->scope_labels[i]);
+	buf_adds(out, " (and what those objects depend on); the rest of the organization was not "
+	              "planned.\n\n");
+}
+
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
 	struct group_item *g = group_by_address(p);
@@ -272,6 +300,8 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 		         p->organization ? p->organization : "(not named)");
 	if (p->limited)
 		limited_note(p, out);
+	if (p->scoped)
+		scope_note(p, out);
 	if (p->nr)
 		buf_adds(out, o->kind == RENDER_DRIFT
 		                  ? "The organization has drifted from the manifest:\n\n"
@@ -283,6 +313,7 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 	}
 	free(g);
 	render_summary_line(p, o->kind, out);
+	prunable_note(p, o->verbose, out);
 }
 
 static void json_str(struct buf *out, const char *s)
@@ -319,6 +350,12 @@ static void json_source(const struct plan *p, struct buf *out)
 			if (i)
 				buf_addch(out, ',');
 			json_str(out, p->limited_to[i]);
+		}
+		buf_adds(out, "],\"limited_also\":[");
+		for (size_t i = 0; i < p->limited_also_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->limited_also[i]);
 		}
 		buf_addch(out, ']');
 	}
@@ -398,6 +435,30 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 	}
 	if (p->limited)
 		buf_adds(out, ",\"limited\":true");
+	if (p->scoped) {
+		buf_adds(out, ",\"scope\":{\"targets\":[");
+		for (size_t i = 0; i < p->scope_targets_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->scope_targets[i]);
+		}
+		buf_adds(out, "],\"select\":[");
+		for (size_t i = 0; i < p->scope_labels_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->scope_labels[i]);
+		}
+		buf_adds(out, "]}");
+	}
+	if (!p->prune) {
+		buf_adds(out, ",\"prunable\":[");
+		for (size_t i = 0; i < p->prunable_nr; i++) {
+			if (i)
+				buf_addch(out, ',');
+			json_str(out, p->prunable[i]);
+		}
+		buf_addch(out, ']');
+	}
 	buf_adds(out, "}\n");
 }
 

@@ -24,6 +24,7 @@ struct render_opts {
 	bool color;              /* ANSI colours (text only) */
 	bool with_payload;       /* JSON: include what apply needs (saved plans) */
 	const char *fingerprint; /* drift: fingerprint of the set of differences, or NULL */
+	bool verbose;            /* text: name what --prune would delete */
 };
 
 /* The id of a change in JSON and in depends_on: "<address>#<action>". A new string. */

@@ -8,11 +8,12 @@ _prismsync_options()
 	local git="--git-ref --repo"
 	case $1 in
 	validate) echo "$common $git" ;;
-	plan) echo "$common $git --format --out --detailed-exitcode --prune --parallelism --changed-since --push-secrets" ;;
-	apply) echo "$common $git --auto-approve --prune --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
-	drift) echo "$common $git --all-envs --format --report --report-format --prune --parallelism" ;;
+	plan) echo "$common $git --format --out --detailed-exitcode --prune --target --select --parallelism --changed-since --push-secrets" ;;
+	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
+	drift) echo "$common $git --all-envs --format --report --report-format --prune --target --select --parallelism" ;;
 	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;
+	export) echo "--dir --customer --integration --label --force --parallelism --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }
@@ -35,7 +36,7 @@ _prismsync()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "validate plan apply drift whoami api version help" -- "$cur"))
+			COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version help" -- "$cur"))
 		fi
 		return 0
 	fi
@@ -47,6 +48,13 @@ _prismsync()
 		;;
 	-f | --file)
 		COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"))
+		return 0
+		;;
+	--dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return 0
+		;;
+	--customer | --integration | --label | --target | --select)
 		return 0
 		;;
 	--out | --report | --repo)
@@ -64,7 +72,7 @@ _prismsync()
 	esac
 
 	if [[ $verb == help ]]; then
-		COMPREPLY=($(compgen -W "validate plan apply drift whoami api version" -- "$cur"))
+		COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version" -- "$cur"))
 		return 0
 	fi
 	if [[ $cur == -* ]]; then

@@ -2,7 +2,7 @@
 # --format and --report-format, and files where a file is expected.
 # Installed as share/fish/vendor_completions.d/prismsync.fish.
 
-set -l verbs validate plan apply drift whoami api version help
+set -l verbs validate plan apply drift whoami api export version help
 set -l manifest_verbs validate plan apply drift
 set -l formats text json markdown
 
@@ -14,14 +14,15 @@ complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a apply -d 'm
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a drift -d 'report how the organization differs from the manifest'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a whoami -d 'show the user and organization of the credentials'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a api -d 'run a raw GraphQL request and print its data'
+complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a export -d 'write the organization as a manifest, to adopt it'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a version -d 'print the version and the library versions'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a help -d 'show the help of a verb'
-complete -c prismsync -n "__fish_seen_subcommand_from help" -a "validate plan apply drift whoami api version"
+complete -c prismsync -n "__fish_seen_subcommand_from help" -a "validate plan apply drift whoami api export version"
 
 # options of every verb
 complete -c prismsync -n "__fish_seen_subcommand_from $verbs" -s h -l help -d 'show the help'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -l no-color -d 'no colour'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -s v -l verbose -d 'more detail'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -l no-color -d 'no colour'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -s v -l verbose -d 'more detail'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -s f -l file -r -F -d 'the manifest'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -l env -x -d 'the environment of the manifest to use'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l git-ref -x -d 'read the manifest as committed at a revision'
@@ -32,9 +33,11 @@ complete -c prismsync -n "__fish_seen_subcommand_from plan" -l format -x -a "$fo
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l out -r -F -d 'save the plan to a file'
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l detailed-exitcode -d 'exit 2 when there are changes'
 complete -c prismsync -n "__fish_seen_subcommand_from plan" -l changed-since -x -d 'plan only what changed since a revision'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l target -x -d 'only this object (* globs) and what it depends on'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l select -x -d 'only objects carrying this label'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l prune -d 'include owned objects absent from the manifest'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply" -l push-secrets -d 'write-only connection inputs count as changed'
-complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l parallelism -x -d 'requests in flight at most'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -l parallelism -x -d 'requests in flight at most'
 
 # apply
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l auto-approve -d 'do not ask for confirmation'
@@ -52,3 +55,10 @@ complete -c prismsync -n "__fish_seen_subcommand_from drift" -l report-format -x
 complete -c prismsync -n "__fish_seen_subcommand_from api" -l var -x -d 'a string variable NAME=VALUE'
 complete -c prismsync -n "__fish_seen_subcommand_from api" -l var-json -x -d 'a variable of any JSON type NAME=JSON'
 complete -c prismsync -n "__fish_seen_subcommand_from api" -F
+
+# export
+complete -c prismsync -n "__fish_seen_subcommand_from export" -l dir -x -a "(__fish_complete_directories)" -d 'where to write'
+complete -c prismsync -n "__fish_seen_subcommand_from export" -l customer -x -d 'only this customer (externalId) and its instances'
+complete -c prismsync -n "__fish_seen_subcommand_from export" -l integration -x -d 'only this integration and its instances'
+complete -c prismsync -n "__fish_seen_subcommand_from export" -l label -x -d 'only objects carrying this label'
+complete -c prismsync -n "__fish_seen_subcommand_from export" -l force -d 'overwrite files that exist'

@@ -968,7 +968,7 @@ static int instance_create_setup(struct task *t, struct error *err)
 		return rc;
 	struct api_instance_input in = {
 	    pstr(pl, "name"),      customer_id, version_id, pstr(pl, "description"),
-	    plabels(pl, &t->hold), t->cfg,      t->ncfg};
+	    plabels(pl, &t->hold), t->cfg,      t->ncfg,    false};
 	t->instance = in;
 	t->send = send_instance_create;
 	return 0;
@@ -981,8 +981,15 @@ static int instance_update_setup(struct task *t, struct error *err)
 	if ((rc = version_for(t->run, t->pl, &version_id, err)) ||
 	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
-	struct api_instance_input in = {
-	    NULL, NULL, version_id, pstr(t->pl, "description"), plabels(t->pl, &t->hold), NULL, 0};
+	struct api_instance_input in = {NULL,
+	                                NULL,
+	                                version_id,
+	                                pstr(t->pl, "description"),
+	                                plabels(t->pl, &t->hold),
+	                                NULL,
+	                                0,
+	                                phas(t->pl, "preserveDeployState") && !version_id &&
+	                                    !t->ncfg};
 	t->instance = in;
 	bool meta = version_id || in.description || in.labels.set;
 	if (meta) {

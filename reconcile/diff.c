@@ -154,7 +154,8 @@ static void diff_customer(struct differ *d, size_t idx)
 	const struct live_customer *lc = live_customer_by_external_id(d->live, mc->external_id);
 	char *addr = xasprintf("customer.%s", mc->external_id);
 	size_t nl;
-	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, mc->has_labels,
+	bool manages = mc->has_labels && !(lc && manifest_ignores(&mc->ignore, "labels"));
+	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, manages,
 	                                     lc ? lc->labels : NULL, lc ? lc->labels_nr : 0, &nl);
 	struct buf payload = BUF_INIT;
 
@@ -189,7 +190,8 @@ static void diff_customer(struct differ *d, size_t idx)
 	}
 
 	bool name = strcmp(lc->name, mc->name) != 0;
-	bool desc = mc->description && !str_eq(lc->description, mc->description);
+	bool desc = mc->description && !manifest_ignores(&mc->ignore, "description") &&
+	            !str_eq(lc->description, mc->description);
 	bool lab = !labels_same_set(lc->labels, lc->labels_nr, labels, nl);
 	if (!name && !desc && !lab)
 		goto done;
@@ -305,8 +307,9 @@ static bool draft_differs_from_latest(struct differ *d, const struct live_integr
 	bool differs = true;
 	if (draft && pub) {
 		struct defdiff dd = DEFDIFF_INIT;
-		differs = defdiff_compare(draft->root, pub->root, NULL, &dd) ||
-		          defdiff_compare(pub->root, draft->root, NULL, &dd);
+		/* Name, description and labels are metadata: never a reason to publish. */
+		differs = defdiff_compare(draft->root, pub->root, metadata_keys, &dd) ||
+		          defdiff_compare(pub->root, draft->root, metadata_keys, &dd);
 		defdiff_release(&dd);
 	}
 	ydoc_free(draft);
@@ -363,7 +366,8 @@ static void diff_integration(struct differ *d, size_t idx)
 	size_t nl;
 	const char **labels = desired_labels(
 	    d, g->has_labels ? g->labels.items : def_labels, g->has_labels ? g->labels.nr : ndl,
-	    g->has_labels || def_has_labels, li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
+	    (g->has_labels || def_has_labels) && !(li && manifest_ignores(&g->ignore, "labels")),
+	    li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
 	const char *description = g->effective_description;
 	char *yaml = NULL;
 	struct buf payload = BUF_INIT;
@@ -416,7 +420,8 @@ static void diff_integration(struct differ *d, size_t idx)
 		defdiff_release(&dd);
 		ydoc_free(live_doc);
 
-		bool desc = description && !str_eq(li->description, description);
+		bool desc = description && !manifest_ignores(&g->ignore, "description") &&
+		            !str_eq(li->description, description);
 		bool lab = !labels_same_set(li->labels, li->labels_nr, labels, nl);
 		if (desc || lab) {
 			size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
@@ -436,9 +441,12 @@ static void diff_integration(struct differ *d, size_t idx)
 			}
 			buf_addch(&payload, '}');
 			plan_set_payload(d->p, c, payload.data);
+			/*
+			 * A metadata update alone publishes nothing: adopting an
+			 * organization (adding the owner label) must not make new
+			 * versions of every integration.
+			 */
 			last = c;
-			/* Description and labels live in the draft too: a new version follows. */
-			content_changes = true;
 		}
 	}
 	d->integration_last[idx] = last;
@@ -595,7 +603,7 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		last = c;
 	}
 	bool live_enabled = ln ? ln->enabled : true;
-	if (mn->enabled != live_enabled) {
+	if (mn->enabled != live_enabled && !(ln && manifest_ignores(&mn->ignore, "enabled"))) {
 		size_t c = plan_add(d->p, RES_INSTANCE, mn->enabled ? PA_ENABLE : PA_DISABLE, addr);
 		plan_depend(d->p, c, last);
 		if (ln)
@@ -682,20 +690,33 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 	free(labels);
 }
 
+/* An instance's ignore: [configVariables.<key>] leaves that variable alone once it exists. */
+static bool config_ignored(const struct m_instance *mn, const struct m_configvar *cv)
+{
+	char *field = xasprintf("configVariables.%s", cv->key);
+	bool ignored = manifest_ignores(&mn->ignore, field);
+	free(field);
+	return ignored;
+}
+
 static void diff_instance_update(struct differ *d, const struct m_instance *mn, const char *addr,
                                  const struct live_instance *ln, const struct version_choice *v)
 {
 	size_t nl;
-	const char **labels = desired_labels(d, mn->labels.items, mn->labels.nr, mn->has_labels,
-	                                     ln->labels, ln->labels_nr, &nl);
+	const char **labels =
+	    desired_labels(d, mn->labels.items, mn->labels.nr,
+	                   mn->has_labels && !manifest_ignores(&mn->ignore, "labels"), ln->labels,
+	                   ln->labels_nr, &nl);
 	struct buf payload = BUF_INIT, config = BUF_INIT;
-	bool desc = mn->description && !str_eq(ln->description, mn->description);
+	bool desc = mn->description && !manifest_ignores(&mn->ignore, "description") &&
+	            !str_eq(ln->description, mn->description);
 	bool lab = !labels_same_set(ln->labels, ln->labels_nr, labels, nl);
 	bool ver = v->is_new || !ln->version_id || strcmp(ln->version_id, v->id);
 	const char *customer_id = ln->customer_id;
 	size_t nconf = 0;
 	for (size_t i = 0; i < mn->config_nr; i++) {
-		if (!configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
+		if (config_ignored(mn, &mn->config[i]) ||
+		    !configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
 			continue;
 		configdiff_payload(&d->cfg, &config, &mn->config[i], customer_id);
 		buf_addch(&config, ',');
@@ -740,16 +761,20 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 		}
 		if (nconf) {
 			for (size_t i = 0; i < mn->config_nr; i++)
-				if (configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
+				if (!config_ignored(mn, &mn->config[i]) &&
+				    configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
 					configdiff_fields(&d->cfg, c, &mn->config[i], ln,
 					                  customer_id);
 			buf_truncate(&config, config.len - 1);
 			buf_addf(&payload, "%s\"configVariables\":[%s]", sep, config.data);
 		}
+		/* Description and labels alone leave what runs as it is: no deploy follows. */
+		if (!ver && !nconf)
+			buf_adds(&payload, ",\"preserveDeployState\":true");
 		buf_addch(&payload, '}');
 		plan_set_payload(d->p, c, payload.data);
 	}
-	bool need_deploy = c != PLAN_NONE || ln->needs_deploy || !ln->has_deployed_version ||
+	bool need_deploy = ver || nconf || ln->needs_deploy || !ln->has_deployed_version ||
 	                   ln->deployed_version != v->number;
 	/*
 	 * Without the definition of the version it will run, only the live
@@ -924,6 +949,35 @@ static void add_prunes(struct differ *d)
 		free(addr);
 	}
 	free(remaining);
+}
+
+/*
+ * Without prune: records in d->p->prunable what prune would delete, so that
+ * a plan can say so. The deletes are worked out as prune would (with its
+ * warnings dropped) and kept only as addresses.
+ */
+static int cmp_address(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void note_prunable(struct differ *d)
+{
+	struct plan scratch, *p = d->p;
+	struct diag_list quiet, *diags = d->diags;
+	plan_init(&scratch);
+	diag_list_init(&quiet);
+	d->p = &scratch;
+	d->diags = &quiet;
+	add_prunes(d);
+	d->p = p;
+	d->diags = diags;
+	p->prunable = xcalloc(scratch.nr + 1, sizeof(*p->prunable));
+	for (size_t i = 0; i < scratch.nr; i++)
+		p->prunable[p->prunable_nr++] = xstrdup(scratch.changes[i].address);
+	qsort(p->prunable, p->prunable_nr, sizeof(*p->prunable), cmp_address);
+	plan_release(&scratch);
+	diag_list_release(&quiet);
 }
 
 /* ---- fingerprints ---- */
@@ -1115,6 +1169,8 @@ int diff_build(struct plan *p, const struct manifest *m, const struct live_state
 		diff_instance(&d, i);
 	if (opts->prune)
 		add_prunes(&d);
+	else
+		note_prunable(&d);
 
 	free(d.owner_label);
 	free(d.customer_create);

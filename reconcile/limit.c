@@ -80,12 +80,115 @@ static bool keeps_change(const struct plan_change *c, const struct manifest *m, 
 	return false;
 }
 
+static bool list_eq(const struct mstrlist *a, const struct mstrlist *b)
+{
+	if (a->nr != b->nr)
+		return false;
+	for (size_t i = 0; i < a->nr; i++)
+		if (strcmp(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+static bool config_eq(const struct m_configvar *a, const struct m_configvar *b)
+{
+	if (!str_eq(a->key, b->key) || a->kind != b->kind || !str_eq(a->value, b->value) ||
+	    !str_eq(a->customer_connection, b->customer_connection) ||
+	    !str_eq(a->time_zone, b->time_zone) || a->inputs_nr != b->inputs_nr)
+		return false;
+	for (size_t i = 0; i < a->inputs_nr; i++)
+		if (!str_eq(a->inputs[i].name, b->inputs[i].name) ||
+		    !str_eq(a->inputs[i].value, b->inputs[i].value))
+			return false;
+	return true;
+}
+
+static bool instance_eq(const struct m_instance *a, const struct m_instance *b)
+{
+	if (!str_eq(a->integration, b->integration) || a->version_latest != b->version_latest ||
+	    (!a->version_latest && a->version != b->version) ||
+	    !str_eq(a->description, b->description) || a->enabled != b->enabled ||
+	    a->deploy != b->deploy || a->has_labels != b->has_labels ||
+	    !list_eq(&a->labels, &b->labels) || a->has_config != b->has_config ||
+	    a->config_nr != b->config_nr || !list_eq(&a->ignore, &b->ignore))
+		return false;
+	for (size_t i = 0; i < a->config_nr; i++)
+		if (!config_eq(&a->config[i], &b->config[i]))
+			return false;
+	return true;
+}
+
+static const struct m_instance *find_instance(const struct manifest *m, const char *customer,
+                                              const char *name)
+{
+	for (size_t i = 0; i < m->instances_nr; i++)
+		if (!strcmp(m->instances[i].customer, customer) &&
+		    !strcmp(m->instances[i].name, name))
+			return &m->instances[i];
+	return NULL;
+}
+
+static void push(char ***out, size_t *nr, char *s)
+{
+	*out = xrealloc(*out, (*nr + 1) * sizeof(**out));
+	(*out)[(*nr)++] = s;
+}
+
+char **limit_changed_others(const struct manifest *cur, const struct manifest *old, size_t *nr)
+{
+	char **out = NULL;
+	*nr = 0;
+	if (!old)
+		return NULL;
+	for (size_t i = 0; i < cur->instances_nr; i++) {
+		const struct m_instance *n = &cur->instances[i];
+		const struct m_instance *o = find_instance(old, n->customer, n->name);
+		if (!o || !instance_eq(n, o))
+			push(&out, nr, xasprintf("instance.%s/%s", n->customer, n->name));
+	}
+	for (size_t i = 0; i < old->instances_nr; i++) {
+		const struct m_instance *o = &old->instances[i];
+		if (!find_instance(cur, o->customer, o->name))
+			push(&out, nr, xasprintf("instance.%s/%s", o->customer, o->name));
+	}
+	for (size_t i = 0; i < old->integrations_nr; i++) {
+		const char *name = old->integrations[i].effective_name;
+		if (name && !manifest_find_integration(cur, name))
+			push(&out, nr, xasprintf("integration.%s", name));
+	}
+	return out;
+}
+
+static bool in_also(char *const *also, size_t n, const char *address)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(also[i], address))
+			return true;
+	return false;
+}
+
+void plan_limit_also(struct plan *p, const struct manifest *m, const bool *keep, char *const *also,
+                     size_t also_nr, const char *since)
+{
+	bool *extra = xcalloc(p->nr + 1, sizeof(*extra));
+	for (size_t i = 0; i < p->nr; i++)
+		extra[i] = in_also(also, also_nr, p->changes[i].address);
+	p->limit_extra = extra;
+	plan_limit(p, m, keep, since);
+	p->limit_extra = NULL;
+	free(extra);
+	p->limited_also = xcalloc(also_nr + 1, sizeof(*p->limited_also));
+	for (size_t i = 0; i < also_nr; i++)
+		p->limited_also[p->limited_also_nr++] = xstrdup(also[i]);
+}
+
 void plan_limit(struct plan *p, const struct manifest *m, const bool *keep, const char *since)
 {
 	bool *kept = xcalloc(p->nr + 1, sizeof(*kept));
 	size_t *renum = xcalloc(p->nr + 1, sizeof(*renum));
 	for (size_t i = 0; i < p->nr; i++)
-		kept[i] = keeps_change(&p->changes[i], m, keep);
+		kept[i] =
+		    keeps_change(&p->changes[i], m, keep) || (p->limit_extra && p->limit_extra[i]);
 	/* Dependencies come earlier in the plan: one backward pass closes the set. */
 	for (size_t i = p->nr; i-- > 0;)
 		if (kept[i])

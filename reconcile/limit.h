@@ -35,4 +35,22 @@ void limit_changed_integrations(const struct manifest *cur, const struct manifes
  */
 void plan_limit(struct plan *p, const struct manifest *m, const bool *keep, const char *since);
 
+/*
+ * What else changed since old, beyond integrations: the instances of cur
+ * whose own entry is new or differs (integration, version, description,
+ * enabled, deploy, labels, config variables, ignore), and the integrations
+ * and instances old lists and cur does not (what --prune would then
+ * delete). Returns a new array of new addresses (free each and the array)
+ * and their number in *nr. old NULL: nothing beyond the integrations.
+ */
+char **limit_changed_others(const struct manifest *cur, const struct manifest *old, size_t *nr);
+
+/*
+ * plan_limit(), also keeping the changes whose address is one of also (the
+ * instances that changed on their own, the deletes of what left the
+ * manifest), recorded in p->limited_also.
+ */
+void plan_limit_also(struct plan *p, const struct manifest *m, const bool *keep, char *const *also,
+                     size_t also_nr, const char *since);
+
 #endif

@@ -42,6 +42,18 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->limited_to_nr; i++)
 		free(p->limited_to[i]);
 	free(p->limited_to);
+	for (size_t i = 0; i < p->limited_also_nr; i++)
+		free(p->limited_also[i]);
+	free(p->limited_also);
+	for (size_t i = 0; i < p->prunable_nr; i++)
+		free(p->prunable[i]);
+	free(p->prunable);
+	for (size_t i = 0; i < p->scope_targets_nr; i++)
+		free(p->scope_targets[i]);
+	free(p->scope_targets);
+	for (size_t i = 0; i < p->scope_labels_nr; i++)
+		free(p->scope_labels[i]);
+	free(p->scope_labels);
 	plan_init(p);
 }
 

@@ -74,6 +74,20 @@ struct plan {
 	char *limited_since; /* the base revision */
 	char **limited_to;   /* integration names */
 	size_t limited_to_nr, limited_to_alloc;
+	/* ... and these addresses: instances changed on their own, objects the manifest dropped */
+	char **limited_also;
+	size_t limited_also_nr;
+	const bool *limit_extra; /* while plan_limit_also() runs: per change, kept anyway */
+	/*
+	 * Without prune: the addresses of the owned objects absent from the
+	 * manifest, which prune would delete (none are changes of this plan).
+	 */
+	char **prunable;
+	size_t prunable_nr;
+	/* --target and --select (scope.h): the plan covers only part of the org. */
+	bool scoped;
+	char **scope_targets, **scope_labels;
+	size_t scope_targets_nr, scope_labels_nr;
 };
 
 struct plan_summary {

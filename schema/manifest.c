@@ -30,6 +30,7 @@ enum field_kind {
 	F_ENVVAR,       /* the name of an environment variable -> const char * */
 	F_ENVIRONMENTS, /* mapping of environment names to environments -> manifest fields */
 	F_OVERRIDES,    /* per-environment overrides -> struct m_overrides * */
+	F_IGNORE,       /* fields left unmanaged -> struct mstrlist, aux: 1 on instances */
 };
 
 enum field_flags {
@@ -68,6 +69,7 @@ static const struct field customer_fields[] = {
     {"name", F_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, C(name), NO_OFF, NO_OFF, NULL},
     {"description", F_STRING, 0, C(description), NO_OFF, NO_OFF, NULL},
     {"labels", F_LABELS, 0, C(labels), C(has_labels), NO_OFF, NULL},
+    {"ignore", F_IGNORE, 0, C(ignore), 0, NO_OFF, NULL},
 };
 #undef C
 
@@ -80,6 +82,7 @@ static const struct field integration_fields[] = {
     {"labels", F_LABELS, 0, I(labels), I(has_labels), NO_OFF, NULL},
     {"publish", F_BOOL, 0, I(publish), NO_OFF, NO_OFF, NULL},
     {"comment", F_STRING, 0, I(comment), NO_OFF, NO_OFF, NULL},
+    {"ignore", F_IGNORE, 0, I(ignore), 0, NO_OFF, NULL},
 };
 #undef I
 
@@ -96,6 +99,7 @@ static const struct field instance_fields[] = {
     {"deploy", F_BOOL, 0, N(deploy), NO_OFF, NO_OFF, NULL},
     {"labels", F_LABELS, 0, N(labels), N(has_labels), NO_OFF, NULL},
     {"configVariables", F_CONFIG, 0, 0, NO_OFF, NO_OFF, NULL},
+    {"ignore", F_IGNORE, 0, N(ignore), 1, NO_OFF, NULL},
 };
 #undef N
 
@@ -731,6 +735,67 @@ static void parse_envvar(struct loader *ld, const struct field *f, const struct 
 static void parse_environments(struct loader *ld, const struct ynode *v, struct manifest *m);
 static void parse_overrides(struct loader *ld, const struct ynode *v, struct m_overrides **out);
 
+/*
+ * An ignore list: the fields prismsync leaves alone on this object. An
+ * unknown field is an error at its item, with the nearest valid one.
+ */
+static void parse_ignore(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
+{
+	static const char *const common_fields[] = {"description", "labels"};
+	static const char *const instance_fields_[] = {"enabled", "description", "labels",
+	                                               "configVariables.KEY"};
+	bool instance = f->aux == 1;
+	const char *const *valid = instance ? instance_fields_ : common_fields;
+	size_t nvalid = instance ? 4 : 2;
+	struct mstrlist *out = SLOT(obj, f->off, struct mstrlist);
+	if (v->kind != YNODE_SEQ) {
+		err_at(ld, v, "'ignore' must be a list of fields, such as [%s], not %s",
+		       instance ? "enabled, configVariables.API Key" : "description",
+		       ynode_describe(v));
+		return;
+	}
+	out->items = arena_alloc(&ld->m->arena, (v->u.seq.nr + 1) * sizeof(*out->items));
+	for (size_t i = 0; i < v->u.seq.nr; i++) {
+		const struct ynode *item = v->u.seq.items[i];
+		const char *s = get_string(ld, "ignore", item, FIELD_NONEMPTY);
+		if (!s)
+			continue;
+		bool ok = false;
+		for (size_t k = 0; k < nvalid && !ok; k++)
+			ok = !strcmp(s, valid[k]);
+		if (instance && str_starts_with(s, "configVariables.") &&
+		    s[strlen("configVariables.")])
+			ok = true;
+		if (!ok) {
+			const char *near = nearest_word(s, valid, nvalid);
+			if (instance && str_starts_with(s, "configVariables"))
+				near = "configVariables.KEY";
+			err_at(ld, item, "'%s' cannot be ignored%s%s%s; a %s can ignore: %s", s,
+			       near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "",
+			       instance ? "instance" : "customer or integration",
+			       instance ? "enabled, description, labels, configVariables.<key>"
+			                : "description, labels");
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < out->nr && !dup; j++)
+			dup = !strcmp(out->items[j], s);
+		if (dup) {
+			err_at(ld, item, "'%s' is listed twice in 'ignore'", s);
+			continue;
+		}
+		out->items[out->nr++] = s;
+	}
+}
+
+bool manifest_ignores(const struct mstrlist *ignore, const char *field)
+{
+	for (size_t i = 0; i < ignore->nr; i++)
+		if (!strcmp(ignore->items[i], field))
+			return true;
+	return false;
+}
+
 static void parse_value(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
 {
 	set_pos(obj, f->pos, v);
@@ -795,6 +860,9 @@ static void parse_value(struct loader *ld, const struct field *f, const struct y
 		break;
 	case F_OVERRIDES:
 		parse_overrides(ld, v, SLOT(obj, f->off, struct m_overrides *));
+		break;
+	case F_IGNORE:
+		parse_ignore(ld, f, v, obj);
 		break;
 	}
 }

@@ -51,6 +51,7 @@ struct m_customer {
 	bool has_labels;
 	struct mpos pos; /* the list item */
 	struct mpos external_id_pos;
+	struct mstrlist ignore; /* fields left unmanaged: description, labels */
 };
 
 struct m_integration {
@@ -68,6 +69,7 @@ struct m_integration {
 	/* What the integration will be called and described as, after overrides. */
 	const char *effective_name;
 	const char *effective_description; /* NULL when neither the manifest nor definition says */
+	struct mstrlist ignore;            /* fields left unmanaged: description, labels */
 };
 
 /* The form a config variable takes in the manifest. */
@@ -126,6 +128,8 @@ struct m_instance {
 	size_t config_nr;
 	bool has_config;
 	struct mpos pos, customer_pos, integration_pos, version_pos;
+	/* fields left unmanaged: enabled, description, labels, configVariables.<key> */
+	struct mstrlist ignore;
 };
 
 /*
@@ -155,6 +159,9 @@ struct m_environment {
 	struct mpos pos;               /* the environment's name */
 	struct mpos url_pos, organization_pos, credentials_pos;
 };
+
+/* Whether field (such as "labels" or "configVariables.API Key") is in an object's ignore list. */
+bool manifest_ignores(const struct mstrlist *ignore, const char *field);
 
 struct manifest {
 	char *path; /* as given */

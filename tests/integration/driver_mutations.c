@@ -115,7 +115,8 @@ int driver_mutation(struct api_client *c, int argc, char **argv, struct error *e
 		                                arg(a, "description"),
 		                                labels(a, label_buf, 64),
 		                                cv,
-		                                0};
+		                                0,
+		                                false};
 		in.config_nr = config(a, cv, 64);
 		if (!(rc = api_instance_create(&id, c, &in, err)))
 			print_id(id);
@@ -126,7 +127,8 @@ int driver_mutation(struct api_client *c, int argc, char **argv, struct error *e
 		                                arg(a, "description"),
 		                                labels(a, label_buf, 64),
 		                                NULL,
-		                                0};
+		                                0,
+		                                false};
 		if (!(rc = api_instance_update(c, arg(a, "id"), &in, err)))
 			print_id(arg(a, "id"));
 	} else if (!strcmp(op, "updateInstanceConfigVariables")) {

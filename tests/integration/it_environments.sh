@@ -208,12 +208,12 @@ expect_in err "made for organization 'Acme Old Staging'" "names the plan's organ
 
 # Promotion: a version pinned in eu; staging keeps following the latest.
 edit prismsync.eu.yaml '$a\  - customer: acme\n    name: Orders\n    version: 1'
-edit integrations/orders.yml 's/^description: .*/description: Orders v2/'
+edit integrations/orders.yml 's/timeout: {type: value, value: "30"}/timeout: {type: value, value: "50"}/'
 ps apply --env staging --auto-approve --allow-dirty
 expect_rc 0 "staging gets version 2"
 ps plan --env eu --format json
 save_json env-plan-eu
-expect_eq "$(jq -r '[.changes[] | .id] | join(" ")' "$TMP/out")" "integration.Order Export#update integration.Order Export#publish instance.globex/Orders#update instance.globex/Orders#deploy" "eu: the integration is promoted, the instance pinned in eu stays"
+expect_eq "$(jq -r '[.changes[] | .id] | join(" ")' "$TMP/out")" "integration.Order Export#import integration.Order Export#publish instance.globex/Orders#update instance.globex/Orders#deploy" "eu: the integration is promoted, the instance pinned in eu stays"
 ps apply --env eu --auto-approve --allow-dirty
 expect_rc 0 "promotion applied"
 expect_eq "$(instance_field "$EMU_URL_eu" acme Orders enabled)" "true" "the hand change in eu was repaired by the earlier apply"

@@ -65,7 +65,7 @@ expect_eq "$(jq -r '.source.limited_to | join(",")' "$TMP/out")" "Order Export" 
 expect_eq "$(plan_ids)" "integration.Order Export#import integration.Order Export#publish instance.acme/Orders#update instance.acme/Orders#deploy instance.globex/Orders#update instance.globex/Orders#deploy " "orders and its instances"
 ps plan --git-ref feature --changed-since v2 --format json
 expect_eq "$(jq -r '.source.limited_to | join(",")' "$TMP/out")" "Return Intake" "v2..feature: only returns"
-expect_eq "$(plan_ids)" "integration.Return Intake#update integration.Return Intake#publish instance.acme/Returns#update instance.acme/Returns#deploy instance.globex/Returns#update instance.globex/Returns#deploy " "returns and its instances, not orders"
+expect_eq "$(plan_ids)" "integration.Return Intake#update " "returns (a metadata update: no publish, no roll-out), not orders"
 ps plan --git-ref feature --changed-since v2
 expect_in out "^Limited plan: only the integrations changed since v2 and their instances: Return Intake\." "the text says it is limited"
 ps plan --git-ref v2 --changed-since v2

@@ -45,7 +45,8 @@ emu_start --publish-delay-ms 100
 manifest "first"
 ps apply --auto-approve
 expect_rc 0 "set-up apply"
-ctl GET /__emulator/state >"$TMP/seed.json"
+# Every instance waits for a deploy (a description change alone deploys nothing).
+ctl GET /__emulator/state | jq '.instances[].needsDeploy = true' >"$TMP/seed.json"
 
 # Each run starts from the seed: N updates, each followed by its deploy.
 manifest "second"

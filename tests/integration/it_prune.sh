@@ -29,6 +29,18 @@ awk 'BEGIN{n=0} /^  - name: Orders/{n++} n==2 && /^  - name: Orders/{skip=1} ski
 ps plan --format json
 expect_rc 0 "plan without --prune"
 expect_eq "$(jq '[.changes[] | select(.action=="delete")] | length' "$TMP/out")" "0" "no deletes without --prune"
+# ... but the plan says what --prune would delete: counted in text, named with -v and in JSON.
+expect_eq "$(jq -r '.prunable | join(" ")' "$TMP/out")" "instance.acme/Returns instance.globex/Orders" "JSON names what --prune would delete"
+ps plan
+expect_rc 0 "text plan without --prune"
+expect_in out "^2 owned objects are no longer in the manifest: --prune would delete them \(-v names them\)" "the text plan counts them"
+expect_not_in out "instance.globex/Orders" "without -v, not named"
+ps plan -v
+expect_in out "^  - instance.acme/Returns$" "-v names them"
+ps drift --format json
+expect_eq "$(jq -r '.prunable | length' "$TMP/out")" "2" "drift reports them too"
+ps drift
+expect_in out "2 owned objects are no longer in the manifest" "drift text counts them"
 
 ps plan --prune --format json
 expect_rc 0 "plan --prune"

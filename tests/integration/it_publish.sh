@@ -28,7 +28,7 @@ expect_eq "$(sq '[.instances[] | select(.needsDeploy == false and .deployedVersi
 
 # --- a publish that never becomes available: a clean failure after the timeout
 ctl POST /__emulator/config '{"publish_delay_ms": 600000}' >/dev/null
-edit integrations/orders.yml 's/every ten minutes/every five minutes/'
+edit integrations/orders.yml 's/timeout: {type: value, value: "30"}/timeout: {type: value, value: "40"}/'
 ps apply --auto-approve --publish-timeout 0
 expect_rc 64 "--publish-timeout 0 is a usage error"
 expect_in err "publish-timeout takes a number of seconds" "the usage error names the option"
@@ -44,7 +44,7 @@ if [ "$took" -lt 15 ]; then ok; else bad "a 3 s publish timeout took $took s"; f
 emu_start --publish-delay-ms 200
 ps apply --auto-approve
 expect_rc 0 "apply from empty"
-edit integrations/orders.yml 's/every five minutes/every hour/'
+edit integrations/orders.yml 's/timeout: {type: value, value: "40"}/timeout: {type: value, value: "50"}/'
 fault '{"match":"publishIntegration","delay_ms":3000,"times":1}'
 int_id=$(state && sq '.integrations[] | select(.name=="Order Export") | .id')
 "$PRISMSYNC" apply --auto-approve -f "$REPO/prismsync.yaml" >"$TMP/bg.out" 2>"$TMP/bg.err" &

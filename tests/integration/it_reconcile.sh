@@ -70,12 +70,12 @@ edit prismsync.yaml 's/    description: Tier 1/    description: Tier 1 (EU)/'
 ps plan --format json --detailed-exitcode
 expect_rc 2 "metadata change pending"
 save_json reconcile-metadata
-# Description and labels are part of the draft, so publish: true publishes them.
-expect_eq "$(plan_ids | tr '\n' ' ')" "customer.acme#update integration.Order Export#update integration.Order Export#publish instance.acme/Orders#update instance.acme/Orders#deploy instance.globex/Orders#update instance.globex/Orders#deploy " "update without import, then publish and roll out"
+# Metadata alone never publishes or deploys: nothing that runs changes.
+expect_eq "$(plan_ids | tr '\n' ' ')" "customer.acme#update integration.Order Export#update " "update without import, publish or roll out"
 ps apply --auto-approve
 expect_rc 0 "apply metadata"
 state
-expect_eq "$(sq '.integrations[] | select(.name=="Order Export") | .versions | length')" "3" "the metadata change is published"
+expect_eq "$(sq '.integrations[] | select(.name=="Order Export") | .versions | length')" "2" "the metadata change publishes no version"
 expect_eq "$(sq '.integrations[] | select(.name=="Order Export") | .description')" "Sends paid orders to fulfilment." "integration description updated"
 ps plan --detailed-exitcode
 expect_rc 0 "converged after the metadata change"

@@ -179,6 +179,8 @@ function probes(field) {
       };
     case 'LIST':
       return { accept: [null, []], reject: [{}, 'x', 1] };
+    case 'IGNORE':
+      return { accept: [[], ['description'], ['labels', 'description']], reject: ['labels', null, [''], [1], ['bogus'], ['labels', 'labels']] };
     case 'REQUIRES':
       return { accept: ['>= 0.3', '>=1.2.3', '>= 10.20'], reject: ['0.3', '> 0.3', '>= 1', '>= x', '', 1, null] };
     case 'ENVVAR':
