@@ -22,7 +22,7 @@
 
 static const char export_usage[] =
     "usage: prismsync export [--dir DIR] [--customer EXTERNALID]... [--integration NAME]...\n"
-    "                        [--label LABEL]... [--force]\n"
+    "                        [--label LABEL]... [--force] [--env NAME [-f FILE]]\n"
     "\n"
     "Reads the organization and writes it as a manifest, to adopt it: DIR/prismsync.yaml\n"
     "(customers, integrations, instances with the version each runs, enabled and\n"
@@ -39,6 +39,9 @@ static const char export_usage[] =
     "      --label LABEL        only objects carrying LABEL, and what their instances need\n"
     "      --force              overwrite files that exist\n"
     "      --parallelism N      requests in flight at most (default 4)\n"
+    "      --env NAME           read the organization of this environment of a manifest\n"
+    "                           (its URL and credentials; the organization is checked)\n"
+    "  -f, --file FILE          with --env: that manifest (default: prismsync.yaml)\n"
     "      --no-color           no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose            log each request to stderr\n"
     "  -h, --help               show this help\n"
@@ -170,6 +173,7 @@ int cmd_export(int argc, char **argv, struct common_opts *common)
 	bool force = false;
 	int parallelism = 0;
 	struct api_client *client = NULL;
+	struct manifest *target_manifest = NULL;
 	struct live_state *live = NULL, *full = NULL;
 	struct export_result r;
 	struct error err = ERROR_INIT;
@@ -219,12 +223,16 @@ int cmd_export(int argc, char **argv, struct common_opts *common)
 		rc = usage_error("export", "unexpected argument '%s'", argv[optind]);
 		goto done;
 	}
-	if (common->file_given) {
-		rc = usage_error("export", "export writes DIR/prismsync.yaml: use --dir, not -f");
+	if (common->file_given && !common->env) {
+		rc = usage_error("export", "export writes DIR/prismsync.yaml: use --dir, not -f "
+		                           "(-f only names the manifest whose --env to read from)");
 		goto done;
 	}
 
-	if ((rc = cmd_api_client(&client, "export", common, parallelism)) != EXIT_OK)
+	/* --env: the organization comes from that environment of an existing manifest. */
+	if ((rc = cmd_target_load(&target_manifest, common, "export")) != EXIT_OK ||
+	    (rc = cmd_api_client(&client, "export", common, parallelism)) != EXIT_OK ||
+	    (rc = cmd_check_organization(client, &common->target, "export")) != EXIT_OK)
 		goto done;
 	struct export_filter f = {customers.items, customers.nr, integrations.items,
 	                          integrations.nr, labels.items, labels.nr};
@@ -276,6 +284,7 @@ done:
 	live_state_free(live);
 	live_state_free(full);
 	api_client_free(client);
+	manifest_free(target_manifest);
 	free(customers.items);
 	free(integrations.items);
 	free(labels.items);

@@ -13,7 +13,7 @@ _prismsync_options()
 	drift) echo "$common $git --all-envs --format --report --report-format --prune --target --select --parallelism" ;;
 	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;
-	export) echo "--dir --customer --integration --label --force --parallelism --no-color -v --verbose -h --help" ;;
+	export) echo "--dir --customer --integration --label --force --parallelism --env -f --file --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }

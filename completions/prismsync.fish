@@ -23,8 +23,8 @@ complete -c prismsync -n "__fish_seen_subcommand_from help" -a "validate plan ap
 complete -c prismsync -n "__fish_seen_subcommand_from $verbs" -s h -l help -d 'show the help'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -l no-color -d 'no colour'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -s v -l verbose -d 'more detail'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -s f -l file -r -F -d 'the manifest'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api" -l env -x -d 'the environment of the manifest to use'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -s f -l file -r -F -d 'the manifest'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -l env -x -d 'the environment of the manifest to use'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l git-ref -x -d 'read the manifest as committed at a revision'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l repo -r -F -d 'with --git-ref: clone this repository'
 

@@ -218,4 +218,13 @@ ps apply --env eu --auto-approve --allow-dirty
 expect_rc 0 "promotion applied"
 expect_eq "$(instance_field "$EMU_URL_eu" acme Orders enabled)" "true" "the hand change in eu was repaired by the earlier apply"
 expect_eq "$(config_value "$EMU_URL_eu" acme Orders 'Shop URL')" "https://shop.eu.acme.example" "eu keeps its override"
+
+# export reads the environment's organization, after checking it is the one named.
+run "$PRISMSYNC" export --env eu -f "$M" --dir "$TMP/export-eu"
+expect_rc 0 "export --env eu"
+expect_in export-eu/prismsync.yaml "https://shop.eu.acme.example" "the export is of the eu organization"
+TOKEN_EU=$TOKEN_STAGING run "$PRISMSYNC" export --env eu -f "$M" --dir "$TMP/export-wrong"
+expect_rc 1 "export with staging's credentials for eu"
+expect_in err "TOKEN_EU" "names the environment's credentials variable"
+[ ! -e "$TMP/export-wrong/prismsync.yaml" ] && ok || bad "nothing is written for the wrong organization"
 finish
