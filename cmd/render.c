@@ -536,6 +536,10 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 		         p->commit ? "`" : "");
 	if (o->fingerprint)
 		buf_addf(out, "Drift fingerprint: `%s`\n\n", o->fingerprint);
+	if (p->prunable_nr) {
+		prunable_note(p, true, out); /* named: a reviewer cannot run -v */
+		buf_addch(out, '\n');
+	}
 	if (left_objects)
 		buf_addf(out,
 		         "Too long for a comment: %zu object%s (%zu change%s) not shown below; "

@@ -37,6 +37,9 @@ expect_in out "^2 owned objects are no longer in the manifest: --prune would del
 expect_not_in out "instance.globex/Orders" "without -v, not named"
 ps plan -v
 expect_in out "^  - instance.acme/Returns$" "-v names them"
+ps plan --format markdown
+expect_in out "^2 owned objects are no longer in the manifest: --prune would delete them:$" "the pull request comment says so"
+expect_in out "^  - instance.globex/Orders$" "and names them, for a reviewer"
 ps drift --format json
 expect_eq "$(jq -r '.prunable | length' "$TMP/out")" "2" "drift reports them too"
 ps drift
