@@ -185,33 +185,11 @@ void plan_limit_also(struct plan *p, const struct manifest *m, const bool *keep,
 void plan_limit(struct plan *p, const struct manifest *m, const bool *keep, const char *since)
 {
 	bool *kept = xcalloc(p->nr + 1, sizeof(*kept));
-	size_t *renum = xcalloc(p->nr + 1, sizeof(*renum));
 	for (size_t i = 0; i < p->nr; i++)
 		kept[i] =
 		    keeps_change(&p->changes[i], m, keep) || (p->limit_extra && p->limit_extra[i]);
-	/* Dependencies come earlier in the plan: one backward pass closes the set. */
-	for (size_t i = p->nr; i-- > 0;)
-		if (kept[i])
-			for (size_t d = 0; d < p->changes[i].deps_nr; d++)
-				kept[p->changes[i].deps[d]] = true;
-
-	size_t k = 0;
-	for (size_t i = 0; i < p->nr; i++) {
-		if (!kept[i]) {
-			plan_change_release(&p->changes[i]);
-			continue;
-		}
-		renum[i] = k;
-		p->changes[k++] = p->changes[i];
-	}
-	p->nr = k;
-	for (size_t i = 0; i < p->nr; i++) {
-		struct plan_change *c = &p->changes[i];
-		for (size_t d = 0; d < c->deps_nr; d++)
-			c->deps[d] = renum[c->deps[d]];
-	}
+	plan_keep(p, kept);
 	free(kept);
-	free(renum);
 
 	p->limited = true;
 	free(p->limited_since);

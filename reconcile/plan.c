@@ -180,3 +180,27 @@ bool plan_is_ordered(const struct plan *p)
 				return false;
 	return true;
 }
+
+void plan_keep(struct plan *p, bool *kept)
+{
+	size_t *renum = xcalloc(p->nr + 1, sizeof(*renum));
+	/* Dependencies come earlier in the plan: one backward pass closes the set. */
+	for (size_t i = p->nr; i-- > 0;)
+		if (kept[i])
+			for (size_t d = 0; d < p->changes[i].deps_nr; d++)
+				kept[p->changes[i].deps[d]] = true;
+	size_t k = 0;
+	for (size_t i = 0; i < p->nr; i++) {
+		if (!kept[i]) {
+			plan_change_release(&p->changes[i]);
+			continue;
+		}
+		renum[i] = k;
+		p->changes[k++] = p->changes[i];
+	}
+	p->nr = k;
+	for (size_t i = 0; i < p->nr; i++)
+		for (size_t d = 0; d < p->changes[i].deps_nr; d++)
+			p->changes[i].deps[d] = renum[p->changes[i].deps[d]];
+	free(renum);
+}

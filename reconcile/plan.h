@@ -119,6 +119,13 @@ void plan_set_live(struct plan *p, size_t c, const char *live_id, const char *fi
 void plan_set_note(struct plan *p, size_t c, const char *note);
 void plan_set_payload(struct plan *p, size_t c, const char *payload_json);
 
+/*
+ * Keeps the changes marked in kept (p->nr entries) and every change they
+ * depend on (kept is updated to say so), releases the others, and
+ * renumbers the dependencies. Changes keep their order.
+ */
+void plan_keep(struct plan *p, bool *kept);
+
 /* Counts changes the way the summary line does: import, enable and disable count as updates. */
 struct plan_summary plan_summarize(const struct plan *p);
 

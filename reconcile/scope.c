@@ -143,29 +143,11 @@ void plan_scope_limit(struct plan *p, const struct plan_scope *s, const struct m
 {
 	struct objects o = {NULL, 0, 0};
 	bool *kept = xcalloc(p->nr + 1, sizeof(*kept));
-	size_t *renum = xcalloc(p->nr + 1, sizeof(*renum));
 	collect(&o, m, live);
 	for (size_t i = 0; i < p->nr; i++)
 		kept[i] = in_scope(s, &o, p->changes[i].address);
-	/* Dependencies come earlier in the plan: one backward pass closes the set. */
-	for (size_t i = p->nr; i-- > 0;)
-		if (kept[i])
-			for (size_t d = 0; d < p->changes[i].deps_nr; d++)
-				kept[p->changes[i].deps[d]] = true;
+	plan_keep(p, kept);
 	size_t k = 0;
-	for (size_t i = 0; i < p->nr; i++) {
-		if (!kept[i]) {
-			plan_change_release(&p->changes[i]);
-			continue;
-		}
-		renum[i] = k;
-		p->changes[k++] = p->changes[i];
-	}
-	p->nr = k;
-	for (size_t i = 0; i < p->nr; i++)
-		for (size_t d = 0; d < p->changes[i].deps_nr; d++)
-			p->changes[i].deps[d] = renum[p->changes[i].deps[d]];
-	k = 0;
 	for (size_t i = 0; i < p->prunable_nr; i++) {
 		if (in_scope(s, &o, p->prunable[i]))
 			p->prunable[k++] = p->prunable[i];
@@ -181,6 +163,5 @@ void plan_scope_limit(struct plan *p, const struct plan_scope *s, const struct m
 		p->scope_labels[p->scope_labels_nr++] = xstrdup(s->labels[i]);
 	p->scoped = true;
 	free(kept);
-	free(renum);
 	objects_release(&o);
 }
