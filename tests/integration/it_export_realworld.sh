@@ -21,49 +21,7 @@ export NO_COLOR=1
 
 # The manifest, the environment holding every connection input, and the
 # list of OAuth 2.0 connections (customer, instance, key) apply must wait on.
-"$NODE" - "$repo" "$EMULATOR_DIR/yaml.js" <<'JS' || exit 1
-const fs = require('fs');
-const path = require('path');
-const [repo, yamlPath] = process.argv.slice(2);
-const YAML = require(yamlPath);
-const customers = ['rw-north', 'rw-south', 'rw-west'];
-const q = (s) => JSON.stringify(String(s));
-let m = 'version: 1\nowner: realworld\ncustomers:\n';
-for (const c of customers) m += `  - externalId: ${c}\n    name: ${q('Customer ' + c)}\n`;
-m += 'integrations:\n';
-const files = fs.readdirSync(path.join(repo, 'defs')).filter((f) => f.endsWith('.yml')).sort();
-for (const f of files) m += `  - definition: defs/${f}\n`;
-m += 'instances:\n';
-let env = '';
-const pending = [];
-let n = 0;
-for (const f of files) {
-  const def = YAML.parse(fs.readFileSync(path.join(repo, 'defs', f), 'utf8'));
-  for (const c of customers) {
-    m += `  - name: ${q(def.name)}\n    customer: ${c}\n    integration: ${q(def.name)}\n`;
-    const vars = def.requiredConfigVars || [];
-    if (vars.length) m += '    configVariables:\n';
-    for (const v of vars) {
-      if (v.dataType === 'connection') {
-        m += `      ${q(v.key)}:\n        inputs:\n`;
-        for (const name of Object.keys(v.inputs || {})) {
-          const ev = `RW_SECRET_${++n}`;
-          env += `export ${ev}='rwsecret-${n}-${(n * 7919).toString(36)}-zq'\n`;
-          m += `          ${q(name)}: \${env:${ev}}\n`;
-        }
-        if (/^oauth/i.test((v.connection || {}).key || '')) pending.push({ customer: c, name: def.name, key: v.key });
-      } else if (v.defaultValue === undefined || v.defaultValue === null || v.defaultValue === '') {
-        const value = v.dataType === 'boolean' ? 'false' : v.dataType === 'number' ? '1'
-          : v.dataType === 'jsonForm' ? '{}' : `value of ${v.key}`;
-        m += `      ${q(v.key)}: ${q(value)}\n`;
-      }
-    }
-  }
-}
-fs.writeFileSync(path.join(repo, 'prismsync.yaml'), m);
-fs.writeFileSync(path.join(repo, 'env.sh'), env);
-fs.writeFileSync(path.join(repo, 'pending.json'), JSON.stringify(pending));
-JS
+"$NODE" "$(dirname "$0")/realworld_manifest.js" "$repo" "$EMULATOR_DIR/yaml.js" rw-north rw-south rw-west || exit 1
 . "$repo/env.sh"
 
 emu_start --publish-delay-ms 50
