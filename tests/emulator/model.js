@@ -398,6 +398,22 @@ class Model {
   }
 
   toJSON() {
+    // A published version as the state format writes it; versionIsAvailable is
+    // read-only, computed from availableAt (and `available`, an explicit override).
+    const versionJSON = (v) => ({
+      id: v.id,
+      versionNumber: v.versionNumber,
+      name: v.name,
+      description: v.description,
+      category: v.category,
+      labels: v.labels.slice(),
+      comment: v.comment,
+      attributes: v.attributes,
+      createdAt: iso(v.createdAt),
+      availableAt: iso(v.availableAt),
+      versionIsAvailable: this.versionIsAvailable(v),
+      ...(v.availableOverride !== null && v.availableOverride !== undefined ? { available: v.availableOverride } : {}),
+    });
     const out = {
       format: STATE_FORMAT,
       version: STATE_VERSION,
@@ -446,18 +462,7 @@ class Model {
           configVars: D.clone(seq.definition.requiredConfigVars),
           systemInstance: { id: sys.id, configVariables: configValuesJSON(sys) },
           versions: seq.versions.map((v) => ({
-            id: v.id,
-            versionNumber: v.versionNumber,
-            name: v.name,
-            description: v.description,
-            category: v.category,
-            labels: v.labels.slice(),
-            comment: v.comment,
-            attributes: v.attributes,
-            createdAt: iso(v.createdAt),
-            availableAt: iso(v.availableAt),
-            versionIsAvailable: this.versionIsAvailable(v),
-            ...(v.availableOverride !== null && v.availableOverride !== undefined ? { available: v.availableOverride } : {}),
+            ...versionJSON(v),
             ...(v.ownConfigVars ? { configVars: D.clone(v.definition.requiredConfigVars) } : {}),
           })),
         });
@@ -475,22 +480,7 @@ class Model {
         updatedAt: iso(seq.updatedAt),
         definition: D.clone(seq.definition),
         systemInstance: { id: sys.id, configVariables: configValuesJSON(sys) },
-        versions: seq.versions.map((v) => ({
-          id: v.id,
-          versionNumber: v.versionNumber,
-          name: v.name,
-          description: v.description,
-          category: v.category,
-          labels: v.labels.slice(),
-          comment: v.comment,
-          attributes: v.attributes,
-          createdAt: iso(v.createdAt),
-          availableAt: iso(v.availableAt),
-          // read-only: computed from availableAt (and `available`, an explicit override)
-          versionIsAvailable: this.versionIsAvailable(v),
-          ...(v.availableOverride !== null && v.availableOverride !== undefined ? { available: v.availableOverride } : {}),
-          definition: D.clone(v.definition),
-        })),
+        versions: seq.versions.map((v) => ({ ...versionJSON(v), definition: D.clone(v.definition) })),
       });
     }
     for (const i of this.instances.values()) {
