@@ -61,7 +61,7 @@ static int decode_inputs(struct live_config_var *cv, struct live_state *s, struc
 	if (nr > MAX_INPUTS)
 		return error_set(err, ERR_API, "%s: %s %ld: %zu connection inputs", ctx->op,
 		                 ctx->kind ? ctx->kind : "node", ctx->index, nr);
-	cv->inputs = arena_alloc(&s->arena, (nr ? nr : 1) * sizeof(*cv->inputs));
+	cv->inputs = arena_alloc_array(&s->arena, nr ? nr : 1, sizeof(*cv->inputs));
 	memset(cv->inputs, 0, (nr ? nr : 1) * sizeof(*cv->inputs));
 	for (size_t i = 0; i < nr; i++)
 		if ((rc = decode_input(&cv->inputs[cv->inputs_nr++], s,

@@ -51,7 +51,7 @@ static int decode_labels(const char ***out, size_t *nr, struct live_state *s,
 	if (rc || !arr)
 		return rc;
 	size_t n = json_object_array_length(arr);
-	const char **labels = arena_alloc(&s->arena, (n ? n : 1) * sizeof(*labels));
+	const char **labels = arena_alloc_array(&s->arena, n ? n : 1, sizeof(*labels));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(arr, i);
 		if (!v)
@@ -192,7 +192,7 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 	it->draft_version_number = (int)num;
 
 	size_t n = json_object_array_length(nodes);
-	it->versions = arena_alloc(&s->arena, (n + 1) * sizeof(*it->versions));
+	it->versions = arena_alloc_array(&s->arena, n + 1, sizeof(*it->versions));
 	for (size_t i = 0; i < n; i++)
 		if ((rc = decode_version(&it->versions[it->versions_nr++], s,
 		                         json_object_array_get_idx(nodes, i), ctx, err)))
@@ -264,7 +264,7 @@ static int decode_instance(struct live_state *s, struct json_object *node,
 	    (rc = decode_connection(&nodes, &total, conn, MAX_NESTED_TOTAL, ctx, err)))
 		return rc;
 	size_t n = json_object_array_length(nodes);
-	in->config = arena_alloc(&s->arena, (n ? n : 1) * sizeof(*in->config));
+	in->config = arena_alloc_array(&s->arena, n ? n : 1, sizeof(*in->config));
 	for (size_t i = 0; i < n; i++)
 		if ((rc = decode_config_var(&in->config[in->config_nr++], s,
 		                            json_object_array_get_idx(nodes, i), ctx, err)))
@@ -769,7 +769,7 @@ static void more_merge(struct fetch *f, struct page *p)
 			return;
 		int latest = it->latest ? it->latest->number : 0;
 		struct live_version *v =
-		    arena_alloc(&s->arena, (it->versions_nr + p->versions_nr + 1) * sizeof(*v));
+		    arena_alloc_array(&s->arena, it->versions_nr + p->versions_nr + 1, sizeof(*v));
 		memcpy(v, it->versions, it->versions_nr * sizeof(*v));
 		if (p->versions_nr)
 			memcpy(v + it->versions_nr, p->versions, p->versions_nr * sizeof(*v));
@@ -782,7 +782,7 @@ static void more_merge(struct fetch *f, struct page *p)
 		if (!in)
 			return;
 		struct live_config_var *c =
-		    arena_alloc(&s->arena, (in->config_nr + p->config_nr + 1) * sizeof(*c));
+		    arena_alloc_array(&s->arena, in->config_nr + p->config_nr + 1, sizeof(*c));
 		memcpy(c, in->config, in->config_nr * sizeof(*c));
 		if (p->config_nr)
 			memcpy(c + in->config_nr, p->config, p->config_nr * sizeof(*c));

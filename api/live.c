@@ -4,76 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/strmap.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
-/* A string-keyed open-addressing table; keys and values are borrowed. */
-struct table {
-	const char **keys;
-	const void **values;
-	size_t size; /* a power of two, at least twice the entries */
-};
-
 struct live_index {
-	struct table customer_id, customer_ext, integration_id, integration_name;
-	struct table instance_id, instance_identity, version_id;
+	struct strmap customer_id, customer_ext, integration_id, integration_name;
+	struct strmap instance_id, instance_identity, version_id;
 	struct arena keys; /* composite keys */
 };
-
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static void table_init(struct table *t, size_t entries)
-{
-	size_t size = 16;
-	while (size < entries * 2)
-		size *= 2;
-	t->keys = xcalloc(size, sizeof(*t->keys));
-	t->values = xcalloc(size, sizeof(*t->values));
-	t->size = size;
-}
-
-static void table_release(struct table *t)
-{
-	free(t->keys);
-	free(t->values);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Adds key unless present: the first record with an identity wins. */
-static void table_put(struct table *t, const char *key, const void *value)
-{
-	if (!key)
-		return;
-	size_t i = (size_t)hash(key) & (t->size - 1);
-	while (t->keys[i]) {
-		if (!strcmp(t->keys[i], key))
-			return;
-		i = (i + 1) & (t->size - 1);
-	}
-	t->keys[i] = key;
-	t->values[i] = value;
-}
-
-static const void *table_get(const struct table *t, const char *key)
-{
-	if (!t->size || !key)
-		return NULL;
-	size_t i = (size_t)hash(key) & (t->size - 1);
-	while (t->keys[i]) {
-		if (!strcmp(t->keys[i], key))
-			return t->values[i];
-		i = (i + 1) & (t->size - 1);
-	}
-	return NULL;
-}
 
 struct live_state *live_state_new(void)
 {
@@ -86,13 +25,13 @@ static void index_free(struct live_index *ix)
 {
 	if (!ix)
 		return;
-	table_release(&ix->customer_id);
-	table_release(&ix->customer_ext);
-	table_release(&ix->integration_id);
-	table_release(&ix->integration_name);
-	table_release(&ix->instance_id);
-	table_release(&ix->instance_identity);
-	table_release(&ix->version_id);
+	strmap_release(&ix->customer_id);
+	strmap_release(&ix->customer_ext);
+	strmap_release(&ix->integration_id);
+	strmap_release(&ix->integration_name);
+	strmap_release(&ix->instance_id);
+	strmap_release(&ix->instance_identity);
+	strmap_release(&ix->version_id);
 	arena_release(&ix->keys);
 	free(ix);
 }
@@ -165,33 +104,33 @@ void live_state_index(struct live_state *s)
 	arena_init(&ix->keys);
 	for (size_t i = 0; i < s->integrations_nr; i++)
 		versions += s->integrations[i].versions_nr;
-	table_init(&ix->customer_id, s->customers_nr);
-	table_init(&ix->customer_ext, s->customers_nr);
-	table_init(&ix->integration_id, s->integrations_nr);
-	table_init(&ix->integration_name, s->integrations_nr);
-	table_init(&ix->instance_id, s->instances_nr);
-	table_init(&ix->instance_identity, s->instances_nr);
-	table_init(&ix->version_id, versions);
+	strmap_init_size(&ix->customer_id, s->customers_nr);
+	strmap_init_size(&ix->customer_ext, s->customers_nr);
+	strmap_init_size(&ix->integration_id, s->integrations_nr);
+	strmap_init_size(&ix->integration_name, s->integrations_nr);
+	strmap_init_size(&ix->instance_id, s->instances_nr);
+	strmap_init_size(&ix->instance_identity, s->instances_nr);
+	strmap_init_size(&ix->version_id, versions);
 
 	for (size_t i = 0; i < s->customers_nr; i++) {
 		const struct live_customer *c = &s->customers[i];
-		table_put(&ix->customer_id, c->id, c);
-		table_put(&ix->customer_ext, c->external_id, c);
+		strmap_add(&ix->customer_id, c->id, (void *)c);
+		strmap_add(&ix->customer_ext, c->external_id, (void *)c);
 	}
 	for (size_t i = 0; i < s->integrations_nr; i++) {
 		const struct live_integration *it = &s->integrations[i];
-		table_put(&ix->integration_id, it->id, it);
-		table_put(&ix->integration_name, it->name, it);
+		strmap_add(&ix->integration_id, it->id, (void *)it);
+		strmap_add(&ix->integration_name, it->name, (void *)it);
 		for (size_t v = 0; v < it->versions_nr; v++)
-			table_put(&ix->version_id, it->versions[v].id, it);
+			strmap_add(&ix->version_id, it->versions[v].id, (void *)it);
 	}
 	for (size_t i = 0; i < s->instances_nr; i++) {
 		struct live_instance *in = &s->instances[i];
-		table_put(&ix->instance_id, in->id, in);
+		strmap_add(&ix->instance_id, in->id, (void *)in);
 		if (in->customer_id && in->name)
-			table_put(&ix->instance_identity,
-			          identity_key(&ix->keys, in->customer_id, in->name), in);
-		const struct live_integration *it = table_get(&ix->version_id, in->version_id);
+			strmap_add(&ix->instance_identity,
+			           identity_key(&ix->keys, in->customer_id, in->name), in);
+		const struct live_integration *it = strmap_get(&ix->version_id, in->version_id);
 		in->integration_id = it ? it->id : NULL;
 	}
 	s->index = ix;
@@ -199,29 +138,29 @@ void live_state_index(struct live_state *s)
 
 const struct live_customer *live_customer_by_id(const struct live_state *s, const char *id)
 {
-	return s->index ? table_get(&s->index->customer_id, id) : NULL;
+	return s->index ? strmap_get(&s->index->customer_id, id) : NULL;
 }
 
 const struct live_customer *live_customer_by_external_id(const struct live_state *s,
                                                          const char *external_id)
 {
-	return s->index ? table_get(&s->index->customer_ext, external_id) : NULL;
+	return s->index ? strmap_get(&s->index->customer_ext, external_id) : NULL;
 }
 
 const struct live_integration *live_integration_by_id(const struct live_state *s, const char *id)
 {
-	return s->index ? table_get(&s->index->integration_id, id) : NULL;
+	return s->index ? strmap_get(&s->index->integration_id, id) : NULL;
 }
 
 const struct live_integration *live_integration_by_name(const struct live_state *s,
                                                         const char *name)
 {
-	return s->index ? table_get(&s->index->integration_name, name) : NULL;
+	return s->index ? strmap_get(&s->index->integration_name, name) : NULL;
 }
 
 const struct live_instance *live_instance_by_id(const struct live_state *s, const char *id)
 {
-	return s->index ? table_get(&s->index->instance_id, id) : NULL;
+	return s->index ? strmap_get(&s->index->instance_id, id) : NULL;
 }
 
 const struct live_instance *live_instance_by_identity(const struct live_state *s,
@@ -232,7 +171,7 @@ const struct live_instance *live_instance_by_identity(const struct live_state *s
 	struct arena tmp;
 	arena_init(&tmp);
 	const struct live_instance *in =
-	    table_get(&s->index->instance_identity, identity_key(&tmp, customer_id, name));
+	    strmap_get(&s->index->instance_identity, identity_key(&tmp, customer_id, name));
 	arena_release(&tmp);
 	return in;
 }
@@ -257,7 +196,7 @@ const struct live_version *live_version_by_id(const struct live_state *s, const 
                                               const struct live_integration **out_integration)
 {
 	const struct live_integration *it =
-	    s->index ? table_get(&s->index->version_id, version_id) : NULL;
+	    s->index ? strmap_get(&s->index->version_id, version_id) : NULL;
 	if (!it)
 		return NULL;
 	for (size_t v = 0; v < it->versions_nr; v++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../schema/yaml_tree.h"
+#include "../util/sort.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -132,19 +133,19 @@ struct group_item {
 	size_t idx;
 };
 
-static const struct plan *group_plan;
-
-static int group_cmp(const void *pa, const void *pb)
+static int group_cmp(const void *pa, const void *pb, void *ctx)
 {
+	const struct plan *p = ctx;
 	const struct group_item *a = pa, *b = pb;
-	int c = strcmp(group_plan->changes[a->idx].address, group_plan->changes[b->idx].address);
+	int c = strcmp(p->changes[a->idx].address, p->changes[b->idx].address);
 	if (c)
 		return c;
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-static int first_cmp(const void *pa, const void *pb)
+static int first_cmp(const void *pa, const void *pb, void *ctx)
 {
+	(void)ctx;
 	const struct group_item *a = pa, *b = pb;
 	if (a->first != b->first)
 		return a->first < b->first ? -1 : 1;
@@ -156,15 +157,13 @@ static struct group_item *group_by_address(const struct plan *p)
 	struct group_item *g = xcalloc(p->nr + 1, sizeof(*g));
 	for (size_t i = 0; i < p->nr; i++)
 		g[i].idx = i;
-	group_plan = p;
-	qsort(g, p->nr, sizeof(*g), group_cmp);
+	sort_ctx(g, p->nr, sizeof(*g), group_cmp, (void *)p);
 	for (size_t i = 0; i < p->nr; i++) {
 		bool same =
 		    i && !strcmp(p->changes[g[i].idx].address, p->changes[g[i - 1].idx].address);
 		g[i].first = same ? g[i - 1].first : g[i].idx;
 	}
-	qsort(g, p->nr, sizeof(*g), first_cmp);
-	group_plan = NULL;
+	sort_ctx(g, p->nr, sizeof(*g), first_cmp, NULL);
 	return g;
 }
 

@@ -23,6 +23,7 @@
 #include "../api/mutations.h"
 #include "../api/mutations_async.h"
 #include "../util/error.h"
+#include "../util/strmap.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -38,9 +39,7 @@ struct known {
  * an L-sized organization looks up tens of thousands of them.
  */
 struct known_table {
-	struct known *slots;
-	size_t size; /* a power of two, 0 while empty */
-	size_t nr;
+	struct strmap map; /* key -> struct known, both owned */
 };
 
 struct task;
@@ -73,43 +72,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t key_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
-}
-
-static struct known *slot_for(struct known *slots, size_t size, const char *key)
-{
-	size_t i = key_hash(key) & (size - 1);
-	while (slots[i].key && strcmp(slots[i].key, key))
-		i = (i + 1) & (size - 1);
-	return &slots[i];
-}
-
 /* Records (or replaces) what key stands for. */
 static void remember(struct known_table *t, const char *key, const char *id, int number)
 {
-	if ((t->nr + 1) * 2 > t->size) {
-		size_t size = t->size ? t->size * 2 : 64;
-		struct known *slots = xcalloc(size, sizeof(*slots));
-		for (size_t i = 0; i < t->size; i++)
-			if (t->slots[i].key)
-				*slot_for(slots, size, t->slots[i].key) = t->slots[i];
-		free(t->slots);
-		t->slots = slots;
-		t->size = size;
-	}
-	struct known *k = slot_for(t->slots, t->size, key);
-	if (k->key) {
+	struct known *k = strmap_get(&t->map, key);
+	if (k) {
 		free(k->id);
 	} else {
+		k = xcalloc(1, sizeof(*k));
 		k->key = xstrdup(key);
-		t->nr++;
+		strmap_add(&t->map, k->key, k);
 	}
 	k->id = xstrdup(id);
 	k->number = number;
@@ -117,20 +89,19 @@ static void remember(struct known_table *t, const char *key, const char *id, int
 
 static const struct known *recall(const struct known_table *t, const char *key)
 {
-	if (!t->size)
-		return NULL;
-	const struct known *k = slot_for(t->slots, t->size, key);
-	return k->key ? k : NULL;
+	return strmap_get(&t->map, key);
 }
 
 static void forget_all(struct known_table *t)
 {
-	for (size_t i = 0; i < t->size; i++) {
-		free(t->slots[i].key);
-		free(t->slots[i].id);
+	size_t pos = 0;
+	for (const struct strmap_entry *e; (e = strmap_next(&t->map, &pos));) {
+		struct known *k = e->value;
+		free(k->key);
+		free(k->id);
+		free(k);
 	}
-	free(t->slots);
-	memset(t, 0, sizeof(*t));
+	strmap_release(&t->map);
 }
 
 /* Payload accessors: a missing member or JSON null reads as NULL. */

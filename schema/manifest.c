@@ -199,6 +199,21 @@ static const struct field manifest_fields[] = {
 static const struct object_schema manifest_schema = {"manifest", manifest_fields,
                                                      ARRAY_SIZE(manifest_fields), 0};
 
+/* parse_object() and unknown_key() keep per-field state in arrays of this size. */
+#define MAX_SCHEMA_FIELDS 16
+#define ASSERT_FITS(fields)                                                                        \
+	_Static_assert(ARRAY_SIZE(fields) <= MAX_SCHEMA_FIELDS, #fields " has too many keys")
+ASSERT_FITS(customer_fields);
+ASSERT_FITS(integration_fields);
+ASSERT_FITS(instance_fields);
+ASSERT_FITS(customer_override_fields);
+ASSERT_FITS(integration_override_fields);
+ASSERT_FITS(instance_override_fields);
+ASSERT_FITS(overrides_fields);
+ASSERT_FITS(environment_fields);
+ASSERT_FITS(manifest_fields);
+#undef ASSERT_FITS
+
 struct loader {
 	struct manifest *m;
 	struct source *src;
@@ -293,7 +308,7 @@ static void parse_labels(struct loader *ld, const char *key, const struct ynode 
 		       ynode_describe(v));
 		return;
 	}
-	out->items = arena_alloc(&ld->m->arena, v->u.seq.nr * sizeof(*out->items));
+	out->items = arena_alloc_array(&ld->m->arena, v->u.seq.nr, sizeof(*out->items));
 	for (size_t i = 0; i < v->u.seq.nr; i++) {
 		const struct ynode *item = v->u.seq.items[i];
 		const char *s = get_string(ld, "labels", item, FIELD_NONEMPTY);
@@ -476,7 +491,7 @@ static void parse_cv_inputs(struct loader *ld, const struct ynode *v, struct m_c
 		       cv->key, v->kind == YNODE_MAP ? "an empty mapping" : ynode_describe(v));
 		return;
 	}
-	cv->inputs = arena_alloc(&ld->m->arena, v->u.map.nr * sizeof(*cv->inputs));
+	cv->inputs = arena_alloc_array(&ld->m->arena, v->u.map.nr, sizeof(*cv->inputs));
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
 		struct m_cv_input *in = &cv->inputs[cv->inputs_nr];
@@ -598,7 +613,7 @@ static void parse_config(struct loader *ld, const struct ynode *v, struct m_inst
 		return;
 	}
 	inst->has_config = true;
-	inst->config = arena_alloc(&ld->m->arena, v->u.map.nr * sizeof(*inst->config));
+	inst->config = arena_alloc_array(&ld->m->arena, v->u.map.nr, sizeof(*inst->config));
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ynode *k = v->u.map.pairs[i].key, *val = v->u.map.pairs[i].value;
 		struct m_configvar *cv = &inst->config[inst->config_nr];
@@ -645,7 +660,7 @@ static void parse_list(struct loader *ld, const struct field *f, const struct yn
 		return;
 	}
 	size_t n = v->u.seq.nr;
-	char *items = arena_alloc(&ld->m->arena, n * f->elem->size);
+	char *items = arena_alloc_array(&ld->m->arena, n, f->elem->size);
 	for (size_t i = 0; i < n; i++)
 		parse_object(ld, v->u.seq.items[i], f->elem, items + i * f->elem->size);
 	*SLOT(obj, f->off, void *) = items;
@@ -754,7 +769,7 @@ static void parse_ignore(struct loader *ld, const struct field *f, const struct 
 		       ynode_describe(v));
 		return;
 	}
-	out->items = arena_alloc(&ld->m->arena, (v->u.seq.nr + 1) * sizeof(*out->items));
+	out->items = arena_alloc_array(&ld->m->arena, v->u.seq.nr + 1, sizeof(*out->items));
 	for (size_t i = 0; i < v->u.seq.nr; i++) {
 		const struct ynode *item = v->u.seq.items[i];
 		const char *s = get_string(ld, "ignore", item, FIELD_NONEMPTY);
@@ -871,8 +886,8 @@ static void parse_value(struct loader *ld, const struct field *f, const struct y
 static const char *unknown_key(struct loader *ld, const struct ynode *k,
                                const struct object_schema *schema)
 {
-	const char *keys[16];
-	size_t nk = schema->nr < 16 ? schema->nr : 16;
+	const char *keys[MAX_SCHEMA_FIELDS];
+	size_t nk = schema->nr < MAX_SCHEMA_FIELDS ? schema->nr : MAX_SCHEMA_FIELDS;
 	for (size_t i = 0; i < nk; i++)
 		keys[i] = schema->fields[i].key;
 	const char *near = nearest_word(k->u.scalar.value, keys, nk);
@@ -924,7 +939,7 @@ static void parse_object(struct loader *ld, const struct ynode *node,
 		return;
 	}
 	/* A misspelt required key is reported once, as the typo, not again as missing. */
-	bool seen[16] = {false};
+	bool seen[MAX_SCHEMA_FIELDS] = {false};
 	for (size_t i = 0; i < node->u.map.nr; i++) {
 		const struct ynode *k = node->u.map.pairs[i].key;
 		const struct ynode *v = node->u.map.pairs[i].value;
@@ -1539,7 +1554,7 @@ static void parse_environments(struct loader *ld, const struct ynode *v, struct 
 		       ynode_describe(v));
 		return;
 	}
-	m->environments = arena_alloc(&m->arena, (v->u.map.nr + 1) * sizeof(*m->environments));
+	m->environments = arena_alloc_array(&m->arena, v->u.map.nr + 1, sizeof(*m->environments));
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ynode *k = v->u.map.pairs[i].key;
 		struct m_environment *e = &m->environments[m->environments_nr];
@@ -1688,7 +1703,7 @@ static void check_environments(struct loader *ld, const struct ynode *root)
 static void merge_config(struct loader *ld, struct m_instance *in, const struct m_instance *ov)
 {
 	struct m_configvar *all =
-	    arena_alloc(&ld->m->arena, (in->config_nr + ov->config_nr + 1) * sizeof(*all));
+	    arena_alloc_array(&ld->m->arena, in->config_nr + ov->config_nr + 1, sizeof(*all));
 	size_t n = in->config_nr;
 	if (n)
 		memcpy(all, in->config, n * sizeof(*all));

@@ -113,13 +113,13 @@ static void finish_collection(struct builder *b)
 	struct ynode *n = f->node;
 	if (n->kind == YNODE_SEQ) {
 		n->u.seq.nr = f->nr;
-		n->u.seq.items = arena_alloc(&b->doc->arena, f->nr * sizeof(*n->u.seq.items));
+		n->u.seq.items = arena_alloc_array(&b->doc->arena, f->nr, sizeof(*n->u.seq.items));
 		if (f->nr)
 			memcpy(n->u.seq.items, f->kids, f->nr * sizeof(*f->kids));
 	} else {
 		size_t np = f->nr / 2;
 		n->u.map.nr = np;
-		n->u.map.pairs = arena_alloc(&b->doc->arena, np * sizeof(*n->u.map.pairs));
+		n->u.map.pairs = arena_alloc_array(&b->doc->arena, np, sizeof(*n->u.map.pairs));
 		for (size_t i = 0; i < np; i++) {
 			n->u.map.pairs[i].key = f->kids[2 * i];
 			n->u.map.pairs[i].value = f->kids[2 * i + 1];

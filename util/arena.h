@@ -32,6 +32,9 @@ void arena_init(struct arena *a);
 void arena_release(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 
+/* Zeroed memory for an array of n elements of size bytes; aborts when n * size overflows. */
+void *arena_alloc_array(struct arena *a, size_t n, size_t size);
+
 /* Copies len bytes of s into the arena and NUL terminates the copy. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);

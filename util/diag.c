@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sort.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -128,22 +129,20 @@ void diag_warning(struct diag_list *l, const char *file, int line, int col, cons
 	va_end(ap);
 }
 
-static const struct diag_list *sort_list;
-
-static size_t file_rank(const struct diag *d)
+static size_t file_rank(const struct diag_list *l, const struct diag *d)
 {
 	if (!d->file)
 		return 0;
-	for (size_t i = 0; i < sort_list->sources_nr; i++)
-		if (!strcmp(sort_list->sources[i].file, d->file))
+	for (size_t i = 0; i < l->sources_nr; i++)
+		if (!strcmp(l->sources[i].file, d->file))
 			return i + 1;
-	return sort_list->sources_nr + 1;
+	return l->sources_nr + 1;
 }
 
-static int diag_cmp(const void *pa, const void *pb)
+static int diag_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct diag *a = pa, *b = pb;
-	size_t ra = file_rank(a), rb = file_rank(b);
+	size_t ra = file_rank(ctx, a), rb = file_rank(ctx, b);
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
 	if (a->line != b->line)
@@ -157,9 +156,7 @@ void diag_sort(struct diag_list *l)
 {
 	if (l->nr < 2)
 		return;
-	sort_list = l;
-	qsort(l->items, l->nr, sizeof(*l->items), diag_cmp);
-	sort_list = NULL;
+	sort_ctx(l->items, l->nr, sizeof(*l->items), diag_cmp, l);
 }
 
 static void build_lines(struct diag_source *s)

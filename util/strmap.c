@@ -1,0 +1,124 @@
+#include "strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+#define STRMAP_MIN_SIZE 16
+
+uint64_t strhash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void strmap_init(struct strmap *m)
+{
+	m->slots = NULL;
+	m->size = 0;
+	m->nr = 0;
+}
+
+/* The smallest table that holds n keys at most half full. */
+static size_t size_for(size_t n)
+{
+	size_t size = STRMAP_MIN_SIZE;
+	while (size / 2 < n) {
+		if (size > SIZE_MAX / 4)
+			abort(); /* cannot happen: n keys already fill memory */
+		size *= 2;
+	}
+	return size;
+}
+
+void strmap_init_size(struct strmap *m, size_t expected)
+{
+	strmap_init(m);
+	m->size = size_for(expected);
+	m->slots = xcalloc(m->size, sizeof(*m->slots));
+}
+
+void strmap_release(struct strmap *m)
+{
+	free(m->slots);
+	strmap_init(m);
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static struct strmap_entry *probe(struct strmap_entry *slots, size_t size, const char *key)
+{
+	size_t i = (size_t)strhash(key) & (size - 1);
+	while (slots[i].key && strcmp(slots[i].key, key))
+		i = (i + 1) & (size - 1);
+	return &slots[i];
+}
+
+static void grow(struct strmap *m)
+{
+	size_t size = size_for(m->nr + 1);
+	if (size <= m->size)
+		return;
+	struct strmap_entry *slots = xcalloc(size, sizeof(*slots));
+	for (size_t i = 0; i < m->size; i++)
+		if (m->slots[i].key)
+			*probe(slots, size, m->slots[i].key) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->size = size;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	if (!key || !m->size)
+		return NULL;
+	return probe(m->slots, m->size, key)->value;
+}
+
+bool strmap_contains(const struct strmap *m, const char *key)
+{
+	if (!key || !m->size)
+		return false;
+	return probe(m->slots, m->size, key)->key != NULL;
+}
+
+bool strmap_add(struct strmap *m, const char *key, void *value)
+{
+	if (!key)
+		return false;
+	grow(m);
+	struct strmap_entry *e = probe(m->slots, m->size, key);
+	if (e->key)
+		return false;
+	e->key = key;
+	e->value = value;
+	m->nr++;
+	return true;
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *value)
+{
+	if (!key)
+		return NULL;
+	grow(m);
+	struct strmap_entry *e = probe(m->slots, m->size, key);
+	void *old = e->key ? e->value : NULL;
+	if (!e->key)
+		m->nr++;
+	e->key = key;
+	e->value = value;
+	return old;
+}
+
+const struct strmap_entry *strmap_next(const struct strmap *m, size_t *pos)
+{
+	for (; *pos < m->size; (*pos)++)
+		if (m->slots[*pos].key)
+			return &m->slots[(*pos)++];
+	return NULL;
+}
