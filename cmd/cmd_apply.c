@@ -15,7 +15,7 @@
 #include "../api/lookup.h"
 #include "../reconcile/apply.h"
 #include "../reconcile/diff.h"
-#include "../reconcile/plan_file.h"
+#include "../reconcile/plan_io.h"
 #include "../source/source.h"
 #include "../util/strutil.h"
 #include "../util/xalloc.h"
@@ -97,10 +97,8 @@ struct progress {
 
 static const char *status_word(const struct plan_change *c, enum change_status s)
 {
-	static const char *const done[] = {"created",  "updated", "imported", "published",
-	                                   "deployed", "enabled", "disabled", "deleted"};
 	if (s == CS_DONE)
-		return done[c->action];
+		return plan_action_done(c->action);
 	return s == CS_FAILED ? "FAILED" : "blocked";
 }
 

@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "../api/configvars.h"
 #include "../api/fetch.h"
 #include "../api/validate.h"
@@ -116,7 +114,6 @@ static int check_definitions(struct pipeline *pl, const char *verb,
                              const struct common_opts *common)
 {
 	struct api_definition_check *checks = xcalloc(pl->plan.nr + 1, sizeof(*checks));
-	struct json_object **payloads = xcalloc(pl->plan.nr + 1, sizeof(*payloads));
 	const struct m_integration **which = xcalloc(pl->plan.nr + 1, sizeof(*which));
 	struct error err = ERROR_INIT;
 	struct diag_list diags;
@@ -126,20 +123,11 @@ static int check_definitions(struct pipeline *pl, const char *verb,
 	diag_list_init(&diags);
 	for (size_t i = 0; i < pl->plan.nr; i++) {
 		const struct plan_change *c = &pl->plan.changes[i];
-		struct json_object *payload, *def;
 		const struct m_integration *mi;
-		if (c->type != RES_INTEGRATION ||
-		    (c->action != PA_IMPORT && c->action != PA_CREATE) || !c->payload ||
+		if (c->in.kind != PI_DEFINITION || !c->in.definition ||
 		    !(mi = change_integration(pl->manifest, c)))
 			continue;
-		payload = json_tokener_parse(c->payload);
-		if (!json_object_object_get_ex(payload, "definition", &def) ||
-		    !json_object_is_type(def, json_type_string)) {
-			json_object_put(payload);
-			continue;
-		}
-		payloads[n] = payload;
-		checks[n].definition = json_object_get_string(def);
+		checks[n].definition = c->in.definition;
 		which[n++] = mi;
 	}
 	if (!n)
@@ -169,10 +157,7 @@ static int check_definitions(struct pipeline *pl, const char *verb,
 	}
 done:
 	api_definition_checks_release(checks, n);
-	for (size_t k = 0; k < n; k++)
-		json_object_put(payloads[k]);
 	free(checks);
-	free(payloads);
 	free(which);
 	diag_list_release(&diags);
 	error_release(&err);

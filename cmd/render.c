@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../reconcile/plan_io.h"
 #include "../schema/yaml_tree.h"
 #include "../util/sort.h"
 #include "../util/xalloc.h"
@@ -10,7 +11,7 @@
 
 /* A pull request comment holds 65,536 characters; leave room for the frame. */
 #define MARKDOWN_MAX_BODY 60000
-#define SENSITIVE         "(sensitive)"
+#define SENSITIVE         PLAN_SENSITIVE
 
 int render_parse_format(const char *s, enum render_format *out)
 {
@@ -23,11 +24,6 @@ int render_parse_format(const char *s, enum render_format *out)
 	else
 		return -1;
 	return 0;
-}
-
-char *render_change_id(const struct plan_change *c)
-{
-	return xasprintf("%s#%s", c->address, plan_action_name(c->action));
 }
 
 static int cmp_change_by_address(const void *a, const void *b)
@@ -315,150 +311,10 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 	prunable_note(p, o->verbose, out);
 }
 
-static void json_str(struct buf *out, const char *s)
-{
-	if (!s)
-		buf_adds(out, "null");
-	else
-		json_quote(out, s, strlen(s));
-}
-
-static void json_source(const struct plan *p, struct buf *out)
-{
-	buf_adds(out, "\"source\":{\"manifest\":");
-	json_str(out, p->manifest);
-	buf_adds(out, ",\"owner\":");
-	json_str(out, p->owner);
-	buf_adds(out, ",\"commit\":");
-	json_str(out, p->commit);
-	buf_adds(out, ",\"repository\":");
-	json_str(out, p->repo_url);
-	buf_addf(out, ",\"dirty\":%s,\"prune\":%s", p->dirty ? "true" : "false",
-	         p->prune ? "true" : "false");
-	if (p->environment) {
-		buf_adds(out, ",\"environment\":");
-		json_str(out, p->environment);
-	}
-	if (p->organization) {
-		buf_adds(out, ",\"organization\":");
-		json_str(out, p->organization);
-	}
-	if (p->limited) {
-		buf_adds(out, ",\"limited_to\":[");
-		for (size_t i = 0; i < p->limited_to_nr; i++) {
-			if (i)
-				buf_addch(out, ',');
-			json_str(out, p->limited_to[i]);
-		}
-		buf_adds(out, "],\"limited_also\":[");
-		for (size_t i = 0; i < p->limited_also_nr; i++) {
-			if (i)
-				buf_addch(out, ',');
-			json_str(out, p->limited_also[i]);
-		}
-		buf_addch(out, ']');
-	}
-	buf_addch(out, '}');
-}
-
-static void json_change(const struct plan *p, const struct plan_change *c, bool with_payload,
-                        struct buf *out)
-{
-	char *id = render_change_id(c);
-	buf_adds(out, "{\"id\":");
-	json_str(out, id);
-	free(id);
-	buf_adds(out, ",\"address\":");
-	json_str(out, c->address);
-	buf_addf(out, ",\"type\":\"%s\",\"action\":\"%s\",\"fields\":{", res_type_name(c->type),
-	         plan_action_name(c->action));
-	for (size_t f = 0; f < c->fields_nr; f++) {
-		const struct plan_field *fl = &c->fields[f];
-		if (f)
-			buf_addch(out, ',');
-		json_str(out, fl->name);
-		if (fl->sensitive) {
-			buf_adds(out, ":{\"before\":");
-			buf_adds(out, fl->before ? "\"" SENSITIVE "\"" : "null");
-			buf_adds(out, ",\"after\":");
-			buf_adds(out, fl->after ? "\"" SENSITIVE "\"" : "null");
-			buf_adds(out, ",\"sensitive\":true}");
-		} else {
-			buf_adds(out, ":{\"before\":");
-			buf_adds(out, fl->before ? fl->before : "null");
-			buf_adds(out, ",\"after\":");
-			buf_adds(out, fl->after ? fl->after : "null");
-			buf_adds(out, "}");
-		}
-	}
-	buf_adds(out, "},\"depends_on\":[");
-	for (size_t d = 0; d < c->deps_nr; d++) {
-		char *dep = render_change_id(&p->changes[c->deps[d]]);
-		if (d)
-			buf_addch(out, ',');
-		json_str(out, dep);
-		free(dep);
-	}
-	buf_adds(out, "],\"live_id\":");
-	json_str(out, c->live_id);
-	buf_adds(out, ",\"fingerprint\":");
-	json_str(out, c->fingerprint);
-	buf_adds(out, ",\"note\":");
-	json_str(out, c->note);
-	if (with_payload && c->payload) {
-		buf_adds(out, ",\"payload\":");
-		buf_adds(out, c->payload);
-	}
-	buf_addch(out, '}');
-}
-
 void render_json(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
-	struct plan_summary s = plan_summarize(p);
-	buf_addf(out, "{\"format_version\":\"1\",\"kind\":\"%s\",",
-	         o->kind == RENDER_DRIFT ? "drift" : "plan");
-	json_source(p, out);
-	buf_adds(out, ",\"changes\":[");
-	for (size_t i = 0; i < p->nr; i++) {
-		if (i)
-			buf_addch(out, ',');
-		json_change(p, &p->changes[i], o->with_payload, out);
-	}
-	buf_addf(out,
-	         "],\"summary\":{\"create\":%zu,\"update\":%zu,\"publish\":%zu,\"deploy\":%zu,"
-	         "\"delete\":%zu,\"total\":%zu}",
-	         s.create, s.update, s.publish, s.deploy, s.delete, p->nr);
-	if (o->fingerprint) {
-		buf_adds(out, ",\"fingerprint\":");
-		json_str(out, o->fingerprint);
-	}
-	if (p->limited)
-		buf_adds(out, ",\"limited\":true");
-	if (p->scoped) {
-		buf_adds(out, ",\"scope\":{\"targets\":[");
-		for (size_t i = 0; i < p->scope_targets_nr; i++) {
-			if (i)
-				buf_addch(out, ',');
-			json_str(out, p->scope_targets[i]);
-		}
-		buf_adds(out, "],\"select\":[");
-		for (size_t i = 0; i < p->scope_labels_nr; i++) {
-			if (i)
-				buf_addch(out, ',');
-			json_str(out, p->scope_labels[i]);
-		}
-		buf_adds(out, "]}");
-	}
-	if (!p->prune) {
-		buf_adds(out, ",\"prunable\":[");
-		for (size_t i = 0; i < p->prunable_nr; i++) {
-			if (i)
-				buf_addch(out, ',');
-			json_str(out, p->prunable[i]);
-		}
-		buf_addch(out, ']');
-	}
-	buf_adds(out, "}\n");
+	struct plan_json_opts jo = {o->kind == RENDER_DRIFT, o->with_payload, o->fingerprint};
+	plan_write_json(p, &jo, out);
 }
 
 /*

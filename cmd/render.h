@@ -27,9 +27,6 @@ struct render_opts {
 	bool verbose;            /* text: name what --prune would delete */
 };
 
-/* The id of a change in JSON and in depends_on: "<address>#<action>". A new string. */
-char *render_change_id(const struct plan_change *c);
-
 void render_text(const struct plan *p, const struct render_opts *o, struct buf *out);
 void render_json(const struct plan *p, const struct render_opts *o, struct buf *out);
 void render_markdown(const struct plan *p, const struct render_opts *o, struct buf *out);

@@ -11,7 +11,6 @@
  */
 #include "apply.h"
 
-#include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,57 +103,21 @@ static void forget_all(struct known_table *t)
 	strmap_release(&t->map);
 }
 
-/* Payload accessors: a missing member or JSON null reads as NULL. */
-static const char *pstr(struct json_object *o, const char *key)
+/* A change's labels as the API takes them (borrowed from the plan). */
+static struct api_labels api_labels_of(const struct plan_labels *l)
 {
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	struct api_labels a = {l->set, (const char *const *)l->items, l->nr};
+	return a;
 }
 
-static bool phas(struct json_object *o, const char *key)
+/* A config value to send: its text, or a secret read from the environment now. */
+static int resolve_value(struct run *run, const struct plan_value *v, const char **out,
+                         const char *key, const char *input, struct error *err)
 {
-	struct json_object *v;
-	return json_object_object_get_ex(o, key, &v);
-}
-
-static int pint(struct json_object *o, const char *key, int dflt)
-{
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-		return dflt;
-	return json_object_get_int(v);
-}
-
-/* Labels from the payload; items borrowed from it, the array is new. */
-static struct api_labels plabels(struct json_object *o, const char ***hold)
-{
-	struct api_labels l = {false, NULL, 0};
-	struct json_object *a;
-	*hold = NULL;
-	if (!json_object_object_get_ex(o, "labels", &a) || !json_object_is_type(a, json_type_array))
-		return l;
-	size_t n = json_object_array_length(a);
-	const char **items = xcalloc(n + 1, sizeof(*items));
-	for (size_t i = 0; i < n; i++)
-		items[i] = json_object_get_string(json_object_array_get_idx(a, i));
-	l.set = true;
-	l.items = items;
-	l.nr = n;
-	*hold = items;
-	return l;
-}
-
-/* A value of a saved plan's payload: {"value": TEXT} or {"env": NAME}, resolved now. */
-static int pvalue(struct run *run, struct json_object *e, const char **out, const char *key,
-                  const char *input, struct error *err)
-{
-	const char *env = pstr(e, "env");
-	*out = pstr(e, "value");
-	if (!env)
+	*out = v->text;
+	if (!v->env)
 		return 0;
-	*out = run->o->getenv ? run->o->getenv(env) : getenv(env);
+	*out = run->o->getenv ? run->o->getenv(v->env) : getenv(v->env);
 	error_add_secret(*out); /* no message may carry it, whatever the server echoes */
 	if (*out)
 		return 0;
@@ -162,10 +125,9 @@ static int pvalue(struct run *run, struct json_object *e, const char **out, cons
 		return error_set(err, ERR_INVALID,
 		                 "environment variable %s (input '%s' of config variable '%s') is "
 		                 "not set",
-		                 env, input, key ? key : "?");
+		                 v->env, input, key);
 	return error_set(err, ERR_INVALID,
-	                 "environment variable %s (config variable '%s') is not set", env,
-	                 key ? key : "?");
+	                 "environment variable %s (config variable '%s') is not set", v->env, key);
 }
 
 /*
@@ -173,54 +135,51 @@ static int pvalue(struct run *run, struct json_object *e, const char **out, cons
  * (secrets live only in memory, for this request). *inputs receives the
  * array every connection's inputs point into; free both.
  */
-static int pconfig(struct run *run, struct json_object *o, struct api_config_value **out,
-                   size_t *nr, struct api_config_input **inputs, struct error *err)
+static int config_values(struct run *run, const struct plan_instance_in *pi,
+                         struct api_config_value **out, size_t *nr,
+                         struct api_config_input **inputs, struct error *err)
 {
-	struct json_object *a, *ins;
 	struct api_config_value *v = NULL;
 	struct api_config_input *in = NULL;
-	size_t total = 0, used = 0;
+	size_t total = 0, used = 0, n = pi->config_nr;
 	int rc = 0;
 	*out = NULL;
 	*nr = 0;
 	*inputs = NULL;
-	if (!json_object_object_get_ex(o, "configVariables", &a) ||
-	    !json_object_is_type(a, json_type_array))
-		return 0;
-	size_t n = json_object_array_length(a);
 	for (size_t i = 0; i < n; i++)
-		if (json_object_object_get_ex(json_object_array_get_idx(a, i), "inputs", &ins) &&
-		    json_object_is_type(ins, json_type_array))
-			total += json_object_array_length(ins);
+		total += pi->config[i].inputs_nr;
 	v = xcalloc(n + 1, sizeof(*v));
 	in = xcalloc(total + 1, sizeof(*in));
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(a, i);
-		v[i].key = pstr(e, "key");
-		if (json_object_object_get_ex(e, "inputs", &ins) &&
-		    json_object_is_type(ins, json_type_array)) {
+		const struct plan_config_var *cv = &pi->config[i];
+		v[i].key = cv->key;
+		switch (cv->kind) {
+		case PLAN_CV_CONNECTION:
 			v[i].is_connection = true;
 			v[i].inputs = in + used;
-			for (size_t k = 0; k < json_object_array_length(ins); k++) {
-				struct json_object *ie = json_object_array_get_idx(ins, k);
-				in[used].name = pstr(ie, "name");
-				if (!in[used].name)
-					in[used].name = "";
-				if ((rc = pvalue(run, ie, &in[used].value, v[i].key, in[used].name,
-				                 err)))
+			for (size_t k = 0; k < cv->inputs_nr; k++) {
+				in[used].name = cv->inputs[k].name;
+				if ((rc = resolve_value(run, &cv->inputs[k].value, &in[used].value,
+				                        cv->key, in[used].name, err)))
 					goto fail;
 				if (!in[used].value)
 					in[used].value = "";
 				used++;
 				v[i].inputs_nr++;
 			}
-			continue;
+			break;
+		case PLAN_CV_CUSTOMER_CONNECTION:
+			v[i].customer_var_id = cv->customer_var_id;
+			break;
+		case PLAN_CV_SCHEDULE: /* the expression is its value */
+			v[i].schedule_type = "CUSTOM";
+			v[i].time_zone = cv->time_zone;
+			break;
+		case PLAN_CV_VALUE:
+			break;
 		}
-		v[i].customer_var_id = pstr(e, "customerConfigVariableId");
-		v[i].schedule_type = pstr(e, "scheduleType");
-		v[i].time_zone = pstr(e, "timeZone");
-		if (!v[i].customer_var_id &&
-		    (rc = pvalue(run, e, &v[i].value, v[i].key, NULL, err)))
+		if ((cv->kind == PLAN_CV_VALUE || cv->kind == PLAN_CV_SCHEDULE) &&
+		    (rc = resolve_value(run, &cv->value, &v[i].value, cv->key, NULL, err)))
 			goto fail;
 	}
 	*out = v;
@@ -256,22 +215,23 @@ static int need_id(const char *id, const struct plan_change *c, struct error *er
 	return error_set(err, ERR_INVALID, "%s: no id known for it (was it created?)", c->address);
 }
 
-/* The published version an instance change asks for: named in the payload, or new in this run. */
-static int version_for(struct run *run, struct json_object *pl, const char **version_id,
+/* The published version an instance change asks for: named in the plan, or new in this run. */
+static int version_for(struct run *run, const struct plan_instance_in *in, const char **version_id,
                        struct error *err)
 {
 	*version_id = NULL;
-	if (!phas(pl, "versionId"))
+	if (!in->has_version)
 		return 0; /* the version does not change */
-	if ((*version_id = pstr(pl, "versionId")))
+	if (!in->version.is_new) {
+		*version_id = in->version.id;
 		return 0;
-	const char *integration = pstr(pl, "integration");
-	const struct known *k = integration ? recall(&run->versions, integration) : NULL;
+	}
+	const struct known *k = recall(&run->versions, in->version.integration);
 	if (!k)
 		return error_set(err, ERR_INVALID,
 		                 "the new version of integration '%s' is not known: it was not "
 		                 "published in this run",
-		                 integration ? integration : "?");
+		                 in->version.integration);
 	*version_id = k->id;
 	return 0;
 }
@@ -291,18 +251,16 @@ typedef void (*task_step_fn)(struct task *t);
 /*
  * One change being carried out. Everything its requests need is kept here
  * until it finishes, so a step can be sent once more after an unknown
- * outcome. Strings in the inputs are borrowed from the payload, the plan,
- * the environment or the run's lists, all of which outlive the task.
+ * outcome. Strings in the inputs are borrowed from the plan, the
+ * environment or the run's lists, all of which outlive the task.
  */
 struct task {
 	struct run *run;
 	size_t i;
 	const struct plan_change *c;
-	struct json_object *pl;
 	double started;
 
 	const char *id; /* the object acted on; NULL for a create */
-	const char **hold;
 	struct api_config_value *cfg;
 	size_t ncfg;
 	struct api_config_input *cfg_inputs; /* what cfg's connections point into */
@@ -330,8 +288,6 @@ static void pump(struct run *run);
 
 static void task_free(struct task *t)
 {
-	json_object_put(t->pl);
-	free(t->hold);
 	free(t->cfg);
 	free(t->cfg_inputs);
 	error_release(&t->err);
@@ -547,14 +503,12 @@ static void send_customer_update(struct task *t)
 
 static void send_integration_create(struct task *t)
 {
-	api_integration_import_start(t->run->client, NULL, pstr(t->pl, "definition"), on_created,
-	                             t);
+	api_integration_import_start(t->run->client, NULL, t->c->in.definition, on_created, t);
 }
 
 static void send_integration_import(struct task *t)
 {
-	api_integration_import_start(t->run->client, t->id, pstr(t->pl, "definition"),
-	                             on_idempotent, t);
+	api_integration_import_start(t->run->client, t->id, t->c->in.definition, on_idempotent, t);
 }
 
 static void send_integration_update(struct task *t)
@@ -602,14 +556,11 @@ static void send_instance_deploy(struct task *t)
 }
 
 /* The version a deploy must leave running: the plan's, or the one published in this run. */
-static int deploy_expected(struct run *run, struct json_object *pl)
+static int deploy_expected(struct run *run, const struct plan_version *v)
 {
-	int number = pint(pl, "version", 0);
-	const char *integration = pstr(pl, "integration");
-	const struct known *k;
-	if (number || !integration)
-		return number;
-	k = recall(&run->versions, integration);
+	if (!v->is_new)
+		return v->number;
+	const struct known *k = recall(&run->versions, v->integration);
 	return k ? k->number : 0;
 }
 
@@ -708,7 +659,7 @@ static void start_instance_config(struct task *t)
  * ---- publish: never twice; then wait until the version is available ----
  *
  * The plan says which number the publish makes: the draft's versionNumber
- * when the plan was made. The payload must agree (otherwise someone else
+ * when the plan was made. The publish's answer must agree (otherwise someone else
  * published in between, and the version made is not the one planned), and
  * then exactly that number is waited for. A waiting publish gives its slot
  * back: it is only a poll on a timer, sent by the executor every so often,
@@ -724,8 +675,9 @@ static void on_poll(void *ctx, int rc, const struct api_mut_result *res, struct 
 
 static void send_publish(struct task *t)
 {
-	api_integration_publish_start(t->run->client, t->id, pstr(t->pl, "comment"),
-	                              pstr(t->pl, "attributes"), on_published, t);
+	const struct plan_publish_in *in = &t->c->in.publish;
+	api_integration_publish_start(t->run->client, t->id, in->comment, in->attributes,
+	                              on_published, t);
 }
 
 /* The task no longer counts against --parallelism; what is ready may start. */
@@ -812,7 +764,7 @@ static void on_poll(void *ctx, int rc, const struct api_mut_result *res, struct 
 static void on_publish_resolved(void *ctx, int rc, bool found, struct error *err)
 {
 	struct task *t = ctx;
-	int expected = pint(t->pl, "expectedVersion", 0);
+	int expected = t->c->in.publish.expected_version;
 	(void)err;
 	if (rc || !found || !t->s->integrations_nr) {
 		task_finish(t, ERR_UNKNOWN_OUTCOME, &t->err); /* still unknown: say so */
@@ -833,7 +785,7 @@ static void on_publish_resolved(void *ctx, int rc, bool found, struct error *err
 static void on_published(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
 {
 	struct task *t = ctx;
-	int expected = pint(t->pl, "expectedVersion", 0);
+	int expected = t->c->in.publish.expected_version;
 	if (!rc) {
 		if (res->version->number != expected) {
 			struct error e = ERROR_INIT;
@@ -862,9 +814,9 @@ static void on_published(void *ctx, int rc, const struct api_mut_result *res, st
 
 static int customer_setup(struct task *t, struct error *err)
 {
-	struct json_object *pl = t->pl;
-	struct api_customer_input in = {pstr(pl, "name"), pstr(pl, "externalId"),
-	                                pstr(pl, "description"), plabels(pl, &t->hold)};
+	const struct plan_customer_in *pc = &t->c->in.customer;
+	struct api_customer_input in = {pc->name, pc->external_id, pc->description,
+	                                api_labels_of(&pc->labels)};
 	t->customer = in;
 	if (t->c->action == PA_CREATE) {
 		t->send = send_customer_create;
@@ -889,8 +841,9 @@ static int integration_setup(struct task *t, struct error *err)
 		t->send = send_integration_import;
 		return 0;
 	case PA_UPDATE: {
-		struct api_integration_input in = {NULL, pstr(t->pl, "description"), NULL,
-		                                   plabels(t->pl, &t->hold)};
+		const struct plan_integration_in *pi = &c->in.integration;
+		struct api_integration_input in = {NULL, pi->description, NULL,
+		                                   api_labels_of(&pi->labels)};
 		t->integration = in;
 		t->send = send_integration_update;
 		return 0;
@@ -899,7 +852,7 @@ static int integration_setup(struct task *t, struct error *err)
 		t->send = send_publish;
 		/* The number the draft had when planned: what the publish must make and be waited
 		 * for. */
-		if (pint(t->pl, "expectedVersion", 0) < 1)
+		if (c->in.publish.expected_version < 1)
 			return error_set(
 			    err, ERR_INVALID,
 			    "the plan does not say which version this publish makes; make a "
@@ -919,14 +872,13 @@ static int integration_setup(struct task *t, struct error *err)
 static int instance_create_setup(struct task *t, struct error *err)
 {
 	struct run *run = t->run;
-	struct json_object *pl = t->pl;
-	const char *customer_id = pstr(pl, "customerId");
+	const struct plan_instance_in *pi = &t->c->in.instance;
+	const char *customer_id = pi->customer_id;
 	const char *version_id = NULL;
 	int rc;
 
 	if (!customer_id) {
-		char *key =
-		    xasprintf("customer.%s", pstr(pl, "customer") ? pstr(pl, "customer") : "");
+		char *key = xasprintf("customer.%s", pi->customer);
 		const struct known *k = recall(&run->ids, key);
 		free(key);
 		if (!k)
@@ -934,12 +886,12 @@ static int instance_create_setup(struct task *t, struct error *err)
 			                 t->c->address);
 		customer_id = k->id;
 	}
-	if ((rc = version_for(run, pl, &version_id, err)) ||
-	    (rc = pconfig(run, pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
+	if ((rc = version_for(run, pi, &version_id, err)) ||
+	    (rc = config_values(run, pi, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
 	struct api_instance_input in = {
-	    pstr(pl, "name"),      customer_id, version_id, pstr(pl, "description"),
-	    plabels(pl, &t->hold), t->cfg,      t->ncfg,    false};
+	    pi->name, customer_id, version_id, pi->description, api_labels_of(&pi->labels),
+	    t->cfg,   t->ncfg,     false};
 	t->instance = in;
 	t->send = send_instance_create;
 	return 0;
@@ -947,20 +899,20 @@ static int instance_create_setup(struct task *t, struct error *err)
 
 static int instance_update_setup(struct task *t, struct error *err)
 {
+	const struct plan_instance_in *pi = &t->c->in.instance;
 	const char *version_id = NULL;
 	int rc;
-	if ((rc = version_for(t->run, t->pl, &version_id, err)) ||
-	    (rc = pconfig(t->run, t->pl, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
+	if ((rc = version_for(t->run, pi, &version_id, err)) ||
+	    (rc = config_values(t->run, pi, &t->cfg, &t->ncfg, &t->cfg_inputs, err)))
 		return rc;
 	struct api_instance_input in = {NULL,
 	                                NULL,
 	                                version_id,
-	                                pstr(t->pl, "description"),
-	                                plabels(t->pl, &t->hold),
+	                                pi->description,
+	                                api_labels_of(&pi->labels),
 	                                NULL,
 	                                0,
-	                                phas(t->pl, "preserveDeployState") && !version_id &&
-	                                    !t->ncfg};
+	                                pi->preserve_deploy_state && !version_id && !t->ncfg};
 	t->instance = in;
 	bool meta = version_id || in.description || in.labels.set;
 	if (meta) {
@@ -985,7 +937,7 @@ static int instance_setup(struct task *t, struct error *err)
 		return instance_update_setup(t, err);
 	case PA_DEPLOY:
 		t->send = send_instance_deploy;
-		t->version_number = deploy_expected(t->run, t->pl);
+		t->version_number = deploy_expected(t->run, &c->in.deploy);
 		if (!t->version_number) /* without it no re-read can tell the deploy is done */
 			return error_set(
 			    err, ERR_INVALID,
@@ -1010,7 +962,6 @@ static int instance_setup(struct task *t, struct error *err)
 static void task_start(struct run *run, size_t i)
 {
 	const struct plan_change *c = &run->p->changes[i];
-	enum json_tokener_error jerr = json_tokener_success;
 	struct error err = ERROR_INIT;
 	struct task *t = xcalloc(1, sizeof(*t));
 	int rc;
@@ -1022,12 +973,6 @@ static void task_start(struct run *run, size_t i)
 	t->holds_slot = true;
 	error_init(&t->err);
 	run->tasks[i] = t;
-	t->pl = json_tokener_parse_verbose(c->payload ? c->payload : "{}", &jerr);
-	if (!t->pl || !json_object_is_type(t->pl, json_type_object)) {
-		rc = error_set(&err, ERR_INVALID, "%s: the plan holds no valid payload for it",
-		               c->address);
-		goto fail;
-	}
 	t->id = object_id(run, c);
 	switch (c->type) {
 	case RES_CUSTOMER:

@@ -5,7 +5,7 @@
  * changes it depends on succeeded. A change that fails blocks the changes
  * that depend on it (directly or not), which are skipped and reported as
  * blocked; independent changes still run. Everything a change needs is in
- * its payload and live id (diff.h), so a plan read back from a file runs
+ * its inputs and live id (plan.h), so a plan read back from a file runs
  * the same way as a fresh one; objects created earlier in the same run are
  * found by address.
  *
@@ -17,8 +17,8 @@
  * a draft, enable/disable, deletes) are sent again. A step is resolved this
  * way up to three times, since a resend's answer can be lost too.
  *
- * A publish makes the version number the plan recorded (its payload's
- * expectedVersion, the draft's versionNumber at plan time): a publish that
+ * A publish makes the version number the plan recorded (its inputs'
+ * expected_version, the draft's versionNumber at plan time): a publish that
  * makes another number fails, since someone else published in between.
  * Then that number is polled for until it is available, up to
  * publish_timeout_ms; meanwhile the publish does not count against the

@@ -262,50 +262,45 @@ void configdiff_fields(struct configdiff *cd, size_t c, const struct m_configvar
 	}
 }
 
-/* "value": TEXT, or "env": NAME for a secret (resolved only when applied). */
-static void payload_value(struct buf *b, const char *value, const char *env_name)
+/* Literal text, or the name of the variable that holds a secret (resolved only when applied). */
+static void set_value(struct plan_value *out, const char *value, const char *env_name)
 {
-	buf_adds(b, env_name ? "\"env\":" : "\"value\":");
-	jstr(b, env_name ? env_name : value);
+	if (env_name)
+		out->env = plan_strdup(env_name);
+	else
+		out->text = plan_strdup(value);
 }
 
-void configdiff_payload(struct configdiff *cd, struct buf *b, const struct m_configvar *cv,
-                        const char *customer_id)
+void configdiff_input(struct configdiff *cd, struct plan_config_var *out,
+                      const struct m_configvar *cv, const char *customer_id)
 {
-	buf_adds(b, "{\"key\":");
-	jstr(b, cv->key);
-	buf_addch(b, ',');
+	out->key = plan_strdup(cv->key);
 	switch (cv->kind) {
 	case M_CV_VALUE:
-		payload_value(b, cv->value, cv->env_name);
+		out->kind = PLAN_CV_VALUE;
+		set_value(&out->value, cv->value, cv->env_name);
 		break;
 	case M_CV_CONNECTION:
-		buf_adds(b, "\"inputs\":[");
+		out->kind = PLAN_CV_CONNECTION;
 		for (size_t i = 0; i < cv->inputs_nr; i++) {
-			buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
-			jstr(b, cv->inputs[i].name);
-			buf_addch(b, ',');
-			payload_value(b, cv->inputs[i].value, cv->inputs[i].env_name);
-			buf_addch(b, '}');
+			struct plan_config_input *in = plan_config_input_add(out);
+			in->name = plan_strdup(cv->inputs[i].name);
+			set_value(&in->value, cv->inputs[i].value, cv->inputs[i].env_name);
 		}
-		buf_addch(b, ']');
 		break;
 	case M_CV_CUSTOMER_CONNECTION: {
 		const struct live_customer_var *target = customer_var(cd, cv, customer_id);
-		buf_adds(b, "\"customerConnection\":");
-		jstr(b, cv->customer_connection);
-		buf_adds(b, ",\"customerConfigVariableId\":");
-		jstr(b, target ? target->id : NULL);
+		out->kind = PLAN_CV_CUSTOMER_CONNECTION;
+		out->customer_connection = plan_strdup(cv->customer_connection);
+		out->customer_var_id = plan_strdup(target ? target->id : NULL);
 		break;
 	}
 	case M_CV_SCHEDULE:
-		/* A cron expression is a CUSTOM schedule. */
-		payload_value(b, cv->value, NULL);
-		buf_adds(b, ",\"scheduleType\":\"CUSTOM\",\"timeZone\":");
-		jstr(b, cv->time_zone);
+		out->kind = PLAN_CV_SCHEDULE;
+		set_value(&out->value, cv->value, NULL);
+		out->time_zone = plan_strdup(cv->time_zone);
 		break;
 	}
-	buf_addch(b, '}');
 }
 
 /* ---- the configuration state an apply leaves ---- */

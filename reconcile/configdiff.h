@@ -14,7 +14,8 @@
  * Plan fields are named configVariables.<key> (plain values),
  * configVariables.<key>.inputs.<name>, .customerConnection, .schedule and
  * .timeZone. A value that comes from ${env:NAME}, and a write-only input,
- * is a sensitive field; payloads carry {"env": NAME}, never the value.
+ * is a sensitive field; the change's inputs carry the variable's name, never
+ * the value.
  *
  * configdiff_predict() tells, before anything is applied, whether the
  * instance could deploy afterwards: a required variable left unset is an
@@ -60,9 +61,9 @@ bool configdiff_differs(struct configdiff *cd, const struct m_configvar *cv,
 void configdiff_fields(struct configdiff *cd, size_t c, const struct m_configvar *cv,
                        const struct live_instance *ln, const char *customer_id);
 
-/* Appends cv as one element of a payload's "configVariables" list. */
-void configdiff_payload(struct configdiff *cd, struct buf *b, const struct m_configvar *cv,
-                        const char *customer_id);
+/* Fills out (empty, from plan_config_add()) with what writing cv to the instance needs. */
+void configdiff_input(struct configdiff *cd, struct plan_config_var *out,
+                      const struct m_configvar *cv, const char *customer_id);
 
 /*
  * Predicts the configuration state instance mn will be left in.

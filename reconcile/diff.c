@@ -11,6 +11,7 @@
 #include "../util/xalloc.h"
 #include "configdiff.h"
 #include "defdiff.h"
+#include "plan_io.h"
 #include "../util/banned.h"
 
 /* Top-level definition keys compared as integration metadata, not as definition content. */
@@ -157,7 +158,6 @@ static void diff_customer(struct differ *d, size_t idx)
 	bool manages = mc->has_labels && !(lc && manifest_ignores(&mc->ignore, "labels"));
 	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, manages,
 	                                     lc ? lc->labels : NULL, lc ? lc->labels_nr : 0, &nl);
-	struct buf payload = BUF_INIT;
 
 	if (!lc) {
 		for (size_t i = 0; i < d->live->customers_nr; i++) {
@@ -176,16 +176,11 @@ static void diff_customer(struct differ *d, size_t idx)
 		if (mc->description)
 			field_str(d, c, "description", NULL, mc->description);
 		field_labels(d, c, NULL, 0, false, labels, nl);
-		buf_adds(&payload, "{\"externalId\":");
-		jstr(&payload, mc->external_id);
-		buf_adds(&payload, ",\"name\":");
-		jstr(&payload, mc->name);
-		buf_adds(&payload, ",\"description\":");
-		jstr(&payload, mc->description);
-		buf_adds(&payload, ",\"labels\":");
-		jlabels(&payload, labels, nl);
-		buf_addch(&payload, '}');
-		plan_set_payload(d->p, c, payload.data);
+		struct plan_customer_in *in = &d->p->changes[c].in.customer;
+		in->external_id = plan_strdup(mc->external_id);
+		in->name = plan_strdup(mc->name);
+		in->description = plan_strdup(mc->description);
+		plan_labels_set(&in->labels, labels, nl);
 		goto done;
 	}
 
@@ -199,26 +194,20 @@ static void diff_customer(struct differ *d, size_t idx)
 	char fp[65];
 	live_fingerprint_customer(lc, fp);
 	plan_set_live(d->p, c, lc->id, fp);
-	buf_addch(&payload, '{');
+	struct plan_customer_in *in = &d->p->changes[c].in.customer;
 	if (name) {
 		field_str(d, c, "name", lc->name, mc->name);
-		buf_adds(&payload, "\"name\":");
-		jstr(&payload, mc->name);
+		in->name = plan_strdup(mc->name);
 	}
 	if (desc) {
 		field_str(d, c, "description", lc->description, mc->description);
-		buf_adds(&payload, payload.len > 1 ? ",\"description\":" : "\"description\":");
-		jstr(&payload, mc->description);
+		in->description = plan_strdup(mc->description);
 	}
 	if (lab) {
 		field_labels(d, c, lc->labels, lc->labels_nr, true, labels, nl);
-		buf_adds(&payload, payload.len > 1 ? ",\"labels\":" : "\"labels\":");
-		jlabels(&payload, labels, nl);
+		plan_labels_set(&in->labels, labels, nl);
 	}
-	buf_addch(&payload, '}');
-	plan_set_payload(d->p, c, payload.data);
 done:
-	buf_release(&payload);
 	free(labels);
 	free(addr);
 }
@@ -317,11 +306,12 @@ static bool draft_differs_from_latest(struct differ *d, const struct live_integr
 	return differs;
 }
 
-static void publish_payload(struct differ *d, const struct m_integration *g, int expected,
-                            struct buf *out)
+/* What a publish sends: its comment and the provenance it records. */
+static void publish_inputs(struct differ *d, const struct m_integration *g, int expected,
+                           struct plan_publish_in *in)
 {
 	const struct diff_opts *o = d->o;
-	struct buf comment = BUF_INIT, attrs = BUF_INIT;
+	struct buf comment = BUF_INIT;
 	if (g->comment)
 		buf_adds(&comment, g->comment);
 	else if (o->commit)
@@ -331,28 +321,10 @@ static void publish_payload(struct differ *d, const struct m_integration *g, int
 		buf_addf(&comment, "prismsync: %s", d->m->path);
 	while (comment.len && comment.data[comment.len - 1] == ' ')
 		buf_truncate(&comment, comment.len - 1);
-
-	buf_adds(&attrs, "{\"manifest\":");
-	jstr(&attrs, d->m->path);
-	buf_adds(&attrs, ",\"owner\":");
-	jstr(&attrs, d->m->owner);
-	if (o->commit) {
-		buf_adds(&attrs, ",\"commitHash\":");
-		jstr(&attrs, o->commit);
-	}
-	if (o->repo_url) {
-		buf_adds(&attrs, ",\"repoUrl\":");
-		jstr(&attrs, o->repo_url);
-	}
-	buf_addf(&attrs, ",\"dirty\":%s}", o->dirty ? "true" : "false");
-
-	buf_addf(out, "{\"expectedVersion\":%d,\"comment\":", expected);
-	jstr(out, comment.data);
-	buf_adds(out, ",\"attributes\":");
-	jstr(out, attrs.data); /* a JSONString: JSON encoded as a string */
-	buf_addch(out, '}');
-	buf_release(&comment);
-	buf_release(&attrs);
+	in->expected_version = expected;
+	in->comment = buf_detach(&comment, NULL);
+	struct plan_provenance pv = {d->m->path, d->m->owner, o->commit, o->repo_url, o->dirty};
+	in->attributes = plan_provenance_json(&pv);
 }
 
 static void diff_integration(struct differ *d, size_t idx)
@@ -370,7 +342,6 @@ static void diff_integration(struct differ *d, size_t idx)
 	    li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
 	const char *description = g->effective_description;
 	char *yaml = NULL;
-	struct buf payload = BUF_INIT;
 	size_t last = PLAN_NONE;
 	bool content_changes = false;
 
@@ -392,10 +363,7 @@ static void diff_integration(struct differ *d, size_t idx)
 			field_str(d, last, "description", NULL, description);
 		field_labels(d, last, NULL, 0, false, labels, nl);
 		field_str(d, last, "definition", NULL, g->definition);
-		buf_adds(&payload, "{\"definition\":");
-		jstr(&payload, yaml);
-		buf_addch(&payload, '}');
-		plan_set_payload(d->p, last, payload.data);
+		d->p->changes[last].in.definition = plan_strdup(yaml);
 		content_changes = true;
 	} else {
 		char fp[65];
@@ -411,10 +379,7 @@ static void diff_integration(struct differ *d, size_t idx)
 			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
 			plan_set_live(d->p, last, li->id, fp);
 			definition_fields(d, last, &dd);
-			buf_adds(&payload, "{\"definition\":");
-			jstr(&payload, yaml);
-			buf_addch(&payload, '}');
-			plan_set_payload(d->p, last, payload.data);
+			d->p->changes[last].in.definition = plan_strdup(yaml);
 			content_changes = true;
 		}
 		defdiff_release(&dd);
@@ -427,20 +392,15 @@ static void diff_integration(struct differ *d, size_t idx)
 			size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
 			plan_set_live(d->p, c, li->id, fp);
 			plan_depend(d->p, c, last);
-			buf_reset(&payload);
-			buf_addch(&payload, '{');
+			struct plan_integration_in *in = &d->p->changes[c].in.integration;
 			if (desc) {
 				field_str(d, c, "description", li->description, description);
-				buf_adds(&payload, "\"description\":");
-				jstr(&payload, description);
+				in->description = plan_strdup(description);
 			}
 			if (lab) {
 				field_labels(d, c, li->labels, li->labels_nr, true, labels, nl);
-				buf_adds(&payload, desc ? ",\"labels\":" : "\"labels\":");
-				jlabels(&payload, labels, nl);
+				plan_labels_set(&in->labels, labels, nl);
 			}
-			buf_addch(&payload, '}');
-			plan_set_payload(d->p, c, payload.data);
 			/*
 			 * A metadata update alone publishes nothing: adopting an
 			 * organization (adding the owner label) must not make new
@@ -456,7 +416,6 @@ static void diff_integration(struct differ *d, size_t idx)
 		d->wants_publish[idx] = true;
 	}
 done:
-	buf_release(&payload);
 	free(yaml);
 	free(labels);
 	free(def_labels);
@@ -465,7 +424,6 @@ done:
 
 static void add_publishes(struct differ *d)
 {
-	struct buf payload = BUF_INIT;
 	for (size_t i = 0; i < d->m->integrations_nr; i++) {
 		if (!d->wants_publish[i])
 			continue;
@@ -482,14 +440,11 @@ static void add_publishes(struct differ *d)
 			live_fingerprint_integration(li, fp);
 			plan_set_live(d->p, c, li->id, fp);
 		}
-		buf_reset(&payload);
-		publish_payload(d, g, d->integration_next[i], &payload);
-		plan_set_payload(d->p, c, payload.data);
+		publish_inputs(d, g, d->integration_next[i], &d->p->changes[c].in.publish);
 		d->integration_publish[i] = c;
 		free(note);
 		free(addr);
 	}
-	buf_release(&payload);
 }
 
 /* ---- instances ---- */
@@ -562,6 +517,15 @@ static int choose_version(struct differ *d, const struct m_instance *mn,
 	return -1;
 }
 
+/* The version a change records: the number and id, or "the one this apply publishes". */
+static void set_version(struct plan_version *out, const struct version_choice *v)
+{
+	out->integration = plan_strdup(v->integration);
+	out->is_new = v->is_new;
+	out->number = v->is_new ? 0 : v->number;
+	out->id = v->is_new ? NULL : plan_strdup(v->id);
+}
+
 static char *version_json(const struct version_choice *v)
 {
 	if (v->is_new)
@@ -591,15 +555,7 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 		plan_set_note(d->p, c, note);
 		free(note);
 		/* What the deploy must leave running, checked by a re-read after it. */
-		struct buf payload = BUF_INIT;
-		buf_adds(&payload, "{\"integration\":");
-		jstr(&payload, v->integration);
-		if (v->is_new)
-			buf_adds(&payload, ",\"version\":null}");
-		else
-			buf_addf(&payload, ",\"version\":%d}", v->number);
-		plan_set_payload(d->p, c, payload.data);
-		buf_release(&payload);
+		set_version(&d->p->changes[c].in.deploy, v);
 		last = c;
 	}
 	bool live_enabled = ln ? ln->enabled : true;
@@ -610,8 +566,6 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
 			plan_set_live(d->p, c, ln->id, fp);
 		plan_field(d->p, c, "enabled", live_enabled ? "true" : "false",
 		           mn->enabled ? "true" : "false", false);
-		plan_set_payload(d->p, c,
-		                 mn->enabled ? "{\"enabled\":true}" : "{\"enabled\":false}");
 	}
 }
 
@@ -636,7 +590,6 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 	size_t nl;
 	const char **labels =
 	    desired_labels(d, mn->labels.items, mn->labels.nr, mn->has_labels, NULL, 0, &nl);
-	struct buf payload = BUF_INIT;
 	size_t c = plan_add(d->p, RES_INSTANCE, PA_CREATE, addr);
 	plan_depend(d->p, c, cust_create);
 	plan_depend(d->p, c, v->int_last);
@@ -649,35 +602,19 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 	if (mn->description)
 		field_str(d, c, "description", NULL, mn->description);
 	field_labels(d, c, NULL, 0, false, labels, nl);
-	buf_adds(&payload, "{\"name\":");
-	jstr(&payload, mn->name);
-	buf_adds(&payload, ",\"customer\":");
-	jstr(&payload, mn->customer);
-	buf_adds(&payload, ",\"integration\":");
-	jstr(&payload, mn->integration);
-	buf_adds(&payload, ",\"customerId\":");
-	jstr(&payload, customer_id);
-	if (v->is_new)
-		buf_adds(&payload, ",\"version\":null,\"versionId\":null");
-	else
-		buf_addf(&payload, ",\"version\":%d", v->number);
-	if (!v->is_new) {
-		buf_adds(&payload, ",\"versionId\":");
-		jstr(&payload, v->id);
-	}
-	buf_adds(&payload, ",\"description\":");
-	jstr(&payload, mn->description);
-	buf_adds(&payload, ",\"labels\":");
-	jlabels(&payload, labels, nl);
-	buf_adds(&payload, ",\"configVariables\":[");
+	struct plan_instance_in *in = &d->p->changes[c].in.instance;
+	in->name = plan_strdup(mn->name);
+	in->customer = plan_strdup(mn->customer);
+	in->customer_id = plan_strdup(customer_id);
+	in->description = plan_strdup(mn->description);
+	plan_labels_set(&in->labels, labels, nl);
+	in->has_version = true;
+	set_version(&in->version, v);
+	in->has_config = true;
 	for (size_t i = 0; i < mn->config_nr; i++) {
 		configdiff_fields(&d->cfg, c, &mn->config[i], NULL, customer_id);
-		if (i)
-			buf_addch(&payload, ',');
-		configdiff_payload(&d->cfg, &payload, &mn->config[i], customer_id);
+		configdiff_input(&d->cfg, plan_config_add(in), &mn->config[i], customer_id);
 	}
-	buf_adds(&payload, "]}");
-	plan_set_payload(d->p, c, payload.data);
 	char *why = NULL;
 	bool hold =
 	    configdiff_predict(&d->cfg, mn, config_definition(d, mn, v), NULL, customer_id, &why);
@@ -685,7 +622,6 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 		plan_set_note(d->p, c, why);
 	free(why);
 	add_deploy_and_state(d, mn, addr, NULL, c, !hold, v);
-	buf_release(&payload);
 	free(vj);
 	free(labels);
 }
@@ -699,6 +635,48 @@ static bool config_ignored(const struct m_instance *mn, const struct m_configvar
 	return ignored;
 }
 
+/* Whether an update of live instance ln writes config variable cv. */
+static bool config_writes(struct differ *d, const struct m_instance *mn,
+                          const struct m_configvar *cv, const struct live_instance *ln)
+{
+	return !config_ignored(mn, cv) && configdiff_differs(&d->cfg, cv, ln, ln->customer_id);
+}
+
+/* The fields and inputs of update c: what differs of description, labels, version and config. */
+static void instance_update_inputs(struct differ *d, size_t c, const struct m_instance *mn,
+                                   const struct live_instance *ln, const struct version_choice *v,
+                                   const char *const *labels, size_t nl, bool desc, bool lab,
+                                   bool ver)
+{
+	struct plan_instance_in *in = &d->p->changes[c].in.instance;
+	if (desc) {
+		field_str(d, c, "description", ln->description, mn->description);
+		in->description = plan_strdup(mn->description);
+	}
+	if (lab) {
+		field_labels(d, c, ln->labels, ln->labels_nr, true, labels, nl);
+		plan_labels_set(&in->labels, labels, nl);
+	}
+	if (ver) {
+		char *before = xasprintf("%d", ln->version_number);
+		char *after = version_json(v);
+		plan_field(d->p, c, "version", before, after, false);
+		free(before);
+		free(after);
+		in->has_version = true;
+		set_version(&in->version, v);
+	}
+	for (size_t i = 0; i < mn->config_nr; i++) {
+		if (!config_writes(d, mn, &mn->config[i], ln))
+			continue;
+		configdiff_fields(&d->cfg, c, &mn->config[i], ln, ln->customer_id);
+		configdiff_input(&d->cfg, plan_config_add(in), &mn->config[i], ln->customer_id);
+		in->has_config = true;
+	}
+	/* Description and labels alone leave what runs as it is: no deploy follows. */
+	in->preserve_deploy_state = !ver && !in->has_config;
+}
+
 static void diff_instance_update(struct differ *d, const struct m_instance *mn, const char *addr,
                                  const struct live_instance *ln, const struct version_choice *v)
 {
@@ -707,21 +685,15 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 	    desired_labels(d, mn->labels.items, mn->labels.nr,
 	                   mn->has_labels && !manifest_ignores(&mn->ignore, "labels"), ln->labels,
 	                   ln->labels_nr, &nl);
-	struct buf payload = BUF_INIT, config = BUF_INIT;
 	bool desc = mn->description && !manifest_ignores(&mn->ignore, "description") &&
 	            !str_eq(ln->description, mn->description);
 	bool lab = !labels_same_set(ln->labels, ln->labels_nr, labels, nl);
 	bool ver = v->is_new || !ln->version_id || strcmp(ln->version_id, v->id);
 	const char *customer_id = ln->customer_id;
 	size_t nconf = 0;
-	for (size_t i = 0; i < mn->config_nr; i++) {
-		if (config_ignored(mn, &mn->config[i]) ||
-		    !configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
-			continue;
-		configdiff_payload(&d->cfg, &config, &mn->config[i], customer_id);
-		buf_addch(&config, ',');
-		nconf++;
-	}
+	for (size_t i = 0; i < mn->config_nr; i++)
+		if (config_writes(d, mn, &mn->config[i], ln))
+			nconf++;
 	size_t c = PLAN_NONE;
 	char fp[65];
 	live_fingerprint_instance(ln, fp);
@@ -729,50 +701,7 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 		c = plan_add(d->p, RES_INSTANCE, PA_UPDATE, addr);
 		plan_set_live(d->p, c, ln->id, fp);
 		plan_depend(d->p, c, v->publish);
-		buf_addch(&payload, '{');
-		const char *sep = "";
-		if (desc) {
-			field_str(d, c, "description", ln->description, mn->description);
-			buf_adds(&payload, "\"description\":");
-			jstr(&payload, mn->description);
-			sep = ",";
-		}
-		if (lab) {
-			field_labels(d, c, ln->labels, ln->labels_nr, true, labels, nl);
-			buf_addf(&payload, "%s\"labels\":", sep);
-			jlabels(&payload, labels, nl);
-			sep = ",";
-		}
-		if (ver) {
-			char *before = xasprintf("%d", ln->version_number);
-			char *after = version_json(v);
-			plan_field(d->p, c, "version", before, after, false);
-			free(before);
-			free(after);
-			buf_addf(&payload, "%s\"integration\":", sep);
-			jstr(&payload, mn->integration);
-			if (v->is_new) {
-				buf_adds(&payload, ",\"version\":null,\"versionId\":null");
-			} else {
-				buf_addf(&payload, ",\"version\":%d,\"versionId\":", v->number);
-				jstr(&payload, v->id);
-			}
-			sep = ",";
-		}
-		if (nconf) {
-			for (size_t i = 0; i < mn->config_nr; i++)
-				if (!config_ignored(mn, &mn->config[i]) &&
-				    configdiff_differs(&d->cfg, &mn->config[i], ln, customer_id))
-					configdiff_fields(&d->cfg, c, &mn->config[i], ln,
-					                  customer_id);
-			buf_truncate(&config, config.len - 1);
-			buf_addf(&payload, "%s\"configVariables\":[%s]", sep, config.data);
-		}
-		/* Description and labels alone leave what runs as it is: no deploy follows. */
-		if (!ver && !nconf)
-			buf_adds(&payload, ",\"preserveDeployState\":true");
-		buf_addch(&payload, '}');
-		plan_set_payload(d->p, c, payload.data);
+		instance_update_inputs(d, c, mn, ln, v, labels, nl, desc, lab, ver);
 	}
 	bool need_deploy = ver || nconf || ln->needs_deploy || !ln->has_deployed_version ||
 	                   ln->deployed_version != v->number;
@@ -788,8 +717,6 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 		plan_set_note(d->p, c, why);
 	free(why);
 	add_deploy_and_state(d, mn, addr, ln, c, need_deploy && !hold, v);
-	buf_release(&payload);
-	buf_release(&config);
 	free(labels);
 }
 
@@ -915,7 +842,6 @@ static void add_prunes(struct differ *d)
 		live_fingerprint_instance(ln, fp);
 		plan_set_live(d->p, c, ln->id, fp);
 		field_str(d, c, "name", ln->name, NULL);
-		plan_set_payload(d->p, c, "{}");
 		free(addr);
 	}
 	for (size_t i = 0; i < live->integrations_nr; i++) {
@@ -937,7 +863,6 @@ static void add_prunes(struct differ *d)
 		live_fingerprint_integration(li, fp);
 		plan_set_live(d->p, c, li->id, fp);
 		field_str(d, c, "name", li->name, NULL);
-		plan_set_payload(d->p, c, "{}");
 		/* After the deletes of its instances. */
 		for (size_t j = first_delete; j < c; j++) {
 			const struct live_instance *ln =

@@ -11,6 +11,78 @@ void plan_init(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+static void labels_release(struct plan_labels *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		free(l->items[i]);
+	free(l->items);
+}
+
+static void value_release(struct plan_value *v)
+{
+	free(v->text);
+	free(v->env);
+}
+
+static void version_release(struct plan_version *v)
+{
+	free(v->integration);
+	free(v->id);
+}
+
+static void config_release(struct plan_config_var *v)
+{
+	free(v->key);
+	value_release(&v->value);
+	for (size_t i = 0; i < v->inputs_nr; i++) {
+		free(v->inputs[i].name);
+		value_release(&v->inputs[i].value);
+	}
+	free(v->inputs);
+	free(v->customer_connection);
+	free(v->customer_var_id);
+	free(v->time_zone);
+}
+
+static void inputs_release(struct plan_inputs *in)
+{
+	switch (in->kind) {
+	case PI_NONE:
+		break;
+	case PI_CUSTOMER:
+		free(in->customer.external_id);
+		free(in->customer.name);
+		free(in->customer.description);
+		labels_release(&in->customer.labels);
+		break;
+	case PI_DEFINITION:
+		free(in->definition);
+		break;
+	case PI_INTEGRATION:
+		free(in->integration.description);
+		labels_release(&in->integration.labels);
+		break;
+	case PI_PUBLISH:
+		free(in->publish.comment);
+		free(in->publish.attributes);
+		break;
+	case PI_INSTANCE:
+		free(in->instance.name);
+		free(in->instance.customer);
+		free(in->instance.customer_id);
+		free(in->instance.description);
+		labels_release(&in->instance.labels);
+		version_release(&in->instance.version);
+		for (size_t i = 0; i < in->instance.config_nr; i++)
+			config_release(&in->instance.config[i]);
+		free(in->instance.config);
+		break;
+	case PI_DEPLOY:
+		version_release(&in->deploy);
+		break;
+	}
+}
+
 void plan_change_release(struct plan_change *c)
 {
 	for (size_t i = 0; i < c->fields_nr; i++) {
@@ -24,7 +96,7 @@ void plan_change_release(struct plan_change *c)
 	free(c->live_id);
 	free(c->fingerprint);
 	free(c->note);
-	free(c->payload);
+	inputs_release(&c->in);
 }
 
 void plan_release(struct plan *p)
@@ -67,7 +139,60 @@ size_t plan_add(struct plan *p, enum res_type type, enum plan_action action, con
 	c->action = action;
 	c->desired = PLAN_NONE;
 	c->live = PLAN_NONE;
+	c->in.kind = plan_input_kind(type, action);
 	return p->nr++;
+}
+
+enum plan_input_kind plan_input_kind(enum res_type type, enum plan_action action)
+{
+	switch (action) {
+	case PA_CREATE:
+	case PA_UPDATE:
+		if (type == RES_CUSTOMER)
+			return PI_CUSTOMER;
+		if (type == RES_INSTANCE)
+			return PI_INSTANCE;
+		return action == PA_CREATE ? PI_DEFINITION : PI_INTEGRATION;
+	case PA_IMPORT:
+		return type == RES_INTEGRATION ? PI_DEFINITION : PI_NONE;
+	case PA_PUBLISH:
+		return type == RES_INTEGRATION ? PI_PUBLISH : PI_NONE;
+	case PA_DEPLOY:
+		return type == RES_INSTANCE ? PI_DEPLOY : PI_NONE;
+	default:
+		return PI_NONE;
+	}
+}
+
+char *plan_strdup(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void plan_labels_set(struct plan_labels *l, const char *const *items, size_t n)
+{
+	labels_release(l);
+	l->set = true;
+	l->items = xcalloc(n + 1, sizeof(*l->items));
+	for (size_t i = 0; i < n; i++)
+		l->items[i] = xstrdup(items[i]);
+	l->nr = n;
+}
+
+struct plan_config_var *plan_config_add(struct plan_instance_in *in)
+{
+	in->config = xreallocarray(in->config, in->config_nr + 1, sizeof(*in->config));
+	struct plan_config_var *v = &in->config[in->config_nr++];
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+struct plan_config_input *plan_config_input_add(struct plan_config_var *v)
+{
+	v->inputs = xreallocarray(v->inputs, v->inputs_nr + 1, sizeof(*v->inputs));
+	struct plan_config_input *in = &v->inputs[v->inputs_nr++];
+	memset(in, 0, sizeof(*in));
+	return in;
 }
 
 void plan_field(struct plan *p, size_t c, const char *name, const char *before, const char *after,
@@ -109,12 +234,6 @@ void plan_set_note(struct plan *p, size_t c, const char *note)
 	p->changes[c].note = note ? xstrdup(note) : NULL;
 }
 
-void plan_set_payload(struct plan *p, size_t c, const char *payload_json)
-{
-	free(p->changes[c].payload);
-	p->changes[c].payload = payload_json ? xstrdup(payload_json) : NULL;
-}
-
 struct plan_summary plan_summarize(const struct plan *p)
 {
 	struct plan_summary s = {0, 0, 0, 0, 0};
@@ -143,33 +262,63 @@ struct plan_summary plan_summarize(const struct plan *p)
 	return s;
 }
 
+/* The one table of actions: in enum plan_action's order. */
+static const struct {
+	const char *name;
+	const char *done;
+	char symbol; /* Terraform's */
+} actions[] = {
+    [PA_CREATE] = {"create", "created", '+'},    [PA_UPDATE] = {"update", "updated", '~'},
+    [PA_IMPORT] = {"import", "imported", '~'},   [PA_PUBLISH] = {"publish", "published", '^'},
+    [PA_DEPLOY] = {"deploy", "deployed", '>'},   [PA_ENABLE] = {"enable", "enabled", '~'},
+    [PA_DISABLE] = {"disable", "disabled", '~'}, [PA_DELETE] = {"delete", "deleted", '-'},
+};
+
+static const char *const type_names[] = {
+    [RES_CUSTOMER] = "customer",
+    [RES_INTEGRATION] = "integration",
+    [RES_INSTANCE] = "instance",
+};
+
 const char *plan_action_name(enum plan_action a)
 {
-	static const char *const names[] = {"create", "update", "import",  "publish",
-	                                    "deploy", "enable", "disable", "delete"};
-	return names[a];
+	return actions[a].name;
+}
+
+const char *plan_action_done(enum plan_action a)
+{
+	return actions[a].done;
+}
+
+int plan_action_parse(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (!strcmp(s, actions[i].name))
+			return (int)i;
+	return -1;
 }
 
 const char *res_type_name(enum res_type t)
 {
-	static const char *const names[] = {"customer", "integration", "instance"};
-	return names[t];
+	return type_names[t];
+}
+
+int res_type_parse(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (!strcmp(s, type_names[i]))
+			return (int)i;
+	return -1;
 }
 
 char plan_action_symbol(enum plan_action a)
 {
-	switch (a) {
-	case PA_CREATE:
-		return '+';
-	case PA_PUBLISH:
-		return '^';
-	case PA_DEPLOY:
-		return '>';
-	case PA_DELETE:
-		return '-';
-	default:
-		return '~';
-	}
+	return actions[a].symbol;
+}
+
+char *plan_change_id(const struct plan_change *c)
+{
+	return xasprintf("%s#%s", c->address, plan_action_name(c->action));
 }
 
 bool plan_is_ordered(const struct plan *p)
