@@ -12,6 +12,7 @@
 #include "../api/validate.h"
 #include "../reconcile/configdiff.h"
 #include "../reconcile/diff.h"
+#include "../reconcile/identity.h"
 #include "../reconcile/limit.h"
 #include "../source/source.h"
 #include "source_env.h"
@@ -218,6 +219,15 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	if (rc) {
 		cmd_print_api_error(verb, &err);
 		error_release(&err);
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if (identity_check(pl->manifest, pl->live, &pl->diags)) {
+		print_diagnostics(&pl->diags, common);
+		fprintf(stderr,
+		        "prismsync %s: objects of the organization share an identity the manifest "
+		        "uses; nothing was changed\n",
+		        verb);
 		rc = EXIT_ERROR;
 		goto done;
 	}

@@ -980,16 +980,20 @@ static int ident_cmp(const void *pa, const void *pb)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Reports each identity that repeats an earlier one, at the repeat. Frees the keys. */
+/*
+ * Reports each identity that repeats an earlier one, at the repeat. Frees
+ * the keys. One sort and one pass: the first of a run of equal keys is
+ * remembered, never searched for again (n log n for any number of repeats).
+ */
 static void report_duplicates(struct loader *ld, struct ident *ids, size_t n, const char *what)
 {
+	size_t first = 0;
 	qsort(ids, n, sizeof(*ids), ident_cmp);
 	for (size_t i = 1; i < n; i++) {
-		if (strcmp(ids[i - 1].key, ids[i].key))
+		if (strcmp(ids[first].key, ids[i].key)) {
+			first = i;
 			continue;
-		size_t first = i - 1;
-		while (first > 0 && !strcmp(ids[first - 1].key, ids[i].key))
-			first--;
+		}
 		diag_error(ld->diags, ld->file, ids[i].pos.line, ids[i].pos.col,
 		           "duplicate %s %s (first defined at line %d)%s", what, ids[i].shown,
 		           ids[first].pos.line, ids[i].hint ? ids[i].hint : "");
