@@ -27,6 +27,8 @@ struct api_call {
 	struct api_client *client;
 	char op[64];
 	bool mutation;
+	/* a batch: done gets the whole response, top-level errors and all (gql.h) */
+	bool keep_errors;
 	char *body;
 	size_t body_len;
 	api_call_done_fn done;
@@ -54,6 +56,14 @@ void api_call_start(struct api_call *call);
  * from now (a poll). The retry budget counts from then.
  */
 void api_call_start_delayed(struct api_call *call, long delay_ms);
+
+/*
+ * The batcher of mutations_async.c, kept with the client it sends through:
+ * NULL until batching is set up, freed with the client.
+ */
+struct mut_batcher;
+struct mut_batcher **api_client_batcher(struct api_client *c);
+void mut_batcher_free(struct mut_batcher *b);
 
 /*
  * Sends one request and waits for it: 0 and *data (a new reference), or an

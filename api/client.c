@@ -50,6 +50,7 @@ struct api_client {
 	int refresh_attempt;
 	long long refresh_first_ms;
 	struct api_call *waiting;
+	struct mut_batcher *batcher;
 };
 
 static void wipe_free(char *s)
@@ -182,7 +183,13 @@ void api_client_free(struct api_client *c)
 	wipe_free(c->refresh);
 	free(c->tenant);
 	error_release(&c->auth_err);
+	mut_batcher_free(c->batcher);
 	free(c);
+}
+
+struct mut_batcher **api_client_batcher(struct api_client *c)
+{
+	return &c->batcher;
 }
 
 void api_client_stats(const struct api_client *c, struct api_stats *out)
@@ -451,8 +458,12 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		               r->status);
 	} else {
 		struct error derr = ERROR_INIT;
-		rc = gql_decode_response(&data, r->status, r->body.data, r->body.len, call->op,
-		                         &derr);
+		if (call->keep_errors)
+			rc = gql_decode_batch_response(&data, r->status, r->body.data, r->body.len,
+			                               call->op, &derr);
+		else
+			rc = gql_decode_response(&data, r->status, r->body.data, r->body.len,
+			                         call->op, &derr);
 		if (rc == ERR_AUTH && r->status == 200 && c->refresh && !call->auth_retried) {
 			/* A GraphQL error saying the token is expired or invalid: as a 401. */
 			error_release(&derr);

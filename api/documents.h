@@ -17,6 +17,7 @@
 #ifndef PRISMSYNC_API_DOCUMENTS_H
 #define PRISMSYNC_API_DOCUMENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum api_doc {
@@ -71,6 +72,21 @@ const char *api_doc(enum api_doc id);
  * Returns a new string (free()); n must be at least 1.
  */
 char *api_doc_definitions_batch(size_t n);
+
+/*
+ * Several operations of one kind in one request: document id (one of the
+ * one-variable documents for which api_doc_batchable() is true) repeated n
+ * times as aliased fields m0 .. m<n-1>, its variable $NAME renamed $NAME0
+ * .., each with the type it has in the single document; the operation
+ * keyword and name, the field and its selection are those of the single
+ * document, so a batch asks exactly what n single requests would. Answers
+ * are data.m0 .. data.m<n-1>. Returns a new string (free()); n must be at
+ * least 1.
+ */
+char *api_doc_batch(enum api_doc id, size_t n);
+
+/* Whether api_doc_batch() may be given id: the changes and the deploy-state read. */
+bool api_doc_batchable(enum api_doc id);
 
 /* Entry i of the table (i < API_DOC_NR), for the test that prints them all. */
 const struct api_document *api_document_entry(size_t i);

@@ -540,3 +540,92 @@ void gql_document_info(const char *doc, bool *mutation, char *root, size_t n)
 	if (n)
 		snprintf(root, n, "%.*s", (int)(len < n ? len : n - 1), s);
 }
+
+/* The member `errors` of a response when it is a non-empty list; else NULL. Borrowed. */
+static struct json_object *errors_list(struct json_object *root)
+{
+	struct json_object *errors = NULL;
+	if (!json_object_object_get_ex(root, "errors", &errors) ||
+	    !json_object_is_type(errors, json_type_array) || !json_object_array_length(errors))
+		return NULL;
+	return errors;
+}
+
+static bool has_data(struct json_object *root)
+{
+	struct json_object *data = NULL;
+	return json_object_object_get_ex(root, "data", &data) &&
+	       json_object_is_type(data, json_type_object);
+}
+
+/* The first element of an error's path when it is a string (an alias or root field); else NULL. */
+static const char *path_head(struct json_object *e)
+{
+	struct json_object *path = NULL, *head;
+	if (!json_object_is_type(e, json_type_object) ||
+	    !json_object_object_get_ex(e, "path", &path) ||
+	    !json_object_is_type(path, json_type_array) || !json_object_array_length(path))
+		return NULL;
+	head = json_object_array_get_idx(path, 0);
+	return json_object_is_type(head, json_type_string) ? json_object_get_string(head) : NULL;
+}
+
+int gql_decode_batch_response(struct json_object **root_out, long status, const char *body,
+                              size_t len, const char *op, struct error *err)
+{
+	struct json_object *root = NULL, *errors;
+	struct error perr = ERROR_INIT;
+	int rc;
+
+	if ((status != 200 && status != 400) || gql_parse_json(&root, body, len, op, &perr) ||
+	    !json_object_is_type(root, json_type_object) ||
+	    (!has_data(root) && !errors_list(root))) {
+		json_object_put(root);
+		error_release(&perr);
+		return gql_decode_response(root_out, status, body, len, op, err);
+	}
+	errors = errors_list(root);
+	if (!has_data(root) && any_auth_error(errors)) {
+		rc = errors_to_error(errors, false, op, "", err);
+		json_object_put(root);
+		return rc;
+	}
+	*root_out = root;
+	return 0;
+}
+
+bool gql_batch_refused(struct json_object *root)
+{
+	struct json_object *errors = errors_list(root);
+	if (has_data(root) || !errors)
+		return false;
+	for (size_t i = 0; i < json_object_array_length(errors); i++)
+		if (path_head(json_object_array_get_idx(errors, i)))
+			return false;
+	return true;
+}
+
+int gql_batch_error(struct json_object *root, const char *alias, const char *op, struct error *err)
+{
+	struct json_object *errors = errors_list(root), *own = NULL, *general = NULL;
+	int rc = 0;
+	if (!errors)
+		return 0;
+	own = json_object_new_array();
+	general = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(errors); i++) {
+		struct json_object *e = json_object_array_get_idx(errors, i);
+		const char *head = path_head(e);
+		if (!head)
+			json_object_array_add(general, json_object_get(e));
+		else if (!strcmp(head, alias))
+			json_object_array_add(own, json_object_get(e));
+	}
+	if (json_object_array_length(own))
+		rc = errors_to_error(own, true, op, "", err);
+	else if (json_object_array_length(general))
+		rc = errors_to_error(general, true, op, "", err);
+	json_object_put(own);
+	json_object_put(general);
+	return rc;
+}

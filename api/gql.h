@@ -107,6 +107,33 @@ char *gql_request_body(const char *query, struct json_object *variables, size_t 
  */
 void gql_document_info(const char *doc, bool *mutation, char *root, size_t n);
 
+/*
+ * Decodes the answer to a batch, several aliased operations in one request
+ * (documents.h, api_doc_batch()). Unlike gql_decode_response(), top-level
+ * errors do not fail the whole answer: each may concern one alias only.
+ * Returns 0 and *root_out (the whole response object, a new reference) for
+ * HTTP 200 or 400 with a JSON object holding `data` or `errors`; ERR_AUTH
+ * as gql_decode_response() when there is no data and an error says the
+ * token was refused; otherwise what gql_decode_response() returns.
+ */
+int gql_decode_batch_response(struct json_object **root_out, long status, const char *body,
+                              size_t len, const char *op, struct error *err);
+
+/*
+ * Whether a batch answer refuses the whole document: no data, and errors
+ * none of which has a `path`, i.e. raised before anything ran (a validation,
+ * complexity or "one mutation per request" limit).
+ */
+bool gql_batch_refused(struct json_object *root);
+
+/*
+ * The top-level errors of a batch answer that concern alias: those whose
+ * `path` starts with it, or else those without a path (which concern every
+ * alias). Returns 0 when there are none, or ERR_NOTFOUND / ERR_API with a
+ * message worded as gql_decode_response() words it for a single request.
+ */
+int gql_batch_error(struct json_object *root, const char *alias, const char *op, struct error *err);
+
 /* Serialises value compactly (no slash escaping). Borrowed from value, valid until it changes. */
 const char *gql_to_json(struct json_object *value, size_t *len_out);
 

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,10 @@ enum mut_kind {
 /* One operation in flight; freed after its done callback. */
 struct mut {
 	struct api_call call;
+	struct api_client *client;
+	enum api_doc doc;
+	struct json_object *vars; /* of the single request; a batch takes its value from here */
+	struct mut *next;         /* waiting for its batch */
 	enum mut_kind kind;
 	const char *op;         /* the root field; a literal */
 	const char *object_key; /* the payload member holding the object; a literal */
@@ -118,6 +123,7 @@ static int read_version(struct api_version *out, struct json_object *obj, const 
 static void mut_free(struct mut *m)
 {
 	api_call_release(&m->call);
+	json_object_put(m->vars);
 	free(m->what);
 	free(m);
 }
@@ -188,19 +194,15 @@ static int decode_deployed(struct api_deploy_state *st, struct mut *m, struct js
 	return 0;
 }
 
-static void mut_call_done(struct api_call *call, int rc, struct json_object *data,
-                          struct error *call_err)
+/* A successful answer (data holds the operation's root field): what the caller wants from it. */
+static void mut_decode_finish(struct mut *m, struct json_object *data)
 {
-	struct mut *m = call->userdata;
 	struct api_mut_result res = {NULL, NULL, NULL};
 	struct api_version v = {NULL, 0, false};
 	struct api_deploy_state st = {false, 0};
 	struct error err = ERROR_INIT;
+	int rc;
 
-	if (rc) {
-		mut_finish(m, rc, NULL, call_err);
-		return;
-	}
 	switch (m->kind) {
 	case MUT_POLL:
 		if ((rc = decode_poll(&v, m, data, &err)) == 0 && v.id)
@@ -219,10 +221,28 @@ static void mut_call_done(struct api_call *call, int rc, struct json_object *dat
 	error_release(&err);
 }
 
-static struct mut *mut_new(enum mut_kind kind, const char *op, const char *object_key, char *what,
-                           api_mut_done_fn done, void *ctx)
+static void mut_call_done(struct api_call *call, int rc, struct json_object *data,
+                          struct error *call_err)
+{
+	struct mut *m = call->userdata;
+	struct api_client *c = m->client;
+
+	api_mut_hold(c); /* what the callback starts may go out together */
+	if (rc)
+		mut_finish(m, rc, NULL, call_err);
+	else
+		mut_decode_finish(m, data);
+	api_mut_release(c);
+}
+
+static struct mut *mut_new(struct api_client *c, enum api_doc doc, enum mut_kind kind,
+                           const char *op, const char *object_key, char *what, api_mut_done_fn done,
+                           void *ctx)
 {
 	struct mut *m = xcalloc(1, sizeof(*m));
+	m->client = c;
+	m->doc = doc;
+	m->vars = json_object_new_object();
 	m->kind = kind;
 	m->op = op;
 	m->object_key = object_key;
@@ -232,17 +252,231 @@ static struct mut *mut_new(enum mut_kind kind, const char *op, const char *objec
 	return m;
 }
 
+/* ---- batches: several operations of one kind in one request ---- */
+
+struct mut_batcher {
+	size_t max;   /* operations in one request at most; below 2: one each */
+	int holds;    /* api_mut_hold() calls not yet released */
+	bool refused; /* the server refused a batch: one operation per request from then on */
+	api_notice_fn notice;
+	void *notice_ctx;
+	struct mut *first[API_DOC_NR], *last[API_DOC_NR]; /* waiting to go out, by kind */
+	size_t nr[API_DOC_NR];
+};
+
+/* One request carrying several operations; freed after their done callbacks. */
+struct mut_batch {
+	struct api_call call;
+	struct api_client *client;
+	size_t nr;
+	struct mut *members[]; /* members[k] is the answer's alias mk */
+};
+
+void mut_batcher_free(struct mut_batcher *b)
+{
+	free(b);
+}
+
+static struct mut_batcher *batcher_of(struct api_client *c)
+{
+	return *api_client_batcher(c);
+}
+
+void api_mut_batching(struct api_client *c, size_t max, api_notice_fn notice, void *ctx)
+{
+	struct mut_batcher **slot = api_client_batcher(c);
+	if (!*slot)
+		*slot = xcalloc(1, sizeof(**slot));
+	(*slot)->max = max;
+	(*slot)->notice = notice;
+	(*slot)->notice_ctx = ctx;
+}
+
+static void send_single(struct mut *m, long delay_ms)
+{
+	api_call_init(&m->call, m->client, api_doc(m->doc), m->vars, mut_call_done, m);
+	api_call_start_delayed(&m->call, delay_ms);
+}
+
+static void batch_done(struct api_call *call, int rc, struct json_object *root,
+                       struct error *call_err);
+
+/* Sends the first (up to max) operations of kind doc that wait, in one request. */
+static void send_batch(struct mut_batcher *b, enum api_doc doc)
+{
+	size_t n = b->nr[doc] < b->max ? b->nr[doc] : b->max;
+	struct mut *m = b->first[doc];
+	struct mut_batch *bt;
+	struct json_object *vars;
+	char *text;
+
+	if (n == 1) {
+		b->first[doc] = m->next;
+		b->nr[doc]--;
+		m->next = NULL;
+		send_single(m, 0);
+		return;
+	}
+	bt = xcalloc(1, sizeof(*bt) + n * sizeof(bt->members[0]));
+	bt->client = m->client;
+	bt->nr = n;
+	vars = json_object_new_object();
+	for (size_t k = 0; k < n; k++, m = m->next) {
+		bt->members[k] = m;
+		json_object_object_foreach(m->vars, name, value)
+		{
+			char *renamed = xasprintf("%s%zu", name, k);
+			json_object_object_add(vars, renamed, json_object_get(value));
+			free(renamed);
+		}
+	}
+	b->first[doc] = m;
+	b->nr[doc] -= n;
+	for (size_t k = 0; k < n; k++)
+		bt->members[k]->next = NULL;
+	text = api_doc_batch(doc, n);
+	api_call_init(&bt->call, bt->client, text, vars, batch_done, bt);
+	bt->call.keep_errors = true;
+	snprintf(bt->call.op, sizeof(bt->call.op), "%s (%zu in one request)", bt->members[0]->op,
+	         n);
+	free(text);
+	json_object_put(vars);
+	api_call_start(&bt->call);
+}
+
+static void flush(struct mut_batcher *b)
+{
+	for (size_t d = 0; d < API_DOC_NR; d++)
+		while (b->first[d])
+			send_batch(b, (enum api_doc)d);
+}
+
+void api_mut_hold(struct api_client *c)
+{
+	struct mut_batcher *b = batcher_of(c);
+	if (b)
+		b->holds++;
+}
+
+void api_mut_release(struct api_client *c)
+{
+	struct mut_batcher *b = batcher_of(c);
+	if (b && --b->holds == 0)
+		flush(b);
+}
+
+/* Sends m now, or queues it to go out with others of its kind. */
+static void mut_submit(struct mut *m)
+{
+	struct mut_batcher *b = batcher_of(m->client);
+	enum api_doc d = m->doc;
+	if (!b || b->max < 2 || b->refused || !api_doc_batchable(d)) {
+		send_single(m, 0);
+		return;
+	}
+	if (b->first[d])
+		b->last[d]->next = m;
+	else
+		b->first[d] = m;
+	b->last[d] = m;
+	b->nr[d]++;
+	if (b->nr[d] >= b->max)
+		send_batch(b, d);
+	else if (!b->holds)
+		flush(b);
+}
+
+/*
+ * The server refused the batch as a whole (nothing ran): every operation
+ * goes out alone, now and for the rest of the run, and the caller hears of
+ * it once.
+ */
+static void batch_refused(struct mut_batcher *b, struct mut_batch *bt, struct json_object *root)
+{
+	if (!b->refused && b->notice) {
+		struct error why = ERROR_INIT;
+		gql_batch_error(root, "", bt->members[0]->op, &why);
+		char *msg = xasprintf("the server refused %zu changes in one request (%s); sending "
+		                      "one change per request from now on",
+		                      bt->nr, why.message ? why.message : "no reason given");
+		b->notice(b->notice_ctx, msg);
+		free(msg);
+		error_release(&why);
+	}
+	b->refused = true;
+	for (size_t k = 0; k < bt->nr; k++)
+		send_single(bt->members[k], 0);
+}
+
+/*
+ * One operation's part of a batch answer: the top-level errors whose path
+ * names its alias (or that name none), else its field of data, decoded as
+ * a single answer would be. An answer without data after the document ran
+ * tells nothing about any mutation of it: each outcome is unknown.
+ */
+static void batch_member_done(struct mut *m, struct json_object *root, size_t k)
+{
+	struct json_object *data = NULL, *field = NULL, *one;
+	struct error err = ERROR_INIT;
+	char alias[32];
+	int rc;
+
+	snprintf(alias, sizeof(alias), "m%zu", k);
+	if (!json_object_object_get_ex(root, "data", &data) ||
+	    !json_object_is_type(data, json_type_object)) {
+		struct error why = ERROR_INIT;
+		gql_batch_error(root, alias, m->op, &why);
+		if (m->kind < MUT_POLL)
+			rc = error_set(
+			    &err, ERR_UNKNOWN_OUTCOME,
+			    "%s %s: the answer holds no data (%s); the change may or may "
+			    "not have been made",
+			    m->op, m->what ? m->what : "", why.message ? why.message : "");
+		else
+			rc = error_set(&err, ERR_API, "%s", why.message ? why.message : "no data");
+		error_release(&why);
+		mut_finish(m, rc, NULL, &err);
+	} else if ((rc = gql_batch_error(root, alias, m->op, &err))) {
+		mut_finish(m, rc, NULL, &err);
+	} else {
+		json_object_object_get_ex(data, alias, &field);
+		one = json_object_new_object();
+		json_object_object_add(one, m->op, json_object_get(field));
+		mut_decode_finish(m, one);
+		json_object_put(one);
+	}
+	error_release(&err);
+}
+
+static void batch_done(struct api_call *call, int rc, struct json_object *root,
+                       struct error *call_err)
+{
+	struct mut_batch *bt = call->userdata;
+	struct api_client *c = bt->client;
+	struct mut_batcher *b = batcher_of(c);
+
+	api_mut_hold(c); /* what the callbacks start goes out together */
+	if (rc)
+		for (size_t k = 0; k < bt->nr; k++)
+			mut_finish(bt->members[k], rc, NULL, call_err);
+	else if (gql_batch_refused(root))
+		batch_refused(b, bt, root);
+	else
+		for (size_t k = 0; k < bt->nr; k++)
+			batch_member_done(bt->members[k], root, k);
+	api_call_release(&bt->call);
+	free(bt);
+	api_mut_release(c);
+}
+
 /* Sends mutation doc with {"input": input} (input is consumed). what is taken over. */
-static void mutate_start(struct api_client *c, enum mut_kind kind, const char *doc, const char *op,
+static void mutate_start(struct api_client *c, enum mut_kind kind, enum api_doc doc, const char *op,
                          struct json_object *input, const char *object_key, char *what,
                          api_mut_done_fn done, void *ctx)
 {
-	struct mut *m = mut_new(kind, op, object_key, what, done, ctx);
-	struct json_object *vars = json_object_new_object();
-	json_object_object_add(vars, "input", input);
-	api_call_init(&m->call, c, doc, vars, mut_call_done, m);
-	json_object_put(vars);
-	api_call_start(&m->call);
+	struct mut *m = mut_new(c, doc, kind, op, object_key, what, done, ctx);
+	json_object_object_add(m->vars, "input", input);
+	mut_submit(m);
 }
 
 void api_customer_create_start(struct api_client *c, const struct api_customer_input *in,
@@ -253,9 +487,8 @@ void api_customer_create_start(struct api_client *c, const struct api_customer_i
 	add_string(input, "externalId", in->external_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_ID, api_doc(API_DOC_CREATE_CUSTOMER), "createCustomer", input,
-	             "customer", describe("customer", in->external_id ? in->external_id : in->name),
-	             done, ctx);
+	mutate_start(c, MUT_ID, API_DOC_CREATE_CUSTOMER, "createCustomer", input, "customer",
+	             describe("customer", in->external_id ? in->external_id : in->name), done, ctx);
 }
 
 void api_customer_update_start(struct api_client *c, const char *id,
@@ -267,9 +500,8 @@ void api_customer_update_start(struct api_client *c, const char *id,
 	add_string(input, "externalId", in->external_id);
 	add_string(input, "description", in->description);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_CUSTOMER), "updateCustomer", input,
-	             "customer", describe("customer", in->external_id ? in->external_id : id), done,
-	             ctx);
+	mutate_start(c, MUT_CHECK, API_DOC_UPDATE_CUSTOMER, "updateCustomer", input, "customer",
+	             describe("customer", in->external_id ? in->external_id : id), done, ctx);
 }
 
 void api_integration_import_start(struct api_client *c, const char *integration_id,
@@ -278,7 +510,7 @@ void api_integration_import_start(struct api_client *c, const char *integration_
 	struct json_object *input = json_object_new_object();
 	add_string(input, "definition", definition);
 	add_string(input, "integrationId", integration_id);
-	mutate_start(c, MUT_ID, api_doc(API_DOC_IMPORT_INTEGRATION), "importIntegration", input,
+	mutate_start(c, MUT_ID, API_DOC_IMPORT_INTEGRATION, "importIntegration", input,
 	             "integration",
 	             describe("integration", integration_id ? integration_id : "(new)"), done, ctx);
 }
@@ -293,7 +525,7 @@ void api_integration_update_start(struct api_client *c, const char *id,
 	add_string(input, "description", in->description);
 	add_string(input, "category", in->category);
 	add_labels(input, &in->labels);
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INTEGRATION), "updateIntegration", input,
+	mutate_start(c, MUT_CHECK, API_DOC_UPDATE_INTEGRATION, "updateIntegration", input,
 	             "integration", describe("integration", in->name ? in->name : id), done, ctx);
 }
 
@@ -304,21 +536,19 @@ void api_integration_publish_start(struct api_client *c, const char *id, const c
 	add_string(input, "id", id);
 	add_string(input, "comment", comment);
 	add_string(input, "attributes", attributes_json);
-	mutate_start(c, MUT_VERSION, api_doc(API_DOC_PUBLISH_INTEGRATION), "publishIntegration",
-	             input, "integration", describe("integration", id), done, ctx);
+	mutate_start(c, MUT_VERSION, API_DOC_PUBLISH_INTEGRATION, "publishIntegration", input,
+	             "integration", describe("integration", id), done, ctx);
 }
 
 void api_version_poll_start(struct api_client *c, const char *id, int number, long delay_ms,
                             api_mut_done_fn done, void *ctx)
 {
-	struct mut *m = mut_new(MUT_POLL, "integration", NULL, NULL, done, ctx);
-	struct json_object *vars = json_object_new_object();
+	struct mut *m =
+	    mut_new(c, API_DOC_VERSION_AVAILABLE, MUT_POLL, "integration", NULL, NULL, done, ctx);
 	m->number = number;
-	json_object_object_add(vars, "id", json_object_new_string(id));
-	json_object_object_add(vars, "number", json_object_new_int(number));
-	api_call_init(&m->call, c, api_doc(API_DOC_VERSION_AVAILABLE), vars, mut_call_done, m);
-	json_object_put(vars);
-	api_call_start_delayed(&m->call, delay_ms);
+	json_object_object_add(m->vars, "id", json_object_new_string(id));
+	json_object_object_add(m->vars, "number", json_object_new_int(number));
+	send_single(m, delay_ms);
 }
 
 void api_integration_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -326,7 +556,7 @@ void api_integration_delete_start(struct api_client *c, const char *id, api_mut_
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DELETE_INTEGRATION), "deleteIntegration", input,
+	mutate_start(c, MUT_CHECK, API_DOC_DELETE_INTEGRATION, "deleteIntegration", input,
 	             "integration", describe("integration", id), done, ctx);
 }
 
@@ -342,8 +572,8 @@ void api_instance_create_start(struct api_client *c, const struct api_instance_i
 	if (in->config_nr)
 		json_object_object_add(input, "configVariables",
 		                       config_list(in->config, in->config_nr));
-	mutate_start(c, MUT_ID, api_doc(API_DOC_CREATE_INSTANCE), "createInstance", input,
-	             "instance", describe("instance", in->name), done, ctx);
+	mutate_start(c, MUT_ID, API_DOC_CREATE_INSTANCE, "createInstance", input, "instance",
+	             describe("instance", in->name), done, ctx);
 }
 
 void api_instance_update_start(struct api_client *c, const char *id,
@@ -357,8 +587,8 @@ void api_instance_update_start(struct api_client *c, const char *id,
 	add_labels(input, &in->labels);
 	if (in->preserve_deploy_state)
 		json_object_object_add(input, "preserveDeployState", json_object_new_boolean(1));
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
-	             "instance", describe("instance", in->name ? in->name : id), done, ctx);
+	mutate_start(c, MUT_CHECK, API_DOC_UPDATE_INSTANCE, "updateInstance", input, "instance",
+	             describe("instance", in->name ? in->name : id), done, ctx);
 }
 
 void api_instance_set_config_start(struct api_client *c, const char *id,
@@ -368,8 +598,8 @@ void api_instance_set_config_start(struct api_client *c, const char *id,
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
 	json_object_object_add(input, "configVariables", config_list(values, nr));
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_SET_CONFIG), "updateInstanceConfigVariables",
-	             input, "instance", describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, API_DOC_SET_CONFIG, "updateInstanceConfigVariables", input,
+	             "instance", describe("instance", id), done, ctx);
 }
 
 void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -377,20 +607,20 @@ void api_instance_deploy_start(struct api_client *c, const char *id, api_mut_don
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DEPLOY_INSTANCE), "deployInstance", input,
-	             "instance", describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, API_DOC_DEPLOY_INSTANCE, "deployInstance", input, "instance",
+	             describe("instance", id), done, ctx);
 }
 
 void api_instance_deploy_state_start(struct api_client *c, const char *id, long delay_ms,
                                      api_mut_done_fn done, void *ctx)
 {
-	struct mut *m =
-	    mut_new(MUT_DEPLOYED, "instance", NULL, describe("instance", id), done, ctx);
-	struct json_object *vars = json_object_new_object();
-	json_object_object_add(vars, "id", json_object_new_string(id));
-	api_call_init(&m->call, c, api_doc(API_DOC_DEPLOY_STATE), vars, mut_call_done, m);
-	json_object_put(vars);
-	api_call_start_delayed(&m->call, delay_ms);
+	struct mut *m = mut_new(c, API_DOC_DEPLOY_STATE, MUT_DEPLOYED, "instance", NULL,
+	                        describe("instance", id), done, ctx);
+	json_object_object_add(m->vars, "id", json_object_new_string(id));
+	if (delay_ms > 0)
+		send_single(m, delay_ms); /* a re-read on a timer goes out alone */
+	else
+		mut_submit(m);
 }
 
 void api_instance_set_enabled_start(struct api_client *c, const char *id, bool enabled,
@@ -399,8 +629,8 @@ void api_instance_set_enabled_start(struct api_client *c, const char *id, bool e
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
 	json_object_object_add(input, "enabled", json_object_new_boolean(enabled));
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_UPDATE_INSTANCE), "updateInstance", input,
-	             "instance", describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, API_DOC_UPDATE_INSTANCE, "updateInstance", input, "instance",
+	             describe("instance", id), done, ctx);
 }
 
 void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
@@ -408,6 +638,6 @@ void api_instance_delete_start(struct api_client *c, const char *id, api_mut_don
 {
 	struct json_object *input = json_object_new_object();
 	add_string(input, "id", id);
-	mutate_start(c, MUT_CHECK, api_doc(API_DOC_DELETE_INSTANCE), "deleteInstance", input,
-	             "instance", describe("instance", id), done, ctx);
+	mutate_start(c, MUT_CHECK, API_DOC_DELETE_INSTANCE, "deleteInstance", input, "instance",
+	             describe("instance", id), done, ctx);
 }

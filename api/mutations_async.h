@@ -92,4 +92,37 @@ void api_instance_set_enabled_start(struct api_client *c, const char *id, bool e
 void api_instance_delete_start(struct api_client *c, const char *id, api_mut_done_fn done,
                                void *ctx);
 
+/*
+ * ---- batches ----
+ *
+ * GraphQL runs several aliased fields of one document, mutations one after
+ * another, so independent operations of one kind can share a request: with
+ * api_mut_batching(c, max, ...) (max 2 or more), the changes above and
+ * api_instance_deploy_state_start() without a delay, started while the
+ * client is held, wait until the last hold is released and then go out up
+ * to max to a request (a kind that reaches max goes out at once). The done
+ * callbacks of one request's operations run one after another with the
+ * client held, so what they start goes out together too. Nothing else
+ * changes for the caller: each operation gets its own outcome and message,
+ * from its own alias's payload `errors` and the top-level errors whose
+ * `path` names it; a request whose answer is lost gives each of its
+ * mutations ERR_UNKNOWN_OUTCOME, to be re-read and decided one by one.
+ *
+ * When the server refuses a batched document as a whole (a top-level error
+ * and no data, before anything ran: a complexity or "one mutation per
+ * request" limit), its operations go out again one per request, and so
+ * does every operation after them; notice (may be NULL) hears of it once.
+ * Without api_mut_batching(), or with max below 2, every operation goes out
+ * alone, at once, and holding has no effect.
+ */
+typedef void (*api_notice_fn)(void *ctx, const char *message);
+
+void api_mut_batching(struct api_client *c, size_t max, api_notice_fn notice, void *ctx);
+
+/* Holds back batchable operations; holds nest. */
+void api_mut_hold(struct api_client *c);
+
+/* Releases one hold; the last sends what waits. */
+void api_mut_release(struct api_client *c);
+
 #endif

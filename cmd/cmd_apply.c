@@ -26,8 +26,9 @@
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
-    "                       [--allow-dirty] [--push-secrets]\n"
+    "                       [--allow-dirty] [--push-secrets] [--batch-size N]\n"
     "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
+    "                       [--batch-size N]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
     "confirmation, then imports, updates and publishes integrations, creates and\n"
@@ -58,6 +59,10 @@ static const char apply_usage[] =
     "                         (instance.acme/*); repeatable\n"
     "      --select LABEL     apply only objects carrying LABEL; repeatable\n"
     "      --parallelism N    requests in flight at most (default 4)\n"
+    "      --batch-size N     send up to N changes of one kind that are ready at\n"
+    "                         the same time in one request (default 20; 1: one\n"
+    "                         change per request); if the server refuses that,\n"
+    "                         the rest go one per request, with a warning\n"
     "      --publish-timeout SECONDS\n"
     "                         how long to wait for a published version to become\n"
     "                         available before its change fails (default 300); a\n"
@@ -87,7 +92,8 @@ enum {
 	OPT_PARALLELISM,
 	OPT_ALLOW_DIRTY,
 	OPT_PUBLISH_TIMEOUT,
-	OPT_PUSH_SECRETS
+	OPT_PUSH_SECRETS,
+	OPT_BATCH_SIZE
 };
 
 struct progress {
@@ -183,11 +189,21 @@ static int confirm(const struct plan *p, bool auto_approve, struct api_client *c
 	return EXIT_OK;
 }
 
+static void on_notice(void *ctx, const char *message)
+{
+	const struct progress *pr = ctx;
+	if (pr->bar)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "prismsync apply: warning: %s\n", message);
+	fflush(stderr);
+}
+
 static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
-                   const struct common_opts *common)
+                   int batch_size, const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL, on_progress, on_waiting, &pr, publish_timeout_ms};
+	struct apply_opts o = {NULL,       on_progress, on_waiting, &pr, publish_timeout_ms,
+	                       batch_size, on_notice};
 	struct apply_result r;
 	apply_run(&r, p, client, &o);
 	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
@@ -307,7 +323,7 @@ static int saved_plan_target(struct manifest **manifest, const struct plan *p, c
 }
 
 static int apply_saved(const char *path, bool auto_approve, int parallelism,
-                       long publish_timeout_ms, struct common_opts *common)
+                       long publish_timeout_ms, int batch_size, struct common_opts *common)
 {
 	struct source *src = source_dir_new();
 	struct buf data = BUF_INIT;
@@ -351,7 +367,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	fputs(out.data, stdout);
 	buf_release(&out);
 	if ((rc = confirm(&p, auto_approve, client, &common->target)) == EXIT_OK)
-		rc = execute(&p, client, publish_timeout_ms, common);
+		rc = execute(&p, client, publish_timeout_ms, batch_size, common);
 	cmd_print_api_stats(client, common);
 done:
 	plan_release(&p);
@@ -372,13 +388,14 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
 	    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
+	    {"batch-size", required_argument, NULL, OPT_BATCH_SIZE},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    SCOPE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;
-	long publish_timeout_ms = APPLY_DEFAULT_PUBLISH_TIMEOUT_MS, seconds;
+	long publish_timeout_ms = APPLY_DEFAULT_PUBLISH_TIMEOUT_MS, seconds, batch_size = 0;
 	struct pipeline_opts po = {false, 0, true, NULL, false, {NULL, 0, NULL, 0}};
 	int c, rc;
 
@@ -417,6 +434,12 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		case OPT_PUSH_SECRETS:
 			po.push_secrets = true;
 			break;
+		case OPT_BATCH_SIZE:
+			if (parse_long(optarg, 1, APPLY_MAX_BATCH_SIZE, &batch_size))
+				return usage_error(
+				    "apply", "--batch-size takes a number from 1 to %d, not '%s'",
+				    APPLY_MAX_BATCH_SIZE, optarg);
+			break;
 		default:
 			return bad_option("apply", c, argv, opts);
 		}
@@ -440,7 +463,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			                            "and --select to 'prismsync plan --out'");
 		}
 		return apply_saved(argv[optind], auto_approve, po.parallelism, publish_timeout_ms,
-		                   common);
+		                   (int)batch_size, common);
 	}
 	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
 		return rc;
@@ -462,7 +485,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	fflush(stdout);
 	buf_release(&out);
 	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK)
-		rc = execute(&pl.plan, pl.client, publish_timeout_ms, common);
+		rc = execute(&pl.plan, pl.client, publish_timeout_ms, batch_size, common);
 	cmd_print_api_stats(pl.client, common);
 done:
 	scope_option_release(&po.scope);

@@ -1004,12 +1004,21 @@ static void pump(struct run *run)
 	if (run->pumping)
 		return;
 	run->pumping = true;
+	api_mut_hold(run->client); /* what starts together goes out together */
 	while (run->ready_head < run->ready_tail && run->in_flight < run->limit) {
 		size_t i = run->ready[run->ready_head++];
 		run->in_flight++;
 		task_start(run, i);
 	}
 	run->pumping = false;
+	api_mut_release(run->client);
+}
+
+static int batch_size(const struct apply_opts *o)
+{
+	if (o->batch_size < 1)
+		return APPLY_DEFAULT_BATCH_SIZE;
+	return o->batch_size < APPLY_MAX_BATCH_SIZE ? o->batch_size : APPLY_MAX_BATCH_SIZE;
 }
 
 /* The dependents of every change, and the changes ready at the start. */
@@ -1042,7 +1051,7 @@ static void schedule_init(struct run *run)
 			run->ready[run->ready_tail++] = i;
 	}
 	free(fill);
-	run->limit = api_client_parallelism(run->client);
+	run->limit = api_client_parallelism(run->client) * batch_size(run->o);
 	if (run->limit < 1)
 		run->limit = 1;
 }
@@ -1089,6 +1098,7 @@ int apply_run(struct apply_result *r, const struct plan *p, struct api_client *c
 	r->nr = p->nr;
 
 	schedule_init(&run);
+	api_mut_batching(client, (size_t)batch_size(o), o->notice, o->progress_ctx);
 	pump(&run);
 	if (api_client_run(client, &err) || r->done + r->failed + r->blocked < p->nr) {
 		if (!err.code)

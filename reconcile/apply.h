@@ -62,12 +62,25 @@ typedef void (*apply_wait_fn)(void *ctx, const struct apply_wait_event *ev);
 
 #define APPLY_DEFAULT_PUBLISH_TIMEOUT_MS 300000L
 
+/*
+ * Changes of one kind that are ready together go out this many to a request
+ * at most (mutations_async.h, batches); 1 sends each alone. The changes in
+ * flight at most are the client's parallelism times this.
+ */
+#define APPLY_DEFAULT_BATCH_SIZE 20
+#define APPLY_MAX_BATCH_SIZE     100
+
+/* Something the user should know once, such as the server refusing batches. */
+typedef void (*apply_notice_fn)(void *ctx, const char *message);
+
 struct apply_opts {
 	const char *(*getenv)(const char *name); /* NULL: getenv(3) */
 	apply_progress_fn progress;              /* may be NULL */
 	apply_wait_fn waiting;                   /* may be NULL */
 	void *progress_ctx;                      /* for both callbacks */
 	long publish_timeout_ms;                 /* 0: APPLY_DEFAULT_PUBLISH_TIMEOUT_MS */
+	int batch_size;                          /* 0: APPLY_DEFAULT_BATCH_SIZE */
+	apply_notice_fn notice;                  /* may be NULL; gets progress_ctx */
 };
 
 struct apply_result {

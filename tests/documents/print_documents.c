@@ -36,6 +36,16 @@ int main(void)
 	char *batch = api_doc_definitions_batch(3);
 	add(out, "definitions batch (3 integrations)", batch);
 	free(batch);
+	/* Changes sent several to a request (apply --batch-size): likewise. */
+	for (size_t i = 0; i < API_DOC_NR; i++) {
+		if (!api_doc_batchable(i))
+			continue;
+		char name[128];
+		snprintf(name, sizeof(name), "%s (a batch of 3)", api_document_entry(i)->name);
+		batch = api_doc_batch(i, 3);
+		add(out, name, batch);
+		free(batch);
+	}
 	puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
 	                                             JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(out);
