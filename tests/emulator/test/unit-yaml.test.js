@@ -1,5 +1,6 @@
 'use strict';
-// The emulator's own YAML reader/writer.
+// The emulator's YAML options (yaml.js on the yaml package): what definitions
+// need read and written as the Prismatic server and the prism CLI do.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -130,4 +131,25 @@ test('writer: randomized round trip', () => {
     const v = { root: rval(0) };
     assert.deepEqual(YAML.parse(YAML.stringify(v)), v);
   }
+});
+
+test('writer: no anchors for repeated objects, no folding, YAML 1.1 booleans quoted', () => {
+  const shared = { externalId: 'acme', name: 'Acme Corp' };
+  const long = 'word '.repeat(40).trim();
+  const text = YAML.stringify({ customers: [shared, shared], long, yes: 'yes', on: 'on', y: 'y', oct: '0o17' });
+  assert.doesNotMatch(text, /[&*]\w/, 'the same object twice is written out twice');
+  assert.match(text, new RegExp(`^long: ${long}$`, 'm'), 'long strings stay on one line');
+  assert.match(text, /^"yes": "yes"$/m);
+  assert.match(text, /^"on": "on"$/m);
+  assert.match(text, /^"y": "y"$/m);
+  assert.match(text, /^oct: "0o17"$/m);
+  assert.match(text, /^customers:\n {2}- externalId: acme\n {4}name: Acme Corp$/m, 'sequences indented under their key');
+});
+
+test('reader: errors name the line; several documents and unknown aliases are refused', () => {
+  const at = (text) => { try { YAML.parse(text); } catch (e) { return [e.line, e.column, e.reason]; } return null; };
+  assert.deepEqual(at('a: 1\n---\nb: 2\n').slice(0, 2), [2, 1]);
+  assert.deepEqual(at('a: 1\nb: *nope\n'), [2, 4, 'unknown alias *nope']);
+  assert.equal(at('a: 1\na: 2\n')[0], 2);
+  assert.deepEqual(YAML.parse('<<: {a: 1}\n'), { '<<': { a: 1 } }, 'no merge keys in YAML 1.2');
 });
