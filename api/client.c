@@ -148,7 +148,8 @@ int api_client_new(struct api_client **out, const struct api_options *o, struct 
 	ho.connect_timeout_ms = o->connect_timeout_ms;
 	ho.timeout_ms = o->timeout_ms;
 	ho.max_response_bytes = o->max_response_bytes;
-	ho.parallelism = o->parallelism;
+	ho.parallelism = o->read_parallelism > 0 ? o->read_parallelism : API_READ_PARALLELISM;
+	ho.write_parallelism = o->parallelism > 0 ? o->parallelism : API_WRITE_PARALLELISM;
 	if ((rc = http_engine_new(&c->engine, &ho, err)) != 0) {
 		free(c);
 		return rc;
@@ -321,6 +322,7 @@ void api_call_init(struct api_call *call, struct api_client *c, const char *docu
 	call->xfer.body = call->body;
 	call->xfer.body_len = call->body_len;
 	call->xfer.fresh_connection = call->mutation;
+	call->xfer.write = call->mutation;
 	call->xfer.done = on_call_done;
 	call->xfer.userdata = call;
 }
@@ -353,7 +355,12 @@ void api_call_start_delayed(struct api_call *call, long delay_ms)
 
 int api_client_parallelism(const struct api_client *c)
 {
-	return http_engine_parallelism(c->engine);
+	return http_engine_write_parallelism(c->engine);
+}
+
+int api_client_read_parallelism(const struct api_client *c)
+{
+	return http_engine_read_parallelism(c->engine);
 }
 
 int api_client_run(struct api_client *c, struct error *err)

@@ -8,10 +8,21 @@
 
 #include "cmd.h"
 #include "../api/client.h"
+#include "../util/strutil.h"
 #include "../util/banned.h"
 
 /* The environment whose credentials the client holds, for the hint of an auth failure. */
 static struct cmd_target hint_target;
+
+int parse_read_parallelism(const char *verb, const char *arg, struct common_opts *common)
+{
+	long n;
+	if (parse_long(arg, 1, 64, &n))
+		return usage_error(
+		    verb, "--read-parallelism takes a whole number from 1 to 64, not '%s'", arg);
+	common->read_parallelism = (int)n;
+	return EXIT_OK;
+}
 
 static void log_request(void *ctx, const struct api_log_event *ev)
 {
@@ -41,6 +52,7 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 	if (api_options_from_env(&o, &err) == 0) {
 		const struct cmd_target *t = &common->target;
 		o.parallelism = parallelism;
+		o.read_parallelism = common->read_parallelism;
 		if (common->verbose) {
 			o.log = log_request;
 			o.log_ctx = NULL;
