@@ -209,8 +209,9 @@ static void scrub(struct api_client *c, struct error *err)
 	}
 }
 
-static void log_attempt(struct api_client *c, const char *op, const struct http_result *r,
-                        int attempt, const char *next)
+/* call: the GraphQL request the attempt was for; NULL for /auth/refresh. */
+static void log_attempt(struct api_client *c, const struct api_call *call, const char *op,
+                        const struct http_result *r, int attempt, const char *next)
 {
 	if (!c->log)
 		return;
@@ -222,6 +223,7 @@ static void log_attempt(struct api_client *c, const char *op, const struct http_
 	    attempt,
 	    next,
 	    http_engine_limit(c->engine),
+	    call && !call->mutation ? call->body : NULL,
 	};
 	c->log(c->log_ctx, &ev);
 }
@@ -390,7 +392,7 @@ static const char *failure_word(enum http_failure f)
 static void retry_after_refresh(struct api_call *call, const struct http_result *r)
 {
 	struct api_client *c = call->client;
-	log_attempt(c, call->op, r, call->attempt, "refresh the access token and retry");
+	log_attempt(c, call, call->op, r, call->attempt, "refresh the access token and retry");
 	call->auth_retried = true;
 	call->attempt++;
 	if (call->gen == c->gen) {
@@ -432,12 +434,12 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		http_engine_throttled(engine, d.hold_ms);
 	if (d.verdict == RETRY_AGAIN) {
 		snprintf(next, sizeof(next), "retry in %ld ms", d.delay_ms);
-		log_attempt(c, call->op, r, call->attempt, next);
+		log_attempt(c, call, call->op, r, call->attempt, next);
 		call->attempt++;
 		submit(call, d.delay_ms);
 		return;
 	}
-	log_attempt(c, call->op, r, call->attempt, NULL);
+	log_attempt(c, call, call->op, r, call->attempt, NULL);
 
 	char attempts[48] = "";
 	if (call->attempt > 1)
@@ -519,12 +521,12 @@ static void on_refresh_done(struct http_engine *engine, struct http_xfer *xfer)
 		http_engine_throttled(engine, d.hold_ms);
 	if (d.verdict == RETRY_AGAIN) {
 		snprintf(next, sizeof(next), "retry in %ld ms", d.delay_ms);
-		log_attempt(c, "auth/refresh", r, c->refresh_attempt, next);
+		log_attempt(c, NULL, "auth/refresh", r, c->refresh_attempt, next);
 		c->refresh_attempt++;
 		http_engine_add(engine, xfer, d.delay_ms);
 		return;
 	}
-	log_attempt(c, "auth/refresh", r, c->refresh_attempt, NULL);
+	log_attempt(c, NULL, "auth/refresh", r, c->refresh_attempt, NULL);
 	c->refreshing = false;
 	error_release(&c->auth_err);
 	if (r->failure != HTTP_FAIL_NONE) {

@@ -42,6 +42,12 @@ struct api_log_event {
 	int attempt;         /* 1 for the first */
 	const char *next;    /* NULL, or what happens next ("retry in 400 ms") */
 	int in_flight_limit; /* the transport's current limit */
+	/*
+	 * The JSON body of a read (a GraphQL query): no token is ever in it.
+	 * NULL for a mutation, whose variables may hold secrets, and for
+	 * /auth/refresh.
+	 */
+	const char *read_body;
 };
 
 typedef void (*api_log_fn)(void *ctx, const struct api_log_event *ev);

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "cmd.h"
@@ -24,9 +25,27 @@ int parse_read_parallelism(const char *verb, const char *arg, struct common_opts
 	return EXIT_OK;
 }
 
+static bool log_verbose;
+
+/*
+ * PRISMSYNC_READ_LOG=FILE appends the body of every read request (one JSON
+ * text a line) to FILE, so that bench/run.sh can replay exactly the reads
+ * of a plan with curl and measure the network's floor. Reads only: the
+ * variables of a mutation may be secrets. Not for the api verb, whose
+ * queries are the user's own.
+ */
+static FILE *read_log;
+
 static void log_request(void *ctx, const struct api_log_event *ev)
 {
 	(void)ctx;
+	if (read_log && ev->read_body) {
+		fputs(ev->read_body, read_log);
+		fputc('\n', read_log);
+		fflush(read_log);
+	}
+	if (!log_verbose)
+		return;
 	if (ev->status)
 		fprintf(stderr, "prismsync: %s: HTTP %ld in %.3f s", ev->op, ev->status,
 		        ev->elapsed_s);
@@ -53,7 +72,11 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 		const struct cmd_target *t = &common->target;
 		o.parallelism = parallelism;
 		o.read_parallelism = common->read_parallelism;
-		if (common->verbose) {
+		const char *read_log_path = getenv("PRISMSYNC_READ_LOG");
+		if (read_log_path && *read_log_path && strcmp(verb, "api") && !read_log)
+			read_log = fopen(read_log_path, "a");
+		log_verbose = common->verbose;
+		if (common->verbose || read_log) {
 			o.log = log_request;
 			o.log_ctx = NULL;
 		}

@@ -2,7 +2,8 @@
 # Reads have their own bound, --read-parallelism, apart from --parallelism
 # (the changes apply makes at once): with every answer 300 ms late, a plan
 # of an org whose instances take 15 pages needs at least one round trip per
-# request at --read-parallelism 1, and a fraction of that by default, whatever
+# --parallelism says. A bad value is a usage error. PRISMSYNC_READ_LOG (what
+# bench/run.sh replays for its floor) records every read and no write.
 # --parallelism says. A bad value is a usage error.
 . "$(dirname "$0")/lib.sh"
 
@@ -47,6 +48,20 @@ expect_rc 0 "plan --read-parallelism 4: no changes"
 if [ "$ms" -lt "$serial" ]; then ok; else
 	bad "--read-parallelism 4 took $ms ms, no less than $serial ms one at a time"
 fi
+
+# PRISMSYNC_READ_LOG (for the benchmark's floor): the body of every read, one a line, no token.
+requests_reset
+run env PRISMSYNC_READ_LOG="$TMP/reads.jsonl" "$PRISMSYNC" plan -f "$TMP/repo/prismsync.yaml" --no-color
+expect_rc 0 "plan with PRISMSYNC_READ_LOG"
+expect_eq "$(wc -l <"$TMP/reads.jsonl" | tr -d ' ')" "$(requests_total)" "one line per request"
+expect_eq "$(jq -r '.query | startswith("query")' "$TMP/reads.jsonl" | sort -u)" true "each line a query"
+if grep -q "test-refresh-token\|Bearer" "$TMP/reads.jsonl"; then bad "a token in the read log"; else ok; fi
+# apply records its reads, never a mutation (whose variables may be secrets).
+rm -f "$TMP/reads.jsonl"
+run env PRISMSYNC_READ_LOG="$TMP/reads.jsonl" "$PRISMSYNC" apply -f "$TMP/repo/prismsync-changed.yaml" \
+	--auto-approve --no-color
+expect_rc 0 "apply with PRISMSYNC_READ_LOG"
+if grep -q '"query":"mutation' "$TMP/reads.jsonl"; then bad "a mutation in the read log"; else ok; fi
 
 for bad_value in 0 65 x; do
 	run "$PRISMSYNC" plan -f "$TMP/repo/prismsync.yaml" --read-parallelism "$bad_value"
