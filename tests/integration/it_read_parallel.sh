@@ -2,9 +2,10 @@
 # Reads have their own bound, --read-parallelism, apart from --parallelism
 # (the changes apply makes at once): with every answer 300 ms late, a plan
 # of an org whose instances take 15 pages needs at least one round trip per
-# --parallelism says. A bad value is a usage error. PRISMSYNC_READ_LOG (what
-# bench/run.sh replays for its floor) records every read and no write.
-# --parallelism says. A bad value is a usage error.
+# request at --read-parallelism 1, and less than half of that by default,
+# whatever --parallelism says. A bad value is a usage error.
+# PRISMSYNC_READ_LOG (what bench/run.sh replays for its floor) records every
+# read and no write.
 . "$(dirname "$0")/lib.sh"
 
 LATENCY=300
