@@ -149,7 +149,8 @@ int api_client_new(struct api_client **out, const struct api_options *o, struct 
 	ho.connect_timeout_ms = o->connect_timeout_ms;
 	ho.timeout_ms = o->timeout_ms;
 	ho.max_response_bytes = o->max_response_bytes;
-	ho.parallelism = o->parallelism;
+	ho.parallelism = o->read_parallelism > 0 ? o->read_parallelism : API_READ_PARALLELISM;
+	ho.write_parallelism = o->parallelism > 0 ? o->parallelism : API_WRITE_PARALLELISM;
 	if ((rc = http_engine_new(&c->engine, &ho, err)) != 0) {
 		free(c);
 		return rc;
@@ -215,8 +216,9 @@ static void scrub(struct api_client *c, struct error *err)
 	}
 }
 
-static void log_attempt(struct api_client *c, const char *op, const struct http_result *r,
-                        int attempt, const char *next)
+/* call: the GraphQL request the attempt was for; NULL for /auth/refresh. */
+static void log_attempt(struct api_client *c, const struct api_call *call, const char *op,
+                        const struct http_result *r, int attempt, const char *next)
 {
 	if (!c->log)
 		return;
@@ -228,6 +230,7 @@ static void log_attempt(struct api_client *c, const char *op, const struct http_
 	    attempt,
 	    next,
 	    http_engine_limit(c->engine),
+	    call && !call->mutation ? call->body : NULL,
 	};
 	c->log(c->log_ctx, &ev);
 }
@@ -328,6 +331,7 @@ void api_call_init(struct api_call *call, struct api_client *c, const char *docu
 	call->xfer.body = call->body;
 	call->xfer.body_len = call->body_len;
 	call->xfer.fresh_connection = call->mutation;
+	call->xfer.write = call->mutation;
 	call->xfer.done = on_call_done;
 	call->xfer.userdata = call;
 }
@@ -360,7 +364,12 @@ void api_call_start_delayed(struct api_call *call, long delay_ms)
 
 int api_client_parallelism(const struct api_client *c)
 {
-	return http_engine_parallelism(c->engine);
+	return http_engine_write_parallelism(c->engine);
+}
+
+int api_client_read_parallelism(const struct api_client *c)
+{
+	return http_engine_read_parallelism(c->engine);
 }
 
 int api_client_run(struct api_client *c, struct error *err)
@@ -390,7 +399,7 @@ static const char *failure_word(enum http_failure f)
 static void retry_after_refresh(struct api_call *call, const struct http_result *r)
 {
 	struct api_client *c = call->client;
-	log_attempt(c, call->op, r, call->attempt, "refresh the access token and retry");
+	log_attempt(c, call, call->op, r, call->attempt, "refresh the access token and retry");
 	call->auth_retried = true;
 	call->attempt++;
 	if (call->gen == c->gen) {
@@ -432,12 +441,12 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 		http_engine_throttled(engine, d.hold_ms);
 	if (d.verdict == RETRY_AGAIN) {
 		snprintf(next, sizeof(next), "retry in %ld ms", d.delay_ms);
-		log_attempt(c, call->op, r, call->attempt, next);
+		log_attempt(c, call, call->op, r, call->attempt, next);
 		call->attempt++;
 		submit(call, d.delay_ms);
 		return;
 	}
-	log_attempt(c, call->op, r, call->attempt, NULL);
+	log_attempt(c, call, call->op, r, call->attempt, NULL);
 
 	char attempts[48] = "";
 	if (call->attempt > 1)
@@ -523,12 +532,12 @@ static void on_refresh_done(struct http_engine *engine, struct http_xfer *xfer)
 		http_engine_throttled(engine, d.hold_ms);
 	if (d.verdict == RETRY_AGAIN) {
 		snprintf(next, sizeof(next), "retry in %ld ms", d.delay_ms);
-		log_attempt(c, "auth/refresh", r, c->refresh_attempt, next);
+		log_attempt(c, NULL, "auth/refresh", r, c->refresh_attempt, next);
 		c->refresh_attempt++;
 		http_engine_add(engine, xfer, d.delay_ms);
 		return;
 	}
-	log_attempt(c, "auth/refresh", r, c->refresh_attempt, NULL);
+	log_attempt(c, NULL, "auth/refresh", r, c->refresh_attempt, NULL);
 	c->refreshing = false;
 	error_release(&c->auth_err);
 	if (r->failure != HTTP_FAIL_NONE) {

@@ -29,6 +29,10 @@
 
 #define API_DEFAULT_ORIGIN "https://app.prismatic.io"
 
+/* Writes and reads in flight at most by default (reads: measured, see bench/RESULTS.md). */
+#define API_WRITE_PARALLELISM 4
+#define API_READ_PARALLELISM  16
+
 /* One finished HTTP attempt, for the verbose log. Strings are borrowed for the call. */
 struct api_log_event {
 	const char *op;      /* the root field ("integrations"), or "auth/refresh" */
@@ -38,6 +42,12 @@ struct api_log_event {
 	int attempt;         /* 1 for the first */
 	const char *next;    /* NULL, or what happens next ("retry in 400 ms") */
 	int in_flight_limit; /* the transport's current limit */
+	/*
+	 * The JSON body of a read (a GraphQL query): no token is ever in it.
+	 * NULL for a mutation, whose variables may hold secrets, and for
+	 * /auth/refresh.
+	 */
+	const char *read_body;
 };
 
 typedef void (*api_log_fn)(void *ctx, const struct api_log_event *ev);
@@ -47,7 +57,8 @@ struct api_options {
 	const char *access_token;  /* used as is; NULL or "": none */
 	const char *refresh_token; /* exchanged at /auth/refresh; NULL or "": none */
 	const char *tenant_id;     /* sent with the refresh token when set */
-	int parallelism;           /* requests in flight at most; 0: 4 */
+	int parallelism;           /* writes (mutations) in flight at most; 0: 4 */
+	int read_parallelism;      /* reads (queries) in flight at most; 0: API_READ_PARALLELISM */
 	long timeout_ms;           /* per attempt; 0: 60 s */
 	long connect_timeout_ms;   /* 0: 10 s */
 	size_t max_response_bytes; /* 0: 64 MiB */
@@ -92,8 +103,11 @@ struct api_stats {
  */
 int api_client_run(struct api_client *c, struct error *err);
 
-/* The most requests the client keeps in flight (api_options.parallelism, clamped). */
+/* The most writes the client keeps in flight (api_options.parallelism, clamped). */
 int api_client_parallelism(const struct api_client *c);
+
+/* The most reads the client keeps in flight (api_options.read_parallelism, clamped). */
+int api_client_read_parallelism(const struct api_client *c);
 
 /* Counters since the client was created. */
 void api_client_stats(const struct api_client *c, struct api_stats *out);

@@ -14,6 +14,7 @@
 #include "documents.h"
 #include "gql.h"
 #include "page.h"
+#include "../util/strmap.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -601,7 +602,9 @@ static void page_done(struct api_call *call, int rc, struct json_object *data, s
 
 /* ----- definitions, in batches, for the integrations in scope ---------------- */
 
-static bool in_scope(const struct api_fetch_scope *scope, const struct live_integration *it)
+/* names: the scope's names (a set), so that 1,000 managed integrations are not 1,000,000 strcmp. */
+static bool in_scope(const struct api_fetch_scope *scope, const struct strmap *names,
+                     const struct live_integration *it)
 {
 	if (it->is_code_native)
 		return false;
@@ -609,10 +612,7 @@ static bool in_scope(const struct api_fetch_scope *scope, const struct live_inte
 		return false; /* as fetch.h says: no scope, no definitions */
 	if (scope->all)
 		return true;
-	for (size_t i = 0; i < scope->names_nr; i++)
-		if (scope->names[i] && !strcmp(scope->names[i], it->name))
-			return true;
-	return false;
+	return strmap_contains(names, it->name);
 }
 
 /* One integration's part of a batch answer: its definitions, checked against the list. */
@@ -684,10 +684,14 @@ static void start_definitions(struct fetch *f)
 	struct live_state *s = f->state;
 	size_t *want = xmalloc((s->integrations_nr + 1) * sizeof(*want));
 	size_t nr = 0;
+	struct strmap names = STRMAP_INIT;
 
+	for (size_t i = 0; f->scope && i < f->scope->names_nr; i++)
+		strmap_add(&names, f->scope->names[i], NULL);
 	for (size_t i = 0; i < s->integrations_nr; i++)
-		if (in_scope(f->scope, &s->integrations[i]))
+		if (in_scope(f->scope, &names, &s->integrations[i]))
 			want[nr++] = i;
+	strmap_release(&names);
 	for (size_t at = 0; at < nr; at += DEFINITIONS_BATCH) {
 		size_t n = nr - at < DEFINITIONS_BATCH ? nr - at : DEFINITIONS_BATCH;
 		struct page *p = new_page(f);

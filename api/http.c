@@ -39,13 +39,16 @@ struct http_engine {
 	long connect_timeout_ms;
 	long timeout_ms;
 	size_t max_body;
-	int parallelism;
+	int parallelism;       /* max(read_parallelism, write_parallelism) */
+	int read_parallelism;  /* reads in flight at most */
+	int write_parallelism; /* writes in flight at most */
 	int limit;
 	int successes;
 	long long hold_until;
 	struct http_xfer *queue_head, *queue_tail;
 	struct http_xfer *delayed;
 	int running;
+	int running_writes;
 	CURL **idle;
 	size_t idle_nr, idle_alloc;
 	char *user_agent;
@@ -171,9 +174,15 @@ int http_engine_new(struct http_engine **out, const struct http_options *opts, s
 	    opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
 	e->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	e->max_body = opts->max_response_bytes ? opts->max_response_bytes : DEFAULT_MAX_BODY;
-	e->parallelism = opts->parallelism > 0 ? opts->parallelism : DEFAULT_PARALLELISM;
-	if (e->parallelism > MAX_PARALLELISM)
-		e->parallelism = MAX_PARALLELISM;
+	e->read_parallelism = opts->parallelism > 0 ? opts->parallelism : DEFAULT_PARALLELISM;
+	if (e->read_parallelism > MAX_PARALLELISM)
+		e->read_parallelism = MAX_PARALLELISM;
+	e->write_parallelism =
+	    opts->write_parallelism > 0 ? opts->write_parallelism : e->read_parallelism;
+	if (e->write_parallelism > MAX_PARALLELISM)
+		e->write_parallelism = MAX_PARALLELISM;
+	e->parallelism =
+	    e->read_parallelism > e->write_parallelism ? e->read_parallelism : e->write_parallelism;
 	e->limit = e->parallelism;
 	e->user_agent = xasprintf("prismsync/%s (%s)", PRISMSYNC_VERSION,
 	                          curl_version_info(CURLVERSION_NOW)->version);
@@ -221,6 +230,16 @@ int http_engine_limit(const struct http_engine *e)
 int http_engine_parallelism(const struct http_engine *e)
 {
 	return e->parallelism;
+}
+
+int http_engine_read_parallelism(const struct http_engine *e)
+{
+	return e->read_parallelism;
+}
+
+int http_engine_write_parallelism(const struct http_engine *e)
+{
+	return e->write_parallelism;
 }
 
 void http_engine_throttled(struct http_engine *e, long hold_ms)
@@ -390,6 +409,8 @@ static void start(struct http_engine *e, struct http_xfer *x)
 	x->handle_ = r;
 	x->running_ = true;
 	e->running++;
+	if (x->write)
+		e->running_writes++;
 }
 
 static enum http_failure classify(CURLcode code, const struct running *r, CURL *h)
@@ -458,6 +479,8 @@ static void finish(struct http_engine *e, CURL *h, CURLcode code)
 	x->handle_ = NULL;
 	x->running_ = false;
 	e->running--;
+	if (x->write)
+		e->running_writes--;
 	x->done(e, x);
 }
 
@@ -475,22 +498,44 @@ static void promote_delayed(struct http_engine *e, long long now)
 	}
 }
 
+/* Whether x's own kind (read or write) has a slot free. */
+static bool kind_has_room(const struct http_engine *e, const struct http_xfer *x)
+{
+	if (x->write)
+		return e->running_writes < e->write_parallelism;
+	return e->running - e->running_writes < e->read_parallelism;
+}
+
+/* Starts queued transfers in order, passing over those whose kind is at its bound. */
 static void start_ready(struct http_engine *e, long long now)
 {
-	while (e->queue_head && e->running < e->limit && now >= e->hold_until) {
-		struct http_xfer *x = e->queue_head;
-		e->queue_head = x->next_;
-		if (!e->queue_head)
-			e->queue_tail = NULL;
+	struct http_xfer *prev = NULL, *x = e->queue_head;
+	if (now < e->hold_until)
+		return;
+	while (x && e->running < e->limit) {
+		struct http_xfer *next = x->next_;
+		if (!kind_has_room(e, x)) {
+			prev = x;
+			x = next;
+			continue;
+		}
+		if (prev)
+			prev->next_ = next;
+		else
+			e->queue_head = next;
+		if (e->queue_tail == x)
+			e->queue_tail = prev;
 		x->next_ = NULL;
 		start(e, x);
+		x = next;
 	}
 }
 
 static long next_wait_ms(const struct http_engine *e, long long now)
 {
 	long long wait = 1000;
-	if (e->queue_head && e->running < e->limit) {
+	/* Queued transfers that wait for a slot of their kind wake with a finished transfer. */
+	if (e->queue_head && e->running < e->limit && e->hold_until > now) {
 		long long w = e->hold_until - now;
 		if (w < wait)
 			wait = w;

@@ -26,6 +26,9 @@
  * grows back additively on successes (http_engine_succeeded()), between 1
  * and the configured parallelism. A throttle may also hold every new
  * transfer back until a moment in the future (the server's Retry-After).
+ * Within that limit, reads and writes (xfer->write) each have their own
+ * bound: a write waiting for a slot does not hold back the reads queued
+ * after it, nor the other way round.
  *
  * Secrets: the Authorization header value is handed in separately
  * (xfer->bearer) and is never copied into any result, message or log.
@@ -81,6 +84,8 @@ struct http_xfer {
 	 * never happen to a request that is not safe to repeat (a mutation).
 	 */
 	bool fresh_connection;
+	/* A write (a mutation): counts against write_parallelism, not parallelism. */
+	bool write;
 	http_done_fn done;
 	void *userdata;
 
@@ -98,7 +103,8 @@ struct http_options {
 	long connect_timeout_ms;   /* 0: 10 s */
 	long timeout_ms;           /* total per attempt; 0: 60 s */
 	size_t max_response_bytes; /* 0: 64 MiB */
-	int parallelism;           /* transfers in flight at most; 0: 4 */
+	int parallelism;           /* reads in flight at most; 0: 4 */
+	int write_parallelism;     /* writes in flight at most; 0: as parallelism */
 };
 
 /*
@@ -138,8 +144,12 @@ void http_engine_succeeded(struct http_engine *engine);
 /* The current in-flight limit (for tests and the verbose log). */
 int http_engine_limit(const struct http_engine *engine);
 
-/* The configured parallelism: the most the in-flight limit grows back to. */
+/* The larger of the two configured parallelisms: the most the in-flight limit grows back to. */
 int http_engine_parallelism(const struct http_engine *engine);
+
+/* The configured bounds of each kind (http_options, clamped). */
+int http_engine_read_parallelism(const struct http_engine *engine);
+int http_engine_write_parallelism(const struct http_engine *engine);
 
 /* Milliseconds on a monotonic clock. */
 long long http_now_ms(void);

@@ -35,16 +35,20 @@ const nproc = os.cpus().length;
 p('# Benchmarks');
 p();
 p('Written by `bench/run.sh`; do not edit by hand.');
-p(`Command: \`bench/run.sh${start.smoke ? ' --smoke' : start.runs !== 3 ? ` --runs ${start.runs}` : ''} ${start.sizes}\`.`);
+const flags = [start.smoke ? ' --smoke' : start.runs !== 3 ? ` --runs ${start.runs}` : '',
+  start.rate_runs && start.rate_runs !== 1 ? ` --rate-runs ${start.rate_runs}` : '',
+  start.baseline === 0 ? ' --no-baseline' : ''].join('');
+p(`Command: \`bench/run.sh${flags} ${start.sizes}\`.`);
 p();
 p(`- Date: ${start.date}`);
+p(`- Commit measured: ${start.commit || 'unknown'}${start.dirty ? ' with uncommitted changes' : ''}`);
 p(`- Machine: ${nproc} CPUs (${model}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}`);
 p(`- Load average (1/5/15 min): ${start.load} at the start, ${end.load} at the end; per size below. ` +
   'Other builds and tests may share this machine: the load shows how busy it was.');
 p(`- Versions: ${start.versions.prismsync}; Node.js ${start.versions.node}; prism CLI ${start.versions.prism}; ` +
   `emulator with graphql ${start.versions.graphql}`);
 p(`- Emulator: \`--latency-ms ${start.latency}\` on every request; publish delay 500 ms. ` +
-  `prismsync with its defaults (\`--parallelism 4\`), the org reset with \`POST /__emulator/state\` before every run; ` +
+  `prismsync with its defaults (\`--parallelism 4\`, \`--read-parallelism ${start.read_par || 4}\`), the org reset with \`POST /__emulator/state\` before every run; ` +
   `each prismsync figure is the median of ${start.runs} run${start.runs > 1 ? 's' : ''} (min-max in brackets).`);
 p();
 
@@ -54,7 +58,7 @@ function readTsv(file) {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 function loadBaseline(b) {
-  if (!b || b.mode === 'extrapolated') return null;
+  if (!b || b.mode === 'extrapolated' || b.mode === 'skipped') return null;
   const calls = readTsv(path.join(b.dir, 'calls.tsv')).map(([phase, kind, s, rc, pg]) => ({ phase, kind, s: Number(s), rc: Number(rc), pages: Number(pg) }));
   const phases = Object.fromEntries(readTsv(path.join(b.dir, 'phases.tsv')).map(([k, s]) => [k, Number(s)]));
   const expected = JSON.parse(fs.readFileSync(path.join(b.dir, 'expected.json'), 'utf8'));
@@ -179,29 +183,68 @@ for (const o of rows.filter((r) => r.kind === 'org')) {
       : Object.entries(base.bl.calls.reduce((a, c) => { (a[c.kind] ||= []).push(c.s); return a; }, {})).map(([k, xs]) => `${k} ${xs.length} × ${mean(xs).toFixed(2)} s`);
     p(`Calls by kind (count × mean): ${kinds.join(', ')}.`);
   } else {
-    p('No prism CLI baseline at this size.');
+    p(start.baseline === 0 ? 'No prism CLI baseline: the run was made with --no-baseline.' : 'No prism CLI baseline at this size.');
   }
   p();
-  // Rate-limited apply.
-  const rr = ps.filter((r) => r.op === 'rate');
+  // The floor: the same reads sent by curl, at the usual latency and far away.
+  const fl = rows.filter((r) => r.kind === 'floor' && r.size === size);
+  if (fl.length) {
+    p(`The floor of a no-change plan: the ${fl[0].sent} read requests it sent (captured with \`PRISMSYNC_READ_LOG\`), ` +
+      `sent again by \`curl --parallel --parallel-max ${fl[0].par}\` (prismsync's read bound) to the same emulator in the same run; ` +
+      'curl takes no token refresh and knows every request up front, prismsync learns the later pages from the first.');
+    p();
+    p('| emulator latency | plan, no changes | floor (curl) | plan ÷ floor | plan CPU (user+sys) | curl answers not 200 |');
+    p('|---|---|---|---|---|---|');
+    for (const [lat, pop, fop] of [[start.latency, 'plan0', 'floor'], [start.far, 'plan0far', 'floorfar']]) {
+      const pr = ps.filter((r) => r.op === pop);
+      const fr = fl.filter((r) => r.op === fop);
+      if (!pr.length || !fr.length) continue;
+      const pw = median(pr.map((r) => r.wall));
+      const fw = median(fr.map((r) => r.wall));
+      const cpu = median(pr.map((r) => r.user + r.sys));
+      summary[size][fop] = { plan: pw, floor: fw, cpu };
+      p(`| ${lat} ms | ${sec(pw)} | ${sec(fw)} | ${(pw / fw).toFixed(2)}× | ${sec(cpu)} | ${Math.max(...fr.map((r) => r.failed))} |`);
+    }
+    p();
+  }
+  // What the default --read-parallelism was chosen from.
+  const rps = [4, 8, 16, 32].map((n) => [n, ps.filter((r) => r.op === `plan0rp${n}`)]).filter(([, rs]) => rs.length);
+  if (rps.length) {
+    p(`Plan with no changes by \`--read-parallelism\` (the default is ${start.read_par}):`);
+    p();
+    p('| --read-parallelism | wall | CPU (user+sys) |');
+    p('|---|---|---|');
+    for (const [n, rs] of rps) p(`| ${n} | ${sec(median(rs.map((r) => r.wall)))} | ${sec(median(rs.map((r) => r.user + r.sys)))} |`);
+    p();
+  }
+  // Rate-limited apply, batching on (apply's default) and off (--batch-size 1).
+  const modes = [['rate', start.has_batch ? 'on (default --batch-size)' : 'default'], ['rate_nobatch', 'off (--batch-size 1)']];
+  const rr = ps.filter((r) => r.op === 'rate' || r.op === 'rate_nobatch');
   if (rr.length) {
     const lim = start.rate;
-    p(`Apply under \`--rate-limit ${lim}\` (token bucket, burst ${lim}):`);
+    p(`Apply under \`--rate-limit ${lim}\` (token bucket, burst ${lim})` +
+      (start.has_batch ? ', with batching of mutations on and off:' : '; this prismsync has no `--batch-size`, so batching is not measured:'));
     p();
-    p('| run | wall | requests | 429s | successful | requests / s | successful / s | of the limit | changes done | failed |');
-    p('|---|---|---|---|---|---|---|---|---|---|');
-    const per = rr.map((r) => {
-      const ok = r.requests - (r.throttled || 0);
-      return { ...r, ok, rate: r.requests / r.wall, okRate: ok / r.wall };
-    });
-    for (const r of per) {
-      p(`| ${r.run} | ${sec(r.wall)} | ${r.requests} | ${r.throttled ?? 'n/a'} | ${r.ok} | ${r.rate.toFixed(1)} | ${r.okRate.toFixed(1)} | ${(100 * r.okRate / lim).toFixed(0)}% | ${r.done} | ${r.failed} |`);
+    p('| batching | run | wall | requests | 429s | successful | requests / s | successful / s | of the limit | changes done | failed |');
+    p('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const [op, label] of modes) {
+      const per = rr.filter((r) => r.op === op).map((r) => {
+        const ok = r.requests - (r.throttled || 0);
+        return { ...r, ok, rate: r.requests / r.wall, okRate: ok / r.wall };
+      });
+      if (!per.length) continue;
+      for (const r of per) {
+        p(`| ${label} | ${r.run} | ${sec(r.wall)} | ${r.requests} | ${r.throttled ?? 'n/a'} | ${r.ok} | ${r.rate.toFixed(1)} | ${r.okRate.toFixed(1)} | ${(100 * r.okRate / lim).toFixed(0)}% | ${r.done} | ${r.failed} |`);
+      }
+      const med = median(per.map((r) => r.okRate));
+      const x = { okRate: med, failed: Math.max(...per.map((r) => r.failed ?? 1)), wall: median(per.map((r) => r.wall)) };
+      if (op === 'rate') summary[size].rate = x;
+      else summary[size].rateOff = x;
     }
-    const med = median(per.map((r) => r.okRate));
-    summary[size].rate = { okRate: med, failed: Math.max(...per.map((r) => r.failed ?? 1)), wall: median(per.map((r) => r.wall)) };
+    const med = summary[size].rate ? summary[size].rate.okRate : summary[size].rateOff.okRate;
     p();
-    const burst = median(per.map((r) => r.wall)) < 5;
-    p(`Median successful rate ${med.toFixed(1)} requests/s, ${(100 * med / lim).toFixed(0)}% of the limit` +
+    const burst = (summary[size].rate || summary[size].rateOff).wall < 5;
+    p(`Median successful rate ${med.toFixed(1)} requests/s (${modes[0][1]}), ${(100 * med / lim).toFixed(0)}% of the limit` +
       (burst ? `; the run is short enough that the bucket's initial burst of ${lim} is a large part of it, so the rate can exceed the limit.` : '.'));
   }
 }
@@ -215,7 +258,11 @@ const M = summary.M;
 const mark = (ok) => (ok ? 'holds' : 'MISSED');
 if (L && L.ops.plan0) {
   const x = L.ops.plan0;
-  p(`- plan on L with no changes ≤ 3 s: ${sec(x.wall)}, ${mark(x.wall <= 3)}.`);
+  if (L.floor) {
+    p(`- plan on L with no changes within 1.25× of the floor: ${sec(L.floor.plan)} against ${sec(L.floor.floor)}, ` +
+      `${(L.floor.plan / L.floor.floor).toFixed(2)}×, ${mark(L.floor.plan <= 1.25 * L.floor.floor)}.`);
+  }
+  p(`- plan on L with no changes ≤ 0.4 s of prismsync CPU (user+sys): ${sec(x.cpu)}, ${mark(x.cpu <= 0.4)}.`);
   p(`- plan on L with no changes ≤ ${bound(L.org)} requests: ${x.requests}, ${mark(x.requests <= bound(L.org))}.`);
   p(`- plan on L peak RSS < 150 MB: ${mb(x.rss)}, ${mark(x.rss < 150 * 1024)}.`);
 } else {
@@ -229,6 +276,12 @@ if (M && M.base) {
   p('- ≥ 50× faster than the prism CLI script on M: M not run.');
 }
 const rateSizes = Object.entries(summary).filter(([, s]) => s.rate);
+if (L && (L.rate || L.rateOff)) {
+  const on = L.rate; const off = L.rateOff;
+  p(`- apply of the L change under \`--rate-limit ${start.rate}\` in at most a third of 120 s (before batching): ` +
+    `${on ? `${sec(on.wall)} with batching${start.has_batch ? '' : ' (no --batch-size in this prismsync)'}` : 'n/a'}` +
+    `${off ? `, ${sec(off.wall)} without (--batch-size 1)` : ''}, ${mark(on && on.wall <= 40 && on.failed === 0)}.`);
+}
 if (rateSizes.length) {
   const [name, s] = rateSizes[rateSizes.length - 1];
   const lim = start.rate;
@@ -248,7 +301,7 @@ if (prof && L && L.ops.plan0) {
   const cpuShare = x.cpu / x.wall;
   p(`Wall ${sec(x.wall)}, of which prismsync is on the CPU for ${sec(x.cpu)} (user+sys, median): ` +
     `${(100 * cpuShare).toFixed(0)}% CPU, ${(100 * (1 - cpuShare)).toFixed(0)}% waiting for answers ` +
-    `(${x.requests} requests at ${start.latency} ms latency each, 4 in flight, plus the emulator's own time on the same CPUs).`);
+    `(${x.requests} requests at ${start.latency} ms latency each, ${start.read_par || 4} in flight, plus the emulator's own time on the same CPUs).`);
   const text = fs.readFileSync(prof.file, 'utf8');
   const total = Number(((/^([\d,]+)\s.*PROGRAM TOTALS/m.exec(text) || [])[1] || '0').replace(/,/g, ''));
   p();

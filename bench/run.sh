@@ -3,15 +3,27 @@
 # (tests/emulator/genorg.js) and the repository that manages it
 # (bench/org-manifest.js), served by the emulator at --latency-ms 50.
 #
-#   bench/run.sh [--runs N] [--out FILE] [--smoke] [S|M|L]...   (default: S M L)
+#   bench/run.sh [--runs N] [--rate-runs N] [--out FILE] [--smoke] [--no-baseline]
+#                [--no-profile] [S|M|L]...   (default: S M L)
 #
 # prismsync (build/prismsync, built if missing), each the median of N runs
 # (default 3), the org reset (POST /__emulator/state) before every run:
 #   plan with no changes, plan with 10% of instances and 5% of integrations
 #   changed, apply of that change, drift after the apply:
 #   wall time, API requests (the emulator's counters), peak RSS.
-# Then apply again under --rate-limit 20: the request rate it achieves and
-# whether any change failed.
+# The floor of a no-change plan, in the same run against the same emulator:
+# the read requests that plan sent (captured with PRISMSYNC_READ_LOG), sent
+# again by curl --parallel with prismsync's read bound (--read-parallelism's
+# default); the report prints plan's wall time as a multiple of it. The same
+# plan and floor again at --latency-ms 200 (a distant region), and plan at
+# --read-parallelism 4, 8, 16 and 32 (what the default was chosen from).
+# Then apply again under --rate-limit 20 (--rate-runs N times, default 1):
+# the request rate it achieves and whether any change failed; once with
+# apply's default --batch-size (batching on) and once with --batch-size 1
+# (off), when this prismsync has --batch-size.
+# --no-baseline skips the prism CLI baseline (minutes on M; L is
+# extrapolated from S and M), --no-profile the callgrind profile of L: with
+# both, `bench/run.sh --no-baseline --no-profile L` takes about 10 minutes.
 # The baseline, bench/prism-baseline.sh (real prism CLI calls, one after
 # another): run in full on S; on M its check phase in full and a sample of
 # the changes, extrapolated per call kind; on L extrapolated from S and M.
@@ -25,16 +37,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 runs=3
+rate_runs=1
 out=""
 smoke=0
+baseline=1
+profile=1
 sizes=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) runs=$2; shift 2 ;;
+	--rate-runs) rate_runs=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--smoke) smoke=1; runs=1; shift ;;
+	--no-baseline) baseline=0; shift ;;
+	--no-profile) profile=0; shift ;;
 	S | M | L) sizes+=("$1"); shift ;;
-	*) echo "usage: bench/run.sh [--runs N] [--out FILE] [--smoke] [S|M|L]..." >&2; exit 64 ;;
+	*) echo "usage: bench/run.sh [--runs N] [--rate-runs N] [--out FILE] [--smoke] [--no-baseline] [--no-profile] [S|M|L]..." >&2; exit 64 ;;
 	esac
 done
 [ ${#sizes[@]} -gt 0 ] || sizes=(S M L)
@@ -43,6 +61,7 @@ if [ -z "$out" ]; then
 fi
 rate_limit=20
 latency=50
+far_latency=200
 
 for tool in node curl jq bc /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is needed (scripts/deps.sh)" >&2; exit 1; }
@@ -110,13 +129,67 @@ measure() {
 		"$(requests)" "$(echo "scale=1; $rss / 1024" | bc)" >&2
 }
 
+# The read bound prismsync uses by default (--read-parallelism), which the floor's curl gets too;
+# an older prismsync without it reads with --parallelism's 4.
+read_par=$("$bin" plan --help | tr '\n' ' ' | sed -n 's/.*--read-parallelism N[^(]*(default \([0-9]*\)).*/\1/p')
+[ -n "$read_par" ] || read_par=4
+# Batching on and off for the rate-limited apply, when apply has --batch-size.
+has_batch=false
+"$bin" apply --help | grep -q -- '--batch-size' && has_batch=true
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+dirty=false
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=true
+
+# floor SIZE OP RUN READS CONCURRENCY: the reads (one JSON body a line) sent by curl --parallel.
+floor() {
+	local size=$1 op=$2 run=$3 reads=$4 par=$5 dir=$tmp/floor
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	local token
+	token=$(curl -sS -f -X POST "$PRISMATIC_URL/auth/refresh" -H 'Content-Type: application/json' \
+		--data-binary "{\"refresh_token\": \"$PRISM_REFRESH_TOKEN\"}" | jq -r .access_token)
+	local i=0
+	: >"$dir/curl.conf"
+	while IFS= read -r body; do
+		i=$((i + 1))
+		printf '%s' "$body" >"$dir/req-$i.json"
+		{
+			echo "next"
+			echo "url = \"$PRISMATIC_URL/api\""
+			echo "header = \"Content-Type: application/json\""
+			echo "header = \"Authorization: Bearer $token\""
+			echo "data-binary = \"@$dir/req-$i.json\""
+			echo "output = \"/dev/null\""
+			echo "write-out = \"%{http_code}\\n\""
+		} >>"$dir/curl.conf"
+	done <"$reads"
+	sed -i '1d' "$dir/curl.conf" # no "next" before the first
+	counters_reset
+	local t0 t1
+	t0=$(date +%s%N)
+	curl -sS --parallel --parallel-immediate --parallel-max "$par" -K "$dir/curl.conf" >"$dir/codes" \
+		2>"$dir/stderr" || { echo "bench: curl failed:" >&2; tail -n 5 "$dir/stderr" >&2; exit 1; }
+	t1=$(date +%s%N)
+	local failed
+	failed=$(grep -vc '^200$' "$dir/codes" || true)
+	local wall
+	wall=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)
+	record --arg size "$size" --arg op "$op" --argjson run "$run" --argjson wall "$wall" \
+		--argjson requests "$(requests)" --argjson sent "$i" --argjson failed "$failed" --argjson par "$par" \
+		'{kind: "floor", $size, $op, $run, $wall, $requests, $sent, $failed, $par}'
+	printf 'bench: %s %-6s run %s: %6.2f s %6s requests (curl --parallel-max %s)\n' "$size" "$op" "$run" \
+		"$wall" "$i" "$par" >&2
+}
+
 record --arg load "$(load)" --arg sizes "${sizes[*]}" --argjson runs "$runs" --argjson smoke "$smoke" \
-	--argjson latency "$latency" --argjson rate "$rate_limit" \
+	--argjson latency "$latency" --argjson rate "$rate_limit" --argjson far "$far_latency" \
+	--argjson rate_runs "$rate_runs" --argjson baseline "$baseline" --argjson read_par "$read_par" \
+	--argjson has_batch "$has_batch" --arg commit "$commit" --argjson dirty "$dirty" \
 	--arg prismsync "$("$bin" --version 2>&1 | head -n 1)" --arg node "$(node --version)" \
 	--arg prism "$(HOME=$tmp PRISM_SKIP_NEW_VERSION_CHECK=true tests/prism/node_modules/.bin/prism --version 2>/dev/null | head -n 1)" \
 	--arg graphql "$(node -p 'require("./tests/emulator/node_modules/graphql/package.json").version')" \
 	--arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	'{kind: "start", $load, $sizes, $runs, $smoke, $latency, $rate, versions: {$prismsync, $node, $prism, $graphql}, $date}'
+	'{kind: "start", $load, $sizes, $runs, $smoke, $latency, $rate, $far, $rate_runs, $baseline, $read_par, $has_batch, $commit, $dirty, versions: {$prismsync, $node, $prism, $graphql}, $date}'
 
 for size in "${sizes[@]}"; do
 	d=$tmp/$size
@@ -147,13 +220,50 @@ for size in "${sizes[@]}"; do
 		measure "$size" drift "$run" 0 "$bin" drift -f "$d/repo/prismsync-changed.yaml" --no-color
 	done
 
-	# apply under --rate-limit 20 (-v: the client's count of 429s).
+	# The floor: the reads of a no-change plan, captured, then sent by curl at the same bound.
+	reset_org "$seed"
+	rm -f "$d/reads.jsonl"
+	PRISMSYNC_READ_LOG=$d/reads.jsonl "$bin" plan -f "$d/repo/prismsync.yaml" --no-color >/dev/null 2>&1 ||
+		{ echo "bench: $size: the plan that captures the reads failed" >&2; exit 1; }
+	for run in $(seq 1 "$runs"); do
+		floor "$size" floor "$run" "$d/reads.jsonl" "$read_par"
+	done
+
+	# A distant region: plan and its floor with every answer $far_latency ms late.
+	ctl POST /__emulator/config "{\"latency_ms\": $far_latency}" >/dev/null
 	for run in $(seq 1 "$runs"); do
 		reset_org "$seed"
-		ctl POST /__emulator/config "{\"rate_limit\": $rate_limit}" >/dev/null
-		sleep 1.5 # a full bucket for every run
-		measure "$size" rate "$run" 0 "$bin" apply -f "$d/repo/prismsync-changed.yaml" --auto-approve --no-color -v
-		ctl POST /__emulator/config '{"rate_limit": 0}' >/dev/null
+		measure "$size" plan0far "$run" 0 "$bin" plan -f "$d/repo/prismsync.yaml" --detailed-exitcode --no-color
+		floor "$size" floorfar "$run" "$d/reads.jsonl" "$read_par"
+	done
+	ctl POST /__emulator/config "{\"latency_ms\": $latency}" >/dev/null
+
+	# What the default --read-parallelism was chosen from.
+	if [ "$smoke" = 0 ] && "$bin" plan --help | grep -q -- --read-parallelism; then
+		for rp in 4 8 16 32; do
+			for run in $(seq 1 "$runs"); do
+				reset_org "$seed"
+				measure "$size" "plan0rp$rp" "$run" 0 "$bin" plan -f "$d/repo/prismsync.yaml" \
+					--detailed-exitcode --no-color --read-parallelism "$rp"
+			done
+		done
+	fi
+
+	# apply under --rate-limit 20 (-v: the client's count of 429s), batching on (apply's
+	# default --batch-size) and off (--batch-size 1) when prismsync batches.
+	batch_modes=(rate)
+	[ "$has_batch" = false ] || batch_modes=(rate rate_nobatch)
+	for mode in "${batch_modes[@]}"; do
+		extra=()
+		[ "$mode" = rate ] || extra=(--batch-size 1)
+		for run in $(seq 1 "$rate_runs"); do
+			reset_org "$seed"
+			ctl POST /__emulator/config "{\"rate_limit\": $rate_limit}" >/dev/null
+			sleep 1.5 # a full bucket for every run
+			measure "$size" "$mode" "$run" 0 "$bin" apply -f "$d/repo/prismsync-changed.yaml" --auto-approve \
+				--no-color -v "${extra[@]}"
+			ctl POST /__emulator/config '{"rate_limit": 0}' >/dev/null
+		done
 	done
 
 	# The prism CLI baseline.
@@ -165,7 +275,8 @@ for size in "${sizes[@]}"; do
 	*) mode=extrapolated; limits=() ;;
 	esac
 	verified=null
-	if [ "$mode" != extrapolated ]; then
+	[ "$baseline" = 1 ] || mode=skipped
+	if [ "$mode" != extrapolated ] && [ "$mode" != skipped ]; then
 		echo "bench: $size prism CLI baseline ($mode)" >&2
 		bench/prism-baseline.sh --url "$PRISMATIC_URL" --input "$d/baseline-input" --out "$d/baseline" "${limits[@]}"
 		if [ "$mode" = full ]; then
@@ -179,7 +290,7 @@ for size in "${sizes[@]}"; do
 		'{kind: "baseline", $size, $mode, $dir, $verified}'
 
 	# Where the time of plan goes, on the largest size.
-	if [ "$smoke" = 0 ] && [ "$size" = L ]; then
+	if [ "$smoke" = 0 ] && [ "$profile" = 1 ] && [ "$size" = L ]; then
 		reset_org "$seed"
 		echo "bench: $size callgrind profile of plan" >&2
 		valgrind --tool=callgrind --callgrind-out-file="$d/callgrind.out" \

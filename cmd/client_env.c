@@ -4,18 +4,48 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "cmd.h"
 #include "../api/client.h"
+#include "../util/strutil.h"
 #include "../util/banned.h"
 
 /* The environment whose credentials the client holds, for the hint of an auth failure. */
 static struct cmd_target hint_target;
 
+int parse_read_parallelism(const char *verb, const char *arg, struct common_opts *common)
+{
+	long n;
+	if (parse_long(arg, 1, 64, &n))
+		return usage_error(
+		    verb, "--read-parallelism takes a whole number from 1 to 64, not '%s'", arg);
+	common->read_parallelism = (int)n;
+	return EXIT_OK;
+}
+
+static bool log_verbose;
+
+/*
+ * PRISMSYNC_READ_LOG=FILE appends the body of every read request (one JSON
+ * text a line) to FILE, so that bench/run.sh can replay exactly the reads
+ * of a plan with curl and measure the network's floor. Reads only: the
+ * variables of a mutation may be secrets. Not for the api verb, whose
+ * queries are the user's own.
+ */
+static FILE *read_log;
+
 static void log_request(void *ctx, const struct api_log_event *ev)
 {
 	(void)ctx;
+	if (read_log && ev->read_body) {
+		fputs(ev->read_body, read_log);
+		fputc('\n', read_log);
+		fflush(read_log);
+	}
+	if (!log_verbose)
+		return;
 	if (ev->status)
 		fprintf(stderr, "prismsync: %s: HTTP %ld in %.3f s", ev->op, ev->status,
 		        ev->elapsed_s);
@@ -41,7 +71,12 @@ int cmd_api_client(struct api_client **out, const char *verb, const struct commo
 	if (api_options_from_env(&o, &err) == 0) {
 		const struct cmd_target *t = &common->target;
 		o.parallelism = parallelism;
-		if (common->verbose) {
+		o.read_parallelism = common->read_parallelism;
+		const char *read_log_path = getenv("PRISMSYNC_READ_LOG");
+		if (read_log_path && *read_log_path && strcmp(verb, "api") && !read_log)
+			read_log = fopen(read_log_path, "a");
+		log_verbose = common->verbose;
+		if (common->verbose || read_log) {
 			o.log = log_request;
 			o.log_ctx = NULL;
 		}

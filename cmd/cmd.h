@@ -47,6 +47,7 @@ struct common_opts {
 	bool file_given;        /* -f/--file was given */
 	const char *file_again; /* a second -f/--file: a usage error (one manifest per run) */
 	const char *env;        /* --env: the environment of the manifest to use */
+	int read_parallelism;   /* --read-parallelism; 0: the default */
 	struct cmd_target target;
 };
 
@@ -63,6 +64,7 @@ enum {
 	OPT_GIT_REF,
 	OPT_REPO,
 	OPT_ENV,
+	OPT_READ_PARALLELISM,
 	OPT_FIRST_VERB_OPTION = 1100,
 };
 
@@ -119,6 +121,18 @@ int cmd_export(int argc, char **argv, struct common_opts *common);
 
 /* Parses --parallelism (1 to 64) into *out; a usage error otherwise. */
 int parse_parallelism(const char *verb, const char *arg, int *out);
+
+/* The getopt_long entry of --read-parallelism, for the verbs that read the organization. */
+#define READ_LONG_OPTION                                                                           \
+	{                                                                                          \
+		"read-parallelism", required_argument, NULL, OPT_READ_PARALLELISM                  \
+	}
+
+/*
+ * Parses --read-parallelism (1 to 64) into common->read_parallelism, which
+ * cmd_api_client() uses; a usage error otherwise.
+ */
+int parse_read_parallelism(const char *verb, const char *arg, struct common_opts *common);
 
 struct api_client;
 struct error;

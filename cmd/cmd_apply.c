@@ -25,7 +25,8 @@
 
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
-    "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
+    "                       [--read-parallelism N] [--publish-timeout SECONDS]\n"
+    "                       [--git-ref REF [--repo URL]]\n"
     "                       [--allow-dirty] [--push-secrets] [--batch-size N]\n"
     "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
     "                       [--batch-size N]\n"
@@ -58,11 +59,14 @@ static const char apply_usage[] =
     "      --target ADDRESS   apply only this object and what it depends on; * globs\n"
     "                         (instance.acme/*); repeatable\n"
     "      --select LABEL     apply only objects carrying LABEL; repeatable\n"
-    "      --parallelism N    requests in flight at most (default 4)\n"
+    "      --parallelism N    changes (writes) in flight at most (default 4)\n"
     "      --batch-size N     send up to N changes of one kind that are ready at\n"
     "                         the same time in one request (default 20; 1: one\n"
     "                         change per request); if the server refuses that,\n"
     "                         the rest go one per request, with a warning\n"
+    "      --read-parallelism N\n"
+    "                         reads in flight at most: the organization, the\n"
+    "                         re-reads of a saved plan's objects (default 16)\n"
     "      --publish-timeout SECONDS\n"
     "                         how long to wait for a published version to become\n"
     "                         available before its change fails (default 300); a\n"
@@ -385,6 +389,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"auto-approve", no_argument, NULL, OPT_AUTO_APPROVE},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    READ_LONG_OPTION,
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
 	    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
@@ -418,6 +423,10 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			break;
 		case OPT_PARALLELISM:
 			if ((rc = parse_parallelism("apply", optarg, &po.parallelism)) != EXIT_OK)
+				return rc;
+			break;
+		case OPT_READ_PARALLELISM:
+			if ((rc = parse_read_parallelism("apply", optarg, common)) != EXIT_OK)
 				return rc;
 			break;
 		case OPT_ALLOW_DIRTY:

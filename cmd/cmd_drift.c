@@ -20,7 +20,7 @@ static const char drift_usage[] =
     "usage: prismsync drift [-f FILE] [--env NAME | --all-envs]\n"
     "                       [--format text|json|markdown] [--report FILE]\n"
     "                       [--report-format text|json|markdown] [--prune]\n"
-    "                       [--parallelism N] [--git-ref REF [--repo URL]]\n"
+    "                       [--read-parallelism N] [--git-ref REF [--repo URL]]\n"
     "\n"
     "Reads the organization and reports every way it differs from the manifest,\n"
     "such as an instance disabled or a config variable edited in the Prismatic UI.\n"
@@ -43,7 +43,11 @@ static const char drift_usage[] =
     "      --target ADDRESS  check only this object and what it depends on; * globs\n"
     "                        (instance.acme/*); repeatable\n"
     "      --select LABEL    check only objects carrying LABEL; repeatable\n"
-    "      --parallelism N   requests in flight at most (default 4)\n"
+    "      --read-parallelism N\n"
+    "                        requests in flight at most while reading the\n"
+    "                        organization (default 16)\n"
+    "      --parallelism N   writes in flight at most (default 4); drift writes\n"
+    "                        nothing, it takes the option as apply does\n"
     "      --git-ref REF     read the manifest and definitions as committed at REF\n"
     "                        (branch, tag, commit, origin/main) of the repository\n"
     "                        holding FILE; the working tree is not used\n"
@@ -135,6 +139,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	    {"report-format", required_argument, NULL, OPT_REPORT_FORMAT},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    READ_LONG_OPTION,
 	    {"all-envs", no_argument, NULL, OPT_ALL_ENVS},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
@@ -178,6 +183,10 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 			break;
 		case OPT_PARALLELISM:
 			if ((rc = parse_parallelism("drift", optarg, &po.parallelism)) != EXIT_OK)
+				return rc;
+			break;
+		case OPT_READ_PARALLELISM:
+			if ((rc = parse_read_parallelism("drift", optarg, common)) != EXIT_OK)
 				return rc;
 			break;
 		case OPT_ALL_ENVS:

@@ -38,7 +38,11 @@ static const char export_usage[] =
     "      --integration NAME   only this integration and its instances\n"
     "      --label LABEL        only objects carrying LABEL, and what their instances need\n"
     "      --force              overwrite files that exist\n"
-    "      --parallelism N      requests in flight at most (default 4)\n"
+    "      --read-parallelism N requests in flight at most while reading the\n"
+    "                           organization (default 16)\n"
+    "      --parallelism N      writes in flight at most (default 4); export writes\n"
+    "                           nothing to the organization, it takes the option as\n"
+    "                           apply does\n"
     "      --env NAME           read the organization of this environment of a manifest\n"
     "                           (its URL and credentials; the organization is checked)\n"
     "  -f, --file FILE          with --env: that manifest (default: prismsync.yaml)\n"
@@ -165,6 +169,7 @@ int cmd_export(int argc, char **argv, struct common_opts *common)
 	    {"label", required_argument, NULL, OPT_LABEL},
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    READ_LONG_OPTION,
 	    COMMON_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -212,6 +217,10 @@ int cmd_export(int argc, char **argv, struct common_opts *common)
 			break;
 		case OPT_PARALLELISM:
 			if ((rc = parse_parallelism("export", optarg, &parallelism)) != EXIT_OK)
+				goto done;
+			break;
+		case OPT_READ_PARALLELISM:
+			if ((rc = parse_read_parallelism("export", optarg, common)) != EXIT_OK)
 				goto done;
 			break;
 		default:

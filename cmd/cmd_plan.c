@@ -15,7 +15,7 @@
 
 static const char plan_usage[] =
     "usage: prismsync plan [-f FILE] [--env NAME] [--format text|json|markdown] [--out PLAN]\n"
-    "                      [--detailed-exitcode] [--prune] [--parallelism N]\n"
+    "                      [--detailed-exitcode] [--prune] [--read-parallelism N]\n"
     "                      [--git-ref REF [--repo URL]] [--changed-since REF]\n"
     "                      [--push-secrets]\n"
     "\n"
@@ -42,7 +42,10 @@ static const char plan_usage[] =
     "      --select LABEL       plan only objects carrying LABEL; repeatable\n"
     "      --push-secrets       count every connection input the manifest sets that\n"
     "                           Prismatic keeps write-only as changed (see apply)\n"
-    "      --parallelism N      requests in flight at most (default 4)\n"
+    "      --read-parallelism N requests in flight at most while reading the\n"
+    "                           organization (default 16)\n"
+    "      --parallelism N      writes in flight at most (default 4); plan writes\n"
+    "                           nothing, it takes the option as apply does\n"
     "      --git-ref REF        read the manifest and definitions as committed at REF\n"
     "                           (branch, tag, commit, HEAD~2, origin/main) of the\n"
     "                           repository holding FILE; the working tree is not used\n"
@@ -91,6 +94,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
 	    {"prune", no_argument, NULL, OPT_PRUNE},
 	    {"parallelism", required_argument, NULL, OPT_PARALLELISM},
+	    READ_LONG_OPTION,
 	    {"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    COMMON_LONG_OPTIONS,
@@ -129,6 +133,10 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 			break;
 		case OPT_PARALLELISM:
 			if ((rc = parse_parallelism("plan", optarg, &po.parallelism)) != EXIT_OK)
+				return rc;
+			break;
+		case OPT_READ_PARALLELISM:
+			if ((rc = parse_read_parallelism("plan", optarg, common)) != EXIT_OK)
 				return rc;
 			break;
 		case OPT_CHANGED_SINCE:

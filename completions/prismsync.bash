@@ -8,12 +8,12 @@ _prismsync_options()
 	local git="--git-ref --repo"
 	case $1 in
 	validate) echo "$common $git" ;;
-	plan) echo "$common $git --format --out --detailed-exitcode --prune --target --select --parallelism --changed-since --push-secrets" ;;
-	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
-	drift) echo "$common $git --all-envs --format --report --report-format --prune --target --select --parallelism" ;;
+	plan) echo "$common $git --format --out --detailed-exitcode --prune --target --select --parallelism --read-parallelism --changed-since --push-secrets" ;;
+	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --read-parallelism --allow-dirty --publish-timeout --push-secrets" ;;
+	drift) echo "$common $git --all-envs --format --report --report-format --prune --target --select --parallelism --read-parallelism" ;;
 	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;
-	export) echo "--dir --customer --integration --label --force --parallelism --env -f --file --no-color -v --verbose -h --help" ;;
+	export) echo "--dir --customer --integration --label --force --parallelism --read-parallelism --env -f --file --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }
@@ -66,7 +66,7 @@ _prismsync()
 		COMPREPLY=($(compgen -W "$(sed -n '/^environments:/,/^[^ #]/s/^  \([A-Za-z0-9_-]*\):.*/\1/p' prismsync.yaml 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
-	--parallelism | --git-ref | --changed-since | --var | --var-json)
+	--parallelism | --read-parallelism | --git-ref | --changed-since | --var | --var-json)
 		return 0
 		;;
 	esac

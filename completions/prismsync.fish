@@ -37,7 +37,8 @@ complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l targe
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l select -x -d 'only objects carrying this label'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift" -l prune -d 'include owned objects absent from the manifest'
 complete -c prismsync -n "__fish_seen_subcommand_from plan apply" -l push-secrets -d 'write-only connection inputs count as changed'
-complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -l parallelism -x -d 'requests in flight at most'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -l parallelism -x -d 'writes in flight at most'
+complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -l read-parallelism -x -d 'reads in flight at most'
 
 # apply
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l auto-approve -d 'do not ask for confirmation'

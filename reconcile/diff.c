@@ -289,6 +289,8 @@ static bool draft_differs_from_latest(struct differ *d, const struct live_integr
 {
 	if (!li || !li->latest || !li->latest_definition || !li->definition)
 		return true;
+	if (!strcmp(li->definition, li->latest_definition))
+		return false; /* the same text: nothing to parse */
 	struct ydoc *draft =
 	    parse_live_definition(d, li->name, "draft definition", li->definition, pos);
 	struct ydoc *pub =
@@ -355,7 +357,6 @@ static void diff_integration(struct differ *d, size_t idx)
 		         g->effective_name);
 		goto done;
 	}
-	yaml = definition_to_import(d, g, description, labels, nl);
 	if (!li) {
 		last = plan_add(d->p, RES_INTEGRATION, PA_CREATE, addr);
 		field_str(d, last, "name", NULL, g->effective_name);
@@ -363,6 +364,7 @@ static void diff_integration(struct differ *d, size_t idx)
 			field_str(d, last, "description", NULL, description);
 		field_labels(d, last, NULL, 0, false, labels, nl);
 		field_str(d, last, "definition", NULL, g->definition);
+		yaml = definition_to_import(d, g, description, labels, nl);
 		d->p->changes[last].in.definition = plan_strdup(yaml);
 		content_changes = true;
 	} else {
@@ -379,6 +381,7 @@ static void diff_integration(struct differ *d, size_t idx)
 			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
 			plan_set_live(d->p, last, li->id, fp);
 			definition_fields(d, last, &dd);
+			yaml = definition_to_import(d, g, description, labels, nl);
 			d->p->changes[last].in.definition = plan_strdup(yaml);
 			content_changes = true;
 		}
@@ -538,8 +541,8 @@ static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, 
                                  const struct version_choice *v)
 {
 	size_t last = after;
-	char fp[65];
-	if (ln)
+	char fp[65] = ""; /* computed for the first change that needs it */
+	if (ln && ((mn->deploy && need_deploy) || mn->enabled != ln->enabled))
 		live_fingerprint_instance(ln, fp);
 	if (mn->deploy && need_deploy) {
 		size_t c = plan_add(d->p, RES_INSTANCE, PA_DEPLOY, addr);
@@ -695,9 +698,9 @@ static void diff_instance_update(struct differ *d, const struct m_instance *mn, 
 		if (config_writes(d, mn, &mn->config[i], ln))
 			nconf++;
 	size_t c = PLAN_NONE;
-	char fp[65];
-	live_fingerprint_instance(ln, fp);
 	if (desc || lab || ver || nconf) {
+		char fp[65];
+		live_fingerprint_instance(ln, fp);
 		c = plan_add(d->p, RES_INSTANCE, PA_UPDATE, addr);
 		plan_set_live(d->p, c, ln->id, fp);
 		plan_depend(d->p, c, v->publish);
@@ -810,11 +813,7 @@ static bool owned(const struct differ *d, const char *const *labels, size_t n)
 static bool manifest_has_instance(const struct manifest *m, const char *external_id,
                                   const char *name)
 {
-	for (size_t i = 0; i < m->instances_nr; i++)
-		if (!strcmp(m->instances[i].customer, external_id) &&
-		    !strcmp(m->instances[i].name, name))
-			return true;
-	return false;
+	return manifest_find_instance(m, external_id, name) != NULL;
 }
 
 static void add_prunes(struct differ *d)

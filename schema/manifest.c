@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "../util/error.h"
+#include "../util/strmap.h"
 #include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -1909,6 +1910,9 @@ static void apply_environment(struct loader *ld, const char *env)
 	ld->file = m->path;
 }
 
+static void index_build(struct manifest *m);
+static void index_free(struct manifest_index *ix);
+
 int manifest_load(struct manifest **out, struct source *src, const char *path, unsigned flags,
                   struct diag_list *diags)
 {
@@ -1983,6 +1987,7 @@ int manifest_load_env(struct manifest **out, struct source *src, const char *pat
 		if (g->definition && !(flags & MANIFEST_SKIP_DEFINITIONS))
 			load_definition(&ld, g);
 	}
+	index_build(m);
 	check_identities(&ld);
 	check_instances(&ld);
 	check_environments(&ld, root);
@@ -2012,14 +2017,81 @@ void manifest_free(struct manifest *m)
 	ydoc_free(m->doc);
 	ydoc_free(m->override_doc);
 	free(m->override_file);
+	index_free(m->index);
 	arena_release(&m->arena);
 	free(m->path);
 	free(m->dir);
 	free(m);
 }
 
+/* ---- lookups by identity ---- */
+
+struct manifest_index {
+	struct strmap customers;    /* externalId -> struct m_customer */
+	struct strmap integrations; /* effective name -> struct m_integration */
+	struct strmap instances;    /* instance_key() -> struct m_instance */
+	struct arena keys;
+};
+
+/* customer "\x1f" name, in k (strlen(customer) + strlen(name) + 2 bytes). */
+static char *instance_key(char *k, const char *customer, const char *name)
+{
+	size_t lc = strlen(customer), ln = strlen(name);
+	memcpy(k, customer, lc);
+	k[lc] = '\x1f';
+	memcpy(k + lc + 1, name, ln + 1);
+	return k;
+}
+
+static size_t instance_key_size(const char *customer, const char *name)
+{
+	return strlen(customer) + strlen(name) + 2;
+}
+
+/*
+ * Indexes the identities, which no later step changes (overrides match
+ * objects by identity, they do not rename them); the first of duplicates
+ * wins, as a scan would find it.
+ */
+static void index_build(struct manifest *m)
+{
+	struct manifest_index *ix = xcalloc(1, sizeof(*ix));
+	arena_init(&ix->keys);
+	strmap_init_size(&ix->customers, m->customers_nr);
+	strmap_init_size(&ix->integrations, m->integrations_nr);
+	strmap_init_size(&ix->instances, m->instances_nr);
+	for (size_t i = 0; i < m->customers_nr; i++)
+		strmap_add(&ix->customers, m->customers[i].external_id, &m->customers[i]);
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		strmap_add(&ix->integrations, m->integrations[i].effective_name,
+		           &m->integrations[i]);
+	for (size_t i = 0; i < m->instances_nr; i++) {
+		const struct m_instance *in = &m->instances[i];
+		if (in->customer && in->name)
+			strmap_add(&ix->instances,
+			           instance_key(arena_alloc(&ix->keys, instance_key_size(
+			                                                   in->customer, in->name)),
+			                        in->customer, in->name),
+			           &m->instances[i]);
+	}
+	m->index = ix;
+}
+
+static void index_free(struct manifest_index *ix)
+{
+	if (!ix)
+		return;
+	strmap_release(&ix->customers);
+	strmap_release(&ix->integrations);
+	strmap_release(&ix->instances);
+	arena_release(&ix->keys);
+	free(ix);
+}
+
 const struct m_customer *manifest_find_customer(const struct manifest *m, const char *external_id)
 {
+	if (m->index)
+		return strmap_get(&m->index->customers, external_id);
 	for (size_t i = 0; i < m->customers_nr; i++)
 		if (m->customers[i].external_id &&
 		    !strcmp(m->customers[i].external_id, external_id))
@@ -2029,10 +2101,30 @@ const struct m_customer *manifest_find_customer(const struct manifest *m, const 
 
 const struct m_integration *manifest_find_integration(const struct manifest *m, const char *name)
 {
+	if (m->index)
+		return strmap_get(&m->index->integrations, name);
 	for (size_t i = 0; i < m->integrations_nr; i++)
 		if (m->integrations[i].effective_name &&
 		    !strcmp(m->integrations[i].effective_name, name))
 			return &m->integrations[i];
+	return NULL;
+}
+
+const struct m_instance *manifest_find_instance(const struct manifest *m, const char *customer,
+                                                const char *name)
+{
+	if (m->index) {
+		char *key =
+		    instance_key(xmalloc(instance_key_size(customer, name)), customer, name);
+		const struct m_instance *in = strmap_get(&m->index->instances, key);
+		free(key);
+		return in;
+	}
+	for (size_t i = 0; i < m->instances_nr; i++)
+		if (m->instances[i].customer && m->instances[i].name &&
+		    !strcmp(m->instances[i].customer, customer) &&
+		    !strcmp(m->instances[i].name, name))
+			return &m->instances[i];
 	return NULL;
 }
 

@@ -34,6 +34,8 @@
 #define MANIFEST_DEFAULT_FILE  "prismsync.yaml"
 #define MANIFEST_DEFAULT_OWNER "default"
 
+struct manifest_index;
+
 struct mpos {
 	int line, col; /* 1-based; 0 when the item has no position */
 };
@@ -188,6 +190,8 @@ struct manifest {
 
 	struct ydoc *doc; /* the manifest's own YAML document */
 	struct arena arena;
+	/* Lookups by identity, built once the identities are known; NULL before (scans then). */
+	struct manifest_index *index;
 };
 
 enum manifest_flags {
@@ -225,9 +229,11 @@ const struct m_environment *manifest_find_environment(const struct manifest *m, 
 
 void manifest_free(struct manifest *m);
 
-/* Finds by identity; NULL when absent. Borrowed. */
+/* Finds by identity (the first of duplicates); NULL when absent. Borrowed. O(1). */
 const struct m_customer *manifest_find_customer(const struct manifest *m, const char *external_id);
 const struct m_integration *manifest_find_integration(const struct manifest *m, const char *name);
+const struct m_instance *manifest_find_instance(const struct manifest *m, const char *customer,
+                                                const char *name);
 
 /*
  * When s is exactly "${env:NAME}", returns 1 and copies NAME (new string)

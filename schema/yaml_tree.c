@@ -518,6 +518,9 @@ enum yscalar_type yscalar_type(const struct ynode *node)
 	if (node->u.scalar.style != YSTYLE_PLAIN)
 		return YTYPE_STR;
 	const char *s = node->u.scalar.value;
+	/* Most plain scalars are words: only these first characters can start anything else. */
+	if (!strchr("~nNtTfF0123456789+-.", *s))
+		return YTYPE_STR;
 	if (strlen(s) != node->u.scalar.len)
 		return YTYPE_STR;
 	if (is_one_of(s, nulls))

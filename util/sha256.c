@@ -70,6 +70,11 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	s->bytes += len;
+	if (s->used + len < 64) { /* the usual case: a short string into the block */
+		memcpy(s->block + s->used, p, len);
+		s->used += len;
+		return;
+	}
 	while (len) {
 		size_t n = 64 - s->used < len ? 64 - s->used : len;
 		memcpy(s->block + s->used, p, n);
@@ -86,11 +91,9 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 void sha256_final(struct sha256 *s, unsigned char digest[32])
 {
 	uint64_t bits = s->bytes * 8;
-	unsigned char pad = 0x80;
-	sha256_update(s, &pad, 1);
-	pad = 0;
-	while (s->used != 56)
-		sha256_update(s, &pad, 1);
+	/* 0x80, zeros up to 56 bytes into a block, then the length in bits. */
+	static const unsigned char pad[64] = {0x80};
+	sha256_update(s, pad, s->used < 56 ? 56 - s->used : 120 - s->used);
 	unsigned char len[8];
 	for (int i = 0; i < 8; i++)
 		len[i] = (unsigned char)(bits >> (56 - 8 * i));

@@ -157,7 +157,8 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	if (api_options_from_env(&o, &err) == 0) {
-		o.parallelism = parallelism_from_env();
+		o.parallelism = parallelism_from_env(); /* reads and writes alike */
+		o.read_parallelism = o.parallelism;
 		if (getenv("APIDRIVER_LOG")) {
 			o.log = log_event;
 		}
