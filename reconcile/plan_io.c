@@ -763,9 +763,13 @@ static int read_change(struct reader *r, struct plan *p, struct json_object *o)
 	if (action < 0)
 		return bad(r, "unknown action '%s'", action_name);
 	if (!address_fits(address, (enum res_type)type))
-		return bad(r, "the address does not name %s %s ('%s.NAME'%s)",
-		           type == RES_INTEGRATION ? "an" : "a", type_name, type_name,
-		           type == RES_INSTANCE ? " with NAME 'EXTERNALID/NAME'" : "");
+		return bad(r, "the address does not name %s (%s)",
+		           type == RES_CUSTOMER      ? "a customer"
+		           : type == RES_INTEGRATION ? "an integration"
+		                                     : "an instance",
+		           type == RES_CUSTOMER      ? "customer.EXTERNALID"
+		           : type == RES_INTEGRATION ? "integration.NAME"
+		                                     : "instance.EXTERNALID/NAME");
 	if (!action_fits((enum res_type)type, (enum plan_action)action))
 		return bad(r, "%s %s cannot be %s", type == RES_INTEGRATION ? "an" : "a", type_name,
 		           plan_action_done((enum plan_action)action));
