@@ -128,6 +128,61 @@ static void publish_inputs(struct differ *d, const struct m_integration *g, int 
 	in->attributes = plan_provenance_json(&pv);
 }
 
+/* The import of live integration li when its draft differs from g's definition, or PLAN_NONE. */
+static size_t integration_import(struct differ *d, const struct m_integration *g,
+                                 const struct live_integration *li, const char *addr,
+                                 const char *yaml, const char *fp)
+{
+	/* A draft without a definition is imported over, like any that differs. */
+	struct ydoc *live_doc =
+	    li->definition
+	        ? parse_live_definition(d, li->name, "draft definition", li->definition, g->pos)
+	        : NULL;
+	struct defdiff dd = DEFDIFF_INIT;
+	size_t c = PLAN_NONE;
+	if (!li->definition ||
+	    (live_doc && defdiff_compare(g->doc->root, live_doc->root, metadata_keys, &dd))) {
+		c = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
+		plan_set_live(d->p, c, li->id, fp);
+		definition_fields(d, c, &dd);
+		d->p->changes[c].in.definition = plan_strdup(yaml);
+	}
+	defdiff_release(&dd);
+	ydoc_free(live_doc);
+	return c;
+}
+
+/*
+ * The update of live integration li's description and labels, after change
+ * after (its import, or PLAN_NONE); PLAN_NONE when they are as desired. A
+ * metadata update alone publishes nothing: adopting an organization
+ * (adding the owner label) must not make new versions of every integration.
+ */
+static size_t integration_update(struct differ *d, const struct m_integration *g,
+                                 const struct live_integration *li, const char *addr,
+                                 const char *const *labels, size_t nl, const char *fp, size_t after)
+{
+	const char *description = g->effective_description;
+	bool desc = description && !manifest_ignores(&g->ignore, "description") &&
+	            !diff_str_eq(li->description, description);
+	bool lab = !diff_labels_same_set(li->labels, li->labels_nr, labels, nl);
+	if (!desc && !lab)
+		return PLAN_NONE;
+	size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
+	plan_set_live(d->p, c, li->id, fp);
+	plan_depend(d->p, c, after);
+	struct plan_integration_in *in = &d->p->changes[c].in.integration;
+	if (desc) {
+		diff_field_str(d, c, "description", li->description, description);
+		in->description = plan_strdup(description);
+	}
+	if (lab) {
+		diff_field_labels(d, c, li->labels, li->labels_nr, true, labels, nl);
+		plan_labels_set(&in->labels, labels, nl);
+	}
+	return c;
+}
+
 void diff_integration(struct differ *d, size_t idx)
 {
 	const struct m_integration *g = &d->m->integrations[idx];
@@ -170,47 +225,11 @@ void diff_integration(struct differ *d, size_t idx)
 	} else {
 		char fp[65];
 		live_fingerprint_integration(li, fp);
-		/* A draft without a definition is imported over, like any that differs. */
-		struct ydoc *live_doc = li->definition
-		                            ? parse_live_definition(d, li->name, "draft definition",
-		                                                    li->definition, g->pos)
-		                            : NULL;
-		struct defdiff dd = DEFDIFF_INIT;
-		if (!li->definition || (live_doc && defdiff_compare(g->doc->root, live_doc->root,
-		                                                    metadata_keys, &dd))) {
-			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
-			plan_set_live(d->p, last, li->id, fp);
-			definition_fields(d, last, &dd);
-			d->p->changes[last].in.definition = plan_strdup(yaml);
-			content_changes = true;
-		}
-		defdiff_release(&dd);
-		ydoc_free(live_doc);
-
-		bool desc = description && !manifest_ignores(&g->ignore, "description") &&
-		            !diff_str_eq(li->description, description);
-		bool lab = !diff_labels_same_set(li->labels, li->labels_nr, labels, nl);
-		if (desc || lab) {
-			size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
-			plan_set_live(d->p, c, li->id, fp);
-			plan_depend(d->p, c, last);
-			struct plan_integration_in *in = &d->p->changes[c].in.integration;
-			if (desc) {
-				diff_field_str(d, c, "description", li->description, description);
-				in->description = plan_strdup(description);
-			}
-			if (lab) {
-				diff_field_labels(d, c, li->labels, li->labels_nr, true, labels,
-				                  nl);
-				plan_labels_set(&in->labels, labels, nl);
-			}
-			/*
-			 * A metadata update alone publishes nothing: adopting an
-			 * organization (adding the owner label) must not make new
-			 * versions of every integration.
-			 */
+		last = integration_import(d, g, li, addr, yaml, fp);
+		content_changes = last != PLAN_NONE;
+		size_t c = integration_update(d, g, li, addr, labels, nl, fp, last);
+		if (c != PLAN_NONE)
 			last = c;
-		}
 	}
 	d->integration_last[idx] = last;
 	d->integration_next[idx] = li ? li->draft_version_number : 1;
