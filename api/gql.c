@@ -540,3 +540,8 @@ void gql_document_info(const char *doc, bool *mutation, char *root, size_t n)
 	if (n)
 		snprintf(root, n, "%.*s", (int)(len < n ? len : n - 1), s);
 }
+
+const char *gql_library_version(void)
+{
+	return json_c_version();
+}
