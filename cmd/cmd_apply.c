@@ -301,6 +301,12 @@ done:
 	return rc;
 }
 
+/*
+ * Longer than most functions: the option table and the switch that reads
+ * it are kept together, in the order of --help, so that an option is
+ * added in one place, followed by the rules on which options go with a
+ * saved PLAN; the work is apply_saved(), pipeline_run() and execute().
+ */
 int cmd_apply(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
