@@ -7,6 +7,7 @@
 
 #include "../util/strutil.h"
 #include "../util/xalloc.h"
+#include "plan_io.h"
 #include "../util/banned.h"
 
 void diff_error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
@@ -20,44 +21,10 @@ void diff_error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
 	d->errors++;
 }
 
-/* JSON text helpers: every value in a plan is JSON. */
-static void jstr(struct buf *b, const char *s)
-{
-	if (!s)
-		buf_adds(b, "null");
-	else
-		json_quote(b, s, strlen(s));
-}
-
-static char *jstr_new(const char *s)
-{
-	struct buf b = BUF_INIT;
-	jstr(&b, s);
-	return buf_detach(&b, NULL);
-}
-
-static void jlabels(struct buf *b, const char *const *labels, size_t n)
-{
-	buf_addch(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_addch(b, ',');
-		jstr(b, labels[i]);
-	}
-	buf_addch(b, ']');
-}
-
-static char *jlabels_new(const char *const *labels, size_t n)
-{
-	struct buf b = BUF_INIT;
-	jlabels(&b, labels, n);
-	return buf_detach(&b, NULL);
-}
-
 void diff_field_str(struct differ *d, size_t c, const char *name, const char *before,
                     const char *after)
 {
-	char *b = before ? jstr_new(before) : NULL, *a = after ? jstr_new(after) : NULL;
+	char *b = before ? plan_json_str(before) : NULL, *a = after ? plan_json_str(after) : NULL;
 	plan_field(d->p, c, name, b, a, false);
 	free(b);
 	free(a);
@@ -66,7 +33,8 @@ void diff_field_str(struct differ *d, size_t c, const char *name, const char *be
 void diff_field_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
                        bool has_before, const char *const *after, size_t na)
 {
-	char *b = has_before ? jlabels_new(before, nb) : NULL, *a = jlabels_new(after, na);
+	char *b = has_before ? plan_json_str_list(before, nb) : NULL;
+	char *a = plan_json_str_list(after, na);
 	plan_field(d->p, c, "labels", b, a, false);
 	free(b);
 	free(a);

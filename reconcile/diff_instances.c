@@ -313,6 +313,15 @@ static const char *nearest_reference(const struct differ *d, const char *ref, bo
 	return near;
 }
 
+/* Reports ref, a customer or integration found neither in the manifest nor in the org. */
+static void unknown_reference(struct differ *d, struct mpos pos, const char *ref, bool customer)
+{
+	const char *near = nearest_reference(d, ref, customer);
+	diff_error_at(d, pos, "%s '%s' is neither in the manifest nor in the organization%s%s%s",
+	              customer ? "customer" : "integration", ref, near ? "; did you mean '" : "",
+	              near ? near : "", near ? "'?" : "");
+}
+
 void diff_instance(struct differ *d, size_t idx)
 {
 	const struct m_instance *mn = &d->m->instances[idx];
@@ -323,21 +332,11 @@ void diff_instance(struct differ *d, size_t idx)
 	struct version_choice v;
 
 	if (!mc && !lc) {
-		const char *near = nearest_reference(d, mn->customer, true);
-		diff_error_at(
-		    d, mn->customer_pos,
-		    "customer '%s' is neither in the manifest nor in the organization%s%s%s",
-		    mn->customer, near ? "; did you mean '" : "", near ? near : "",
-		    near ? "'?" : "");
+		unknown_reference(d, mn->customer_pos, mn->customer, true);
 		return;
 	}
 	if (!mi && !li) {
-		const char *near = nearest_reference(d, mn->integration, false);
-		diff_error_at(
-		    d, mn->integration_pos,
-		    "integration '%s' is neither in the manifest nor in the organization%s%s%s",
-		    mn->integration, near ? "; did you mean '" : "", near ? near : "",
-		    near ? "'?" : "");
+		unknown_reference(d, mn->integration_pos, mn->integration, false);
 		return;
 	}
 	if (mi && !mi->doc)
