@@ -612,7 +612,9 @@ static int read_instance(struct reader *r, struct json_object *o, struct plan_ch
 			           "one its address names",
 			           in->name, in->customer);
 	}
-	in->has_version = create || json_object_object_get_ex(o, "versionId", NULL);
+	in->has_version = create || json_object_object_get_ex(o, "versionId", NULL) ||
+	                  json_object_object_get_ex(o, "version", NULL) ||
+	                  json_object_object_get_ex(o, "integration", NULL);
 	if (in->has_version && (rc = read_version(r, o, true, &in->version)))
 		return rc;
 	if ((config = get(o, "configVariables"))) {
