@@ -629,3 +629,8 @@ int gql_batch_error(struct json_object *root, const char *alias, const char *op,
 	json_object_put(general);
 	return rc;
 }
+
+const char *gql_library_version(void)
+{
+	return json_c_version();
+}

@@ -137,4 +137,7 @@ int gql_batch_error(struct json_object *root, const char *alias, const char *op,
 /* Serialises value compactly (no slash escaping). Borrowed from value, valid until it changes. */
 const char *gql_to_json(struct json_object *value, size_t *len_out);
 
+/* The version of json-c in use at run time ("0.16"); a static string. */
+const char *gql_library_version(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
+#include "stale.h"
 #include "../api/lookup.h"
 #include "../reconcile/apply.h"
 #include "../reconcile/diff.h"
@@ -219,69 +220,6 @@ static int execute(const struct plan *p, struct api_client *client, long publish
 }
 
 /*
- * Re-reads every object the saved plan touches and compares fingerprints;
- * objects the plan creates must still be absent. Prints each that changed.
- */
-static int check_stale(const struct plan *p, struct api_client *client, bool *stale)
-{
-	struct live_state *s = live_state_new();
-	struct error err = ERROR_INIT;
-	int rc = 0;
-	*stale = false;
-	for (size_t i = 0; i < p->nr && !rc; i++) {
-		const struct plan_change *c = &p->changes[i];
-		bool seen = false, found = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = c->live_id && p->changes[j].live_id &&
-			       !strcmp(c->live_id, p->changes[j].live_id);
-		if (seen || (!c->live_id && c->action != PA_CREATE))
-			continue;
-		char fp[65] = "";
-		const char *key = strchr(c->address, '.') + 1;
-		if (c->live_id) {
-			switch (c->type) {
-			case RES_CUSTOMER:
-				rc = api_read_customer(s, client, c->live_id, &found, &err);
-				if (found)
-					live_fingerprint_customer(
-					    &s->customers[s->customers_nr - 1], fp);
-				break;
-			case RES_INTEGRATION:
-				rc = api_read_integration(s, client, c->live_id, &found, &err);
-				if (found)
-					live_fingerprint_integration(
-					    &s->integrations[s->integrations_nr - 1], fp);
-				break;
-			default:
-				rc = api_read_instance(s, client, c->live_id, &found, &err);
-				if (found)
-					live_fingerprint_instance(
-					    &s->instances[s->instances_nr - 1], fp);
-				break;
-			}
-			if (!rc && (!found || (c->fingerprint && strcmp(fp, c->fingerprint)))) {
-				fprintf(stderr, "  %s %s since the plan was made\n", c->address,
-				        found ? "changed" : "was deleted");
-				*stale = true;
-			}
-		} else if (c->type == RES_CUSTOMER) {
-			rc = api_find_customer(s, client, key, &found, &err);
-		} else if (c->type == RES_INTEGRATION) {
-			rc = api_find_integration(s, client, key, &found, &err);
-		}
-		if (!rc && !c->live_id && found) {
-			fprintf(stderr, "  %s was created since the plan was made\n", c->address);
-			*stale = true;
-		}
-	}
-	if (rc)
-		cmd_print_api_error("apply", &err);
-	error_release(&err);
-	live_state_free(s);
-	return rc ? EXIT_ERROR : EXIT_OK;
-}
-
-/*
  * A saved plan runs only against the environment and organization it was
  * made for: --env must agree with it, and the environment's URL and
  * credentials come from the manifest it names (*manifest, which the
@@ -383,6 +321,12 @@ done:
 	return rc;
 }
 
+/*
+ * Longer than most functions: the option table and the switch that reads
+ * it are kept together, in the order of --help, so that an option is
+ * added in one place, followed by the rules on which options go with a
+ * saved PLAN; the work is apply_saved(), pipeline_run() and execute().
+ */
 int cmd_apply(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {

@@ -131,6 +131,11 @@ void drift_render(struct pipeline *pl, enum render_format format, bool color, bo
 	published_report(pl, format, out);
 }
 
+/*
+ * Longer than most functions: the option table and the switch that reads
+ * it are kept together, in the order of --help, so that an option is
+ * added in one place; the work is pipeline_run() and drift_render().
+ */
 int cmd_drift(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {

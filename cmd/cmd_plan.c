@@ -10,6 +10,7 @@
 #include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
+#include "../reconcile/plan_io.h"
 #include "../util/strutil.h"
 #include "../util/banned.h"
 
@@ -86,6 +87,29 @@ int parse_parallelism(const char *verb, const char *arg, int *out)
 	return EXIT_OK;
 }
 
+/* Writes p with its inputs to path (mode 0600) for `apply PLAN`. Returns EXIT_OK or EXIT_ERROR. */
+static int save_plan(const struct plan *p, const char *path)
+{
+	struct plan_json_opts jo = {false, true, NULL};
+	struct buf out = BUF_INIT;
+	int rc = EXIT_OK;
+	plan_write_json(p, &jo, &out);
+	if (write_file_atomic(path, out.data, out.len, 0600)) {
+		fprintf(stderr, "prismsync plan: cannot write %s: %s\n", path, strerror(errno));
+		rc = EXIT_ERROR;
+	} else {
+		fprintf(stderr, "Saved the plan to %s; carry it out with: prismsync apply %s\n",
+		        path, path);
+	}
+	buf_release(&out);
+	return rc;
+}
+
+/*
+ * Longer than most functions: the option table and the switch that reads
+ * it are kept together, in the order of --help, so that an option is
+ * added in one place; the work is pipeline_run() and save_plan().
+ */
 int cmd_plan(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
@@ -167,22 +191,9 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	render_plan(&pl.plan, format, &ro, &out);
 	fputs(out.data, stdout);
 	fflush(stdout);
-	if (out_file) {
-		ro.color = false;
-		ro.with_payload = true;
-		buf_reset(&out);
-		render_json(&pl.plan, &ro, &out);
-		if (write_file_atomic(out_file, out.data, out.len, 0600)) {
-			fprintf(stderr, "prismsync plan: cannot write %s: %s\n", out_file,
-			        strerror(errno));
-			rc = EXIT_ERROR;
-		} else {
-			fprintf(stderr,
-			        "Saved the plan to %s; carry it out with: prismsync apply %s\n",
-			        out_file, out_file);
-		}
-	}
 	buf_release(&out);
+	if (out_file)
+		rc = save_plan(&pl.plan, out_file);
 	cmd_print_api_stats(pl.client, common);
 	if (rc == EXIT_OK && detailed && pl.plan.nr)
 		rc = EXIT_CHANGES;

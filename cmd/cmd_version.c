@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "cmd.h"
+#include "../api/gql.h"
 #include "../api/http.h"
 #include "../schema/yaml_tree.h"
 #include "../source/source_git.h"
@@ -42,6 +41,6 @@ int cmd_version(int argc, char **argv, struct common_opts *common)
 	       "json-c: %s\n"
 	       "libgit2: %s\n",
 	       PRISMSYNC_VERSION, PRISMSYNC_COMMIT, yaml_library_version(), http_library_version(),
-	       json_c_version(), source_git_library_version());
+	       gql_library_version(), source_git_library_version());
 	return EXIT_OK;
 }

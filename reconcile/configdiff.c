@@ -8,6 +8,7 @@
 #include "../schema/yaml_tree.h"
 #include "../util/error.h"
 #include "../util/xalloc.h"
+#include "plan_io.h"
 #include "../util/banned.h"
 
 #define SENSITIVE_TEXT "(sensitive)"
@@ -45,21 +46,6 @@ static const char *resolve(const struct configdiff *cd, const char *value, const
 static bool same(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "");
-}
-
-static void jstr(struct buf *b, const char *s)
-{
-	if (s)
-		json_quote(b, s, strlen(s));
-	else
-		buf_adds(b, "null");
-}
-
-static char *jstr_new(const char *s)
-{
-	struct buf b = BUF_INIT;
-	jstr(&b, s);
-	return buf_detach(&b, NULL);
 }
 
 static struct mpos pos_or(struct mpos a, struct mpos b)
@@ -198,8 +184,8 @@ static void field(struct configdiff *cd, size_t c, const struct m_configvar *cv,
                   const char *before, const char *after, bool sensitive)
 {
 	char *name = xasprintf("configVariables.%s%s", cv->key, suffix);
-	char *b = before ? jstr_new(before) : NULL;
-	char *a = after ? jstr_new(sensitive ? SENSITIVE_TEXT : after) : NULL;
+	char *b = before ? plan_json_str(before) : NULL;
+	char *a = after ? plan_json_str(sensitive ? SENSITIVE_TEXT : after) : NULL;
 	plan_field(cd->p, c, name, b, a, sensitive);
 	free(name);
 	free(b);

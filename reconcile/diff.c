@@ -1,42 +1,16 @@
-#include "diff.h"
+#include "diff_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../schema/yaml_emit.h"
-#include "../util/sha256.h"
 #include "../util/strutil.h"
 #include "../util/xalloc.h"
-#include "configdiff.h"
-#include "defdiff.h"
 #include "plan_io.h"
 #include "../util/banned.h"
 
-/* Top-level definition keys compared as integration metadata, not as definition content. */
-static const char *const metadata_keys[] = {"name", "description", "labels", NULL};
-
-struct differ {
-	struct plan *p;
-	const struct manifest *m;
-	const struct live_state *live;
-	const struct diff_opts *o;
-	struct diag_list *diags;
-	char *owner_label;
-	size_t errors;
-	size_t *customer_create;     /* per manifest customer: its create change or PLAN_NONE */
-	size_t *integration_last;    /* per manifest integration: its last create/import/update */
-	size_t *integration_publish; /* per manifest integration: its publish or PLAN_NONE */
-	bool *wants_publish;         /* per manifest integration: publish in the publish phase */
-	int *integration_next;       /* per manifest integration: number its publish will get */
-	struct configdiff cfg;       /* config variables (configdiff.h); its errors count too */
-};
-
-static void error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
+void diff_error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -47,64 +21,31 @@ static void error_at(struct differ *d, struct mpos pos, const char *fmt, ...)
 	d->errors++;
 }
 
-/* JSON text helpers: every value in a plan is JSON. */
-static void jstr(struct buf *b, const char *s)
+void diff_field_str(struct differ *d, size_t c, const char *name, const char *before,
+                    const char *after)
 {
-	if (!s)
-		buf_adds(b, "null");
-	else
-		json_quote(b, s, strlen(s));
-}
-
-static char *jstr_new(const char *s)
-{
-	struct buf b = BUF_INIT;
-	jstr(&b, s);
-	return buf_detach(&b, NULL);
-}
-
-static void jlabels(struct buf *b, const char *const *labels, size_t n)
-{
-	buf_addch(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_addch(b, ',');
-		jstr(b, labels[i]);
-	}
-	buf_addch(b, ']');
-}
-
-static char *jlabels_new(const char *const *labels, size_t n)
-{
-	struct buf b = BUF_INIT;
-	jlabels(&b, labels, n);
-	return buf_detach(&b, NULL);
-}
-
-static void field_str(struct differ *d, size_t c, const char *name, const char *before,
-                      const char *after)
-{
-	char *b = before ? jstr_new(before) : NULL, *a = after ? jstr_new(after) : NULL;
+	char *b = before ? plan_json_str(before) : NULL, *a = after ? plan_json_str(after) : NULL;
 	plan_field(d->p, c, name, b, a, false);
 	free(b);
 	free(a);
 }
 
-static void field_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
-                         bool has_before, const char *const *after, size_t na)
+void diff_field_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
+                       bool has_before, const char *const *after, size_t na)
 {
-	char *b = has_before ? jlabels_new(before, nb) : NULL, *a = jlabels_new(after, na);
+	char *b = has_before ? plan_json_str_list(before, nb) : NULL;
+	char *a = plan_json_str_list(after, na);
 	plan_field(d->p, c, "labels", b, a, false);
 	free(b);
 	free(a);
 }
 
-static bool str_eq(const char *a, const char *b)
+bool diff_str_eq(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "");
 }
 
-static bool has_label(const char *const *labels, size_t n, const char *label)
+bool diff_has_label(const char *const *labels, size_t n, const char *label)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(labels[i], label))
@@ -112,702 +53,43 @@ static bool has_label(const char *const *labels, size_t n, const char *label)
 	return false;
 }
 
-static bool labels_same_set(const char *const *a, size_t na, const char *const *b, size_t nb)
+bool diff_labels_same_set(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
 	for (size_t i = 0; i < na; i++)
-		if (!has_label(b, nb, a[i]))
+		if (!diff_has_label(b, nb, a[i]))
 			return false;
 	for (size_t i = 0; i < nb; i++)
-		if (!has_label(a, na, b[i]))
+		if (!diff_has_label(a, na, b[i]))
 			return false;
 	return true;
 }
 
-/*
- * The labels an object should carry: the manifest's (or, when it does not
- * manage labels, the live ones), plus the owner label, plus the protected
- * label when someone set it by hand. Returns a new array of borrowed strings.
- */
-static const char **desired_labels(struct differ *d, const char *const *managed, size_t nm,
-                                   bool manages, const char *const *live, size_t nl, size_t *out_n)
+const char **diff_desired_labels(struct differ *d, const char *const *managed, size_t nm,
+                                 bool manages, const char *const *live, size_t nl, size_t *out_n)
 {
 	const char **out = xcalloc(nm + nl + 2, sizeof(*out));
 	size_t n = 0;
 	const char *const *src = manages ? managed : live;
 	size_t ns = manages ? nm : nl;
 	for (size_t i = 0; i < ns; i++)
-		if (!has_label(out, n, src[i]) && !(str_starts_with(src[i], OWNER_LABEL_PREFIX) &&
-		                                    strcmp(src[i], d->owner_label)))
+		if (!diff_has_label(out, n, src[i]) &&
+		    !(str_starts_with(src[i], OWNER_LABEL_PREFIX) &&
+		      strcmp(src[i], d->owner_label)))
 			out[n++] = src[i];
-	if (has_label(live, nl, PROTECTED_LABEL) && !has_label(out, n, PROTECTED_LABEL))
+	if (diff_has_label(live, nl, PROTECTED_LABEL) && !diff_has_label(out, n, PROTECTED_LABEL))
 		out[n++] = PROTECTED_LABEL;
-	if (!has_label(out, n, d->owner_label))
+	if (!diff_has_label(out, n, d->owner_label))
 		out[n++] = d->owner_label;
 	*out_n = n;
 	return out;
-}
-
-/* ---- customers ---- */
-
-static void diff_customer(struct differ *d, size_t idx)
-{
-	const struct m_customer *mc = &d->m->customers[idx];
-	const struct live_customer *lc = live_customer_by_external_id(d->live, mc->external_id);
-	char *addr = xasprintf("customer.%s", mc->external_id);
-	size_t nl;
-	bool manages = mc->has_labels && !(lc && manifest_ignores(&mc->ignore, "labels"));
-	const char **labels = desired_labels(d, mc->labels.items, mc->labels.nr, manages,
-	                                     lc ? lc->labels : NULL, lc ? lc->labels_nr : 0, &nl);
-
-	if (!lc) {
-		for (size_t i = 0; i < d->live->customers_nr; i++) {
-			const struct live_customer *other = &d->live->customers[i];
-			if (!strcmp(other->name, mc->name))
-				error_at(
-				    d, mc->pos,
-				    "customer name '%s' is already taken by the customer with "
-				    "externalId '%s'; customer names are unique in an organization",
-				    mc->name, other->external_id ? other->external_id : "(none)");
-		}
-		size_t c = plan_add(d->p, RES_CUSTOMER, PA_CREATE, addr);
-		d->customer_create[idx] = c;
-		field_str(d, c, "externalId", NULL, mc->external_id);
-		field_str(d, c, "name", NULL, mc->name);
-		if (mc->description)
-			field_str(d, c, "description", NULL, mc->description);
-		field_labels(d, c, NULL, 0, false, labels, nl);
-		struct plan_customer_in *in = &d->p->changes[c].in.customer;
-		in->external_id = plan_strdup(mc->external_id);
-		in->name = plan_strdup(mc->name);
-		in->description = plan_strdup(mc->description);
-		plan_labels_set(&in->labels, labels, nl);
-		goto done;
-	}
-
-	bool name = strcmp(lc->name, mc->name) != 0;
-	bool desc = mc->description && !manifest_ignores(&mc->ignore, "description") &&
-	            !str_eq(lc->description, mc->description);
-	bool lab = !labels_same_set(lc->labels, lc->labels_nr, labels, nl);
-	if (!name && !desc && !lab)
-		goto done;
-	size_t c = plan_add(d->p, RES_CUSTOMER, PA_UPDATE, addr);
-	char fp[65];
-	live_fingerprint_customer(lc, fp);
-	plan_set_live(d->p, c, lc->id, fp);
-	struct plan_customer_in *in = &d->p->changes[c].in.customer;
-	if (name) {
-		field_str(d, c, "name", lc->name, mc->name);
-		in->name = plan_strdup(mc->name);
-	}
-	if (desc) {
-		field_str(d, c, "description", lc->description, mc->description);
-		in->description = plan_strdup(mc->description);
-	}
-	if (lab) {
-		field_labels(d, c, lc->labels, lc->labels_nr, true, labels, nl);
-		plan_labels_set(&in->labels, labels, nl);
-	}
-done:
-	free(labels);
-	free(addr);
-}
-
-/* ---- integrations ---- */
-
-static struct ydoc *parse_live_definition(struct differ *d, const char *name, const char *what,
-                                          const char *text, struct mpos pos)
-{
-	struct diag_list scratch;
-	struct ydoc *doc = NULL;
-	diag_list_init(&scratch);
-	if (ydoc_parse(&doc, what, text, strlen(text), &scratch)) {
-		error_at(d, pos,
-		         "the %s of integration '%s' in the organization is not valid YAML: %s",
-		         what, name, scratch.nr ? scratch.items[0].message : "unreadable");
-		doc = NULL;
-	}
-	diag_list_release(&scratch);
-	return doc;
-}
-
-/* The definition's own labels, when it lists them (borrowed from its document). */
-static const char **definition_labels(const struct m_integration *g, size_t *n, bool *has)
-{
-	const struct ynode *l = g->doc ? ymap_get(g->doc->root, "labels") : NULL;
-	*n = 0;
-	*has = l && l->kind == YNODE_SEQ;
-	if (!*has)
-		return NULL;
-	const char **out = xcalloc(l->u.seq.nr + 1, sizeof(*out));
-	for (size_t i = 0; i < l->u.seq.nr; i++)
-		if (l->u.seq.items[i]->kind == YNODE_SCALAR)
-			out[(*n)++] = l->u.seq.items[i]->u.scalar.value;
-	return out;
-}
-
-/* The YAML to import: the definition with the manifest's name, description and labels. */
-static char *definition_to_import(struct differ *d, const struct m_integration *g,
-                                  const char *description, const char *const *labels, size_t nl)
-{
-	struct yemit_override ov[3] = {
-	    {"name", YEMIT_STRING, g->effective_name, NULL, 0},
-	    {"labels", YEMIT_STRING_LIST, NULL, labels, nl},
-	    {"description", YEMIT_STRING, description, NULL, 0},
-	};
-	struct buf out = BUF_INIT;
-	struct error err = ERROR_INIT;
-	if (ydoc_emit(g->doc->root, ov, description ? 3 : 2, &out, &err)) {
-		error_at(d, g->definition_pos, "cannot write the definition of '%s' for import: %s",
-		         g->effective_name, err.message);
-		error_release(&err);
-	}
-	return buf_detach(&out, NULL);
-}
-
-static void definition_fields(struct differ *d, size_t c, const struct defdiff *dd)
-{
-	struct buf before = BUF_INIT, after = BUF_INIT;
-	for (size_t i = 0; i < dd->nr; i++) {
-		char *name = xasprintf("definition.%s", dd->items[i].path);
-		buf_reset(&before);
-		buf_reset(&after);
-		if (dd->items[i].before)
-			ynode_to_json(dd->items[i].before, &before);
-		if (dd->items[i].after)
-			ynode_to_json(dd->items[i].after, &after);
-		plan_field(d->p, c, name, dd->items[i].before ? before.data : NULL,
-		           dd->items[i].after ? after.data : NULL, false);
-		free(name);
-	}
-	buf_release(&before);
-	buf_release(&after);
-}
-
-/* Whether the live draft differs from the latest published version. */
-static bool draft_differs_from_latest(struct differ *d, const struct live_integration *li,
-                                      struct mpos pos)
-{
-	if (!li || !li->latest || !li->latest_definition || !li->definition)
-		return true;
-	if (!strcmp(li->definition, li->latest_definition))
-		return false; /* the same text: nothing to parse */
-	struct ydoc *draft =
-	    parse_live_definition(d, li->name, "draft definition", li->definition, pos);
-	struct ydoc *pub =
-	    parse_live_definition(d, li->name, "published definition", li->latest_definition, pos);
-	bool differs = true;
-	if (draft && pub) {
-		struct defdiff dd = DEFDIFF_INIT;
-		/* Name, description and labels are metadata: never a reason to publish. */
-		differs = defdiff_compare(draft->root, pub->root, metadata_keys, &dd) ||
-		          defdiff_compare(pub->root, draft->root, metadata_keys, &dd);
-		defdiff_release(&dd);
-	}
-	ydoc_free(draft);
-	ydoc_free(pub);
-	return differs;
-}
-
-/* What a publish sends: its comment and the provenance it records. */
-static void publish_inputs(struct differ *d, const struct m_integration *g, int expected,
-                           struct plan_publish_in *in)
-{
-	const struct diff_opts *o = d->o;
-	struct buf comment = BUF_INIT;
-	if (g->comment)
-		buf_adds(&comment, g->comment);
-	else if (o->commit)
-		buf_addf(&comment, "prismsync: %.7s %s", o->commit,
-		         o->commit_subject ? o->commit_subject : "");
-	else
-		buf_addf(&comment, "prismsync: %s", d->m->path);
-	while (comment.len && comment.data[comment.len - 1] == ' ')
-		buf_truncate(&comment, comment.len - 1);
-	in->expected_version = expected;
-	in->comment = buf_detach(&comment, NULL);
-	struct plan_provenance pv = {d->m->path, d->m->owner, o->commit, o->repo_url, o->dirty};
-	in->attributes = plan_provenance_json(&pv);
-}
-
-static void diff_integration(struct differ *d, size_t idx)
-{
-	const struct m_integration *g = &d->m->integrations[idx];
-	const struct live_integration *li = live_integration_by_name(d->live, g->effective_name);
-	char *addr = xasprintf("integration.%s", g->effective_name);
-	size_t ndl;
-	bool def_has_labels;
-	const char **def_labels = definition_labels(g, &ndl, &def_has_labels);
-	size_t nl;
-	const char **labels = desired_labels(
-	    d, g->has_labels ? g->labels.items : def_labels, g->has_labels ? g->labels.nr : ndl,
-	    (g->has_labels || def_has_labels) && !(li && manifest_ignores(&g->ignore, "labels")),
-	    li ? li->labels : NULL, li ? li->labels_nr : 0, &nl);
-	const char *description = g->effective_description;
-	char *yaml = NULL;
-	size_t last = PLAN_NONE;
-	bool content_changes = false;
-
-	if (!g->doc)
-		goto done;
-	if (li && li->is_code_native) {
-		error_at(d, g->pos,
-		         "integration '%s' is code-native: it cannot be imported from a YAML "
-		         "definition; remove it from integrations: (its instances can still be "
-		         "managed)",
-		         g->effective_name);
-		goto done;
-	}
-	if (!li) {
-		last = plan_add(d->p, RES_INTEGRATION, PA_CREATE, addr);
-		field_str(d, last, "name", NULL, g->effective_name);
-		if (description)
-			field_str(d, last, "description", NULL, description);
-		field_labels(d, last, NULL, 0, false, labels, nl);
-		field_str(d, last, "definition", NULL, g->definition);
-		yaml = definition_to_import(d, g, description, labels, nl);
-		d->p->changes[last].in.definition = plan_strdup(yaml);
-		content_changes = true;
-	} else {
-		char fp[65];
-		live_fingerprint_integration(li, fp);
-		/* A draft without a definition is imported over, like any that differs. */
-		struct ydoc *live_doc = li->definition
-		                            ? parse_live_definition(d, li->name, "draft definition",
-		                                                    li->definition, g->pos)
-		                            : NULL;
-		struct defdiff dd = DEFDIFF_INIT;
-		if (!li->definition || (live_doc && defdiff_compare(g->doc->root, live_doc->root,
-		                                                    metadata_keys, &dd))) {
-			last = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
-			plan_set_live(d->p, last, li->id, fp);
-			definition_fields(d, last, &dd);
-			yaml = definition_to_import(d, g, description, labels, nl);
-			d->p->changes[last].in.definition = plan_strdup(yaml);
-			content_changes = true;
-		}
-		defdiff_release(&dd);
-		ydoc_free(live_doc);
-
-		bool desc = description && !manifest_ignores(&g->ignore, "description") &&
-		            !str_eq(li->description, description);
-		bool lab = !labels_same_set(li->labels, li->labels_nr, labels, nl);
-		if (desc || lab) {
-			size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
-			plan_set_live(d->p, c, li->id, fp);
-			plan_depend(d->p, c, last);
-			struct plan_integration_in *in = &d->p->changes[c].in.integration;
-			if (desc) {
-				field_str(d, c, "description", li->description, description);
-				in->description = plan_strdup(description);
-			}
-			if (lab) {
-				field_labels(d, c, li->labels, li->labels_nr, true, labels, nl);
-				plan_labels_set(&in->labels, labels, nl);
-			}
-			/*
-			 * A metadata update alone publishes nothing: adopting an
-			 * organization (adding the owner label) must not make new
-			 * versions of every integration.
-			 */
-			last = c;
-		}
-	}
-	d->integration_last[idx] = last;
-	d->integration_next[idx] = li ? li->draft_version_number : 1;
-	if (g->publish && (content_changes || draft_differs_from_latest(d, li, g->pos))) {
-		/* Published after every integration's import, in the publish phase. */
-		d->wants_publish[idx] = true;
-	}
-done:
-	free(yaml);
-	free(labels);
-	free(def_labels);
-	free(addr);
-}
-
-static void add_publishes(struct differ *d)
-{
-	for (size_t i = 0; i < d->m->integrations_nr; i++) {
-		if (!d->wants_publish[i])
-			continue;
-		const struct m_integration *g = &d->m->integrations[i];
-		const struct live_integration *li =
-		    live_integration_by_name(d->live, g->effective_name);
-		char *addr = xasprintf("integration.%s", g->effective_name);
-		size_t c = plan_add(d->p, RES_INTEGRATION, PA_PUBLISH, addr);
-		char *note = xasprintf("as version %d", d->integration_next[i]);
-		plan_set_note(d->p, c, note);
-		plan_depend(d->p, c, d->integration_last[i]);
-		if (li) {
-			char fp[65];
-			live_fingerprint_integration(li, fp);
-			plan_set_live(d->p, c, li->id, fp);
-		}
-		publish_inputs(d, g, d->integration_next[i], &d->p->changes[c].in.publish);
-		d->integration_publish[i] = c;
-		free(note);
-		free(addr);
-	}
-}
-
-/* ---- instances ---- */
-
-struct version_choice {
-	bool is_new;     /* the version the publish of this apply creates */
-	int number;      /* known number (also for is_new: the expected one) */
-	const char *id;  /* live version id; NULL when is_new */
-	size_t publish;  /* the publish change to wait for, or PLAN_NONE */
-	size_t int_last; /* the integration's create/import/update, or PLAN_NONE */
-	const char *integration;
-};
-
-static size_t manifest_integration_index(const struct manifest *m, const char *name)
-{
-	const struct m_integration *g = manifest_find_integration(m, name);
-	return g ? (size_t)(g - m->integrations) : PLAN_NONE;
-}
-
-static int choose_version(struct differ *d, const struct m_instance *mn,
-                          const struct live_integration *li, struct version_choice *v)
-{
-	size_t gi = manifest_integration_index(d->m, mn->integration);
-	memset(v, 0, sizeof(*v));
-	v->publish = gi != PLAN_NONE ? d->integration_publish[gi] : PLAN_NONE;
-	v->int_last = gi != PLAN_NONE ? d->integration_last[gi] : PLAN_NONE;
-	v->integration = mn->integration;
-	int next = gi != PLAN_NONE ? d->integration_next[gi] : 0;
-	if (mn->version_latest) {
-		if (v->publish != PLAN_NONE) {
-			v->is_new = true;
-			v->number = next;
-			return 0;
-		}
-		if (li && li->latest) {
-			v->number = li->latest->number;
-			v->id = li->latest->id;
-			return 0;
-		}
-		error_at(d, mn->version_pos.line ? mn->version_pos : mn->pos,
-		         "integration '%s' has no published version to run; publish it (publish: "
-		         "true in the manifest) or name an existing version",
-		         mn->integration);
-		return -1;
-	}
-	const struct live_version *lv = li ? live_version_by_number(li, (int)mn->version) : NULL;
-	if (lv && lv->available) {
-		v->number = lv->number;
-		v->id = lv->id;
-		return 0;
-	}
-	if (v->publish != PLAN_NONE && mn->version == next) {
-		v->is_new = true;
-		v->number = next;
-		return 0;
-	}
-	char latest[32];
-	if (li && li->latest)
-		snprintf(latest, sizeof(latest), "the latest is %d", li->latest->number);
-	else
-		snprintf(latest, sizeof(latest), "it has none yet");
-	if (v->publish != PLAN_NONE)
-		error_at(d, mn->version_pos,
-		         "integration '%s' has no published version %ld (%s; this apply publishes "
-		         "version %d)",
-		         mn->integration, mn->version, latest, next);
-	else
-		error_at(d, mn->version_pos, "integration '%s' has no published version %ld (%s)",
-		         mn->integration, mn->version, latest);
-	return -1;
-}
-
-/* The version a change records: the number and id, or "the one this apply publishes". */
-static void set_version(struct plan_version *out, const struct version_choice *v)
-{
-	out->integration = plan_strdup(v->integration);
-	out->is_new = v->is_new;
-	out->number = v->is_new ? 0 : v->number;
-	out->id = v->is_new ? NULL : plan_strdup(v->id);
-}
-
-static char *version_json(const struct version_choice *v)
-{
-	if (v->is_new)
-		return xasprintf("\"(new version %d)\"", v->number);
-	return xasprintf("%d", v->number);
-}
-
-static void add_deploy_and_state(struct differ *d, const struct m_instance *mn, const char *addr,
-                                 const struct live_instance *ln, size_t after, bool need_deploy,
-                                 const struct version_choice *v)
-{
-	size_t last = after;
-	char fp[65] = ""; /* computed for the first change that needs it */
-	if (ln && ((mn->deploy && need_deploy) || mn->enabled != ln->enabled))
-		live_fingerprint_instance(ln, fp);
-	if (mn->deploy && need_deploy) {
-		size_t c = plan_add(d->p, RES_INSTANCE, PA_DEPLOY, addr);
-		plan_depend(d->p, c, after);
-		plan_depend(d->p, c, v->publish);
-		if (ln)
-			plan_set_live(d->p, c, ln->id, fp);
-		/* deployedVersion 0: the instance has never run anything. */
-		const char *never = ln && !ln->has_deployed_version ? ", never deployed" : "";
-		char *note = v->is_new ? xasprintf("version %d (new%s)", v->number, never)
-		             : *never  ? xasprintf("version %d (never deployed)", v->number)
-		                       : xasprintf("version %d", v->number);
-		plan_set_note(d->p, c, note);
-		free(note);
-		/* What the deploy must leave running, checked by a re-read after it. */
-		set_version(&d->p->changes[c].in.deploy, v);
-		last = c;
-	}
-	bool live_enabled = ln ? ln->enabled : true;
-	if (mn->enabled != live_enabled && !(ln && manifest_ignores(&mn->ignore, "enabled"))) {
-		size_t c = plan_add(d->p, RES_INSTANCE, mn->enabled ? PA_ENABLE : PA_DISABLE, addr);
-		plan_depend(d->p, c, last);
-		if (ln)
-			plan_set_live(d->p, c, ln->id, fp);
-		plan_field(d->p, c, "enabled", live_enabled ? "true" : "false",
-		           mn->enabled ? "true" : "false", false);
-	}
-}
-
-/*
- * The definition an instance's configuration is checked against: the
- * manifest's, when the instance runs the version the manifest makes (the
- * new one or the latest); NULL otherwise (the live variables tell).
- */
-static const struct ynode *config_definition(struct differ *d, const struct m_instance *mn,
-                                             const struct version_choice *v)
-{
-	const struct m_integration *mi = manifest_find_integration(d->m, mn->integration);
-	if (!mi || !mi->doc || !(v->is_new || mn->version_latest))
-		return NULL;
-	return mi->doc->root;
-}
-
-static void diff_instance_create(struct differ *d, const struct m_instance *mn, const char *addr,
-                                 const struct version_choice *v, size_t cust_create,
-                                 const char *customer_id)
-{
-	size_t nl;
-	const char **labels =
-	    desired_labels(d, mn->labels.items, mn->labels.nr, mn->has_labels, NULL, 0, &nl);
-	size_t c = plan_add(d->p, RES_INSTANCE, PA_CREATE, addr);
-	plan_depend(d->p, c, cust_create);
-	plan_depend(d->p, c, v->int_last);
-	plan_depend(d->p, c, v->publish);
-	field_str(d, c, "name", NULL, mn->name);
-	field_str(d, c, "customer", NULL, mn->customer);
-	field_str(d, c, "integration", NULL, mn->integration);
-	char *vj = version_json(v);
-	plan_field(d->p, c, "version", NULL, vj, false);
-	if (mn->description)
-		field_str(d, c, "description", NULL, mn->description);
-	field_labels(d, c, NULL, 0, false, labels, nl);
-	struct plan_instance_in *in = &d->p->changes[c].in.instance;
-	in->name = plan_strdup(mn->name);
-	in->customer = plan_strdup(mn->customer);
-	in->customer_id = plan_strdup(customer_id);
-	in->description = plan_strdup(mn->description);
-	plan_labels_set(&in->labels, labels, nl);
-	in->has_version = true;
-	set_version(&in->version, v);
-	in->has_config = true;
-	for (size_t i = 0; i < mn->config_nr; i++) {
-		configdiff_fields(&d->cfg, c, &mn->config[i], NULL, customer_id);
-		configdiff_input(&d->cfg, plan_config_add(in), &mn->config[i], customer_id);
-	}
-	char *why = NULL;
-	bool hold =
-	    configdiff_predict(&d->cfg, mn, config_definition(d, mn, v), NULL, customer_id, &why);
-	if (why)
-		plan_set_note(d->p, c, why);
-	free(why);
-	add_deploy_and_state(d, mn, addr, NULL, c, !hold, v);
-	free(vj);
-	free(labels);
-}
-
-/* An instance's ignore: [configVariables.<key>] leaves that variable alone once it exists. */
-static bool config_ignored(const struct m_instance *mn, const struct m_configvar *cv)
-{
-	char *field = xasprintf("configVariables.%s", cv->key);
-	bool ignored = manifest_ignores(&mn->ignore, field);
-	free(field);
-	return ignored;
-}
-
-/* Whether an update of live instance ln writes config variable cv. */
-static bool config_writes(struct differ *d, const struct m_instance *mn,
-                          const struct m_configvar *cv, const struct live_instance *ln)
-{
-	return !config_ignored(mn, cv) && configdiff_differs(&d->cfg, cv, ln, ln->customer_id);
-}
-
-/* The fields and inputs of update c: what differs of description, labels, version and config. */
-static void instance_update_inputs(struct differ *d, size_t c, const struct m_instance *mn,
-                                   const struct live_instance *ln, const struct version_choice *v,
-                                   const char *const *labels, size_t nl, bool desc, bool lab,
-                                   bool ver)
-{
-	struct plan_instance_in *in = &d->p->changes[c].in.instance;
-	if (desc) {
-		field_str(d, c, "description", ln->description, mn->description);
-		in->description = plan_strdup(mn->description);
-	}
-	if (lab) {
-		field_labels(d, c, ln->labels, ln->labels_nr, true, labels, nl);
-		plan_labels_set(&in->labels, labels, nl);
-	}
-	if (ver) {
-		char *before = xasprintf("%d", ln->version_number);
-		char *after = version_json(v);
-		plan_field(d->p, c, "version", before, after, false);
-		free(before);
-		free(after);
-		in->has_version = true;
-		set_version(&in->version, v);
-	}
-	for (size_t i = 0; i < mn->config_nr; i++) {
-		if (!config_writes(d, mn, &mn->config[i], ln))
-			continue;
-		configdiff_fields(&d->cfg, c, &mn->config[i], ln, ln->customer_id);
-		configdiff_input(&d->cfg, plan_config_add(in), &mn->config[i], ln->customer_id);
-		in->has_config = true;
-	}
-	/* Description and labels alone leave what runs as it is: no deploy follows. */
-	in->preserve_deploy_state = !ver && !in->has_config;
-}
-
-static void diff_instance_update(struct differ *d, const struct m_instance *mn, const char *addr,
-                                 const struct live_instance *ln, const struct version_choice *v)
-{
-	size_t nl;
-	const char **labels =
-	    desired_labels(d, mn->labels.items, mn->labels.nr,
-	                   mn->has_labels && !manifest_ignores(&mn->ignore, "labels"), ln->labels,
-	                   ln->labels_nr, &nl);
-	bool desc = mn->description && !manifest_ignores(&mn->ignore, "description") &&
-	            !str_eq(ln->description, mn->description);
-	bool lab = !labels_same_set(ln->labels, ln->labels_nr, labels, nl);
-	bool ver = v->is_new || !ln->version_id || strcmp(ln->version_id, v->id);
-	const char *customer_id = ln->customer_id;
-	size_t nconf = 0;
-	for (size_t i = 0; i < mn->config_nr; i++)
-		if (config_writes(d, mn, &mn->config[i], ln))
-			nconf++;
-	size_t c = PLAN_NONE;
-	if (desc || lab || ver || nconf) {
-		char fp[65];
-		live_fingerprint_instance(ln, fp);
-		c = plan_add(d->p, RES_INSTANCE, PA_UPDATE, addr);
-		plan_set_live(d->p, c, ln->id, fp);
-		plan_depend(d->p, c, v->publish);
-		instance_update_inputs(d, c, mn, ln, v, labels, nl, desc, lab, ver);
-	}
-	bool need_deploy = ver || nconf || ln->needs_deploy || !ln->has_deployed_version ||
-	                   ln->deployed_version != v->number;
-	/*
-	 * Without the definition of the version it will run, only the live
-	 * variables tell, and they describe the version it runs now.
-	 */
-	const struct ynode *definition = config_definition(d, mn, v);
-	char *why = NULL;
-	bool hold = (definition || !ver) &&
-	            configdiff_predict(&d->cfg, mn, definition, ln, customer_id, &why);
-	if (why && c != PLAN_NONE)
-		plan_set_note(d->p, c, why);
-	free(why);
-	add_deploy_and_state(d, mn, addr, ln, c, need_deploy && !hold, v);
-	free(labels);
-}
-
-/*
- * The customer externalId or integration name, among the manifest's and the
- * organization's, nearest to a reference found in neither; NULL when none
- * is a plausible typo. Borrowed from the manifest or the live state.
- */
-static const char *nearest_reference(const struct differ *d, const char *ref, bool customer)
-{
-	size_t n = customer ? d->m->customers_nr + d->live->customers_nr
-	                    : d->m->integrations_nr + d->live->integrations_nr;
-	const char **names = xcalloc(n + 1, sizeof(*names));
-	size_t k = 0;
-	if (customer) {
-		for (size_t i = 0; i < d->m->customers_nr; i++)
-			names[k++] = d->m->customers[i].external_id;
-		for (size_t i = 0; i < d->live->customers_nr; i++)
-			if (d->live->customers[i].external_id)
-				names[k++] = d->live->customers[i].external_id;
-	} else {
-		for (size_t i = 0; i < d->m->integrations_nr; i++)
-			if (d->m->integrations[i].effective_name)
-				names[k++] = d->m->integrations[i].effective_name;
-		for (size_t i = 0; i < d->live->integrations_nr; i++)
-			names[k++] = d->live->integrations[i].name;
-	}
-	const char *near = nearest_word(ref, names, k);
-	free(names);
-	return near;
-}
-
-static void diff_instance(struct differ *d, size_t idx)
-{
-	const struct m_instance *mn = &d->m->instances[idx];
-	const struct m_customer *mc = manifest_find_customer(d->m, mn->customer);
-	const struct live_customer *lc = live_customer_by_external_id(d->live, mn->customer);
-	const struct m_integration *mi = manifest_find_integration(d->m, mn->integration);
-	const struct live_integration *li = live_integration_by_name(d->live, mn->integration);
-	struct version_choice v;
-
-	if (!mc && !lc) {
-		const char *near = nearest_reference(d, mn->customer, true);
-		error_at(d, mn->customer_pos,
-		         "customer '%s' is neither in the manifest nor in the organization%s%s%s",
-		         mn->customer, near ? "; did you mean '" : "", near ? near : "",
-		         near ? "'?" : "");
-		return;
-	}
-	if (!mi && !li) {
-		const char *near = nearest_reference(d, mn->integration, false);
-		error_at(
-		    d, mn->integration_pos,
-		    "integration '%s' is neither in the manifest nor in the organization%s%s%s",
-		    mn->integration, near ? "; did you mean '" : "", near ? near : "",
-		    near ? "'?" : "");
-		return;
-	}
-	if (mi && !mi->doc)
-		return; /* its definition could not be loaded: already reported */
-	if (choose_version(d, mn, li, &v))
-		return;
-	char *addr = xasprintf("instance.%s/%s", mn->customer, mn->name);
-	const struct live_instance *ln =
-	    lc ? live_instance_by_identity(d->live, lc->id, mn->name) : NULL;
-	configdiff_check(&d->cfg, mn, lc ? lc->id : NULL);
-	if (!ln) {
-		size_t cust_create = mc ? d->customer_create[mc - d->m->customers] : PLAN_NONE;
-		diff_instance_create(d, mn, addr, &v, cust_create, lc ? lc->id : NULL);
-	} else {
-		if (ln->integration_name && strcmp(ln->integration_name, mn->integration))
-			error_at(
-			    d, mn->integration_pos,
-			    "instance '%s' of customer '%s' runs integration '%s' in the "
-			    "organization, not '%s'; an instance cannot change integration (rename "
-			    "it to create a new one)",
-			    mn->name, mn->customer, ln->integration_name, mn->integration);
-		else
-			diff_instance_update(d, mn, addr, ln, &v);
-	}
-	free(addr);
 }
 
 /* ---- prune ---- */
 
 static bool owned(const struct differ *d, const char *const *labels, size_t n)
 {
-	return has_label(labels, n, d->owner_label) && !has_label(labels, n, PROTECTED_LABEL);
+	return diff_has_label(labels, n, d->owner_label) &&
+	       !diff_has_label(labels, n, PROTECTED_LABEL);
 }
 
 static bool manifest_has_instance(const struct manifest *m, const char *external_id,
@@ -816,7 +98,7 @@ static bool manifest_has_instance(const struct manifest *m, const char *external
 	return manifest_find_instance(m, external_id, name) != NULL;
 }
 
-static void add_prunes(struct differ *d)
+void diff_add_prunes(struct differ *d)
 {
 	const struct live_state *live = d->live;
 	size_t *remaining = xcalloc(live->integrations_nr + 1, sizeof(*remaining));
@@ -840,7 +122,7 @@ static void add_prunes(struct differ *d)
 		char fp[65];
 		live_fingerprint_instance(ln, fp);
 		plan_set_live(d->p, c, ln->id, fp);
-		field_str(d, c, "name", ln->name, NULL);
+		diff_field_str(d, c, "name", ln->name, NULL);
 		free(addr);
 	}
 	for (size_t i = 0; i < live->integrations_nr; i++) {
@@ -861,7 +143,7 @@ static void add_prunes(struct differ *d)
 		char fp[65];
 		live_fingerprint_integration(li, fp);
 		plan_set_live(d->p, c, li->id, fp);
-		field_str(d, c, "name", li->name, NULL);
+		diff_field_str(d, c, "name", li->name, NULL);
 		/* After the deletes of its instances. */
 		for (size_t j = first_delete; j < c; j++) {
 			const struct live_instance *ln =
@@ -885,7 +167,7 @@ static int cmp_address(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void note_prunable(struct differ *d)
+void diff_note_prunable(struct differ *d)
 {
 	struct plan scratch, *p = d->p;
 	struct diag_list quiet, *diags = d->diags;
@@ -893,7 +175,7 @@ static void note_prunable(struct differ *d)
 	diag_list_init(&quiet);
 	d->p = &scratch;
 	d->diags = &quiet;
-	add_prunes(d);
+	diff_add_prunes(d);
 	d->p = p;
 	d->diags = diags;
 	p->prunable = xcalloc(scratch.nr + 1, sizeof(*p->prunable));
@@ -902,145 +184,6 @@ static void note_prunable(struct differ *d)
 	qsort(p->prunable, p->prunable_nr, sizeof(*p->prunable), cmp_address);
 	plan_release(&scratch);
 	diag_list_release(&quiet);
-}
-
-/* ---- fingerprints ---- */
-
-static void hash_str(struct sha256 *h, const char *s)
-{
-	if (s)
-		sha256_update(h, s, strlen(s) + 1);
-	else
-		sha256_update(h, "\xff", 1);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void hash_labels(struct sha256 *h, const char *const *labels, size_t n)
-{
-	const char **sorted = xcalloc(n + 1, sizeof(*sorted));
-	memcpy(sorted, labels, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_str);
-	for (size_t i = 0; i < n; i++)
-		hash_str(h, sorted[i]);
-	hash_str(h, NULL);
-	free(sorted);
-}
-
-static void finish_hex(struct sha256 *h, char hex[65])
-{
-	unsigned char digest[32];
-	static const char digits[] = "0123456789abcdef";
-	sha256_final(h, digest);
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[digest[i] >> 4];
-		hex[2 * i + 1] = digits[digest[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
-void live_fingerprint_customer(const struct live_customer *c, char hex[65])
-{
-	struct sha256 h;
-	sha256_init(&h);
-	hash_str(&h, "customer");
-	hash_str(&h, c->id);
-	hash_str(&h, c->external_id);
-	hash_str(&h, c->name);
-	hash_str(&h, c->description);
-	hash_labels(&h, c->labels, c->labels_nr);
-	finish_hex(&h, hex);
-}
-
-void live_fingerprint_integration(const struct live_integration *g, char hex[65])
-{
-	struct sha256 h;
-	char num[32];
-	sha256_init(&h);
-	hash_str(&h, "integration");
-	hash_str(&h, g->id);
-	hash_str(&h, g->name);
-	hash_str(&h, g->description);
-	hash_labels(&h, g->labels, g->labels_nr);
-	snprintf(num, sizeof(num), "%d/%d/%d", g->draft_version_number,
-	         g->latest ? g->latest->number : 0, g->is_code_native);
-	hash_str(&h, num);
-	/* Definitions are not read for every integration: when the draft last changed stands for
-	 * them. */
-	hash_str(&h, g->updated_at);
-	finish_hex(&h, hex);
-}
-
-static int cmp_config(const void *a, const void *b)
-{
-	return strcmp(((const struct live_config_var *)a)->key,
-	              ((const struct live_config_var *)b)->key);
-}
-
-void live_fingerprint_instance(const struct live_instance *in, char hex[65])
-{
-	struct sha256 h;
-	char num[64];
-	sha256_init(&h);
-	hash_str(&h, "instance");
-	hash_str(&h, in->id);
-	hash_str(&h, in->name);
-	hash_str(&h, in->description);
-	hash_labels(&h, in->labels, in->labels_nr);
-	hash_str(&h, in->customer_id);
-	hash_str(&h, in->version_id);
-	snprintf(num, sizeof(num), "%d/%d/%d/%d", in->enabled, in->needs_deploy,
-	         in->has_deployed_version, in->has_deployed_version ? in->deployed_version : 0);
-	hash_str(&h, num);
-	struct live_config_var *cfg = xcalloc(in->config_nr + 1, sizeof(*cfg));
-	memcpy(cfg, in->config, in->config_nr * sizeof(*cfg));
-	qsort(cfg, in->config_nr, sizeof(*cfg), cmp_config);
-	for (size_t i = 0; i < in->config_nr; i++) {
-		hash_str(&h, cfg[i].key);
-		hash_str(&h, cfg[i].value);
-		hash_str(&h, cfg[i].status);
-		hash_str(&h, cfg[i].time_zone);
-		hash_str(&h, cfg[i].customer_var_id);
-		for (size_t k = 0; k < cfg[i].inputs_nr; k++) {
-			hash_str(&h, cfg[i].inputs[k].name);
-			hash_str(&h, cfg[i].inputs[k].value);
-			hash_str(&h, cfg[i].inputs[k].has_value ? "set" : "unset");
-		}
-	}
-	free(cfg);
-	finish_hex(&h, hex);
-}
-
-void plan_fingerprint(const struct plan *p, char hex[65])
-{
-	char **lines = xcalloc(p->nr + 1, sizeof(*lines));
-	for (size_t i = 0; i < p->nr; i++) {
-		const struct plan_change *c = &p->changes[i];
-		struct buf b = BUF_INIT;
-		buf_addf(&b, "%s#%s", c->address, plan_action_name(c->action));
-		for (size_t f = 0; f < c->fields_nr; f++) {
-			const struct plan_field *fl = &c->fields[f];
-			buf_addf(&b, "\n%s=", fl->name);
-			if (fl->sensitive)
-				buf_adds(&b, "(sensitive)");
-			else
-				buf_addf(&b, "%s>%s", fl->before ? fl->before : "~",
-				         fl->after ? fl->after : "~");
-		}
-		lines[i] = buf_detach(&b, NULL);
-	}
-	qsort(lines, p->nr, sizeof(*lines), cmp_str);
-	struct sha256 h;
-	sha256_init(&h);
-	for (size_t i = 0; i < p->nr; i++) {
-		hash_str(&h, lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	finish_hex(&h, hex);
 }
 
 /* ---- the whole plan ---- */
@@ -1088,13 +231,13 @@ int diff_build(struct plan *p, const struct manifest *m, const struct live_state
 		diff_customer(&d, i);
 	for (size_t i = 0; i < m->integrations_nr; i++)
 		diff_integration(&d, i);
-	add_publishes(&d);
+	diff_add_publishes(&d);
 	for (size_t i = 0; i < m->instances_nr; i++)
 		diff_instance(&d, i);
 	if (opts->prune)
-		add_prunes(&d);
+		diff_add_prunes(&d);
 	else
-		note_prunable(&d);
+		diff_note_prunable(&d);
 
 	free(d.owner_label);
 	free(d.customer_create);

@@ -10,9 +10,12 @@
  * at its position, and so is any other reason the plan cannot be carried
  * out (a version that does not exist, a customer name already taken).
  *
- * What each change needs to be carried out is kept in its payload (a JSON
- * object, see diff_payload below), so a saved plan holds everything apply
- * needs except secrets, which stay ${env:NAME} references.
+ * What each change needs to be carried out is kept in its typed inputs
+ * (struct plan_inputs in plan.h), so a saved plan holds everything apply
+ * needs except secrets, which stay the names of environment variables.
+ * The work is split by resource: diff_customers.c, diff_integrations.c,
+ * diff_instances.c, sharing diff_internal.h; fingerprints are in
+ * fingerprint.c.
  *
  * Pure: no I/O. The environment is read through opts->getenv so tests can
  * supply it.

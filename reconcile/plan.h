@@ -11,8 +11,11 @@
  * typed inputs (struct plan_inputs), which the diff fills in, plan_io.c
  * saves and reads, and apply turns into the API's inputs.
  *
- * Ownership: a struct plan owns its changes, their fields and every string
- * in them. plan_init() allocates nothing; plan_release() frees everything.
+ * Ownership: a struct plan owns its changes, their fields, their inputs
+ * and every string in them. plan_init() allocates nothing; plan_release()
+ * frees everything. The plan_*_set/add helpers below copy what they are
+ * given; code that fills inputs in directly assigns new strings
+ * (plan_strdup()), which the plan then owns.
  */
 #ifndef PRISMSYNC_PLAN_H
 #define PRISMSYNC_PLAN_H

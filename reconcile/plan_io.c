@@ -21,7 +21,7 @@ static void put_str(struct buf *out, const char *s)
 		json_quote(out, s, strlen(s));
 }
 
-static void put_str_list(struct buf *out, char *const *items, size_t n)
+static void put_str_list(struct buf *out, const char *const *items, size_t n)
 {
 	buf_addch(out, '[');
 	for (size_t i = 0; i < n; i++) {
@@ -30,6 +30,20 @@ static void put_str_list(struct buf *out, char *const *items, size_t n)
 		put_str(out, items[i]);
 	}
 	buf_addch(out, ']');
+}
+
+char *plan_json_str(const char *s)
+{
+	struct buf b = BUF_INIT;
+	put_str(&b, s);
+	return buf_detach(&b, NULL);
+}
+
+char *plan_json_str_list(const char *const *items, size_t n)
+{
+	struct buf b = BUF_INIT;
+	put_str_list(&b, items, n);
+	return buf_detach(&b, NULL);
 }
 
 /* Members of an object written one at a time: the comma goes before every member but the first. */
@@ -53,7 +67,7 @@ static void member_str(struct members *m, const char *key, const char *s)
 static void member_labels(struct members *m, const struct plan_labels *l)
 {
 	member(m, "labels");
-	put_str_list(m->out, l->items, l->nr);
+	put_str_list(m->out, (const char *const *)l->items, l->nr);
 }
 
 /* "value": TEXT, or "env": NAME for a secret (resolved only when applied). */
@@ -237,9 +251,9 @@ static void write_source(const struct plan *p, struct buf *out)
 	}
 	if (p->limited) {
 		buf_adds(out, ",\"limited_to\":");
-		put_str_list(out, p->limited_to, p->limited_to_nr);
+		put_str_list(out, (const char *const *)p->limited_to, p->limited_to_nr);
 		buf_adds(out, ",\"limited_also\":");
-		put_str_list(out, p->limited_also, p->limited_also_nr);
+		put_str_list(out, (const char *const *)p->limited_also, p->limited_also_nr);
 	}
 	buf_addch(out, '}');
 }
@@ -325,14 +339,14 @@ void plan_write_json(const struct plan *p, const struct plan_json_opts *o, struc
 		buf_adds(out, ",\"limited\":true");
 	if (p->scoped) {
 		buf_adds(out, ",\"scope\":{\"targets\":");
-		put_str_list(out, p->scope_targets, p->scope_targets_nr);
+		put_str_list(out, (const char *const *)p->scope_targets, p->scope_targets_nr);
 		buf_adds(out, ",\"select\":");
-		put_str_list(out, p->scope_labels, p->scope_labels_nr);
+		put_str_list(out, (const char *const *)p->scope_labels, p->scope_labels_nr);
 		buf_addch(out, '}');
 	}
 	if (!p->prune) {
 		buf_adds(out, ",\"prunable\":");
-		put_str_list(out, p->prunable, p->prunable_nr);
+		put_str_list(out, (const char *const *)p->prunable, p->prunable_nr);
 	}
 	buf_adds(out, "}\n");
 }
@@ -598,7 +612,9 @@ static int read_instance(struct reader *r, struct json_object *o, struct plan_ch
 			           "one its address names",
 			           in->name, in->customer);
 	}
-	in->has_version = create || json_object_object_get_ex(o, "versionId", NULL);
+	in->has_version = create || json_object_object_get_ex(o, "versionId", NULL) ||
+	                  json_object_object_get_ex(o, "version", NULL) ||
+	                  json_object_object_get_ex(o, "integration", NULL);
 	if (in->has_version && (rc = read_version(r, o, true, &in->version)))
 		return rc;
 	if ((config = get(o, "configVariables"))) {
@@ -763,9 +779,13 @@ static int read_change(struct reader *r, struct plan *p, struct json_object *o)
 	if (action < 0)
 		return bad(r, "unknown action '%s'", action_name);
 	if (!address_fits(address, (enum res_type)type))
-		return bad(r, "the address does not name %s %s ('%s.NAME'%s)",
-		           type == RES_INTEGRATION ? "an" : "a", type_name, type_name,
-		           type == RES_INSTANCE ? " with NAME 'EXTERNALID/NAME'" : "");
+		return bad(r, "the address does not name %s (%s)",
+		           type == RES_CUSTOMER      ? "a customer"
+		           : type == RES_INTEGRATION ? "an integration"
+		                                     : "an instance",
+		           type == RES_CUSTOMER      ? "customer.EXTERNALID"
+		           : type == RES_INTEGRATION ? "integration.NAME"
+		                                     : "instance.EXTERNALID/NAME");
 	if (!action_fits((enum res_type)type, (enum plan_action)action))
 		return bad(r, "%s %s cannot be %s", type == RES_INTEGRATION ? "an" : "a", type_name,
 		           plan_action_done((enum plan_action)action));

@@ -41,6 +41,12 @@ struct plan_json_opts {
 /* Appends the JSON document of p, and a newline, to out. */
 void plan_write_json(const struct plan *p, const struct plan_json_opts *o, struct buf *out);
 
+/* The JSON text of s (null for NULL), as plan fields hold values. A new string. */
+char *plan_json_str(const char *s);
+
+/* The JSON text of a list of n strings. A new string. */
+char *plan_json_str_list(const char *const *items, size_t n);
+
 /* Where a published version came from, recorded as the publish's attributes. */
 struct plan_provenance {
 	const char *manifest;

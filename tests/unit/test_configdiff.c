@@ -14,31 +14,8 @@
 #include <cmocka.h>
 
 #include "../../reconcile/diff.h"
-#include "../../reconcile/plan_io.h"
 #include "../../util/xalloc.h"
-
-/*
- * The inputs of change c as a saved plan carries them (its "payload"),
- * kept until payloads_release().
- */
-static struct buf payloads[16];
-static size_t payloads_nr;
-
-static const char *payload(const struct plan_change *c)
-{
-	struct buf *b = &payloads[payloads_nr++ % 16];
-	buf_reset(b);
-	plan_write_inputs(c, b);
-	return b->data;
-}
-
-static int payloads_release(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < 16; i++)
-		buf_release(&payloads[i]);
-	return 0;
-}
+#include "payload.h"
 
 static const char definition[] = "definitionVersion: 7\n"
                                  "name: Shop Sync\n"
