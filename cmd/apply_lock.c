@@ -20,7 +20,7 @@
 #include "../util/banned.h"
 
 /* How often a waiting apply asks again. */
-#define LOCK_POLL_S 2
+#define LOCK_POLL_S 1
 
 static const int lock_signals[] = {SIGINT, SIGTERM, SIGHUP};
 #define LOCK_SIGNALS_NR (sizeof(lock_signals) / sizeof(lock_signals[0]))
