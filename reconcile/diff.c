@@ -317,6 +317,22 @@ static bool draft_differs_from_latest(struct differ *d, const struct live_integr
 	return differs;
 }
 
+/*
+ * The version an earlier run published whose availability it did not see
+ * (killed while waiting): the newest version, not yet available, with the
+ * draft unchanged since. 0 when there is none. Publishing again would make
+ * a second version of the same definition: a re-run waits for this one.
+ */
+static int published_not_available(const struct live_integration *li)
+{
+	if (!li || !li->versions_nr || li->has_unpublished_changes)
+		return 0;
+	const struct live_version *newest = &li->versions[li->versions_nr - 1];
+	if (newest->available || newest->number + 1 != li->draft_version_number)
+		return 0;
+	return newest->number;
+}
+
 static void publish_payload(struct differ *d, const struct m_integration *g, int expected,
                             struct buf *out)
 {
@@ -454,6 +470,8 @@ static void diff_integration(struct differ *d, size_t idx)
 	if (g->publish && (content_changes || draft_differs_from_latest(d, li, g->pos))) {
 		/* Published after every integration's import, in the publish phase. */
 		d->wants_publish[idx] = true;
+		if (!content_changes && published_not_available(li))
+			d->integration_next[idx] = published_not_available(li); /* wait for it */
 	}
 done:
 	buf_release(&payload);
@@ -474,7 +492,11 @@ static void add_publishes(struct differ *d)
 		    live_integration_by_name(d->live, g->effective_name);
 		char *addr = xasprintf("integration.%s", g->effective_name);
 		size_t c = plan_add(d->p, RES_INTEGRATION, PA_PUBLISH, addr);
-		char *note = xasprintf("as version %d", d->integration_next[i]);
+		bool published = li && published_not_available(li) == d->integration_next[i];
+		char *note = xasprintf("as version %d%s", d->integration_next[i],
+		                       published ? " (already published by an earlier run: waits "
+		                                   "until it is available)"
+		                                 : "");
 		plan_set_note(d->p, c, note);
 		plan_depend(d->p, c, d->integration_last[i]);
 		if (li) {
@@ -484,6 +506,10 @@ static void add_publishes(struct differ *d)
 		}
 		buf_reset(&payload);
 		publish_payload(d, g, d->integration_next[i], &payload);
+		if (published) { /* apply waits for the version instead of publishing */
+			buf_truncate(&payload, payload.len - 1);
+			buf_adds(&payload, ",\"published\":true}");
+		}
 		plan_set_payload(d->p, c, payload.data);
 		d->integration_publish[i] = c;
 		free(note);
@@ -545,6 +571,13 @@ static int choose_version(struct differ *d, const struct m_instance *mn,
 		v->is_new = true;
 		v->number = next;
 		return 0;
+	}
+	if (lv) {
+		error_at(d, mn->version_pos,
+		         "version %ld of integration '%s' is published but not available yet; run "
+		         "again once Prismatic has made it available",
+		         mn->version, mn->integration);
+		return -1;
 	}
 	char latest[32];
 	if (li && li->latest)
