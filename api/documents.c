@@ -49,6 +49,8 @@
 	"        nodes { " CONFIG_VARIABLE_FIELDS " }\n"                                           \
 	"      }"
 #define PAYLOAD_ERRORS "errors { field messages }"
+/* The apply lock is a customer: its name, and its description holds who took it when. */
+#define LOCK_FIELDS "id name description labels"
 
 static const struct api_document table[API_DOC_NR] = {
     [API_DOC_WHOAMI] = {"whoami", "query whoami {\n"
@@ -239,6 +241,26 @@ static const struct api_document table[API_DOC_NR] = {
                                      "  validateIntegrationSchema(input: $input) { result { "
                                      "isValid } " PAYLOAD_ERRORS " }\n"
                                      "}\n"},
+
+    [API_DOC_LOCK_CREATE] = {"createCustomer (lock)",
+                             "mutation createCustomer($input: CreateCustomerInput!) {\n"
+                             "  createCustomer(input: $input) {\n"
+                             "    customer { " LOCK_FIELDS " } " PAYLOAD_ERRORS "\n"
+                             "  }\n"
+                             "}\n"},
+    [API_DOC_LOCK_FIND] = {"customer by name (lock)", "query customers($name: String!) {\n"
+                                                      "  customers(first: 2, name: $name) {\n"
+                                                      "    nodes { " LOCK_FIELDS " }\n"
+                                                      "  }\n"
+                                                      "}\n"},
+    [API_DOC_LOCK_READ] = {"customer by id (lock)", "query customer($id: ID!) {\n"
+                                                    "  customer(id: $id) { " LOCK_FIELDS " }\n"
+                                                    "}\n"},
+    [API_DOC_LOCK_DELETE] = {"deleteCustomer (lock)",
+                             "mutation deleteCustomer($input: DeleteCustomerInput!) {\n"
+                             "  deleteCustomer(input: $input) { customer { id } " PAYLOAD_ERRORS
+                             " }\n"
+                             "}\n"},
 };
 
 /*

@@ -53,6 +53,11 @@ enum api_doc {
 	API_DOC_CUSTOMER_CONFIG_VARS,
 	/* the server's own check of a definition (validate.c) */
 	API_DOC_VALIDATE_DEFINITION,
+	/* the apply lock: a customer with a reserved name (lock.c) */
+	API_DOC_LOCK_CREATE,
+	API_DOC_LOCK_FIND,
+	API_DOC_LOCK_READ,
+	API_DOC_LOCK_DELETE,
 	API_DOC_NR
 };
 

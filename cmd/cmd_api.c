@@ -125,7 +125,39 @@ static void write_json(FILE *out, const char *json)
 	}
 }
 
-int cmd_api(int argc, char **argv, struct common_opts *common)
+/* What the command line asks for: the QUERY argument and the variables. */
+struct api_args {
+	const char *query;
+	struct api_var *vars; /* names allocated; values borrowed from argv */
+	size_t vars_nr, vars_alloc;
+	bool help;
+};
+
+static void api_args_release(struct api_args *a)
+{
+	for (size_t i = 0; i < a->vars_nr; i++)
+		free((char *)a->vars[i].name);
+	free(a->vars);
+}
+
+/* --var NAME=VALUE or --var-json NAME=JSON. Returns EXIT_OK or a usage error. */
+static int add_var(struct api_args *a, int c, const char *optarg_)
+{
+	const char *eq = strchr(optarg_, '=');
+	if (!eq || !valid_name(optarg_, (size_t)(eq - optarg_)))
+		return usage_error("api", "%s needs NAME=%s, with NAME a GraphQL name",
+		                   c == OPT_VAR ? "--var" : "--var-json",
+		                   c == OPT_VAR ? "VALUE" : "JSON");
+	ALLOC_GROW(a->vars, a->vars_nr + 1, a->vars_alloc);
+	a->vars[a->vars_nr].name = xstrndup(optarg_, (size_t)(eq - optarg_));
+	a->vars[a->vars_nr].value = eq + 1;
+	a->vars[a->vars_nr].json = c == OPT_VAR_JSON;
+	a->vars_nr++;
+	return EXIT_OK;
+}
+
+/* Parses the options into *a (and common). Returns EXIT_OK or the usage error's code. */
+static int parse_api_args(struct api_args *a, int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
 	    {"var", required_argument, NULL, OPT_VAR},
@@ -137,57 +169,52 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct api_var *vars = NULL;
-	size_t vars_nr = 0, vars_alloc = 0;
-	struct api_client *client = NULL;
-	struct manifest *manifest = NULL;
-	struct buf doc;
-	struct error err = ERROR_INIT;
-	char *out = NULL;
-	const char *query = NULL;
-	int c, rc = EXIT_OK;
+	int c, rc;
 
-	buf_init(&doc, MAX_DOCUMENT);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "-:f:vh", opts, NULL)) != -1) {
 		if (common_option(c, optarg, common))
 			continue;
 		if (c == 'h') {
-			fputs(api_usage, stdout);
-			goto done;
+			a->help = true;
+			return EXIT_OK;
 		}
 		if (c == 1) { /* a positional argument, in order */
-			if (query) {
-				rc = usage_error("api", "unexpected argument '%s'", optarg);
-				goto done;
-			}
-			query = optarg;
+			if (a->query)
+				return usage_error("api", "unexpected argument '%s'", optarg);
+			a->query = optarg;
 			continue;
 		}
 		if (c == OPT_VAR || c == OPT_VAR_JSON) {
-			const char *eq = strchr(optarg, '=');
-			if (!eq || !valid_name(optarg, (size_t)(eq - optarg))) {
-				rc =
-				    usage_error("api", "%s needs NAME=%s, with NAME a GraphQL name",
-				                c == OPT_VAR ? "--var" : "--var-json",
-				                c == OPT_VAR ? "VALUE" : "JSON");
-				goto done;
-			}
-			ALLOC_GROW(vars, vars_nr + 1, vars_alloc);
-			vars[vars_nr].name = xstrndup(optarg, (size_t)(eq - optarg));
-			vars[vars_nr].value = eq + 1;
-			vars[vars_nr].json = c == OPT_VAR_JSON;
-			vars_nr++;
+			if ((rc = add_var(a, c, optarg)) != EXIT_OK)
+				return rc;
 			continue;
 		}
-		rc = bad_option("api", c, argv, opts);
+		return bad_option("api", c, argv, opts);
+	}
+	if (!a->query)
+		return usage_error("api", "missing QUERY (the document, @FILE, or - for stdin)");
+	return EXIT_OK;
+}
+
+int cmd_api(int argc, char **argv, struct common_opts *common)
+{
+	struct api_args args = {NULL, NULL, 0, 0, false};
+	struct api_client *client = NULL;
+	struct manifest *manifest = NULL;
+	struct buf doc;
+	struct error err = ERROR_INIT;
+	char *out = NULL;
+	int rc = EXIT_OK;
+
+	buf_init(&doc, MAX_DOCUMENT);
+	if ((rc = parse_api_args(&args, argc, argv, common)) != EXIT_OK)
+		goto done;
+	if (args.help) {
+		fputs(api_usage, stdout);
 		goto done;
 	}
-	if (!query) {
-		rc = usage_error("api", "missing QUERY (the document, @FILE, or - for stdin)");
-		goto done;
-	}
-	if (load_document(query, &doc)) {
+	if (load_document(args.query, &doc)) {
 		rc = EXIT_ERROR;
 		goto done;
 	}
@@ -200,7 +227,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		goto done;
 	if ((rc = cmd_api_client(&client, "api", common, 0)) != EXIT_OK)
 		goto done;
-	if (api_raw(&out, client, doc.data, vars, vars_nr, &err)) {
+	if (api_raw(&out, client, doc.data, args.vars, args.vars_nr, &err)) {
 		cmd_print_api_error("api", &err);
 		rc = EXIT_ERROR;
 	} else {
@@ -213,9 +240,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 	}
 	cmd_print_api_stats(client, common);
 done:
-	for (size_t i = 0; i < vars_nr; i++)
-		free((char *)vars[i].name);
-	free(vars);
+	api_args_release(&args);
 	free(out);
 	buf_release(&doc);
 	error_release(&err);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply_lock.h"
 #include "cmd.h"
 #include "pipeline.h"
 #include "scope_opts.h"
@@ -27,10 +28,11 @@
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--read-parallelism N] [--publish-timeout SECONDS]\n"
-    "                       [--git-ref REF [--repo URL]]\n"
-    "                       [--allow-dirty] [--push-secrets] [--batch-size N]\n"
+    "                       [--git-ref REF [--repo URL]] [--allow-dirty] [--push-secrets]\n"
+    "                       [--batch-size N] [--lock-timeout SECONDS]\n"
     "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
-    "                       [--batch-size N]\n"
+    "                       [--batch-size N] [--lock-timeout SECONDS]\n"
+    "       prismsync apply --force-unlock ID [--env NAME]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
     "confirmation, then imports, updates and publishes integrations, creates and\n"
@@ -45,6 +47,11 @@ static const char apply_usage[] =
     "\n"
     "A change that fails blocks the changes that depend on it; the others still\n"
     "run. Progress goes to stderr, one line per finished change.\n"
+    "\n"
+    "One apply at a time: apply takes the organization's lock (a customer named\n"
+    "'prismsync apply lock') before reading it, and removes it at the end, also\n"
+    "on Ctrl-C, SIGTERM or SIGHUP. A lock left by a killed apply is shown with\n"
+    "its holder and age; --force-unlock removes it.\n"
     "\n"
     "Each publish records where the manifest came from: the commit, the origin\n"
     "repository (without credentials) and whether the working tree was dirty.\n"
@@ -81,6 +88,11 @@ static const char apply_usage[] =
     "      --push-secrets     write every connection input the manifest sets that\n"
     "                         Prismatic keeps write-only (secrets it never shows,\n"
     "                         so never compared): to roll out a changed secret\n"
+    "      --lock-timeout SECONDS\n"
+    "                         wait this long for another apply to release the\n"
+    "                         organization's lock (default 0: refuse at once)\n"
+    "      --force-unlock ID  remove the apply lock ID left by an apply that was\n"
+    "                         killed, and do nothing else\n"
     "      --no-color         no colour (also: NO_COLOR=1)\n"
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
@@ -98,7 +110,9 @@ enum {
 	OPT_ALLOW_DIRTY,
 	OPT_PUBLISH_TIMEOUT,
 	OPT_PUSH_SECRETS,
-	OPT_BATCH_SIZE
+	OPT_BATCH_SIZE,
+	OPT_LOCK_TIMEOUT,
+	OPT_FORCE_UNLOCK
 };
 
 struct progress {
@@ -203,6 +217,15 @@ static void on_notice(void *ctx, const char *message)
 	fflush(stderr);
 }
 
+/* A signal before the first change: stop there (the caller releases the lock). */
+static int stop_if_interrupted(void)
+{
+	if (!apply_lock_interrupted())
+		return EXIT_OK;
+	fputs("prismsync apply: interrupted before any change; nothing was changed\n", stderr);
+	return EXIT_ERROR;
+}
+
 static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
                    int batch_size, const struct common_opts *common)
 {
@@ -265,7 +288,8 @@ static int saved_plan_target(struct manifest **manifest, const struct plan *p, c
 }
 
 static int apply_saved(const char *path, bool auto_approve, int parallelism,
-                       long publish_timeout_ms, int batch_size, struct common_opts *common)
+                       long publish_timeout_ms, int batch_size, long lock_timeout_s,
+                       struct common_opts *common)
 {
 	struct source *src = source_dir_new();
 	struct buf data = BUF_INIT;
@@ -288,6 +312,8 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 		goto done;
 	if ((rc = cmd_api_client(&client, "apply", common, parallelism)) != EXIT_OK)
 		goto done;
+	if ((rc = apply_lock_take(client, lock_timeout_s)) != EXIT_OK)
+		goto done;
 	if ((rc = check_stale(&p, client, &stale)) != EXIT_OK)
 		goto done;
 	if (stale) {
@@ -308,17 +334,25 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	render_text(&p, &ro, &out);
 	fputs(out.data, stdout);
 	buf_release(&out);
-	if ((rc = confirm(&p, auto_approve, client, &common->target)) == EXIT_OK)
+	if ((rc = confirm(&p, auto_approve, client, &common->target)) == EXIT_OK &&
+	    (rc = stop_if_interrupted()) == EXIT_OK)
 		rc = execute(&p, client, publish_timeout_ms, batch_size, common);
 	cmd_print_api_stats(client, common);
 done:
+	apply_lock_release();
 	plan_release(&p);
 	api_client_free(client);
 	manifest_free(manifest);
 	buf_release(&data);
 	error_release(&err);
 	source_free(src);
+	apply_lock_reraise();
 	return rc;
+}
+
+static int take_lock(void *ctx, struct api_client *client)
+{
+	return apply_lock_take(client, *(const long *)ctx);
 }
 
 /*
@@ -338,6 +372,8 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
 	    {"batch-size", required_argument, NULL, OPT_BATCH_SIZE},
+	    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	    {"force-unlock", required_argument, NULL, OPT_FORCE_UNLOCK},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    SCOPE_LONG_OPTIONS,
@@ -345,7 +381,10 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	};
 	bool auto_approve = false, file_given = false, allow_dirty = false;
 	long publish_timeout_ms = APPLY_DEFAULT_PUBLISH_TIMEOUT_MS, seconds, batch_size = 0;
-	struct pipeline_opts po = {false, 0, true, NULL, false, {NULL, 0, NULL, 0}};
+	long lock_timeout_s = 0;
+	const char *force_unlock = NULL;
+	struct pipeline_opts po = {false,     0,   true, NULL, false, {NULL, 0, NULL, 0},
+	                           take_lock, NULL};
 	int c, rc;
 
 	optind = 0;
@@ -393,12 +432,32 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 				    "apply", "--batch-size takes a number from 1 to %d, not '%s'",
 				    APPLY_MAX_BATCH_SIZE, optarg);
 			break;
+		case OPT_LOCK_TIMEOUT:
+			if (parse_long(optarg, 0, 86400, &lock_timeout_s))
+				return usage_error(
+				    "apply",
+				    "--lock-timeout takes a number of seconds from 0 "
+				    "to 86400, not '%s'",
+				    optarg);
+			break;
+		case OPT_FORCE_UNLOCK:
+			if (!*optarg)
+				return usage_error("apply", "--force-unlock needs the lock's id");
+			force_unlock = optarg;
+			break;
 		default:
 			return bad_option("apply", c, argv, opts);
 		}
 	}
 	if (argc - optind > 1)
 		return usage_error("apply", "unexpected argument '%s'", argv[optind + 1]);
+	if (force_unlock) {
+		if (optind < argc)
+			return usage_error("apply", "--force-unlock removes the lock and applies "
+			                            "nothing: give no PLAN");
+		return apply_force_unlock(force_unlock, common);
+	}
+	po.before_read_ctx = &lock_timeout_s;
 	if (optind < argc) {
 		if (file_given)
 			return usage_error("apply",
@@ -416,7 +475,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			                            "and --select to 'prismsync plan --out'");
 		}
 		return apply_saved(argv[optind], auto_approve, po.parallelism, publish_timeout_ms,
-		                   (int)batch_size, common);
+		                   (int)batch_size, lock_timeout_s, common);
 	}
 	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
 		return rc;
@@ -424,7 +483,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	po.refuse_dirty = !allow_dirty;
 	struct pipeline pl;
 	rc = pipeline_run(&pl, "apply", common, &po);
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK || (rc = stop_if_interrupted()) != EXIT_OK)
 		goto done;
 	if (!pl.plan.nr) {
 		puts("No changes. The organization matches the manifest.");
@@ -437,11 +496,14 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	fputs(out.data, stdout);
 	fflush(stdout);
 	buf_release(&out);
-	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK)
+	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK &&
+	    (rc = stop_if_interrupted()) == EXIT_OK)
 		rc = execute(&pl.plan, pl.client, publish_timeout_ms, batch_size, common);
 	cmd_print_api_stats(pl.client, common);
 done:
+	apply_lock_release();
 	scope_option_release(&po.scope);
 	pipeline_release(&pl);
+	apply_lock_reraise();
 	return rc;
 }

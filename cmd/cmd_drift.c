@@ -155,7 +155,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 	const char *report = NULL;
 	enum render_format report_format = FORMAT_TEXT;
 	bool report_format_set = false, all_envs = false;
-	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}};
+	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}, NULL, NULL};
 	int c, rc;
 
 	optind = 0;

@@ -129,7 +129,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	enum render_format format = FORMAT_TEXT;
 	const char *out_file = NULL;
 	bool detailed = false;
-	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}};
+	struct pipeline_opts po = {false, 0, false, NULL, false, {NULL, 0, NULL, 0}, NULL, NULL};
 	int c, rc;
 
 	optind = 0;

@@ -206,6 +206,9 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	pl->target = with_target.target;
 	if ((rc = cmd_api_client(&pl->client, verb, &with_target, opts->parallelism)) != EXIT_OK)
 		goto done;
+	if (opts->before_read &&
+	    (rc = opts->before_read(opts->before_read_ctx, pl->client)) != EXIT_OK)
+		goto done;
 	/* Only the definitions of the integrations the manifest manages are read. */
 	const char **managed = xcalloc(pl->manifest->integrations_nr + 1, sizeof(*managed));
 	for (size_t i = 0; i < pl->manifest->integrations_nr; i++)

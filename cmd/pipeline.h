@@ -34,6 +34,13 @@ struct pipeline_opts {
 	const char *changed_since; /* plan --changed-since: limit the plan; NULL for all */
 	bool push_secrets;         /* write connection inputs the API holds write-only */
 	struct plan_scope scope;   /* --target, --select: limit the plan */
+	/*
+	 * Called once connected, before anything is read (apply takes its lock
+	 * there); NULL for none. Returns EXIT_OK to go on, else the exit code,
+	 * with the reason printed.
+	 */
+	int (*before_read)(void *ctx, struct api_client *client);
+	void *before_read_ctx;
 };
 
 /*

@@ -63,6 +63,13 @@ static int choose_version(struct differ *d, const struct m_instance *mn,
 		v->number = next;
 		return 0;
 	}
+	if (lv) {
+		diff_error_at(d, mn->version_pos,
+		              "version %ld of integration '%s' is published but not available yet; "
+		              "run again once Prismatic has made it available",
+		              mn->version, mn->integration);
+		return -1;
+	}
 	char latest[32];
 	if (li && li->latest)
 		snprintf(latest, sizeof(latest), "the latest is %d", li->latest->number);

@@ -84,6 +84,22 @@ static void definition_fields(struct differ *d, size_t c, const struct defdiff *
 	buf_release(&after);
 }
 
+/*
+ * The version an earlier run published whose availability it did not see
+ * (killed while waiting): the newest version, not yet available, with the
+ * draft unchanged since. 0 when there is none. Publishing again would make
+ * a second version of the same definition: a re-run waits for this one.
+ */
+static int published_not_available(const struct live_integration *li)
+{
+	if (!li || !li->versions_nr || li->has_unpublished_changes)
+		return 0;
+	const struct live_version *newest = &li->versions[li->versions_nr - 1];
+	if (newest->available || newest->number + 1 != li->draft_version_number)
+		return 0;
+	return newest->number;
+}
+
 /* Whether the live draft differs from the latest published version. */
 static bool draft_differs_from_latest(struct differ *d, const struct live_integration *li,
                                       struct mpos pos)
@@ -133,8 +149,8 @@ static void publish_inputs(struct differ *d, const struct m_integration *g, int 
 /* The import of live integration li when its draft differs from g's definition, or PLAN_NONE. */
 static size_t integration_import(struct differ *d, const struct m_integration *g,
                                  const struct live_integration *li, const char *addr,
-                                 const char *fp, const char *description,
-                                 const char *const *labels, size_t nl)
+                                 const char *fp, const char *description, const char *const *labels,
+                                 size_t nl)
 {
 	/* A draft without a definition is imported over, like any that differs. */
 	struct ydoc *live_doc =
@@ -242,6 +258,8 @@ void diff_integration(struct differ *d, size_t idx)
 	if (g->publish && (content_changes || draft_differs_from_latest(d, li, g->pos))) {
 		/* Published after every integration's import, in the publish phase. */
 		d->wants_publish[idx] = true;
+		if (!content_changes && published_not_available(li))
+			d->integration_next[idx] = published_not_available(li); /* wait for it */
 	}
 done:
 	free(yaml);
@@ -260,7 +278,11 @@ void diff_add_publishes(struct differ *d)
 		    live_integration_by_name(d->live, g->effective_name);
 		char *addr = xasprintf("integration.%s", g->effective_name);
 		size_t c = plan_add(d->p, RES_INTEGRATION, PA_PUBLISH, addr);
-		char *note = xasprintf("as version %d", d->integration_next[i]);
+		bool published = li && published_not_available(li) == d->integration_next[i];
+		char *note = xasprintf("as version %d%s", d->integration_next[i],
+		                       published ? " (already published by an earlier run: waits "
+		                                   "until it is available)"
+		                                 : "");
 		plan_set_note(d->p, c, note);
 		plan_depend(d->p, c, d->integration_last[i]);
 		if (li) {
@@ -269,6 +291,8 @@ void diff_add_publishes(struct differ *d)
 			plan_set_live(d->p, c, li->id, fp);
 		}
 		publish_inputs(d, g, d->integration_next[i], &d->p->changes[c].in.publish);
+		/* apply waits for the version instead of publishing */
+		d->p->changes[c].in.publish.published = published;
 		d->integration_publish[i] = c;
 		free(note);
 		free(addr);

@@ -125,6 +125,11 @@ struct plan_publish_in {
 	int expected_version; /* the draft's versionNumber when planned: what the publish makes */
 	char *comment;
 	char *attributes; /* JSON text, sent as the publish's JSONString attributes */
+	/*
+	 * An earlier run published this version but was stopped before it became
+	 * available: apply only waits for it, it does not publish again.
+	 */
+	bool published;
 };
 
 /*

@@ -202,6 +202,10 @@ void plan_write_inputs(const struct plan_change *c, struct buf *out)
 		buf_addf(out, "%d", in->publish.expected_version);
 		member_str(&m, "comment", in->publish.comment);
 		member_str(&m, "attributes", in->publish.attributes); /* a JSONString */
+		if (in->publish.published) {
+			member(&m, "published");
+			buf_adds(out, "true");
+		}
 		break;
 	case PI_INSTANCE:
 		members_instance(&m, c);
@@ -654,7 +658,7 @@ static int read_inputs(struct reader *r, struct json_object *o, struct plan_chan
 	static const char *const definition_keys[] = {"definition", NULL};
 	static const char *const integration_keys[] = {"description", "labels", NULL};
 	static const char *const publish_keys[] = {"expectedVersion", "comment", "attributes",
-	                                           NULL};
+	                                           "published", NULL};
 	static const char *const deploy_keys[] = {"integration", "version", NULL};
 	static const char *const state_keys[] = {"enabled", NULL};
 	static const char *const no_keys[] = {NULL};
@@ -692,7 +696,8 @@ static int read_inputs(struct reader *r, struct json_object *o, struct plan_chan
 		if ((rc = known_members(r, o, "the payload", publish_keys)) ||
 		    (rc = get_int(r, o, "expectedVersion", 1, false,
 		                  &in->publish.expected_version)) ||
-		    (rc = dup_str(r, o, "comment", OPTIONAL, &in->publish.comment)))
+		    (rc = dup_str(r, o, "comment", OPTIONAL, &in->publish.comment)) ||
+		    (rc = get_bool(r, o, "published", &in->publish.published)))
 			return rc;
 		return dup_str(r, o, "attributes", OPTIONAL, &in->publish.attributes);
 	case PI_INSTANCE:

@@ -306,6 +306,7 @@ check_publish
 check_instance
 check_oauth
 check_errors
+check_lock
 check_throttle
 check_pages
 

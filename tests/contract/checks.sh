@@ -568,6 +568,53 @@ check_errors() {
 	fi
 }
 
+# The apply lock's assumption (prismsync's lock is a customer with a reserved
+# name): a create of a customer name in use is refused, also when two creates
+# of one new name arrive at the same moment.
+check_lock() {
+	for c in lock.unique-name lock.simultaneous; do : >"$W/ev/$c"; done
+	if [ -z "$CUST" ]; then
+		skip lock.unique-name "needs the customer"
+	elif gql create_customer --var "name=prismsync-contract $RUN_ID customer" \
+	    --var-json "labels=$(owner_labels)"; then
+		dup=$(j '.createCustomer.customer.id // empty')
+		created customer "$dup"
+		evid lock.unique-name "a second createCustomer(name: \"prismsync-contract $RUN_ID customer\") made $dup"
+		fail lock.unique-name "a create of a customer name in use to be refused" "a second customer ($dup)"
+	else
+		evid lock.unique-name "a second createCustomer(name: <in use>): $(gql_error)"
+		pass lock.unique-name "refused: $(gql_error)"
+	fi
+
+	_name="prismsync-contract $RUN_ID customer lock"
+	for k in 1 2; do
+		"$PRISMSYNC" api "@$CONTRACT_DIR/graphql/create_customer.graphql" --var "name=$_name" \
+		    --var-json "labels=$(owner_labels)" >"$W/lock$k.json" 2>"$W/lock$k.err" &
+		eval "_pid$k=\$!"
+	done
+	wait "$_pid1"
+	wait "$_pid2"
+	_made=""
+	for k in 1 2; do
+		_id=$(jq -r '.createCustomer.customer.id // empty' "$W/lock$k.json" 2>/dev/null)
+		[ -n "$_id" ] && created customer "$_id" && _made="$_made $_id"
+	done
+	_won=$(echo $_made | wc -w)
+	evid lock.simultaneous "two createCustomer(name: \"$_name\") sent at once: $_won created$_made; refusal: $(cat "$W/lock1.err" "$W/lock2.err" | tr '\n' ' ' | head -c 300)"
+	if [ "$_won" = 1 ]; then
+		pass lock.simultaneous "one created, the other refused"
+	else
+		fail lock.simultaneous "exactly one of two simultaneous creates of one name to succeed" "$_won succeeded"
+	fi
+	# Removed at once, so that the run's cleanup count stays what it was.
+	for _id in $_made; do
+		if gql delete_customer --var "id=$_id"; then
+			grep -v "^customer $_id\$" "$W/created" >"$W/created.new"
+			mv "$W/created.new" "$W/created"
+		fi
+	done
+}
+
 # 429 and Retry-After.
 check_throttle() {
 	: >"$W/ev/throttle.shape"

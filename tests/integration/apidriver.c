@@ -6,6 +6,8 @@
  *
  *   apidriver fetch                   live state as JSON on stdout
  *   apidriver MUTATION JSON-ARGS      one mutation (see mutations.h); its result as JSON
+ *   apidriver read-integration ID     one integration read again by id (lookup.h), as JSON
+ *   apidriver find-integration NAME   the same by name
  *
  * Counters (requests, retries, ...) go to stderr as "stats: ...". Exit 0 on
  * success, 1 with the error on stderr (and "code: NAME" naming the error
@@ -20,6 +22,7 @@
 #include "../../api/client.h"
 #include "../../api/fetch.h"
 #include "../../api/live.h"
+#include "../../api/lookup.h"
 #include "../../api/http.h"
 #include "driver.h"
 
@@ -84,6 +87,10 @@ struct json_object *driver_state_json(const struct live_state *s)
 			                       json_object_new_int(it->latest->number));
 			json_object_object_add(lo, "definition",
 			                       str_or_null(it->latest_definition));
+			/* Provenance: what the version was published from. */
+			json_object_object_add(lo, "attributes",
+			                       str_or_null(it->latest_attributes));
+			json_object_object_add(lo, "commit", str_or_null(it->latest_commit));
 			json_object_object_add(o, "latest", lo);
 		} else {
 			json_object_object_add(o, "latest", NULL);
@@ -183,6 +190,20 @@ int main(int argc, char **argv)
 			live_state_free(s);
 			rc = 0;
 		}
+	} else if (argc == 3 &&
+	           (!strcmp(argv[1], "read-integration") || !strcmp(argv[1], "find-integration"))) {
+		struct live_state *s = live_state_new();
+		bool found = false;
+		if ((!strcmp(argv[1], "read-integration")
+		         ? api_read_integration(s, c, argv[2], &found, &err)
+		         : api_find_integration(s, c, argv[2], &found, &err)) == 0) {
+			struct json_object *j = driver_state_json(s);
+			puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+			                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(j);
+			rc = found ? 0 : 1;
+		}
+		live_state_free(s);
 	} else {
 		rc = driver_mutation(c, argc - 1, argv + 1, &err) ? 1 : 0;
 	}

@@ -51,10 +51,7 @@ YAML
 at_staging() { ctl_at "$EMU_URL_staging" "$@"; }
 at_eu() { ctl_at "$EMU_URL_eu" "$@"; }
 # mutations URL: how many mutations the emulator at URL has received.
-mutations() {
-	ctl_at "$1" GET /__emulator/requests |
-		jq '[.by_field | to_entries[] | select(.key | test("^(create|update|import|publish|deploy|delete)")) | .value] | add // 0'
-}
+mutations() { mutations_sent "$1"; }
 # state_of URL JQ
 state_of() { ctl_at "$1" GET /__emulator/state | jq -r "$2"; }
 config_value() { # URL EID NAME KEY

@@ -22,6 +22,11 @@ while [ "$i" -le 20 ]; do
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	# Nothing can release the apply lock of a process killed with SIGKILL:
+	# remove it as the next apply's refusal says.
+	lock=$(lock_id)
+	[ -z "$lock" ] || "$PRISMSYNC" apply --force-unlock "$lock" >/dev/null 2>&1 ||
+		bad "--force-unlock $lock after kill $i"
 	i=$((i + 1))
 done
 

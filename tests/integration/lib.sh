@@ -111,6 +111,19 @@ ctl() {
 	fi
 }
 
+# mutations_sent [URL]: how many mutations the emulator received, not
+# counting apply's lock (one createCustomer and one deleteCustomer per apply
+# that took and released it): 0 when nothing in the organization changed.
+mutations_sent() {
+	curl -sS --noproxy '*' "${1:-$PRISMATIC_URL}/__emulator/requests" |
+		jq '.by_field as $f | ([$f | to_entries[] | select(.key | test("^(create|update|import|publish|deploy|delete)")) | .value] | add // 0) - 2 * ([($f.createCustomer // 0), ($f.deleteCustomer // 0)] | min)'
+}
+
+# lock_id: the id of the apply lock the organization holds, or nothing.
+lock_id() {
+	ctl GET /__emulator/state | jq -r '.customers[] | select(.name == "prismsync apply lock") | .id'
+}
+
 fault() { ctl POST /__emulator/faults "$1" >/dev/null; }
 faults_reset() { ctl POST /__emulator/faults/reset >/dev/null; }
 requests_reset() { ctl POST /__emulator/requests/reset >/dev/null; }

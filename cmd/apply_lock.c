@@ -1,0 +1,297 @@
+/*
+ * apply_lock.c - taking, holding and giving back the apply lock: see
+ * apply_lock.h and api/lock.h.
+ */
+#include "apply_lock.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../api/lock.h"
+#include "../schema/manifest.h"
+#include "../util/buf.h"
+#include "../util/xalloc.h"
+#include "../util/banned.h"
+
+/* How often a waiting apply asks again. */
+#define LOCK_POLL_S 1
+
+static const int lock_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define LOCK_SIGNALS_NR (sizeof(lock_signals) / sizeof(lock_signals[0]))
+
+static struct {
+	struct api_client *client;
+	char *id; /* the lock held; NULL when none */
+	bool handlers;
+	struct sigaction old[LOCK_SIGNALS_NR];
+} held;
+
+static volatile sig_atomic_t caught;
+/* Written before the handlers are installed; read only by them. */
+static char again_message[512];
+static size_t again_len;
+
+static void on_signal(int sig)
+{
+	if (caught) {
+		/* The second: exit at once, leaving the lock (and saying how to remove it). */
+		ssize_t n = write(STDERR_FILENO, again_message, again_len);
+		(void)n;
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	caught = sig;
+	static const char first[] =
+	    "\nprismsync apply: interrupted: stopping at the next safe point and releasing the "
+	    "apply lock (interrupt again to exit at once, leaving the lock)\n";
+	ssize_t n = write(STDERR_FILENO, first, sizeof(first) - 1);
+	(void)n;
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a prompt waiting on the terminal gives up */
+	snprintf(again_message, sizeof(again_message),
+	         "\nprismsync apply: interrupted again: exiting now; the apply lock %s stays: "
+	         "remove it with 'prismsync apply --force-unlock %s' once no apply runs\n",
+	         held.id, held.id);
+	again_len = strlen(again_message);
+	for (size_t i = 0; i < LOCK_SIGNALS_NR; i++)
+		sigaction(lock_signals[i], &sa, &held.old[i]);
+	held.handlers = true;
+}
+
+static void restore_handlers(void)
+{
+	if (!held.handlers)
+		return;
+	for (size_t i = 0; i < LOCK_SIGNALS_NR; i++)
+		sigaction(lock_signals[i], &held.old[i], NULL);
+	held.handlers = false;
+}
+
+/* Who this run is, for the lock's description: user@host, pid, and the CI run if any. */
+static char *holder_text(void)
+{
+	struct buf b = BUF_INIT;
+	char host[256] = "";
+	const char *user = getenv("USER");
+	struct passwd *pw = NULL;
+	if (!user || !*user)
+		pw = getpwuid(geteuid());
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		snprintf(host, sizeof(host), "unknown host");
+	buf_addf(&b, "%s@%s, pid %ld",
+	         user && *user ? user
+	         : pw          ? pw->pw_name
+	                       : "unknown",
+	         host, (long)getpid());
+	const char *gh_server = getenv("GITHUB_SERVER_URL"), *gh_repo = getenv("GITHUB_REPOSITORY"),
+	           *gh_run = getenv("GITHUB_RUN_ID"), *gl_job = getenv("CI_JOB_URL");
+	if (gh_server && gh_repo && gh_run)
+		buf_addf(&b, ", %s/%s/actions/runs/%s", gh_server, gh_repo, gh_run);
+	else if (gl_job && *gl_job)
+		buf_addf(&b, ", %s", gl_job);
+	return buf_detach(&b, NULL);
+}
+
+/* "3 min", "2 h 5 min", "12 s". */
+static void add_age(struct buf *b, long long since)
+{
+	long long age = (long long)time(NULL) - since;
+	if (age < 0)
+		age = 0;
+	if (age < 120)
+		buf_addf(b, "%lld s", age);
+	else if (age < 7200)
+		buf_addf(b, "%lld min", age / 60);
+	else if (age < 2 * 86400)
+		buf_addf(b, "%lld h %lld min", age / 3600, age % 3600 / 60);
+	else
+		buf_addf(b, "%lld days", age / 86400);
+}
+
+/*
+ * "alice@ci-7, pid 42, since 2026-11-28T17:13:30Z (3 min ago)", and
+ * whether that process is known to be gone (same host, no such pid).
+ */
+static void describe(struct buf *b, const struct api_lock_info *info)
+{
+	buf_adds(b, info->holder ? info->holder : "an unknown holder");
+	if (info->since_text)
+		buf_addf(b, ", since %s", info->since_text);
+	if (info->since > 0) {
+		buf_adds(b, " (");
+		add_age(b, info->since);
+		buf_adds(b, " ago)");
+	}
+	char host[256] = "", mine[300];
+	long pid = 0;
+	const char *at = info->holder ? strchr(info->holder, '@') : NULL;
+	const char *p = info->holder ? strstr(info->holder, ", pid ") : NULL;
+	if (at && p && gethostname(host, sizeof(host) - 1) == 0) {
+		snprintf(mine, sizeof(mine), "@%s, pid ", host);
+		pid = strtol(p + strlen(", pid "), NULL, 10);
+		if (!strncmp(at, mine, strlen(mine)) && pid > 0 && kill((pid_t)pid, 0) != 0 &&
+		    errno == ESRCH)
+			buf_addf(b, "; process %ld no longer runs on this host", pid);
+	}
+}
+
+static void print_locked(const struct api_lock_info *info, long timeout_s, long waited_s)
+{
+	struct buf b = BUF_INIT;
+	if (!info->is_lock) {
+		fprintf(stderr,
+		        "prismsync apply: the organization has a customer named '%s' (id %s) that "
+		        "is not a prismsync lock, so apply cannot take its lock; rename that "
+		        "customer in Prismatic. Nothing was changed.\n",
+		        API_LOCK_NAME, info->id);
+		return;
+	}
+	describe(&b, info);
+	fprintf(stderr, "prismsync apply: another apply holds the organization's lock: %s", b.data);
+	if (timeout_s > 0)
+		fprintf(stderr, "; waited %ld s (--lock-timeout)", waited_s);
+	fprintf(stderr,
+	        ". Nothing was changed.\n"
+	        "If no apply is running any more (it was killed), remove the lock:\n"
+	        "  prismsync apply --force-unlock %s\n",
+	        info->id);
+	buf_release(&b);
+}
+
+int apply_lock_take(struct api_client *client, long timeout_s)
+{
+	struct api_lock_info mine, other;
+	struct error err = ERROR_INIT;
+	char *holder = holder_text();
+	time_t start = time(NULL);
+	bool acquired = false, said = false;
+	int rc = EXIT_ERROR;
+
+	for (;;) {
+		if (api_lock_try(&acquired, &mine, &other, client, holder, &err)) {
+			fprintf(stderr,
+			        "prismsync apply: cannot take the organization's apply lock: %s; "
+			        "nothing was changed\n",
+			        err.message);
+			break;
+		}
+		if (acquired) {
+			held.client = client;
+			held.id = xstrdup(mine.id);
+			caught = 0;
+			install_handlers();
+			if (said)
+				fprintf(stderr,
+				        "prismsync apply: took the apply lock after %ld s\n",
+				        (long)(time(NULL) - start));
+			rc = EXIT_OK;
+			break;
+		}
+		long waited = (long)(time(NULL) - start);
+		if (waited >= timeout_s || !other.is_lock) {
+			print_locked(&other, timeout_s, waited);
+			break;
+		}
+		if (!said) {
+			struct buf b = BUF_INIT;
+			describe(&b, &other);
+			fprintf(
+			    stderr,
+			    "prismsync apply: waiting up to %ld s for the apply lock, held by %s\n",
+			    timeout_s, b.data);
+			buf_release(&b);
+			said = true;
+		}
+		api_lock_info_release(&mine);
+		api_lock_info_release(&other);
+		sleep(LOCK_POLL_S);
+	}
+	api_lock_info_release(&mine);
+	api_lock_info_release(&other);
+	error_release(&err);
+	free(holder);
+	return rc;
+}
+
+void apply_lock_release(void)
+{
+	struct error err = ERROR_INIT;
+	if (!held.id)
+		return;
+	/*
+	 * Signals stay caught while the lock is deleted: a second one then
+	 * exits at once, as the first promised.
+	 */
+	if (api_lock_release(held.client, held.id, &err))
+		fprintf(stderr,
+		        "prismsync apply: warning: the apply lock %s could not be released (%s); "
+		        "the next apply will refuse until it is removed: prismsync apply "
+		        "--force-unlock %s\n",
+		        held.id, err.message, held.id);
+	error_release(&err);
+	restore_handlers();
+	free(held.id);
+	held.id = NULL;
+	held.client = NULL;
+}
+
+bool apply_lock_interrupted(void)
+{
+	return caught != 0;
+}
+
+void apply_lock_reraise(void)
+{
+	int sig = caught;
+	if (!sig)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int apply_force_unlock(const char *id, struct common_opts *common)
+{
+	struct api_client *client = NULL;
+	struct manifest *manifest = NULL;
+	struct api_lock_info removed = {NULL, NULL, NULL, 0, NULL, false};
+	struct error err = ERROR_INIT;
+	int rc;
+
+	if ((rc = cmd_target_load(&manifest, common, "apply")) != EXIT_OK)
+		return rc;
+	if ((rc = cmd_api_client(&client, "apply", common, 0)) != EXIT_OK)
+		goto done;
+	if (api_lock_force_unlock(&removed, client, id, &err)) {
+		fprintf(stderr, "prismsync apply: --force-unlock %s: %s; nothing was removed\n", id,
+		        err.message);
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	struct buf b = BUF_INIT;
+	describe(&b, &removed);
+	printf("Removed the apply lock %s, held by %s.\n", id, b.data);
+	buf_release(&b);
+	rc = EXIT_OK;
+done:
+	api_lock_info_release(&removed);
+	error_release(&err);
+	api_client_free(client);
+	manifest_free(manifest);
+	return rc;
+}
