@@ -57,7 +57,10 @@ static const char apply_usage[] =
     "repository (without credentials) and whether the working tree was dirty.\n"
     "Reading from a working tree whose manifest or definitions differ from HEAD\n"
     "(modified, staged or untracked) is refused unless --allow-dirty.\n"
-    "\n"
+    "\n";
+
+/* The options, apart: one string would be longer than C compilers must accept. */
+static const char apply_usage_options[] =
     "options:\n"
     "  -f, --file FILE        the manifest (default: prismsync.yaml)\n"
     "      --env NAME         apply to this environment of the manifest (the\n"
@@ -397,6 +400,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 		switch (c) {
 		case 'h':
 			fputs(apply_usage, stdout);
+			fputs(apply_usage_options, stdout);
 			return EXIT_OK;
 		case OPT_AUTO_APPROVE:
 			auto_approve = true;
