@@ -32,13 +32,15 @@
 #ifndef PRISMSYNC_APPLY_H
 #define PRISMSYNC_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "../api/client.h"
 #include "plan.h"
 
-enum change_status { CS_PENDING, CS_DONE, CS_FAILED, CS_BLOCKED };
+/* CS_NOT_STARTED: the apply was interrupted (apply_opts.stop) before the change started. */
+enum change_status { CS_PENDING, CS_DONE, CS_FAILED, CS_BLOCKED, CS_NOT_STARTED };
 
 struct apply_event {
 	const struct plan_change *change;
@@ -81,6 +83,12 @@ struct apply_opts {
 	long publish_timeout_ms;                 /* 0: APPLY_DEFAULT_PUBLISH_TIMEOUT_MS */
 	int batch_size;                          /* 0: APPLY_DEFAULT_BATCH_SIZE */
 	apply_notice_fn notice;                  /* may be NULL; gets progress_ctx */
+	/*
+	 * May be NULL. Once it reads non-zero (a signal handler sets it), no
+	 * further change starts; the changes in flight finish, including their
+	 * publish waits and deploy re-reads, and the rest end CS_NOT_STARTED.
+	 */
+	const volatile sig_atomic_t *stop;
 };
 
 struct apply_result {
@@ -88,11 +96,12 @@ struct apply_result {
 	enum change_status *status; /* per change */
 	char **message;             /* per change; NULL when done */
 	size_t done, failed, blocked;
+	size_t not_started; /* left undone because the run was stopped (apply_opts.stop) */
 };
 
 /*
  * Runs every change of p. Returns 0 when all succeeded, ERR_API when some
- * failed or were blocked (the result says which). r is filled either way;
+ * failed, were blocked or were not started (the result says which). r is filled either way;
  * release it with apply_result_release().
  */
 int apply_run(struct apply_result *r, const struct plan *p, struct api_client *client,
