@@ -7,7 +7,10 @@
  * whose steps (a mutation, a second step, a poll, the re-read that resolves
  * an unknown outcome) chain from one completion callback to the next. A
  * finished change makes its dependents ready, or blocks them when it
- * failed, and frees a slot for the next ready change.
+ * failed, and frees a slot for the next ready change. Changes are started
+ * with the client held (api_mut_hold()), so that those of one kind that
+ * start together go out in one request; the slots are the client's
+ * parallelism times the batch size.
  */
 #include "apply.h"
 

@@ -26,6 +26,14 @@
  * done only when a re-read shows needsDeploy false and deployedVersion the
  * version the plan (or this run's publish) names.
  *
+ * Changes of one kind that are ready together share a request, up to
+ * apply_opts.batch_size of them (mutations_async.h, batches): each keeps its
+ * own outcome, and the rules above hold for each change of a batch whose
+ * answer was lost.
+ *
+ * A stop (apply_opts.stop, set from a signal handler) starts nothing more:
+ * what is in flight finishes, the rest is reported CS_NOT_STARTED.
+ *
  * Secrets: config values that are ${env:NAME} references are read from the
  * environment at the moment they are sent, and never stored or reported.
  */
