@@ -335,6 +335,9 @@ static void test_batch_refusal(void **state)
 	                  0);
 	assert_false(gql_batch_refused(root));
 	json_object_put(root);
+	root = batch_root(413, "<html>Request Entity Too Large</html>", 0);
+	assert_true(gql_batch_refused(root));
+	json_object_put(root);
 	/* What is not a GraphQL answer fails as a single request would. */
 	assert_null(batch_root(503, "Service Unavailable\n", ERR_API));
 	assert_null(batch_root(200, "not json", ERR_PARSE));
