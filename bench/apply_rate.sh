@@ -9,8 +9,8 @@
 # requests by root field (a request of several aliases counts once), changes
 # done and failed; then whether a plan finds anything left and whether any
 # instance exists twice. Default: --size L --rate 20 --latency 50, batch
-# sizes 1 and the
-# default. Not part of ctest: its figures depend on the machine.
+# sizes 1 and the default. Not part of ctest: its figures depend on the
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=L rate=20 latency=50
