@@ -575,12 +575,15 @@ static const char *path_head(struct json_object *e)
  * a GraphQL answer): a response holding only the error err describes, which
  * gql_batch_refused() recognises. err is emptied.
  */
-static int refusal(struct json_object **root_out, struct error *err)
+static int refusal(struct json_object **root_out, const char *op, struct error *err)
 {
 	struct json_object *e = json_object_new_object(), *list = json_object_new_array();
 	struct json_object *root = json_object_new_object();
-	json_object_object_add(e, "message",
-	                       json_object_new_string(err->message ? err->message : "refused"));
+	const char *msg = err->message ? err->message : "refused";
+	size_t n = strlen(op);
+	if (!strncmp(msg, op, n) && !strncmp(msg + n, ": ", 2))
+		msg += n + 2; /* the operation is named again where the message is used */
+	json_object_object_add(e, "message", json_object_new_string(msg));
 	json_object_array_add(list, e);
 	json_object_object_add(root, "errors", list);
 	error_release(err);
@@ -603,7 +606,7 @@ int gql_decode_batch_response(struct json_object **root_out, long status, const 
 		rc = gql_decode_response(root_out, status, body, len, op, err);
 		if (status != 400 && status != 413)
 			return rc;
-		return refusal(root_out, err);
+		return refusal(root_out, op, err);
 	}
 	errors = errors_list(root);
 	if (!has_data(root) && any_auth_error(errors)) {
