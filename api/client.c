@@ -410,6 +410,75 @@ static void retry_after_refresh(struct api_call *call, const struct http_result 
 	}
 }
 
+static void count_attempt(struct api_client *c, const struct api_call *call,
+                          const struct http_result *r)
+{
+	c->stats.requests++;
+	if (call->attempt > 1)
+		c->stats.retries++;
+	if (r->failure == HTTP_FAIL_NONE && r->status == 429)
+		c->stats.throttled++;
+}
+
+/*
+ * The error of a final attempt that brought no answer to decode: the
+ * transfer failed, or a mutation's outcome is unknown (verdict
+ * RETRY_UNKNOWN). attempts is "" or " (after N attempts)".
+ */
+static int transfer_error(const struct api_call *call, const struct http_result *r,
+                          enum retry_verdict verdict, const char *attempts, struct error *err)
+{
+	if (r->failure == HTTP_FAIL_NONE)
+		return error_set(err, ERR_UNKNOWN_OUTCOME,
+		                 "%s: HTTP %ld; the change may or may not have been made", call->op,
+		                 r->status);
+	if (verdict == RETRY_UNKNOWN)
+		return error_set(err, ERR_UNKNOWN_OUTCOME,
+		                 "%s: %s (%s); the change may or may not have been made", call->op,
+		                 failure_word(r->failure), r->message);
+	return error_set(err, r->failure == HTTP_FAIL_TOO_LARGE ? ERR_TOO_LARGE : ERR_NETWORK,
+	                 "%s: %s: %s%s", call->op, failure_word(r->failure), r->message, attempts);
+}
+
+/*
+ * Decodes a final answer into *data, or an error. A GraphQL error saying
+ * the token is expired or invalid is handled as a 401 (refresh, send again)
+ * when it can be: then *resent is true and nothing else is done.
+ */
+static int decode_answer(struct json_object **data, bool *resent, struct api_call *call,
+                         const struct http_result *r, const char *attempts, struct error *err)
+{
+	struct api_client *c = call->client;
+	struct error derr = ERROR_INIT;
+	int rc;
+
+	*resent = false;
+	if (call->keep_errors)
+		rc = gql_decode_batch_response(data, r->status, r->body.data, r->body.len, call->op,
+		                               &derr);
+	else
+		rc = gql_decode_response(data, r->status, r->body.data, r->body.len, call->op,
+		                         &derr);
+	if (rc == ERR_AUTH && r->status == 200 && c->refresh && !call->auth_retried) {
+		error_release(&derr);
+		retry_after_refresh(call, r);
+		*resent = true;
+		return 0;
+	}
+	/* A mutation's answer that is not JSON may come from after the change was made. */
+	if (rc && call->mutation && rc == ERR_PARSE)
+		rc = error_set(err, ERR_UNKNOWN_OUTCOME,
+		               "%s; the change may or may not have been made", derr.message);
+	else if (rc)
+		error_set(err, rc, "%s%s", derr.message, attempts);
+	error_release(&derr);
+	return rc;
+}
+
+/*
+ * One attempt of a call ended: retried (after a refresh, or by the retry
+ * policy's decision), or finished with its data or error.
+ */
 static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 {
 	struct api_call *call = xfer->userdata;
@@ -417,15 +486,11 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 	const struct http_result *r = &xfer->result;
 	struct error err = ERROR_INIT;
 	struct json_object *data = NULL;
-	char next[64];
-	int rc = 0;
+	char next[64], attempts[48] = "";
+	bool resent = false;
+	int rc;
 
-	c->stats.requests++;
-	if (call->attempt > 1)
-		c->stats.retries++;
-	if (r->failure == HTTP_FAIL_NONE && r->status == 429)
-		c->stats.throttled++;
-
+	count_attempt(c, call, r);
 	if (r->failure == HTTP_FAIL_NONE && r->status == 401 && c->refresh && !call->auth_retried) {
 		retry_after_refresh(call, r);
 		return;
@@ -448,44 +513,14 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 	}
 	log_attempt(c, call, call->op, r, call->attempt, NULL);
 
-	char attempts[48] = "";
 	if (call->attempt > 1)
 		snprintf(attempts, sizeof(attempts), " (after %d attempts)", call->attempt);
-	if (r->failure != HTTP_FAIL_NONE) {
-		if (d.verdict == RETRY_UNKNOWN)
-			rc = error_set(&err, ERR_UNKNOWN_OUTCOME,
-			               "%s: %s (%s); the change may or may not have been made",
-			               call->op, failure_word(r->failure), r->message);
-		else
-			rc = error_set(
-			    &err, r->failure == HTTP_FAIL_TOO_LARGE ? ERR_TOO_LARGE : ERR_NETWORK,
-			    "%s: %s: %s%s", call->op, failure_word(r->failure), r->message,
-			    attempts);
-	} else if (d.verdict == RETRY_UNKNOWN) {
-		rc = error_set(&err, ERR_UNKNOWN_OUTCOME,
-		               "%s: HTTP %ld; the change may or may not have been made", call->op,
-		               r->status);
+	if (r->failure != HTTP_FAIL_NONE || d.verdict == RETRY_UNKNOWN) {
+		rc = transfer_error(call, r, d.verdict, attempts, &err);
 	} else {
-		struct error derr = ERROR_INIT;
-		if (call->keep_errors)
-			rc = gql_decode_batch_response(&data, r->status, r->body.data, r->body.len,
-			                               call->op, &derr);
-		else
-			rc = gql_decode_response(&data, r->status, r->body.data, r->body.len,
-			                         call->op, &derr);
-		if (rc == ERR_AUTH && r->status == 200 && c->refresh && !call->auth_retried) {
-			/* A GraphQL error saying the token is expired or invalid: as a 401. */
-			error_release(&derr);
-			retry_after_refresh(call, r);
+		rc = decode_answer(&data, &resent, call, r, attempts, &err);
+		if (resent)
 			return;
-		}
-		if (rc && call->mutation && rc == ERR_PARSE)
-			rc =
-			    error_set(&err, ERR_UNKNOWN_OUTCOME,
-			              "%s; the change may or may not have been made", derr.message);
-		else if (rc)
-			error_set(&err, rc, "%s%s", derr.message, attempts);
-		error_release(&derr);
 		if (r->status == 200)
 			http_engine_succeeded(engine);
 	}

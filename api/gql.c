@@ -570,6 +570,27 @@ static const char *path_head(struct json_object *e)
 	return json_object_is_type(head, json_type_string) ? json_object_get_string(head) : NULL;
 }
 
+/*
+ * A request refused as a whole before anything ran (HTTP 400 or 413 without
+ * a GraphQL answer): a response holding only the error err describes, which
+ * gql_batch_refused() recognises. err is emptied.
+ */
+static int refusal(struct json_object **root_out, const char *op, struct error *err)
+{
+	struct json_object *e = json_object_new_object(), *list = json_object_new_array();
+	struct json_object *root = json_object_new_object();
+	const char *msg = err->message ? err->message : "refused";
+	size_t n = strlen(op);
+	if (!strncmp(msg, op, n) && !strncmp(msg + n, ": ", 2))
+		msg += n + 2; /* the operation is named again where the message is used */
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	json_object_array_add(list, e);
+	json_object_object_add(root, "errors", list);
+	error_release(err);
+	*root_out = root;
+	return 0;
+}
+
 int gql_decode_batch_response(struct json_object **root_out, long status, const char *body,
                               size_t len, const char *op, struct error *err)
 {
@@ -582,7 +603,10 @@ int gql_decode_batch_response(struct json_object **root_out, long status, const 
 	    (!has_data(root) && !errors_list(root))) {
 		json_object_put(root);
 		error_release(&perr);
-		return gql_decode_response(root_out, status, body, len, op, err);
+		rc = gql_decode_response(root_out, status, body, len, op, err);
+		if (status != 400 && status != 413)
+			return rc;
+		return refusal(root_out, op, err);
 	}
 	errors = errors_list(root);
 	if (!has_data(root) && any_auth_error(errors)) {

@@ -114,7 +114,10 @@ void gql_document_info(const char *doc, bool *mutation, char *root, size_t n);
  * Returns 0 and *root_out (the whole response object, a new reference) for
  * HTTP 200 or 400 with a JSON object holding `data` or `errors`; ERR_AUTH
  * as gql_decode_response() when there is no data and an error says the
- * token was refused; otherwise what gql_decode_response() returns.
+ * token was refused. Any other HTTP 400, or a 413 (refused before anything
+ * ran), gives 0 and a response whose only member is `errors`, with what
+ * gql_decode_response() would have said, for gql_batch_refused() to see.
+ * Otherwise: what gql_decode_response() returns.
  */
 int gql_decode_batch_response(struct json_object **root_out, long status, const char *body,
                               size_t len, const char *op, struct error *err);

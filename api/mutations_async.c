@@ -272,8 +272,19 @@ struct mut_batch {
 	struct mut *members[]; /* members[k] is the answer's alias mk */
 };
 
+static void mut_free(struct mut *m);
+
+/* Operations still waiting (none once every hold is released) are dropped unanswered. */
 void mut_batcher_free(struct mut_batcher *b)
 {
+	if (!b)
+		return;
+	for (size_t d = 0; d < API_DOC_NR; d++)
+		while (b->first[d]) {
+			struct mut *m = b->first[d];
+			b->first[d] = m->next;
+			mut_free(m);
+		}
 	free(b);
 }
 
@@ -361,7 +372,7 @@ void api_mut_hold(struct api_client *c)
 void api_mut_release(struct api_client *c)
 {
 	struct mut_batcher *b = batcher_of(c);
-	if (b && --b->holds == 0)
+	if (b && b->holds > 0 && --b->holds == 0)
 		flush(b);
 }
 

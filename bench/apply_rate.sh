@@ -6,9 +6,11 @@
 #   bench/apply_rate.sh [--size S|M|L] [--rate RPS] [--latency MS] BATCH_SIZE...
 #
 # Prints, per batch size: wall time, requests to /api (and 429 answers),
-# mutations sent (the emulator's count by root field), changes done and
-# failed. Default: --size L --rate 20 --latency 50, batch sizes 1 and the
-# default. Not part of ctest: its figures depend on the machine.
+# requests by root field (a request of several aliases counts once), changes
+# done and failed; then whether a plan finds anything left and whether any
+# instance exists twice. Default: --size L --rate 20 --latency 50, batch
+# sizes 1 and the default. Not part of ctest: its figures depend on the
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=L rate=20 latency=50
@@ -59,7 +61,12 @@ for bs in "${sizes[@]}"; do
 	mutations=$(echo "$counts" | jq '[.by_field | to_entries[] | select(.key | test("^(create|update|import|publish|deploy|delete)")) | .value] | add')
 	throttled=$(grep -c "HTTP 429" "$tmp/err" || true)
 	summary=$(grep -E "^Apply " "$tmp/err" | tail -n 1 || true)
-	printf 'batch %-7s exit %d  %6.1f s  %5d requests (%d 429s)  %5d mutations  %s\n' \
+	printf 'batch %-7s exit %d  %6.1f s  %5d requests (%d 429s)  %5d with mutations  %s\n' \
 		"$bs" "$rc" "$(echo "$end - $start" | bc)" "$total" "$throttled" "$mutations" "$summary"
 	echo "  by root field: $(echo "$counts" | jq -c .by_field)"
+	prc=0
+	"$bin" plan -f "$tmp/repo/prismsync-changed.yaml" --detailed-exitcode --no-color >/dev/null 2>&1 || prc=$?
+	ctl GET /__emulator/state >"$tmp/state.json"
+	echo "  then: plan --detailed-exitcode exits $prc (0: nothing left to do);" \
+		"$(jq '[.instances[] | "\(.customerId)/\(.name)"] | length - (unique | length)' "$tmp/state.json") duplicate instances"
 done

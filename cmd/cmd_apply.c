@@ -3,6 +3,7 @@
  * out a plan saved with `plan --out` after checking it is not stale.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,9 @@
 #include "../util/banned.h"
 
 #define PLAN_FILE_MAX (256u * 1024 * 1024)
+
+/* An apply stopped by a signal exits 128 + its number, as the shell reports a kill. */
+#define EXIT_INTERRUPTED 128
 
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
@@ -100,8 +104,14 @@ static const char apply_usage_options[] =
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
     "\n"
+    "Interrupted (Ctrl-C, or SIGTERM) while making changes, apply starts no new\n"
+    "change, lets those in flight finish, says what was not started and exits\n"
+    "130 (143 for SIGTERM); a second interrupt stops it at once. Either way,\n"
+    "running apply again finishes the job.\n"
+    "\n"
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
-    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n"
+    "failed (the rest were made), 4 saved plan is stale, 64 usage error,\n"
+    "130 or 143 interrupted (the changes not started are listed)\n"
     "\n"
     "example:\n"
     "  prismsync apply plan.json --auto-approve\n";
@@ -127,6 +137,8 @@ static const char *status_word(const struct plan_change *c, enum change_status s
 {
 	if (s == CS_DONE)
 		return plan_action_done(c->action);
+	if (s == CS_NOT_STARTED)
+		return "not started";
 	return s == CS_FAILED ? "FAILED" : "blocked";
 }
 
@@ -138,9 +150,9 @@ static void on_progress(void *ctx, const struct apply_event *ev)
 		fputs("\r\033[K", stderr);
 	fprintf(stderr, "[%zu/%zu] %c %s: %s", ev->finished, ev->total,
 	        plan_action_symbol(c->action), c->address, status_word(c, ev->status));
-	if (ev->message)
+	if (ev->message && ev->status != CS_NOT_STARTED) /* the summary says why */
 		fprintf(stderr, ": %s", ev->message);
-	else
+	else if (!ev->message)
 		fprintf(stderr, " (%.2f s)", ev->elapsed_s);
 	fputc('\n', stderr);
 	if (pr->bar && ev->finished < ev->total) {
@@ -229,18 +241,83 @@ static int stop_if_interrupted(void)
 	return EXIT_ERROR;
 }
 
+/*
+ * Signals during the changes, as git and curl users expect of a tool that
+ * must not leave work half done: the first SIGINT or SIGTERM stops starting
+ * changes and lets those in flight finish; a second one ends the process at
+ * once (a re-run converges, as after a kill). Only async-signal-safe calls.
+ */
+static volatile sig_atomic_t interrupted; /* the first signal's number; 0: none */
+
+static void on_interrupt(int sig)
+{
+	static const char first[] = "\nprismsync apply: interrupted: starting no new changes; "
+	                            "waiting for those in flight to finish (interrupt again to "
+	                            "stop at once)\n";
+	static const char again[] = "\nprismsync apply: interrupted again: stopping now; the "
+	                            "changes in flight may or may not have been made (run apply "
+	                            "again to finish)\n";
+	if (interrupted) {
+		if (write(STDERR_FILENO, again, sizeof(again) - 1) < 0) {
+			/* nothing to do about it */
+		}
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = sig;
+	if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0) {
+		/* nothing to do about it */
+	}
+}
+
+struct held_signals {
+	struct sigaction intr, term;
+};
+
+static void catch_interrupts(struct held_signals *old)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old->intr);
+	sigaction(SIGTERM, &sa, &old->term);
+}
+
+static void release_interrupts(const struct held_signals *old)
+{
+	sigaction(SIGINT, &old->intr, NULL);
+	sigaction(SIGTERM, &old->term, NULL);
+}
+
 static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
                    int batch_size, const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL,       on_progress, on_waiting, &pr, publish_timeout_ms,
-	                       batch_size, on_notice};
+	struct apply_opts o = {NULL,       on_progress, on_waiting,  &pr, publish_timeout_ms,
+	                       batch_size, on_notice,   &interrupted};
 	struct apply_result r;
+	struct held_signals old;
+	int rc;
+
+	catch_interrupts(&old);
 	apply_run(&r, p, client, &o);
-	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
-	        r.failed || r.blocked ? "finished with failures" : "complete", r.done, r.failed,
-	        r.blocked);
-	int rc = r.failed || r.blocked ? EXIT_PARTIAL : EXIT_OK;
+	release_interrupts(&old);
+	if (interrupted) {
+		fprintf(stderr,
+		        "Apply interrupted: %zu done, %zu failed, %zu blocked, %zu not started. "
+		        "Run apply again to finish.\n",
+		        r.done, r.failed, r.blocked, r.not_started);
+		rc = EXIT_INTERRUPTED + interrupted;
+	} else {
+		fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
+		        r.failed || r.blocked ? "finished with failures" : "complete", r.done,
+		        r.failed, r.blocked);
+		rc = r.failed || r.blocked ? EXIT_PARTIAL : EXIT_OK;
+	}
 	apply_result_release(&r);
 	return rc;
 }

@@ -44,6 +44,7 @@ complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l auto-approve -d 'do not ask for confirmation'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l allow-dirty -d 'apply even when files are not committed'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l publish-timeout -x -d 'seconds to wait for a published version'
+complete -c prismsync -n "__fish_seen_subcommand_from apply" -l batch-size -x -d 'changes of one kind sent in one request at most'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l lock-timeout -x -d 'seconds to wait for another apply to release the lock'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l force-unlock -x -d 'remove the apply lock left by a killed apply'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -F -d 'saved plan'

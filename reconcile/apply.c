@@ -7,7 +7,10 @@
  * whose steps (a mutation, a second step, a poll, the re-read that resolves
  * an unknown outcome) chain from one completion callback to the next. A
  * finished change makes its dependents ready, or blocks them when it
- * failed, and frees a slot for the next ready change.
+ * failed, and frees a slot for the next ready change. Changes are started
+ * with the client held (api_mut_hold()), so that those of one kind that
+ * start together go out in one request; the slots are the client's
+ * parallelism times the batch size.
  */
 #include "apply.h"
 
@@ -301,9 +304,10 @@ static void report(struct run *run, size_t i, double started)
 	struct apply_result *r = run->r;
 	if (!o->progress)
 		return;
-	struct apply_event ev = {&run->p->changes[i], r->status[i],
-	                         r->message[i],       r->done + r->failed + r->blocked,
-	                         run->p->nr,          now_s() - started};
+	struct apply_event ev = {
+	    &run->p->changes[i], r->status[i],
+	    r->message[i],       r->done + r->failed + r->blocked + r->not_started,
+	    run->p->nr,          now_s() - started};
 	o->progress(o->progress_ctx, &ev);
 }
 
@@ -1005,6 +1009,11 @@ fail:
 	error_release(&err);
 }
 
+static bool stopped(const struct run *run)
+{
+	return run->o->stop && *run->o->stop;
+}
+
 /* Starts ready changes while there is room; re-entered from completions, it runs once. */
 static void pump(struct run *run)
 {
@@ -1012,7 +1021,7 @@ static void pump(struct run *run)
 		return;
 	run->pumping = true;
 	api_mut_hold(run->client); /* what starts together goes out together */
-	while (run->ready_head < run->ready_tail && run->in_flight < run->limit) {
+	while (run->ready_head < run->ready_tail && run->in_flight < run->limit && !stopped(run)) {
 		size_t i = run->ready[run->ready_head++];
 		run->in_flight++;
 		task_start(run, i);
@@ -1072,13 +1081,25 @@ static void schedule_release(struct run *run)
 	free(run->tasks);
 }
 
-/* After the transport itself failed: whatever did not finish failed with it. */
+/*
+ * After the transport itself failed: whatever did not finish failed with
+ * it. After a stop, with the transport fine: whatever did not start was
+ * not started.
+ */
 static void fail_unfinished(struct run *run, const struct error *err)
 {
 	struct apply_result *r = run->r;
+	bool not_started = stopped(run) && err->code == ERR_GENERIC;
 	for (size_t i = 0; i < run->p->nr; i++) {
 		if (r->status[i] != CS_PENDING)
 			continue;
+		if (not_started && !run->tasks[i]) {
+			r->status[i] = CS_NOT_STARTED;
+			r->message[i] = xstrdup("not started: the apply was interrupted");
+			r->not_started++;
+			report(run, i, now_s());
+			continue;
+		}
 		r->status[i] = CS_FAILED;
 		r->message[i] = xstrdup(err->message ? err->message : "the change was not run");
 		r->failed++;
@@ -1107,7 +1128,8 @@ int apply_run(struct apply_result *r, const struct plan *p, struct api_client *c
 	schedule_init(&run);
 	api_mut_batching(client, (size_t)batch_size(o), o->notice, o->progress_ctx);
 	pump(&run);
-	if (api_client_run(client, &err) || r->done + r->failed + r->blocked < p->nr) {
+	if (api_client_run(client, &err) ||
+	    r->done + r->failed + r->blocked + r->not_started < p->nr) {
 		if (!err.code)
 			error_set(&err, ERR_GENERIC, "the change was not run");
 		fail_unfinished(&run, &err);
@@ -1116,7 +1138,7 @@ int apply_run(struct apply_result *r, const struct plan *p, struct api_client *c
 	schedule_release(&run);
 	forget_all(&run.ids);
 	forget_all(&run.versions);
-	return r->failed || r->blocked ? ERR_API : 0;
+	return r->failed || r->blocked || r->not_started ? ERR_API : 0;
 }
 
 void apply_result_release(struct apply_result *r)

@@ -26,19 +26,29 @@
  * done only when a re-read shows needsDeploy false and deployedVersion the
  * version the plan (or this run's publish) names.
  *
+ * Changes of one kind that are ready together share a request, up to
+ * apply_opts.batch_size of them (mutations_async.h, batches): each keeps its
+ * own outcome, and the rules above hold for each change of a batch whose
+ * answer was lost.
+ *
+ * A stop (apply_opts.stop, set from a signal handler) starts nothing more:
+ * what is in flight finishes, the rest is reported CS_NOT_STARTED.
+ *
  * Secrets: config values that are ${env:NAME} references are read from the
  * environment at the moment they are sent, and never stored or reported.
  */
 #ifndef PRISMSYNC_APPLY_H
 #define PRISMSYNC_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "../api/client.h"
 #include "plan.h"
 
-enum change_status { CS_PENDING, CS_DONE, CS_FAILED, CS_BLOCKED };
+/* CS_NOT_STARTED: the apply was interrupted (apply_opts.stop) before the change started. */
+enum change_status { CS_PENDING, CS_DONE, CS_FAILED, CS_BLOCKED, CS_NOT_STARTED };
 
 struct apply_event {
 	const struct plan_change *change;
@@ -81,6 +91,12 @@ struct apply_opts {
 	long publish_timeout_ms;                 /* 0: APPLY_DEFAULT_PUBLISH_TIMEOUT_MS */
 	int batch_size;                          /* 0: APPLY_DEFAULT_BATCH_SIZE */
 	apply_notice_fn notice;                  /* may be NULL; gets progress_ctx */
+	/*
+	 * May be NULL. Once it reads non-zero (a signal handler sets it), no
+	 * further change starts; the changes in flight finish, including their
+	 * publish waits and deploy re-reads, and the rest end CS_NOT_STARTED.
+	 */
+	const volatile sig_atomic_t *stop;
 };
 
 struct apply_result {
@@ -88,11 +104,12 @@ struct apply_result {
 	enum change_status *status; /* per change */
 	char **message;             /* per change; NULL when done */
 	size_t done, failed, blocked;
+	size_t not_started; /* left undone because the run was stopped (apply_opts.stop) */
 };
 
 /*
  * Runs every change of p. Returns 0 when all succeeded, ERR_API when some
- * failed or were blocked (the result says which). r is filled either way;
+ * failed, were blocked or were not started (the result says which). r is filled either way;
  * release it with apply_result_release().
  */
 int apply_run(struct apply_result *r, const struct plan *p, struct api_client *client,

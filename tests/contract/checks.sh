@@ -555,6 +555,8 @@ check_errors() {
 		skip errors.success-empty "no access token for raw requests"
 	fi
 
+	check_batch "$unknown"
+
 	jq -n --rawfile q "$CONTRACT_DIR/graphql/whoami.graphql" '{query: $q, variables: {}}' >"$W/bad.req"
 	raw_post "$W/bad.req" invalid "$W/bad"
 	msg=$(jq -r '.errors[0].message // empty' "$W/bad.body" 2>/dev/null)
@@ -613,6 +615,33 @@ check_lock() {
 			mv "$W/created.new" "$W/created"
 		fi
 	done
+}
+
+# Two mutations in one document (prismsync apply --batch-size): each alias
+# answered on its own, the error of one (an unknown id) a top-level error
+# whose path names it. A refusal of the whole document (no data, no path)
+# also passes: prismsync then sends one mutation per request.
+check_batch() {
+	: >"$W/ev/errors.batch"
+	if [ -z "$CUST" ]; then
+		skip errors.batch "needs the customer"
+		return
+	fi
+	if ! raw_gql batch_update_customer "$(jq -nc --arg id "$CUST" --arg u "$1" --arg d "prismsync contract run $RUN_ID (batched)" '{id0: $id, id1: $u, description: $d}')"; then
+		skip errors.batch "no access token for raw requests"
+		return
+	fi
+	evid errors.batch "m0: updateCustomer(customer), m1: updateCustomer(<unknown>): HTTP $RAW_STATUS; data=$(jq -c '.data' "$W/raw.body" 2>/dev/null | head -c 300); errors=$(jq -c '[.errors[]? | {message, path}]' "$W/raw.body" 2>/dev/null | head -c 300)"
+	if jq -e '.data.m0.errors == [] and .data.m0.customer.id != null and .data.m1 == null and
+	    ([.errors[]? | select(.path[0] == "m1")] | length > 0) and
+	    ([.errors[]? | select((.path // [])[0] != "m1")] | length == 0)' "$W/raw.body" >/dev/null 2>&1; then
+		pass errors.batch "both ran; the unknown id's error has path [\"m1\"], the other alias succeeded"
+	elif [ "$RAW_STATUS" = 200 ] || [ "$RAW_STATUS" = 400 ] &&
+	    jq -e '(.data == null) and (.errors | length > 0) and all(.errors[]; .path == null)' "$W/raw.body" >/dev/null 2>&1; then
+		pass errors.batch "refused as a whole (\"$(jq -r '.errors[0].message' "$W/raw.body")\"): prismsync falls back to one mutation per request"
+	else
+		fail errors.batch "each alias answered on its own, or the document refused with no data" "HTTP $RAW_STATUS, $(head -c 300 "$W/raw.body")"
+	fi
 }
 
 # 429 and Retry-After.

@@ -20,7 +20,7 @@ for check in setup publish.first-number publish.second-number publish.available 
     needs-deploy.version deploy.reread-new-version needs-deploy.enable-disable \
     connection.values-replace-all oauth.pending \
     oauth.deploy-while-pending oauth.authorized errors.unknown-id errors.invalid-input \
-    errors.success-empty errors.bad-token lock.unique-name lock.simultaneous \
+    errors.success-empty errors.batch errors.bad-token lock.unique-name lock.simultaneous \
     throttle.shape pages.limit-101-refused \
     pages.limit-100-works pages.offset-small pages.offset-large; do
 	expect_in out "^PASS  $check " "check $check ran and passed"

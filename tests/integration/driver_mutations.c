@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../api/mutations.h"
+#include "../../api/mutations_async.h"
 #include "driver.h"
 
 static const char *arg(struct json_object *a, const char *key)
@@ -61,6 +62,52 @@ static void print_version(const struct api_version *v)
 	       v->available ? "true" : "false");
 }
 
+/* One deploy of a batch answered: {"index": K, "ok": true} or {"index", "code", "error"}. */
+static void on_batch_item(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
+{
+	const size_t *k = ctx;
+	struct json_object *o = json_object_new_object();
+	(void)res;
+	json_object_object_add(o, "index", json_object_new_int64((int64_t)*k));
+	if (rc) {
+		json_object_object_add(o, "code", json_object_new_string(error_code_name(rc)));
+		json_object_object_add(o, "error", json_object_new_string(err->message));
+	} else {
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+	}
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void on_batch_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	fprintf(stderr, "notice: %s\n", message);
+}
+
+/* deployBatch {"ids": [...]}: every deploy started at once, batched, one result line each. */
+static int deploy_batch(struct api_client *c, struct json_object *a, struct error *err)
+{
+	struct json_object *ids;
+	size_t index[64];
+	if (!json_object_object_get_ex(a, "ids", &ids) ||
+	    !json_object_is_type(ids, json_type_array))
+		return error_set(err, ERR_USAGE, "apidriver deployBatch needs {\"ids\": [...]}");
+	size_t n = json_object_array_length(ids);
+	if (n > 64)
+		n = 64;
+	api_mut_batching(c, 64, on_batch_notice, NULL);
+	api_mut_hold(c);
+	for (size_t k = 0; k < n; k++) {
+		index[k] = k;
+		api_instance_deploy_start(c,
+		                          json_object_get_string(json_object_array_get_idx(ids, k)),
+		                          on_batch_item, &index[k]);
+	}
+	api_mut_release(c);
+	return api_client_run(c, err);
+}
+
 int driver_mutation(struct api_client *c, int argc, char **argv, struct error *err)
 {
 	const char *op = argv[0];
@@ -76,7 +123,9 @@ int driver_mutation(struct api_client *c, int argc, char **argv, struct error *e
 		return error_set(err, ERR_USAGE, "apidriver %s needs a JSON object of arguments",
 		                 op);
 	}
-	if (!strcmp(op, "createCustomer")) {
+	if (!strcmp(op, "deployBatch")) {
+		rc = deploy_batch(c, a, err);
+	} else if (!strcmp(op, "createCustomer")) {
 		struct api_customer_input in = {arg(a, "name"), arg(a, "externalId"),
 		                                arg(a, "description"), labels(a, label_buf, 64)};
 		if (!(rc = api_customer_create(&id, c, &in, err)))

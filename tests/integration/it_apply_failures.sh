@@ -50,10 +50,11 @@ ps apply --auto-approve
 expect_rc 0 "then converges"
 
 # A failed deploy blocks nothing else: the other instances still roll out.
+# (One deploy per request: the fault answers every deploy of its request.)
 edit prismsync.yaml 's|Shop URL: https://shop.acme.example|Shop URL: https://shop.acme.example/v3|'
 edit prismsync.yaml 's|Shop URL: https://shop.globex.example$|Shop URL: https://shop.globex.example/v3|'
 fault '{"match":"deployInstance","payload_errors":[{"field":"__all__","messages":["deploy refused by a test"]}],"times":1}'
-ps apply --auto-approve
+ps apply --auto-approve --batch-size 1
 expect_rc 3 "a failed deploy"
 expect_in err "Apply finished with failures: 3 done, 1 failed, 0 blocked" "one deploy failed, nothing blocked"
 expect_in err "deploy refused by a test" "the reason is shown"

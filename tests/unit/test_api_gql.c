@@ -269,6 +269,86 @@ static void test_request_body_carries_values_as_variables(void **state)
 	free(body);
 }
 
+static struct json_object *batch_root(long status, const char *body, int want)
+{
+	struct json_object *root = NULL;
+	struct error err = ERROR_INIT;
+	assert_int_equal(
+	    gql_decode_batch_response(&root, status, body, strlen(body), "createInstance", &err),
+	    want);
+	error_release(&err);
+	return root;
+}
+
+static void expect_member(struct json_object *root, const char *alias, int code,
+                          const char *fragment)
+{
+	struct error err = ERROR_INIT;
+	assert_int_equal(gql_batch_error(root, alias, "createInstance", &err), code);
+	if (fragment && (!err.message || !strstr(err.message, fragment)))
+		fail_msg("'%s' not in '%s'", fragment, err.message ? err.message : "(none)");
+	error_release(&err);
+}
+
+/* A batch answer: each top-level error belongs to the alias its path names. */
+static void test_batch_errors_belong_to_their_alias(void **state)
+{
+	(void)state;
+	struct json_object *root = batch_root(
+	    200,
+	    "{\"data\": {\"m0\": {\"instance\": {\"id\": \"a\"}, \"errors\": []}, \"m1\": null, "
+	    "\"m2\": {\"instance\": null, \"errors\": [{\"field\": \"name\", \"messages\": "
+	    "[\"blank\"]}]}}, \"errors\": [{\"message\": \"Record not found\", \"path\": "
+	    "[\"m1\"]}]}",
+	    0);
+	assert_non_null(root);
+	assert_false(gql_batch_refused(root));
+	expect_member(root, "m0", 0, NULL);
+	expect_member(root, "m1", ERR_NOTFOUND, "createInstance: Record not found");
+	expect_member(root, "m2", 0, NULL); /* its payload errors are for gql_check_payload() */
+	json_object_put(root);
+
+	/* An error without a path concerns every alias. */
+	root = batch_root(200,
+	                  "{\"data\": {\"m0\": {}, \"m1\": {}}, \"errors\": [{\"message\": "
+	                  "\"slow down\"}]}",
+	                  0);
+	expect_member(root, "m0", ERR_API, "createInstance: slow down");
+	expect_member(root, "m1", ERR_API, "createInstance: slow down");
+	json_object_put(root);
+}
+
+/* No data and no path: refused before anything ran. No data with a path: it ran. */
+static void test_batch_refusal(void **state)
+{
+	(void)state;
+	struct json_object *root = batch_root(
+	    200, "{\"data\": null, \"errors\": [{\"message\": \"one mutation per request\"}]}", 0);
+	assert_true(gql_batch_refused(root));
+	json_object_put(root);
+	root = batch_root(400, "{\"errors\": [{\"message\": \"Query is too complex\"}]}", 0);
+	assert_true(gql_batch_refused(root));
+	json_object_put(root);
+	root = batch_root(200,
+	                  "{\"data\": null, \"errors\": [{\"message\": \"boom\", \"path\": "
+	                  "[\"m3\"]}]}",
+	                  0);
+	assert_false(gql_batch_refused(root));
+	json_object_put(root);
+	root = batch_root(413, "Request Entity Too Large", 0);
+	assert_true(gql_batch_refused(root));
+	expect_member(root, "", ERR_API, "createInstance: HTTP 413: Request Entity Too Large");
+	json_object_put(root);
+	/* What is not a GraphQL answer fails as a single request would. */
+	assert_null(batch_root(503, "Service Unavailable\n", ERR_API));
+	assert_null(batch_root(200, "not json", ERR_PARSE));
+	/* A refused token, with no data: an auth error, so the client refreshes. */
+	assert_null(batch_root(200,
+	                       "{\"data\": null, \"errors\": [{\"message\": \"Authentication "
+	                       "credentials were not provided or are invalid or expired.\"}]}",
+	                       ERR_AUTH));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +360,8 @@ int main(void)
 	    cmocka_unit_test(test_values_are_type_and_range_checked),
 	    cmocka_unit_test(test_document_info),
 	    cmocka_unit_test(test_request_body_carries_values_as_variables),
+	    cmocka_unit_test(test_batch_errors_belong_to_their_alias),
+	    cmocka_unit_test(test_batch_refusal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
