@@ -2,7 +2,8 @@
 # Builds prismsync twice, with warnings as errors: a release build, and a
 # debug build with AddressSanitizer and UndefinedBehaviorSanitizer. Runs every
 # test through ctest on both (the Node.js suites, which do not involve the C
-# code, run once). Exits non-zero on the first failure.
+# code, run once), after eslint on the emulator. Exits non-zero on the first
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ if command -v clang-format >/dev/null; then
 	# shellcheck disable=SC2086
 	clang-format --dry-run --Werror $files
 fi
+
+echo "== lint (eslint on the emulator and its tests)"
+(cd tests/emulator && npm run --silent lint)
 
 echo "== release build (-Werror)"
 cmake -S . -B build -G Ninja -DPRISMSYNC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

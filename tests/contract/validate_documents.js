@@ -3,7 +3,8 @@
 // document the real API would reject checks nothing.
 //
 // usage: node validate_documents.js REAL_SCHEMA
-// Exits 77 (skipped) when REAL_SCHEMA does not exist.
+// Exits 77 (skipped) when REAL_SCHEMA is empty or not given (none
+// configured), 1 when it names a file that does not exist.
 'use strict';
 
 const fs = require('fs');
@@ -11,9 +12,13 @@ const path = require('path');
 const { buildSchema, parse, validate } = require(path.join(__dirname, '..', 'emulator', 'node_modules', 'graphql'));
 
 const schemaFile = process.argv[2];
-if (!schemaFile || !fs.existsSync(schemaFile)) {
-  console.log(`skipped: the real Prismatic schema is not here (${schemaFile || 'no path given'})`);
+if (!schemaFile) {
+  console.error('SKIP: no real Prismatic schema configured (../shared/prismatic-schema was not beside the checkout when cmake ran)');
   process.exit(77);
+}
+if (!fs.existsSync(schemaFile)) {
+  console.error(`FAIL: the real Prismatic schema is not at ${schemaFile}: a mistyped path?`);
+  process.exit(1);
 }
 const schema = buildSchema(fs.readFileSync(schemaFile, 'utf8'));
 const dir = path.join(__dirname, 'graphql');

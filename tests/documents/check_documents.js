@@ -4,6 +4,8 @@
 // text, so that the documents validated here are all the client can send.
 //
 // usage: check_documents.js PRINT_DOCUMENTS SCHEMA REPO_ROOT
+// An empty SCHEMA (no real schema configured) exits 77, saying so; a SCHEMA
+// path that does not exist is a failure.
 'use strict';
 
 const fs = require('fs');
@@ -11,13 +13,17 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 
 const [printer, schemaPath, root] = process.argv.slice(2);
-if (!printer || !schemaPath || !root) {
+if (!printer || schemaPath === undefined || !root) {
   console.error('usage: check_documents.js PRINT_DOCUMENTS SCHEMA REPO_ROOT');
   process.exit(2);
 }
-if (!fs.existsSync(schemaPath)) {
-  console.log(`SKIP: the real Prismatic schema is not at ${schemaPath}; nothing to validate against`);
+if (schemaPath === '') {
+  console.error('SKIP: no real Prismatic schema configured (../shared/prismatic-schema was not beside the checkout when cmake ran)');
   process.exit(77);
+}
+if (!fs.existsSync(schemaPath)) {
+  console.error(`FAIL: the real Prismatic schema is not at ${schemaPath}: a mistyped path?`);
+  process.exit(1);
 }
 const { buildSchema, parse, validate } = require(path.resolve(root, 'tests/emulator/node_modules/graphql'));
 

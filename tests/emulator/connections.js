@@ -20,7 +20,6 @@
 
 const S = 'STRING';
 const P = 'PASSWORD';
-const T = 'TEXT';
 const B = 'BOOLEAN';
 
 const WRITE_ONLY_NAME = /secret|password|token|privatekey|apikey/i;

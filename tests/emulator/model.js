@@ -297,7 +297,7 @@ class Model {
       };
       this.instances.set(inst.id, inst);
       try { this.applyConfigValues(inst, ver.definition, s.configVariables || {}, 'reset'); } catch (e) {
-        throw new Error(`instance "${inst.name}": ${e.message}`);
+        throw new Error(`instance "${inst.name}": ${e.message}`, { cause: e });
       }
     }
   }

@@ -11,7 +11,8 @@
 //   node tests/emulator/sdl-subset.js [OURS.graphql [REAL.graphql]]
 //
 // REAL defaults to $PRISMSYNC_REAL_SCHEMA. Exit 0: a subset; 1: mismatches,
-// one line each; 77: the real schema file is absent (skipped).
+// one line each, or a REAL path that does not exist; 77: no real schema
+// given (skipped).
 
 const fs = require('fs');
 const path = require('path');
@@ -126,12 +127,12 @@ function main(argv) {
   const oursFile = argv[0] || path.join(__dirname, '..', '..', 'schema', 'prismatic.graphql');
   const realFile = argv[1] || process.env.PRISMSYNC_REAL_SCHEMA;
   if (!realFile) {
-    process.stdout.write('SKIP: no real Prismatic schema given (set PRISMSYNC_REAL_SCHEMA or pass its path)\n');
+    process.stderr.write('SKIP: no real Prismatic schema given (set PRISMSYNC_REAL_SCHEMA or pass its path)\n');
     return SKIP;
   }
   if (!fs.existsSync(realFile)) {
-    process.stdout.write(`SKIP: the real Prismatic schema ${realFile} is absent; nothing to compare against\n`);
-    return SKIP;
+    process.stderr.write(`${realFile}: no such file: a mistyped path to the real Prismatic schema?\n`);
+    return 1;
   }
   let ours;
   let real;

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SEED="$EMULATOR_DIR/testdata/code-native-seed.json"
-[ -f "$SEED" ] || { echo "SKIP: $SEED is missing"; exit 77; }
+[ -f "$SEED" ] || { echo "FAIL: $SEED is missing" >&2; exit 1; }
 export NO_COLOR=1
 emu_start --seed "$SEED"
 mkdir -p "$TMP/repo/integrations"

@@ -6,11 +6,7 @@
 # it, and the next plan has nothing to do. No secret appears in any output,
 # saved plan or drift report. Skipped (exit 77) where the corpus is absent.
 . "$(dirname "$0")/lib.sh"
-corpus="${PRISMSYNC_REALWORLD:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/realworld}/definitions"
-if [ ! -d "$corpus" ]; then
-	echo "no real-world corpus at $corpus: skipped"
-	exit 77
-fi
+need_realworld
 repo="$TMP/rw"
 mkdir -p "$repo/defs"
 cp "$corpus"/*.yml "$repo/defs/"

@@ -8,11 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 IT_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$IT_DIR/export_lib.sh"
-corpus="${PRISMSYNC_REALWORLD:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/realworld}/definitions"
-if [ ! -d "$corpus" ]; then
-	echo "no real-world corpus at $corpus: skipped"
-	exit 77
-fi
+need_realworld
 export NO_COLOR=1
 repo="$TMP/rw"
 mkdir -p "$repo/defs"

@@ -4,11 +4,7 @@
 # next plan finds nothing to do: what the server hands back compares equal
 # to what was imported. Skipped (exit 77) where the corpus is absent.
 . "$(dirname "$0")/lib.sh"
-corpus="${PRISMSYNC_REALWORLD:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/realworld}/definitions"
-if [ ! -d "$corpus" ]; then
-	echo "no real-world corpus at $corpus: skipped"
-	exit 77
-fi
+need_realworld
 repo="$TMP/rw"
 mkdir -p "$repo/defs"
 cp "$corpus"/*.yml "$repo/defs/"

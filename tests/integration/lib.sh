@@ -184,3 +184,19 @@ finish() {
 	[ "$fail_count" -eq 0 ]
 	exit $?
 }
+
+# need_realworld: sets $corpus to the real-world definitions
+# ($PRISMSYNC_REALWORLD/definitions). Without a corpus the test is skipped
+# (exit 77, the reason on stderr); a path that holds no definitions is a
+# failure, never a skip.
+need_realworld() {
+	if [ -z "${PRISMSYNC_REALWORLD:-}" ]; then
+		echo "SKIP: no real-world corpus (PRISMSYNC_REALWORLD is empty: ../shared/realworld was not beside the checkout when cmake ran)" >&2
+		exit 77
+	fi
+	corpus="$PRISMSYNC_REALWORLD/definitions"
+	if ! ls "$corpus"/*.yml >/dev/null 2>&1; then
+		echo "FAIL: no definitions (*.yml) in $corpus: is PRISMSYNC_REALWORLD mistyped?" >&2
+		exit 1
+	fi
+}

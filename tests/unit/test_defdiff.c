@@ -244,13 +244,16 @@ static struct ynode *first_input_value(struct ynode *root)
 	return NULL;
 }
 
-static void test_realworld_corpus(void **state)
+/*
+ * Over every definition of a set: a file equals itself, a copy without its
+ * empty values equals the full file, and one edited input value is one
+ * difference at its path.
+ */
+static void check_corpus(enum corpus_set set)
 {
-	(void)state;
 	struct corpus_file *files;
-	size_t n = corpus_load(&files);
-	if (!n)
-		skip();
+	size_t n = corpus_load(set, &files);
+	size_t edited = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct ydoc *full = parse(files[i].path, files[i].text, files[i].len);
 		struct ydoc *mine = parse(files[i].path, files[i].text, files[i].len);
@@ -270,12 +273,26 @@ static void test_realworld_corpus(void **state)
 			assert_int_equal(defdiff_compare(mine->root, full->root, NULL, &diff), 1);
 			assert_non_null(strstr(diff.items[0].path, ".value"));
 			assert_ptr_equal(diff.items[0].after, v);
+			edited++;
 		}
 		defdiff_release(&diff);
 		ydoc_free(full);
 		ydoc_free(mine);
 	}
 	corpus_free(files, n);
+	assert_true(edited > 0); /* the edit check ran on at least one file */
+}
+
+static void test_project_definitions(void **state)
+{
+	(void)state;
+	check_corpus(CORPUS_PROJECT);
+}
+
+static void test_realworld_corpus(void **state)
+{
+	(void)state;
+	check_corpus(CORPUS_REALWORLD);
 }
 
 /* Flows and steps are matched by name: an insertion is one difference, a reorder is one too. */
@@ -329,7 +346,7 @@ static void test_served_definitions_equal_their_source(void **state)
 	static const char *const names[] = {"orders", "returns"};
 	const char *testdata = getenv("PRISMSYNC_TESTDATA");
 	if (!testdata)
-		skip();
+		fail_msg("PRISMSYNC_TESTDATA is not set: run this test through ctest");
 	for (size_t i = 0; i < 2; i++) {
 		char *src = xasprintf("%s/reconcile/integrations/%s.yml", testdata, names[i]);
 		char *served = xasprintf("%s/reconcile/as-served/%s.yml", testdata, names[i]);
@@ -352,7 +369,7 @@ static void test_served_definitions_equal_their_source(void **state)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_server_defaults_are_not_a_difference),
@@ -360,9 +377,13 @@ int main(void)
 	    cmocka_unit_test(test_pinned_version_and_lengths),
 	    cmocka_unit_test(test_awkward_keys_are_quoted_in_paths),
 	    cmocka_unit_test(test_types_and_absence),
-	    cmocka_unit_test(test_realworld_corpus),
+	    cmocka_unit_test(test_project_definitions),
 	    cmocka_unit_test(test_served_definitions_equal_their_source),
 	    cmocka_unit_test(test_named_elements_match_by_name),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest realworld[] = {
+	    cmocka_unit_test(test_realworld_corpus),
+	};
+	return corpus_main(argc, argv, "defdiff", tests, sizeof(tests) / sizeof(tests[0]),
+	                   realworld, sizeof(realworld) / sizeof(realworld[0]));
 }

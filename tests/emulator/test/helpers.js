@@ -12,8 +12,9 @@ const readline = require('readline');
 const EMULATOR_DIR = path.join(__dirname, '..');
 const SERVER = path.join(EMULATOR_DIR, 'server.js');
 const REPO = path.join(EMULATOR_DIR, '..', '..');
-// The real-world corpus: $PRISMSYNC_REALWORLD (set by ctest) or ../shared/realworld.
-const REALWORLD = path.join(process.env.PRISMSYNC_REALWORLD || path.join(REPO, '..', 'shared', 'realworld'), 'definitions');
+// The real-world corpus: $PRISMSYNC_REALWORLD/definitions; ctest sets it,
+// empty when the corpus is not beside the checkout.
+const REALWORLD = process.env.PRISMSYNC_REALWORLD ? path.join(process.env.PRISMSYNC_REALWORLD, 'definitions') : null;
 const TESTDATA = path.join(EMULATOR_DIR, 'testdata');
 
 // Start `node server.js --port 0 ...args`; resolves once the first stdout
@@ -115,10 +116,16 @@ function tmpDir(prefix = 'emulator-test-') {
 
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
+// The definitions (*.yml, *.yaml) in dir, sorted; none when dir is absent.
+function definitionFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort()
+    .map((f) => path.join(dir, f));
+}
+
+// The real-world definitions; null when no corpus is configured.
 function realworldFiles() {
-  if (!fs.existsSync(REALWORLD)) return null;
-  return fs.readdirSync(REALWORLD).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort()
-    .map((f) => path.join(REALWORLD, f));
+  return REALWORLD ? definitionFiles(REALWORLD) : null;
 }
 
 // Semantic containment used by prismsync (SPEC.md 4): every key and value in
@@ -148,5 +155,5 @@ function semanticDiff(want, got, p = '', out = []) {
 
 module.exports = {
   startEmulator, startInProcess, getToken, gql, gqlRaw, control, getState, tmpDir, sleep,
-  realworldFiles, semanticDiff, EMULATOR_DIR, REPO, TESTDATA, REALWORLD, SERVER,
+  realworldFiles, definitionFiles, semanticDiff, EMULATOR_DIR, REPO, TESTDATA, REALWORLD, SERVER,
 };

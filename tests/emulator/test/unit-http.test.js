@@ -209,6 +209,54 @@ test('fault rules: delay, dropped connection, garbage, oversized, data null, pay
   assert.equal(tl.body.errors[0].message, 'partial failure');
 });
 
+// One POST /api with node:http, so that a reset shows as such: resolves to
+// {status, bytes, error} with the body bytes received before any error.
+function rawPost(url, token, query) {
+  const http = require('node:http');
+  return new Promise((resolve) => {
+    const out = { status: null, bytes: 0, length: null, error: null };
+    const req = http.request(`${url}/api`, { method: 'POST', agent: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      out.status = res.statusCode;
+      out.length = Number(res.headers['content-length']);
+      res.on('data', (c) => { out.bytes += c.length; });
+      res.on('end', () => resolve(out));
+      res.on('error', (e) => { out.error = e.code || e.message; resolve(out); });
+      res.on('aborted', () => { out.error = out.error || 'aborted'; });
+      res.on('close', () => resolve(out));
+    });
+    req.on('error', (e) => { out.error = e.code; resolve(out); });
+    req.end(JSON.stringify({ query }));
+  });
+}
+
+test('fault rules: refused connection and connection reset mid-response', async (t) => {
+  const { url, token, model } = await setup(t);
+  const post = (rule) => H.control(url, 'POST', '/__emulator/faults', rule);
+  const create = (name) => `mutation { createCustomer(input: {name: "${name}"}) { customer { id name } errors { field messages } } }`;
+
+  // refuse: reset at once, before the operation runs; no byte of an answer.
+  await post({ match: 'createCustomer', refuse: true, times: 1 });
+  const refused = await rawPost(url, token, create('Refused'));
+  assert.equal(refused.error, 'ECONNRESET');
+  assert.equal(refused.status, null, 'no status line');
+  assert.equal(model.customers.size, 0, 'nothing ran');
+
+  // reset_after_bytes: the operation runs; headers and N bytes, then a reset.
+  await post({ match: 'createCustomer', reset_after_bytes: 20, times: 1 });
+  const cut = await rawPost(url, token, create('Cut Short'));
+  assert.equal(cut.status, 200);
+  assert.equal(cut.bytes, 20, 'exactly the first 20 bytes of the body');
+  assert.ok(cut.length > 20, `Content-Length promises the whole body (${cut.length})`);
+  assert.ok(cut.error, 'the connection ends in an error, not a clean end');
+  assert.deepEqual([...model.customers.values()].map((c) => c.name), ['Cut Short'], 'the change was made');
+
+  // Rules are used up; the next request is answered normally.
+  assert.equal((await rawPost(url, token, ME)).error, null);
+  const rules = (await H.control(url, 'GET', '/__emulator/faults')).rules;
+  assert.deepEqual(rules.map((r) => [r.hits, r.remaining]), [[1, 0], [1, 0]]);
+  await assert.rejects(post({ match: '*', reset_after_bytes: -1 }), /reset_after_bytes/);
+});
+
 test('auth error as a GraphQL error: fault rule auth_error, and the bad_token_graphql_error switch', async (t) => {
   const s = await H.startInProcess();
   t.after(() => s.stop());
@@ -247,11 +295,16 @@ test('request counters: total and by root field; reset', async (t) => {
   await H.gqlRaw(url, token, 'query Two { customers { totalCount } }');
   await H.gqlRaw(url, null, ME); // unauthenticated, still counted
   await H.gqlRaw(url, token, '{ broken');
+  // Token refreshes, good and bad, are counted apart from /api requests.
+  for (const refresh_token of ['test-refresh-token', 'wrong']) {
+    await fetch(`${url}/auth/refresh`, { method: 'POST', body: JSON.stringify({ refresh_token }) });
+  }
   const c = await H.control(url, 'GET', '/__emulator/requests');
   assert.equal(c.total, 5);
   assert.deepEqual(c.by_field, { authenticatedUser: 2, customers: 2, integrations: 1, '(invalid)': 1 });
+  assert.equal(c.auth_refresh, 2);
   await H.control(url, 'POST', '/__emulator/requests/reset');
-  assert.deepEqual(await H.control(url, 'GET', '/__emulator/requests'), { total: 0, by_field: {} });
+  assert.deepEqual(await H.control(url, 'GET', '/__emulator/requests'), { total: 0, by_field: {}, auth_refresh: 0 });
 });
 
 test('state: GET dumps the org, POST replaces it, --seed loads the same format', async (t) => {
