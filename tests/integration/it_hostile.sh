@@ -1,0 +1,84 @@
+#!/bin/sh
+# Hostile files and values: what a user, a repository or a server can put in
+# prismsync's way must give a clear error, never a hang, a replaced device
+# node or a secret in the output.
+. "$(dirname "$0")/lib.sh"
+
+T="timeout 20"
+D="$TMP/demo"
+cp -r "$(dirname "$0")/../../testdata/demo" "$D"
+cd "$D" || exit 1
+
+# --- the manifest as a symbolic link to /proc/self/environ: no excerpt of it
+ln -s /proc/self/environ "$TMP/environ.yaml"
+run env -i HOSTILE_TOKEN=tok-3b9e1c-never-print PATH="$PATH" $T "$PRISMSYNC" validate -f "$TMP/environ.yaml"
+expect_rc 1 "a manifest in /proc"
+expect_in err "not a regular file" "says why it is not read"
+expect_not_in err "tok-3b9e1c-never-print" "prints nothing of the environment"
+expect_not_in out "tok-3b9e1c-never-print" "prints nothing of the environment on stdout"
+
+# --- a FIFO as manifest, definition or document: an error, not a hang
+mkfifo "$TMP/fifo.yaml"
+run $T "$PRISMSYNC" validate -f "$TMP/fifo.yaml"
+expect_rc 1 "a FIFO as manifest"
+expect_in err "FIFO or pipe, not a regular file" "a FIFO manifest is refused at once"
+mv integrations/order-sync.yml "$TMP/order-sync.yml"
+mkfifo integrations/order-sync.yml
+run $T "$PRISMSYNC" validate
+expect_rc 1 "a FIFO as definition"
+expect_in err "order-sync.yml.*FIFO or pipe, not a regular file" "a FIFO definition is refused at once"
+rm integrations/order-sync.yml
+mv "$TMP/order-sync.yml" integrations/order-sync.yml
+run $T "$PRISMSYNC" apply "$TMP/fifo.yaml"
+expect_rc 1 "a FIFO as saved plan"
+expect_in err "FIFO or pipe" "a FIFO plan is refused at once"
+emu_start
+run $T "$PRISMSYNC" api "@$TMP/fifo.yaml"
+expect_rc 1 "a FIFO nobody writes to as api document"
+expect_in err "cannot read|empty" "reads as empty, not a hang"
+run $T "$PRISMSYNC" validate
+expect_rc 0 "the demo is valid again"
+
+# --- --out and --report write to what is there; they never replace a node
+M="$TMP/small/prismsync.yaml"
+mkdir -p "$TMP/small"
+printf 'version: 1\ncustomers:\n  - externalId: hostile-co\n    name: Hostile Co\n' >"$M"
+ln -s /proc/self/fd/1 "$TMP/stdout-link"
+run $T "$PRISMSYNC" plan -f "$M" --out "$TMP/stdout-link"
+expect_rc 0 "plan --out a link to the standard output"
+if [ -L "$TMP/stdout-link" ]; then ok; else bad "the link to /proc/self/fd/1 was replaced"; fi
+expect_in out '"format_version"' "the saved plan went through the link to stdout"
+mkfifo "$TMP/out.fifo"
+timeout 20 cat "$TMP/out.fifo" >"$TMP/from-fifo" &
+reader=$!
+run $T "$PRISMSYNC" plan -f "$M" --out "$TMP/out.fifo"
+wait "$reader"
+expect_rc 0 "plan --out a FIFO with a reader"
+if [ -p "$TMP/out.fifo" ]; then ok; else bad "the FIFO was replaced by a file"; fi
+if grep -q '"format_version"' "$TMP/from-fifo"; then ok; else bad "the reader of the FIFO got no plan"; fi
+run $T "$PRISMSYNC" drift -f "$M" --report "$TMP/out.fifo"
+expect_rc 1 "drift --report a FIFO nobody reads"
+expect_in err "cannot write .*out.fifo" "says it cannot write, at once"
+if [ -p "$TMP/out.fifo" ]; then ok; else bad "the FIFO without reader was replaced"; fi
+mkdir "$TMP/outdir"
+run $T "$PRISMSYNC" drift -f "$M" --report "$TMP/outdir"
+expect_rc 1 "drift --report a directory"
+expect_in err "cannot write .*outdir: Is a directory" "says it is a directory"
+ln -s "$TMP/target.json" "$TMP/file-link"
+echo old >"$TMP/target.json"
+run $T "$PRISMSYNC" plan -f "$M" --out "$TMP/file-link"
+expect_rc 0 "plan --out a link to a regular file"
+if [ -L "$TMP/file-link" ] && grep -q '"format_version"' "$TMP/target.json"; then ok; else bad "the link to a file was replaced, or its target not written"; fi
+run $T "$PRISMSYNC" plan -f "$M" --out "$TMP/plain.json"
+expect_rc 0 "plan --out a new file"
+if [ "$(stat -c %a "$TMP/plain.json")" = 600 ]; then ok; else bad "a saved plan is not mode 0600"; fi
+if [ "$(id -u)" = 0 ]; then
+	mknod "$TMP/null" c 1 3
+	run $T "$PRISMSYNC" drift -f "$M" --report "$TMP/null"
+	expect_rc 2 "drift --report a character device"
+	if [ -c "$TMP/null" ]; then ok; else bad "the device node was replaced by a file"; fi
+else
+	echo "not root: the device-node case is not checked"
+fi
+
+finish
