@@ -77,7 +77,10 @@ static int load_document(const char *arg, struct buf *doc)
 		/* A FIFO nobody writes to reads as empty rather than hanging. */
 		struct error err = ERROR_INIT;
 		int rc = file_read(arg + 1, MAX_DOCUMENT, FILE_READ_PIPES, doc, &err);
-		if (rc)
+		if (rc == ERR_NOTFOUND)
+			fprintf(stderr, "prismsync api: cannot open %s: %s\n", arg + 1,
+			        strerror(ENOENT));
+		else if (rc)
 			fprintf(stderr, "prismsync api: cannot read %s: %s\n", arg + 1,
 			        rc == ERR_TOO_LARGE ? "larger than 16 MiB" : err.message);
 		error_release(&err);
