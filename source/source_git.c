@@ -661,6 +661,27 @@ int source_git_at(struct source **out, struct source *git_src, const char *rev, 
 	return make_source(out, repo, rev, base->clone_dir != NULL, NULL, err);
 }
 
+/*
+ * Checks a blob's size against max from the object's header, before
+ * git_blob_lookup() inflates all of it: a 1 GiB definition compresses to a
+ * few MB. A header that cannot be read is left to the lookup to report.
+ */
+static int check_blob_size(git_repository *repo, const git_oid *id, size_t max, struct error *err)
+{
+	git_odb *odb = NULL;
+	size_t size = 0;
+	git_object_t type;
+	int rc = 0;
+	if (git_repository_odb(&odb, repo) == 0 &&
+	    git_odb_read_header(&size, &type, odb, id) == 0 && size > max)
+		rc = error_set(err, ERR_TOO_LARGE,
+		               "file is %zu bytes, more than the limit of %zu bytes (%zu MiB)",
+		               size, max, max >> 20);
+	git_error_clear();
+	git_odb_free(odb);
+	return rc;
+}
+
 static int git_read(struct source *src, const char *path, size_t max, struct buf *out,
                     struct error *err)
 {
@@ -700,6 +721,8 @@ static int git_read(struct source *src, const char *path, size_t max, struct buf
 		rc = error_set(err, ERR_IO, "%s is a submodule at %s, not a file", rel, g->label);
 		goto done;
 	}
+	if ((rc = check_blob_size(g->repo, git_tree_entry_id(entry), max, err)))
+		goto done;
 	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
 		char *what = xasprintf("cannot read %s at %s", rel, g->label);
 		rc = git_fail(err, ERR_IO, what);
@@ -707,7 +730,7 @@ static int git_read(struct source *src, const char *path, size_t max, struct buf
 		goto done;
 	}
 	git_object_size_t size = git_blob_rawsize(blob);
-	if ((unsigned long long)size > max) {
+	if ((unsigned long long)size > max) { /* the header lied */
 		rc = error_set(err, ERR_TOO_LARGE,
 		               "file is %llu bytes, more than the limit of %zu bytes (%zu MiB)",
 		               (unsigned long long)size, max, max >> 20);

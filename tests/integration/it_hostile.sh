@@ -81,4 +81,33 @@ else
 	echo "not root: the device-node case is not checked"
 fi
 
+# --- a 128 MiB definition at --git-ref: refused from the object's header,
+# never inflated (the limit is 8 MiB). Zeros compress to 128 kB.
+GB="$TMP/bigrepo"
+mkdir -p "$GB/integrations"
+cp "$M" "$GB/prismsync.yaml"
+cat >>"$GB/prismsync.yaml" <<'YAML'
+integrations:
+  - definition: integrations/huge.yml
+YAML
+(
+	cd "$GB" || exit 1
+	export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
+	git init -q -b main .
+	blob=$(head -c 134217728 /dev/zero | git -c core.compression=1 hash-object -w --stdin)
+	git add prismsync.yaml
+	git update-index --add --cacheinfo "100644,$blob,integrations/huge.yml"
+	git commit -qm "a huge definition"
+)
+if [ -x /usr/bin/time ]; then
+	run /usr/bin/time -f "maxrss=%M" $T "$PRISMSYNC" validate -f "$GB/prismsync.yaml" --git-ref main
+	expect_rc 1 "a 128 MiB definition at a revision"
+	expect_in err "file is 134217728 bytes, more than the limit of 8388608 bytes" "says how large it is"
+	kb=$(sed -n 's/^maxrss=//p' "$TMP/err")
+	echo "validate --git-ref with a 128 MiB definition: peak RSS $kb kB"
+	if [ "${kb:-999999}" -lt 100000 ]; then ok; else bad "peak RSS $kb kB: the blob was inflated"; fi
+else
+	echo "no /usr/bin/time: the memory bound of --git-ref is not checked"
+fi
+
 finish
