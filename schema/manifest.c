@@ -1046,10 +1046,13 @@ static const struct ynode *def_string(struct loader *ld, const struct ynode *roo
 			       key);
 		return NULL;
 	}
-	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR ||
-	    strlen(v->u.scalar.value) != v->u.scalar.len) {
+	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR) {
 		err_at(ld, v, "'%s' in an integration definition must be a string, not %s", key,
 		       ynode_describe(v));
+		return NULL;
+	}
+	if (strlen(v->u.scalar.value) != v->u.scalar.len) {
+		err_at(ld, v, "'%s' in an integration definition contains a NUL character", key);
 		return NULL;
 	}
 	if (required && !v->u.scalar.len) {

@@ -318,6 +318,22 @@ static void test_config_variables_of_an_integration_without_any(void **state)
 	source_free(src);
 }
 
+static void test_definition_name_with_a_nul(void **state)
+{
+	(void)state;
+	struct result r;
+	load_with(&r,
+	          "version: 1\n"
+	          "integrations:\n"
+	          "  - definition: integrations/order-sync.yml\n",
+	          "definitionVersion: 7\nname: \"a\\0b\"\n", 0);
+	assert_int_equal(r.rc, ERR_INVALID);
+	assert_non_null(strstr(r.rendered, "2:7: error: 'name' in an integration definition "
+	                                   "contains a NUL character"));
+	assert_null(strstr(r.rendered, "not a string"));
+	done(&r);
+}
+
 static void test_wrong_shapes(void **state)
 {
 	(void)state;
@@ -525,6 +541,7 @@ int main(void)
 	    cmocka_unit_test(test_config_variables_of_an_integration_without_any),
 	    cmocka_unit_test(test_realworld_definitions_load),
 	    cmocka_unit_test(test_symlink_out_of_the_directory_is_refused),
+	    cmocka_unit_test(test_definition_name_with_a_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
