@@ -17,6 +17,7 @@
 
 #include "../util/buf.h"
 #include "../util/strutil.h"
+#include "../util/url.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -71,27 +72,7 @@ void source_provenance_release(struct source_provenance *p)
 
 char *source_git_strip_credentials(const char *url)
 {
-	const char *scheme = strstr(url, "://");
-	if (!scheme)
-		return xstrdup(url);
-	const char *host = scheme + 3;
-	size_t auth_len = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', auth_len);
-	if (!at)
-		return xstrdup(url);
-	/* Keep the last '@' of the authority: a password may contain one. */
-	while (memchr(at + 1, '@', auth_len - (size_t)(at + 1 - host)))
-		at = memchr(at + 1, '@', auth_len - (size_t)(at + 1 - host));
-	bool http = !strncmp(url, "http", 4);
-	const char *colon = memchr(host, ':', (size_t)(at - host));
-	struct buf b = BUF_INIT;
-	buf_add(&b, url, (size_t)(host - url));
-	if (!http) /* an ssh user name is not a secret; its password is */
-		buf_add(&b, host, (size_t)((colon ? colon : at) - host) + 1);
-	if (!http && colon)
-		b.data[b.len - 1] = '@';
-	buf_adds(&b, at + 1);
-	return buf_detach(&b, NULL);
+	return url_strip_credentials(url);
 }
 
 /* The real path of the current directory. A new string, or NULL. */
@@ -597,9 +578,24 @@ int source_git_clone(struct source **out, const char *url, const char *rev,
 	struct source *src = NULL;
 	int rc;
 
+	/* libgit2's messages may repeat the URL: none may carry its credentials. */
+	url_register_secrets(url);
+	if (url_ambiguous_userinfo(url)) {
+		char *clean = url_strip_credentials(url);
+		rc = error_set(err, ERR_INVALID,
+		               "cannot clone %s: its user name or password holds '@' or '/', which "
+		               "git would read as part of the host; write them percent-encoded "
+		               "(%%40, %%2F)",
+		               clean);
+		free(clean);
+		free(dir);
+		return rc;
+	}
 	struct stat st;
 	if (local_path(url) && stat(local_path(url), &st)) {
-		rc = error_set(err, ERR_NOTFOUND, "cannot clone %s: %s", url, strerror(errno));
+		char *clean = url_strip_credentials(url);
+		rc = error_set(err, ERR_NOTFOUND, "cannot clone %s: %s", clean, strerror(errno));
+		free(clean);
 		free(dir);
 		return rc;
 	}

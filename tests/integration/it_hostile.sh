@@ -3,10 +3,11 @@
 # prismsync's way must give a clear error, never a hang, a replaced device
 # node or a secret in the output.
 . "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 T="timeout 20"
 D="$TMP/demo"
-cp -r "$(dirname "$0")/../../testdata/demo" "$D"
+cp -r "$HERE/../../testdata/demo" "$D"
 cd "$D" || exit 1
 
 # --- the manifest as a symbolic link to /proc/self/environ: no excerpt of it
@@ -109,5 +110,36 @@ if [ -x /usr/bin/time ]; then
 else
 	echo "no /usr/bin/time: the memory bound of --git-ref is not checked"
 fi
+
+# --- credentials in URLs are never printed nor recorded
+run $T "$PRISMSYNC" validate --repo 'https://ci:pa@ss-7c1d@127.0.0.1:1/x.git' --git-ref main
+expect_rc 1 "a --repo password holding '@'"
+expect_not_in err "pa@ss|ss-7c1d" "the password is not printed"
+expect_in err "percent-encoded" "says how to write it"
+run $T "$PRISMSYNC" validate --repo 'https://ci:pass-7c1d@127.0.0.1:1/x.git?access_token=tok-5e6f7a' --git-ref main
+expect_rc 1 "a --repo that cannot be reached"
+expect_not_in err "pass-7c1d|tok-5e6f7a" "neither password nor query token printed"
+expect_in err "cannot clone https://127.0.0.1:1/x.git:" "the URL is shown without them"
+"$NODE" "$HERE/slow_git_http.js" "$GB" 100000000 >"$TMP/git.out" 2>"$TMP/git.err" &
+EMU_MORE_PIDS="$EMU_MORE_PIDS $!"
+for _ in $(seq 1 100); do
+	[ -s "$TMP/git.out" ] && break
+	sleep 0.05
+done
+url=$(sed -n 's/^PRISMSYNC_GIT_URL=//p' "$TMP/git.out")
+git -C "$GB" rm -q --cached integrations/huge.yml
+cp "$M" "$GB/prismsync.yaml"
+git -C "$GB" -c user.name=t -c user.email=t@example.com commit -qam "no huge definition"
+run $T "$PRISMSYNC" plan -f prismsync.yaml --repo "$url?access_token=tok-5e6f7a" --git-ref main \
+	--out "$TMP/from-repo.json"
+expect_rc 0 "plan from a --repo with a token in its query"
+expect_not_in err "tok-5e6f7a" "the token is not printed"
+expect_not_in out "tok-5e6f7a" "the token is not printed on stdout"
+expect_eq "$(jq -r .source.repository "$TMP/from-repo.json")" "$url" "the saved plan records the URL without the token"
+PORT=${PRISMATIC_URL##*:}
+run env PRISMATIC_URL="http://ops:url-pw-4a4b@127.0.0.1:$PORT" $T "$PRISMSYNC" whoami
+expect_rc 1 "PRISMATIC_URL with a user and password"
+expect_not_in err "url-pw-4a4b" "its password is not printed"
+expect_in err "must not carry a user name or password" "says why it is refused"
 
 finish
