@@ -127,6 +127,15 @@ char *auth_refresh_body(const char *refresh_token, const char *tenant_id, size_t
 	return out;
 }
 
+/* Whether t can go into an HTTP header as it is: printable ASCII, no space. */
+static bool header_safe(const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return false;
+	return true;
+}
+
 int auth_parse_refresh(char **token, long status, const char *body, size_t len, struct error *err)
 {
 	struct json_object *o = NULL, *t = NULL;
@@ -153,6 +162,13 @@ int auth_parse_refresh(char **token, long status, const char *body, size_t len, 
 	    !json_object_is_type(t, json_type_string) || json_object_get_string_len(t) == 0 ||
 	    strlen(json_object_get_string(t)) != (size_t)json_object_get_string_len(t)) {
 		rc = error_set(err, ERR_API, "/auth/refresh: the response has no access_token");
+		goto done;
+	}
+	if (!header_safe(json_object_get_string(t))) {
+		/* As for PRISM_ACCESS_TOKEN: it goes into a header it must not break out of. */
+		rc = error_set(err, ERR_API,
+		               "/auth/refresh returned an access token with spaces or control "
+		               "characters; it is not a token");
 		goto done;
 	}
 	*token = xstrdup(json_object_get_string(t));

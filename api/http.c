@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../util/url.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -104,11 +105,16 @@ int http_check_origin(const char *origin, bool *loopback, struct error *err)
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *user = NULL, *query = NULL, *frag = NULL, *path = NULL;
 	int rc = 0;
+	/* Messages name the origin without the credentials it must not carry anyway. */
+	url_register_secrets(origin);
+	char *shown = url_strip_credentials(origin);
 
-	if (!u)
+	if (!u) {
+		free(shown);
 		return error_set(err, ERR_INVALID, "out of memory parsing URL");
+	}
 	if (curl_url_set(u, CURLUPART_URL, origin, 0) != CURLUE_OK) {
-		rc = error_set(err, ERR_INVALID, "PRISMATIC_URL '%s' is not a URL", origin);
+		rc = error_set(err, ERR_INVALID, "PRISMATIC_URL '%s' is not a URL", shown);
 		goto done;
 	}
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
@@ -119,13 +125,20 @@ int http_check_origin(const char *origin, bool *loopback, struct error *err)
 	curl_url_get(u, CURLUPART_PATH, &path, 0);
 	if (!scheme || !host || (strcasecmp(scheme, "https") && strcasecmp(scheme, "http"))) {
 		rc = error_set(err, ERR_INVALID, "PRISMATIC_URL '%s' must be an https:// origin",
-		               origin);
+		               shown);
 		goto done;
 	}
-	if (user || query || frag || (path && strcmp(path, "/") && strcmp(path, ""))) {
+	if (user) {
+		rc = error_set(err, ERR_INVALID,
+		               "PRISMATIC_URL '%s' must not carry a user name or password: "
+		               "prismsync signs in with PRISM_REFRESH_TOKEN",
+		               shown);
+		goto done;
+	}
+	if (query || frag || (path && strcmp(path, "/") && strcmp(path, ""))) {
 		rc = error_set(err, ERR_INVALID,
 		               "PRISMATIC_URL '%s' must be an origin only (scheme://host[:port])",
-		               origin);
+		               shown);
 		goto done;
 	}
 	bool lo = is_loopback_host(host);
@@ -134,7 +147,7 @@ int http_check_origin(const char *origin, bool *loopback, struct error *err)
 		    error_set(err, ERR_INVALID,
 		              "PRISMATIC_URL '%s': http:// is allowed only for loopback hosts; use "
 		              "https://",
-		              origin);
+		              shown);
 		goto done;
 	}
 	if (loopback)
@@ -147,6 +160,7 @@ done:
 	curl_free(frag);
 	curl_free(path);
 	curl_url_cleanup(u);
+	free(shown);
 	return rc;
 }
 

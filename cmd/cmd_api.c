@@ -12,6 +12,7 @@
 #include "../api/client.h"
 #include "../schema/manifest.h"
 #include "../util/buf.h"
+#include "../util/file.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -73,17 +74,16 @@ static int load_document(const char *arg, struct buf *doc)
 		return rc;
 	}
 	if (arg[0] == '@') {
-		FILE *f = fopen(arg + 1, "rb");
-		if (!f) {
+		/* A FIFO nobody writes to reads as empty rather than hanging. */
+		struct error err = ERROR_INIT;
+		int rc = file_read(arg + 1, MAX_DOCUMENT, FILE_READ_PIPES, doc, &err);
+		if (rc == ERR_NOTFOUND)
 			fprintf(stderr, "prismsync api: cannot open %s: %s\n", arg + 1,
-			        strerror(errno));
-			return ERR_IO;
-		}
-		int rc = read_stream(f, doc);
-		if (rc)
+			        strerror(ENOENT));
+		else if (rc)
 			fprintf(stderr, "prismsync api: cannot read %s: %s\n", arg + 1,
-			        rc == ERR_TOO_LARGE ? "larger than 16 MiB" : strerror(errno));
-		fclose(f);
+			        rc == ERR_TOO_LARGE ? "larger than 16 MiB" : err.message);
+		error_release(&err);
 		return rc;
 	}
 	return buf_adds(doc, arg);
@@ -215,6 +215,11 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		goto done;
 	}
 	if (load_document(args.query, &doc)) {
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if (!doc.len) {
+		fprintf(stderr, "prismsync api: the document %s is empty\n", query);
 		rc = EXIT_ERROR;
 		goto done;
 	}

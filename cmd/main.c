@@ -5,9 +5,12 @@
  * the table below and hands it the rest of the command line. Each verb parses
  * its own options (getopt_long, optind reset) and returns the exit code.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "../schema/manifest.h"
@@ -63,9 +66,26 @@ static int unknown_verb(const char *verb)
 	return usage_error(NULL, "unknown verb '%s'", verb);
 }
 
+/*
+ * At exit: output that could not be written (a reader that went away, a
+ * full disk) is an error, as curl reports it, not a silent success.
+ */
+static void check_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	fprintf(stderr, "prismsync: cannot write to the standard output: %s\n",
+	        errno ? strerror(errno) : "write error");
+	_exit(EXIT_ERROR);
+}
+
 int main(int argc, char **argv)
 {
 	struct common_opts common = {.file = MANIFEST_DEFAULT_FILE};
+
+	/* As git and curl: a closed pipe is a write error to handle, not a kill mid-apply. */
+	signal(SIGPIPE, SIG_IGN);
+	atexit(check_stdout);
 
 	if (argc < 2) {
 		print_usage(stderr);

@@ -56,8 +56,11 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 void pipeline_release(struct pipeline *pl);
 
 /*
- * Writes data to path atomically (a temporary file renamed over it), with
- * the given mode. Returns 0, or -1 with errno set.
+ * Writes data to the output file path, with the given mode: atomically (a
+ * temporary file renamed over it) when path is absent or a regular file,
+ * written through when it leads to a FIFO, a terminal or another character
+ * device, refused otherwise; never replacing what is not a regular file
+ * (file_write_out()). Returns 0, or -1 with errno set.
  */
 int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -23,26 +24,52 @@ int cmd_check_source_options(const char *verb, const struct common_opts *common)
 	return EXIT_OK;
 }
 
-/* The signal mask before a clone, restored when the clone is gone. */
-static sigset_t mask_before_clone;
-static bool holding_signals;
+/*
+ * While a temporary clone exists, SIGINT, SIGTERM, SIGHUP and SIGQUIT only
+ * record themselves here. The clone watches the record and stops (libgit2's
+ * progress callback fails; without SA_RESTART a blocking read is
+ * interrupted too); once the directory is gone the signal is raised again
+ * with its default action, so the run ends as the signal says, with nothing
+ * left behind. Signals the process ignored (nohup) stay ignored.
+ */
+static const int clone_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NSIGNALS (sizeof(clone_signals) / sizeof(clone_signals[0]))
+static struct sigaction before_clone[NSIGNALS];
+static bool catching;
+static volatile sig_atomic_t clone_signal;
 
-static void hold_signals(void)
+static void on_clone_signal(int sig)
 {
-	sigset_t hold;
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	sigaddset(&hold, SIGQUIT);
-	holding_signals = sigprocmask(SIG_BLOCK, &hold, &mask_before_clone) == 0;
+	clone_signal = sig;
 }
 
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_clone_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSIGNALS; i++) {
+		sigaction(clone_signals[i], NULL, &before_clone[i]);
+		if (before_clone[i].sa_handler != SIG_IGN)
+			sigaction(clone_signals[i], &sa, NULL);
+	}
+	catching = true;
+}
+
+/* Puts the handlers back; a signal that came meanwhile now ends the process. */
 static void release_signals(void)
 {
-	if (holding_signals)
-		sigprocmask(SIG_SETMASK, &mask_before_clone, NULL);
-	holding_signals = false;
+	if (!catching)
+		return;
+	for (size_t i = 0; i < NSIGNALS; i++)
+		sigaction(clone_signals[i], &before_clone[i], NULL);
+	catching = false;
+	int sig = clone_signal;
+	if (sig) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }
 
 void cmd_close_source(struct source *src)
@@ -57,10 +84,15 @@ int cmd_open_source(struct source **out, struct source_provenance *prov, const c
 	struct error err = ERROR_INIT;
 	int rc = 0;
 	if (common->repo) {
-		hold_signals();
-		rc = source_git_clone(out, common->repo, common->git_ref, prov, &err);
-		if (rc)
-			release_signals(); /* the clone is already removed */
+		catch_signals();
+		rc =
+		    source_git_clone(out, common->repo, common->git_ref, prov, &clone_signal, &err);
+		if (clone_signal && !rc) {
+			source_free(*out);
+			*out = NULL;
+		}
+		if (rc || clone_signal)
+			release_signals(); /* the clone is removed; an interruption ends here */
 	} else if (common->git_ref)
 		rc = source_git_open(out, common->file, common->git_ref, prov, &err);
 	else

@@ -20,13 +20,15 @@ int cmd_check_source_options(const char *verb, const struct common_opts *common)
  * reason printed.
  *
  * While a temporary clone of --repo exists, SIGINT, SIGTERM, SIGHUP and
- * SIGQUIT are held back, so an interrupted run still removes the clone: the
- * signal takes effect in cmd_close_source(), once the directory is gone.
+ * SIGQUIT are caught: one that comes during the clone stops it at once, and
+ * the clone is removed before the signal is raised again with its default
+ * action; one that comes while the files are read takes effect in
+ * cmd_close_source(), once the directory is gone.
  */
 int cmd_open_source(struct source **out, struct source_provenance *prov, const char *verb,
                     const struct common_opts *common);
 
-/* Frees a source from cmd_open_source() (NULL is fine) and lets held-back signals in. */
+/* Frees a source from cmd_open_source() (NULL is fine), then raises a signal caught meanwhile. */
 void cmd_close_source(struct source *src);
 
 /*

@@ -1066,10 +1066,13 @@ static const struct ynode *def_string(struct loader *ld, const struct ynode *roo
 			       key);
 		return NULL;
 	}
-	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR ||
-	    strlen(v->u.scalar.value) != v->u.scalar.len) {
+	if (v->kind != YNODE_SCALAR || yscalar_type(v) != YTYPE_STR) {
 		err_at(ld, v, "'%s' in an integration definition must be a string, not %s", key,
 		       ynode_describe(v));
+		return NULL;
+	}
+	if (strlen(v->u.scalar.value) != v->u.scalar.len) {
+		err_at(ld, v, "'%s' in an integration definition contains a NUL character", key);
 		return NULL;
 	}
 	if (required && !v->u.scalar.len) {
@@ -1460,10 +1463,40 @@ static void check_config_form(struct loader *ld, const struct m_integration *g,
 	}
 }
 
+/*
+ * The variable holding one of prismsync's own credentials, when env_name is
+ * one: the tokens api_options_from_env() reads, and each environment's
+ * credentials. NULL otherwise.
+ */
+static const char *own_credential(const struct manifest *m, const char *env_name)
+{
+	static const char *const tokens[] = {"PRISM_REFRESH_TOKEN", "PRISMATIC_REFRESH_TOKEN",
+	                                     "PRISM_ACCESS_TOKEN"};
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++)
+		if (!strcmp(env_name, tokens[i]))
+			return "prismsync's own token";
+	for (size_t i = 0; i < m->environments_nr; i++)
+		if (m->environments[i].credentials &&
+		    !strcmp(env_name, m->environments[i].credentials))
+			return "the credentials of an environment of this manifest";
+	return NULL;
+}
+
 static void check_env_name(struct loader *ld, const struct m_instance *in,
                            const struct m_configvar *cv, const char *env_name,
                            const struct mpos *pos)
 {
+	const char *own = env_name ? own_credential(ld->m, env_name) : NULL;
+	if (own) {
+		/* apply would write it into a customer's instance */
+		diag_add(
+		    ld->diags, DIAG_ERROR, ld->file, pos->line, pos->col,
+		    "config variable '%s' of instance '%s' reads %s, which holds %s; prismsync "
+		    "never sends its credentials to an instance",
+		    cv->key, in->name ? in->name : "?", env_name, own);
+		ld->errors++;
+		return;
+	}
 	if (!env_name || getenv(env_name))
 		return;
 	enum diag_severity sev = (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/file.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -33,57 +34,12 @@ void source_free(struct source *src)
 		src->ops->free(src);
 }
 
+/* file_read() never blocks on a FIFO and reads only regular files. */
 static int dir_read(struct source *src, const char *path, size_t max, struct buf *out,
                     struct error *err)
 {
 	(void)src;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return error_set(err, ERR_NOTFOUND, "no such file");
-		return error_set(err, ERR_IO, "cannot open: %s", strerror(errno));
-	}
-	int rc = 0;
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		rc = error_set(err, ERR_IO, "cannot stat: %s", strerror(errno));
-		goto close_fd;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = error_set(err, ERR_IO, "is a directory, not a file");
-		goto close_fd;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = error_set(err, ERR_IO, "not a regular file");
-		goto close_fd;
-	}
-	if ((unsigned long long)st.st_size > max) {
-		rc = error_set(err, ERR_TOO_LARGE,
-		               "file is %lld bytes, more than the limit of %zu bytes (%zu MiB)",
-		               (long long)st.st_size, max, max >> 20);
-		goto close_fd;
-	}
-	for (;;) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = error_set(err, ERR_IO, "read failed: %s", strerror(errno));
-			goto close_fd;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(out, chunk, (size_t)n) || out->len > max) {
-			rc = error_set(err, ERR_TOO_LARGE,
-			               "file is more than the limit of %zu bytes (%zu MiB)", max,
-			               max >> 20);
-			goto close_fd;
-		}
-	}
-close_fd:
-	close(fd);
-	return rc;
+	return file_read(path, max, 0, out, err);
 }
 
 static int dir_check_within(struct source *src, const char *root, const char *path,

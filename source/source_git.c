@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "../util/buf.h"
 #include "../util/strutil.h"
+#include "../util/url.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -70,27 +72,7 @@ void source_provenance_release(struct source_provenance *p)
 
 char *source_git_strip_credentials(const char *url)
 {
-	const char *scheme = strstr(url, "://");
-	if (!scheme)
-		return xstrdup(url);
-	const char *host = scheme + 3;
-	size_t auth_len = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', auth_len);
-	if (!at)
-		return xstrdup(url);
-	/* Keep the last '@' of the authority: a password may contain one. */
-	while (memchr(at + 1, '@', auth_len - (size_t)(at + 1 - host)))
-		at = memchr(at + 1, '@', auth_len - (size_t)(at + 1 - host));
-	bool http = !strncmp(url, "http", 4);
-	const char *colon = memchr(host, ':', (size_t)(at - host));
-	struct buf b = BUF_INIT;
-	buf_add(&b, url, (size_t)(host - url));
-	if (!http) /* an ssh user name is not a secret; its password is */
-		buf_add(&b, host, (size_t)((colon ? colon : at) - host) + 1);
-	if (!http && colon)
-		b.data[b.len - 1] = '@';
-	buf_adds(&b, at + 1);
-	return buf_detach(&b, NULL);
+	return url_strip_credentials(url);
 }
 
 /* The real path of the current directory. A new string, or NULL. */
@@ -441,8 +423,154 @@ static int check_foreign(const char *url, struct error *err)
 	return rc;
 }
 
+/* Fails the transfer once *payload (a signal number, or 0) is set. */
+static int clone_progress(const git_indexer_progress *stats, void *payload)
+{
+	(void)stats;
+	const volatile sig_atomic_t *stop = payload;
+	return stop && *stop ? GIT_EUSER : 0;
+}
+
+static int clone_sideband(const char *str, int len, void *payload)
+{
+	(void)str;
+	(void)len;
+	return clone_progress(NULL, payload);
+}
+
+/* The ref name a revision expression starts with: "main" for "origin/main~2". A new string. */
+static char *rev_ref_name(const char *rev)
+{
+	size_t n = strcspn(rev, "~^:@");
+	char *name = xstrndup(rev, n);
+	if (!strncmp(name, "origin/", 7)) {
+		char *rest = xstrdup(name + 7);
+		free(name);
+		name = rest;
+	}
+	return name;
+}
+
+/* Appends "+SRC:DST" to specs. */
+static void add_refspec(char ***specs, size_t *nr, const char *src, const char *dst)
+{
+	*specs = xreallocarray(*specs, *nr + 1, sizeof(**specs));
+	(*specs)[(*nr)++] = xasprintf("+%s:%s", src, dst);
+}
+
+/*
+ * The refspecs that fetch what rev needs, from the remote's advertised refs:
+ * the branch or tag it names (with its history; libgit2 1.5 cannot fetch
+ * shallow), or every branch and tag when rev is a commit id or names none.
+ * Branches land in refs/remotes/origin/, as a clone puts them. *all says
+ * whether everything is fetched.
+ */
+static void wanted_refspecs(char ***specs, size_t *nr, bool *all, const git_remote_head **heads,
+                            size_t heads_nr, const char *rev, const char *head_branch)
+{
+	char *name = rev_ref_name(rev);
+	const char *want = !strcmp(name, "HEAD") && head_branch ? head_branch : name;
+	for (size_t i = 0; i < heads_nr; i++) {
+		const char *ref = heads[i]->name;
+		if (!strncmp(ref, "refs/heads/", 11) &&
+		    (!strcmp(ref + 11, want) || !strcmp(ref, want))) {
+			char *dst = xasprintf("refs/remotes/origin/%s", ref + 11);
+			add_refspec(specs, nr, ref, dst);
+			free(dst);
+		} else if (!strncmp(ref, "refs/tags/", 10) &&
+		           strcmp(ref + strlen(ref) - 3, "^{}") &&
+		           (!strcmp(ref + 10, want) || !strcmp(ref, want))) {
+			add_refspec(specs, nr, ref, ref);
+		}
+	}
+	*all = !*nr;
+	if (*all) {
+		add_refspec(specs, nr, "refs/heads/*", "refs/remotes/origin/*");
+		add_refspec(specs, nr, "refs/tags/*", "refs/tags/*");
+	} else if (head_branch && strcmp(want, head_branch) && !strcmp(name, "HEAD")) {
+		char *dst = xasprintf("refs/remotes/origin/%s", head_branch + 11);
+		add_refspec(specs, nr, head_branch, dst);
+		free(dst);
+	}
+	free(name);
+}
+
+/*
+ * Fetches into the empty bare repo what rev needs from origin, and points
+ * HEAD at the remote's default branch, as a clone does. Stops with GIT_EUSER
+ * as soon as *stop is set.
+ */
+static int fetch_for_rev(git_repository *repo, git_remote *remote, const char *rev,
+                         const volatile sig_atomic_t *stop)
+{
+	git_fetch_options fo;
+	git_buf head = {0};
+	char **specs = NULL;
+	size_t nr = 0;
+	bool all = false;
+	const git_remote_head **heads = NULL;
+	size_t heads_nr = 0;
+	int rc;
+
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.callbacks.transfer_progress = clone_progress;
+	fo.callbacks.sideband_progress = clone_sideband;
+	fo.callbacks.payload = (void *)stop;
+	if ((rc = git_remote_connect(remote, GIT_DIRECTION_FETCH, &fo.callbacks, NULL, NULL)) < 0 ||
+	    (rc = git_remote_ls(&heads, &heads_nr, remote)) < 0)
+		goto done;
+	if (git_remote_default_branch(&head, remote) < 0)
+		git_error_clear(); /* an empty remote, or a server that does not say */
+	wanted_refspecs(&specs, &nr, &all, heads, heads_nr, rev, head.ptr);
+	git_remote_disconnect(remote);
+	fo.download_tags = all ? GIT_REMOTE_DOWNLOAD_TAGS_ALL : GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	git_strarray refspecs = {specs, nr};
+	if ((rc = git_remote_fetch(remote, &refspecs, &fo, NULL)) < 0)
+		goto done;
+	if (stop && *stop) {
+		rc = GIT_EUSER;
+		goto done;
+	}
+	if (head.ptr && !strncmp(head.ptr, "refs/heads/", 11)) {
+		char *local = xasprintf("refs/remotes/origin/%s", head.ptr + 11);
+		git_reference *ref = NULL;
+		if (git_reference_lookup(&ref, repo, local) == 0)
+			git_repository_set_head(repo, local); /* detached at the default branch */
+		git_reference_free(ref);
+		free(local);
+		git_error_clear();
+	}
+	rc = 0;
+done:
+	for (size_t i = 0; i < nr; i++)
+		free(specs[i]);
+	free(specs);
+	git_buf_dispose(&head);
+	return rc;
+}
+
+/* A bare repository in dir with origin at url, holding what rev needs. */
+static int clone_for_rev(git_repository **out, const char *dir, const char *url, const char *rev,
+                         const volatile sig_atomic_t *stop)
+{
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	int rc;
+	if ((rc = git_repository_init(&repo, dir, 1)) < 0 ||
+	    (rc = create_remote(&remote, repo, "origin", url, NULL)) < 0 ||
+	    (rc = fetch_for_rev(repo, remote, rev, stop)) < 0)
+		goto done;
+	*out = repo;
+	repo = NULL;
+done:
+	git_remote_free(remote);
+	git_repository_free(repo);
+	return rc;
+}
+
 int source_git_clone(struct source **out, const char *url, const char *rev,
-                     struct source_provenance *prov, struct error *err)
+                     struct source_provenance *prov, const volatile sig_atomic_t *stop,
+                     struct error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *dir = xasprintf("%s/prismsync-clone.XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -450,9 +578,24 @@ int source_git_clone(struct source **out, const char *url, const char *rev,
 	struct source *src = NULL;
 	int rc;
 
+	/* libgit2's messages may repeat the URL: none may carry its credentials. */
+	url_register_secrets(url);
+	if (url_ambiguous_userinfo(url)) {
+		char *clean = url_strip_credentials(url);
+		rc = error_set(err, ERR_INVALID,
+		               "cannot clone %s: its user name or password holds '@' or '/', which "
+		               "git would read as part of the host; write them percent-encoded "
+		               "(%%40, %%2F)",
+		               clean);
+		free(clean);
+		free(dir);
+		return rc;
+	}
 	struct stat st;
 	if (local_path(url) && stat(local_path(url), &st)) {
-		rc = error_set(err, ERR_NOTFOUND, "cannot clone %s: %s", url, strerror(errno));
+		char *clean = url_strip_credentials(url);
+		rc = error_set(err, ERR_NOTFOUND, "cannot clone %s: %s", clean, strerror(errno));
+		free(clean);
 		free(dir);
 		return rc;
 	}
@@ -464,15 +607,12 @@ int source_git_clone(struct source **out, const char *url, const char *rev,
 		git_libgit2_shutdown();
 		return rc;
 	}
-	git_clone_options opts;
-	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
-	opts.bare = 1;
-	opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
-	opts.remote_cb = create_remote;
-	if (git_clone(&repo, url, dir, &opts) < 0) {
+	if ((rc = clone_for_rev(&repo, dir, url, rev, stop)) < 0) {
 		char *clean = source_git_strip_credentials(url);
 		char *what = xasprintf("cannot clone %s", clean);
-		if (!(rc = check_foreign(url, err)))
+		if (rc == GIT_EUSER || (stop && *stop))
+			rc = error_set(err, ERR_IO, "%s: interrupted", what);
+		else if (!(rc = check_foreign(url, err)))
 			rc = git_fail(err, ERR_IO, what);
 		free(what);
 		free(clean);
@@ -517,6 +657,27 @@ int source_git_at(struct source **out, struct source *git_src, const char *rev, 
 	return make_source(out, repo, rev, base->clone_dir != NULL, NULL, err);
 }
 
+/*
+ * Checks a blob's size against max from the object's header, before
+ * git_blob_lookup() inflates all of it: a 1 GiB definition compresses to a
+ * few MB. A header that cannot be read is left to the lookup to report.
+ */
+static int check_blob_size(git_repository *repo, const git_oid *id, size_t max, struct error *err)
+{
+	git_odb *odb = NULL;
+	size_t size = 0;
+	git_object_t type;
+	int rc = 0;
+	if (git_repository_odb(&odb, repo) == 0 &&
+	    git_odb_read_header(&size, &type, odb, id) == 0 && size > max)
+		rc = error_set(err, ERR_TOO_LARGE,
+		               "file is %zu bytes, more than the limit of %zu bytes (%zu MiB)",
+		               size, max, max >> 20);
+	git_error_clear();
+	git_odb_free(odb);
+	return rc;
+}
+
 static int git_read(struct source *src, const char *path, size_t max, struct buf *out,
                     struct error *err)
 {
@@ -556,6 +717,8 @@ static int git_read(struct source *src, const char *path, size_t max, struct buf
 		rc = error_set(err, ERR_IO, "%s is a submodule at %s, not a file", rel, g->label);
 		goto done;
 	}
+	if ((rc = check_blob_size(g->repo, git_tree_entry_id(entry), max, err)))
+		goto done;
 	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
 		char *what = xasprintf("cannot read %s at %s", rel, g->label);
 		rc = git_fail(err, ERR_IO, what);
@@ -563,7 +726,7 @@ static int git_read(struct source *src, const char *path, size_t max, struct buf
 		goto done;
 	}
 	git_object_size_t size = git_blob_rawsize(blob);
-	if ((unsigned long long)size > max) {
+	if ((unsigned long long)size > max) { /* the header lied */
 		rc = error_set(err, ERR_TOO_LARGE,
 		               "file is %llu bytes, more than the limit of %zu bytes (%zu MiB)",
 		               (unsigned long long)size, max, max >> 20);

@@ -26,6 +26,7 @@
 #ifndef PRISMSYNC_SOURCE_GIT_H
 #define PRISMSYNC_SOURCE_GIT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -57,13 +58,19 @@ int source_git_open(struct source **out, const char *manifest_path, const char *
 /*
  * Clones url (a URL or a local path) bare into a new temporary directory
  * under $TMPDIR (or /tmp) and reads rev from it; rev may name a branch of
- * the remote as "main" or "origin/main". libgit2 1.5 cannot make shallow
- * clones, so the whole history is fetched. The directory is removed by
- * source_free(), or before returning when anything fails. prov->repo_url
- * is url without credentials.
+ * the remote as "main" or "origin/main". Only the branch or tag rev names
+ * is fetched (every branch and tag when rev is a commit id); libgit2 1.5
+ * cannot make shallow clones, so that ref's whole history comes. The
+ * directory is removed by source_free(), or before returning when anything
+ * fails. prov->repo_url is url without credentials.
+ *
+ * stop (may be NULL) is watched during the transfer: once it holds a
+ * nonzero value (a signal handler sets it), the clone stops and fails
+ * with ERR_IO ("interrupted"), its directory removed.
  */
 int source_git_clone(struct source **out, const char *url, const char *rev,
-                     struct source_provenance *prov, struct error *err);
+                     struct source_provenance *prov, const volatile sig_atomic_t *stop,
+                     struct error *err);
 
 /*
  * Another revision of the repository git_src reads, with the same mapping

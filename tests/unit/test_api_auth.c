@@ -111,6 +111,18 @@ static void test_refresh_exchange(void **state)
 	error_release(&err);
 	assert_int_equal(auth_parse_refresh(&token, 502, "", 0, &err), ERR_API);
 	error_release(&err);
+
+	/* A token that would add a header of the server's choosing to every request. */
+	const char injected[] = "{\"access_token\":\"abc\\r\\nX-Injected: 1\"}";
+	token = NULL;
+	assert_int_equal(auth_parse_refresh(&token, 200, injected, strlen(injected), &err),
+	                 ERR_API);
+	assert_null(token);
+	assert_non_null(strstr(err.message, "control characters"));
+	error_release(&err);
+	const char spaced[] = "{\"access_token\":\"abc def\"}";
+	assert_int_equal(auth_parse_refresh(&token, 200, spaced, strlen(spaced), &err), ERR_API);
+	error_release(&err);
 }
 
 int main(void)

@@ -318,6 +318,59 @@ static void test_config_variables_of_an_integration_without_any(void **state)
 	source_free(src);
 }
 
+static void test_definition_name_with_a_nul(void **state)
+{
+	(void)state;
+	struct result r;
+	load_with(&r,
+	          "version: 1\n"
+	          "integrations:\n"
+	          "  - definition: integrations/order-sync.yml\n",
+	          "definitionVersion: 7\nname: \"a\\0b\"\n", 0);
+	assert_int_equal(r.rc, ERR_INVALID);
+	assert_non_null(strstr(r.rendered, "2:7: error: 'name' in an integration definition "
+	                                   "contains a NUL character"));
+	assert_null(strstr(r.rendered, "not a string"));
+	done(&r);
+}
+
+static void test_own_credentials_are_not_config_values(void **state)
+{
+	(void)state;
+	struct result r;
+	setenv("PRISM_REFRESH_TOKEN", "rt-never-in-an-instance", 1);
+	setenv("PRISM_REFRESH_TOKEN_EU", "rt-eu-never-in-an-instance", 1);
+	load(&r,
+	     "version: 1\n"
+	     "environments:\n"
+	     "  eu:\n"
+	     "    url: https://app.eu-west-1.prismatic.io\n"
+	     "    organization: Acme EU\n"
+	     "    credentials: PRISM_REFRESH_TOKEN_EU\n"
+	     "integrations:\n"
+	     "  - definition: integrations/order-sync.yml\n"
+	     "instances:\n"
+	     "  - name: Orders\n"
+	     "    customer: acme\n"
+	     "    integration: Order Sync\n"
+	     "    configVariables:\n"
+	     "      ERP Base URL: ${env:PRISM_REFRESH_TOKEN_EU}\n"
+	     "      API Key: ${env:PRISM_REFRESH_TOKEN}\n",
+	     0);
+	assert_int_equal(r.rc, ERR_INVALID);
+	assert_non_null(strstr(r.rendered,
+	                       "14:21: error: config variable 'ERP Base URL' of instance "
+	                       "'Orders' reads PRISM_REFRESH_TOKEN_EU, which holds the "
+	                       "credentials of an environment of this manifest"));
+	assert_non_null(strstr(r.rendered, "15:16: error: config variable 'API Key' of instance "
+	                                   "'Orders' reads PRISM_REFRESH_TOKEN, which holds "
+	                                   "prismsync's own token"));
+	assert_null(strstr(r.rendered, "never-in-an-instance"));
+	done(&r);
+	unsetenv("PRISM_REFRESH_TOKEN");
+	unsetenv("PRISM_REFRESH_TOKEN_EU");
+}
+
 static void test_wrong_shapes(void **state)
 {
 	(void)state;
@@ -534,6 +587,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_config_variables_of_an_integration_without_any),
 	    cmocka_unit_test(test_project_definitions_load),
 	    cmocka_unit_test(test_symlink_out_of_the_directory_is_refused),
+	    cmocka_unit_test(test_definition_name_with_a_nul),
+	    cmocka_unit_test(test_own_credentials_are_not_config_values),
 	};
 	const struct CMUnitTest realworld[] = {
 	    cmocka_unit_test(test_realworld_definitions_load),

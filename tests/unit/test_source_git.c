@@ -36,6 +36,14 @@ static void test_strip_credentials(void **state)
 	check_strip("ssh://git@host/x.git", "ssh://git@host/x.git");
 	check_strip("git@github.com:acme/x.git", "git@github.com:acme/x.git");
 	check_strip("/srv/git/x.git", "/srv/git/x.git");
+	/* A password with '@' and '/', token-like query parameters, a port that is no password. */
+	check_strip("https://u:p@ss/word@host/x.git", "https://host/x.git");
+	check_strip("https://host/x.git?access_token=t0k3n", "https://host/x.git");
+	check_strip("https://host/x.git?ref=a&private_token=t0k3n&b=2#f",
+	            "https://host/x.git?ref=a&b=2#f");
+	check_strip("https://host/x?X-Amz-Signature=abc&token", "https://host/x");
+	check_strip("https://host:8443/org/@scope/x.git", "https://host:8443/org/@scope/x.git");
+	check_strip("https://host:8443/x.git?tokens=1", "https://host:8443/x.git?tokens=1");
 	check_strip("file:///srv/git/x.git", "file:///srv/git/x.git");
 }
 
