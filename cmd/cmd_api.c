@@ -219,7 +219,7 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		goto done;
 	}
 	if (!doc.len) {
-		fprintf(stderr, "prismsync api: the document %s is empty\n", query);
+		fprintf(stderr, "prismsync api: the document %s is empty\n", args.query);
 		rc = EXIT_ERROR;
 		goto done;
 	}
