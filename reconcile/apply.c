@@ -568,11 +568,12 @@ static int deploy_expected(struct run *run, const struct plan_version *v)
 	return k ? k->number : 0;
 }
 
+static void deploy_not_taken(struct task *t, const struct api_deploy_state *st);
+
 static void on_deploy_state(void *ctx, int rc, const struct api_mut_result *res, struct error *err)
 {
 	struct task *t = ctx;
 	const struct api_deploy_state *st = res->deploy;
-	struct error e = ERROR_INIT;
 	bool deployed;
 	if (rc && t->resolving) {
 		task_finish(t, ERR_UNKNOWN_OUTCOME, &t->err); /* still unknown: say so */
@@ -600,6 +601,13 @@ static void on_deploy_state(void *ctx, int rc, const struct api_mut_result *res,
 		api_instance_deploy_state_start(t->run->client, t->id, delay, on_deploy_state, t);
 		return;
 	}
+	deploy_not_taken(t, st);
+}
+
+/* deployInstance answered, but the instance does not run what was deployed: the change fails. */
+static void deploy_not_taken(struct task *t, const struct api_deploy_state *st)
+{
+	struct error e = ERROR_INIT;
 	char running[48];
 	if (st->deployed_version)
 		snprintf(running, sizeof(running), "runs version %d", st->deployed_version);
