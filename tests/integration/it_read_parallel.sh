@@ -58,6 +58,7 @@ expect_eq "$(wc -l <"$TMP/reads.jsonl" | tr -d ' ')" "$(requests_total)" "one li
 expect_eq "$(jq -r '.query | startswith("query")' "$TMP/reads.jsonl" | sort -u)" true "each line a query"
 if grep -q "test-refresh-token\|Bearer" "$TMP/reads.jsonl"; then bad "a token in the read log"; else ok; fi
 # apply records its reads, never a mutation (whose variables may be secrets).
+ctl POST /__emulator/config '{"latency_ms": 0}' >/dev/null
 rm -f "$TMP/reads.jsonl"
 run env PRISMSYNC_READ_LOG="$TMP/reads.jsonl" "$PRISMSYNC" apply -f "$TMP/repo/prismsync-changed.yaml" \
 	--auto-approve --no-color
