@@ -55,6 +55,32 @@ static void on_signal(int sig)
 	(void)n;
 }
 
+/*
+ * What a second signal says: whether a lock is left, and how to remove it.
+ * The signals are blocked while the text changes, so the handler never reads
+ * half of it.
+ */
+static void set_again_message(const char *id)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < LOCK_SIGNALS_NR; i++)
+		sigaddset(&block, lock_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (id)
+		snprintf(
+		    again_message, sizeof(again_message),
+		    "\nprismsync apply: interrupted again: exiting now; the apply lock %s stays: "
+		    "remove it with 'prismsync apply --force-unlock %s' once no apply runs\n",
+		    id, id);
+	else
+		snprintf(again_message, sizeof(again_message),
+		         "\nprismsync apply: interrupted again: exiting now\n");
+	again_len = strlen(again_message);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Caught from before the lock is asked for, so that no signal falls between. */
 static void install_handlers(void)
 {
 	struct sigaction sa;
@@ -62,11 +88,8 @@ static void install_handlers(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: a prompt waiting on the terminal gives up */
-	snprintf(again_message, sizeof(again_message),
-	         "\nprismsync apply: interrupted again: exiting now; the apply lock %s stays: "
-	         "remove it with 'prismsync apply --force-unlock %s' once no apply runs\n",
-	         held.id, held.id);
-	again_len = strlen(again_message);
+	caught = 0;
+	set_again_message(NULL);
 	for (size_t i = 0; i < LOCK_SIGNALS_NR; i++)
 		sigaction(lock_signals[i], &sa, &held.old[i]);
 	held.handlers = true;
@@ -181,6 +204,7 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 	bool acquired = false, said = false;
 	int rc = EXIT_ERROR;
 
+	install_handlers();
 	for (;;) {
 		if (api_lock_try(&acquired, &mine, &other, client, holder, &err)) {
 			fprintf(stderr,
@@ -192,8 +216,7 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 		if (acquired) {
 			held.client = client;
 			held.id = xstrdup(mine.id);
-			caught = 0;
-			install_handlers();
+			set_again_message(held.id);
 			if (said)
 				fprintf(stderr,
 				        "prismsync apply: took the apply lock after %ld s\n",
@@ -218,8 +241,18 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 		}
 		api_lock_info_release(&mine);
 		api_lock_info_release(&other);
-		sleep(LOCK_POLL_S);
+		if (!caught)
+			sleep(LOCK_POLL_S); /* a signal ends it early */
+		if (caught) {
+			fputs("prismsync apply: interrupted while waiting for the apply lock; "
+			      "nothing "
+			      "was changed\n",
+			      stderr);
+			break;
+		}
 	}
+	if (rc != EXIT_OK)
+		restore_handlers();
 	api_lock_info_release(&mine);
 	api_lock_info_release(&other);
 	error_release(&err);
