@@ -157,7 +157,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_plan(&pl.plan, format, &ro, &out);
-	fputs(out.data, stdout);
+	cmd_put_output(out.data, stdout);
 	fflush(stdout);
 	if (out_file) {
 		ro.color = false;
