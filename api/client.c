@@ -120,6 +120,7 @@ static void set_access(struct api_client *c, char *token)
 {
 	wipe_free(c->access);
 	c->access = token;
+	error_add_secret(token); /* whatever a server echoes, no output carries it */
 	c->have_exp = token && auth_jwt_times(token, &c->exp, &c->iat) == 0;
 	c->gen++;
 }
@@ -166,6 +167,7 @@ int api_client_new(struct api_client **out, const struct api_options *o, struct 
 	if (access)
 		set_access(c, xstrdup(access));
 	c->refresh = refresh ? xstrdup(refresh) : NULL;
+	error_add_secret(refresh);
 	c->tenant = o->tenant_id && *o->tenant_id ? xstrdup(o->tenant_id) : NULL;
 	error_init(&c->auth_err);
 	http_xfer_init(&c->refresh_xfer, 1024 * 1024);

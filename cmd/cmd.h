@@ -180,6 +180,13 @@ const char *cmd_target_url(const struct cmd_target *target);
 /* Prints an API error for verb on stderr, with a hint for credential problems. */
 void cmd_print_api_error(const char *verb, const struct error *err);
 
+/*
+ * Writes text (a rendered plan, report or response) to out with every
+ * secret the run knows redacted: a live value or a server's answer may
+ * repeat one.
+ */
+void cmd_put_output(const char *text, FILE *out);
+
 /* With -v, prints the request counters of the client on stderr. */
 void cmd_print_api_stats(struct api_client *c, const struct common_opts *common);
 

@@ -236,7 +236,9 @@ int cmd_api(int argc, char **argv, struct common_opts *common)
 		cmd_print_api_error("api", &err);
 		rc = EXIT_ERROR;
 	} else {
-		write_json(stdout, out);
+		char *clean = error_redact(out); /* a server may echo a token */
+		write_json(stdout, clean);
+		free(clean);
 		if (fflush(stdout) != 0) {
 			fprintf(stderr, "prismsync api: cannot write the output: %s\n",
 			        strerror(errno));

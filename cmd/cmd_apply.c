@@ -412,7 +412,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&p, &ro, &out);
-	fputs(out.data, stdout);
+	cmd_put_output(out.data, stdout);
 	buf_release(&out);
 	if ((rc = confirm(&p, auto_approve, client, &common->target)) == EXIT_OK &&
 	    (rc = stop_if_interrupted()) == EXIT_OK)
@@ -574,7 +574,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&pl.plan, &ro, &out);
-	fputs(out.data, stdout);
+	cmd_put_output(out.data, stdout);
 	fflush(stdout);
 	buf_release(&out);
 	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK &&

@@ -221,7 +221,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common)
 
 	struct buf out = BUF_INIT;
 	drift_render(&pl, format, use_color(stdout, common), common->verbose > 0, &out);
-	fputs(out.data, stdout);
+	cmd_put_output(out.data, stdout);
 	if (report) {
 		buf_reset(&out);
 		drift_render(&pl, report_format, false, common->verbose > 0, &out);

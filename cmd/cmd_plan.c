@@ -189,7 +189,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	                         common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_plan(&pl.plan, format, &ro, &out);
-	fputs(out.data, stdout);
+	cmd_put_output(out.data, stdout);
 	fflush(stdout);
 	buf_release(&out);
 	if (out_file)

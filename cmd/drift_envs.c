@@ -255,7 +255,7 @@ int drift_all_envs(struct common_opts *common, const struct pipeline_opts *po,
 			drifted++;
 	}
 	assemble(&out, format, 0, res, n, drifted, failed);
-	fputs(out.data, stdout);
+	cmd_put_output(out.data, stdout);
 	if (report) {
 		buf_reset(&out);
 		assemble(&out, report_format, 1, res, n, drifted, failed);

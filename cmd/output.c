@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "../util/buf.h"
+#include "../util/error.h"
 #include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -90,4 +91,15 @@ void print_diagnostics(struct diag_list *diags, const struct common_opts *common
 	diag_render(diags, &out, use_color(stderr, common));
 	fputs(out.data, stderr);
 	buf_release(&out);
+}
+
+void cmd_put_output(const char *text, FILE *out)
+{
+	if (!error_have_secrets()) {
+		fputs(text, out);
+		return;
+	}
+	char *clean = error_redact(text);
+	fputs(clean, out);
+	free(clean);
 }

@@ -288,5 +288,13 @@ void pipeline_release(struct pipeline *pl)
 
 int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
 {
-	return file_write_out(path, data, len, mode);
+	if (!error_have_secrets())
+		return file_write_out(path, data, len, mode);
+	char *clean = error_redact(data); /* a live value may be a secret the run knows */
+	int rc = file_write_out(path, clean, strlen(clean), mode);
+	int saved = errno;
+	free(clean);
+	errno = saved;
+	(void)len;
+	return rc;
 }

@@ -1497,7 +1497,12 @@ static void check_env_name(struct loader *ld, const struct m_instance *in,
 		ld->errors++;
 		return;
 	}
-	if (!env_name || getenv(env_name))
+	if (env_name && getenv(env_name)) {
+		/* Sensitive from now on, before any server can echo it (a fetch error, say). */
+		error_add_secret(getenv(env_name));
+		return;
+	}
+	if (!env_name)
 		return;
 	enum diag_severity sev = (ld->flags & MANIFEST_ENV_REQUIRED) ? DIAG_ERROR : DIAG_WARNING;
 	diag_add(ld->diags, sev, ld->file, pos->line, pos->col,

@@ -311,6 +311,78 @@ static struct ydoc *ydoc_new(const char *path, const char *data, size_t len)
 	return doc;
 }
 
+/* Reports the first byte that is not UTF-8 text; true when there is one. */
+static bool not_text(const char *path, const char *data, size_t len, struct diag_list *diags)
+{
+	size_t bad = first_non_text(data, len);
+	if (bad >= len)
+		return false;
+	int line, col;
+	offset_pos(data, len, bad, &line, &col);
+	diag_error(diags, path, line, col,
+	           "not a text file (byte 0x%02x at offset %zu is not UTF-8 text); is this a "
+	           "binary file?",
+	           (unsigned char)data[bad], bad);
+	return true;
+}
+
+/* An alias is refused; an empty scalar keeps the tree well-formed so later checks still run. */
+static void add_alias(struct builder *b, const yaml_event_t *ev)
+{
+	b_error(b, &ev->start_mark,
+	        "YAML aliases (*%s) are not supported; write the value out in full",
+	        (const char *)ev->data.alias.anchor);
+	struct ynode *n = new_node(b, YNODE_SCALAR, &ev->start_mark);
+	n->u.scalar.value = "";
+	attach(b, n);
+}
+
+/* Adds one libyaml event to the tree. Returns true when parsing stops here. */
+static bool add_event(struct builder *b, const yaml_event_t *ev, int *documents)
+{
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		return true;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++*documents > 1) {
+			b_error(b, &ev->start_mark, "%s",
+			        "more than one YAML document in the file; remove the '---' "
+			        "separator");
+			return true;
+		}
+		return false;
+	case YAML_SEQUENCE_START_EVENT:
+		check_props(b, ev, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
+		            NULL);
+		return open_collection(b, YNODE_SEQ, &ev->start_mark) != 0;
+	case YAML_MAPPING_START_EVENT:
+		check_props(b, ev, ev->data.mapping_start.anchor, ev->data.mapping_start.tag, NULL);
+		return open_collection(b, YNODE_MAP, &ev->start_mark) != 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		finish_collection(b);
+		return false;
+	case YAML_SCALAR_EVENT:
+		add_scalar(b, ev);
+		return false;
+	case YAML_ALIAS_EVENT:
+		add_alias(b, ev);
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Frees the collections still open when parsing stopped early. */
+static void builder_release(struct builder *b)
+{
+	while (b->depth) {
+		struct frame *f = &b->stack[--b->depth];
+		free(f->kids);
+	}
+	free(b->stack);
+}
+
 int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len,
                struct diag_list *diags)
 {
@@ -322,86 +394,26 @@ int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len
 	int documents = 0;
 
 	diag_add_source(diags, doc->path, doc->text, doc->len);
-
-	size_t bad = first_non_text(data, len);
-	if (bad < len) {
-		int line, col;
-		offset_pos(data, len, bad, &line, &col);
-		diag_error(
-		    diags, path, line, col,
-		    "not a text file (byte 0x%02x at offset %zu is not UTF-8 text); is this a "
-		    "binary file?",
-		    (unsigned char)data[bad], bad);
+	if (not_text(path, data, len, diags)) {
 		ydoc_free(doc);
 		return ERR_PARSE;
 	}
-
 	if (!yaml_parser_initialize(&parser)) {
 		diag_error(diags, path, 0, 0, "out of memory while parsing YAML");
 		ydoc_free(doc);
 		return ERR_PARSE;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)doc->text, len);
-
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			report_libyaml_error(&b, &parser);
 			break;
 		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++documents > 1) {
-				b_error(&b, &ev.start_mark, "%s",
-				        "more than one YAML document in the file; remove the '---' "
-				        "separator");
-				done = true;
-			}
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			check_props(&b, &ev, ev.data.sequence_start.anchor,
-			            ev.data.sequence_start.tag, NULL);
-			if (open_collection(&b, YNODE_SEQ, &ev.start_mark))
-				done = true;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			check_props(&b, &ev, ev.data.mapping_start.anchor,
-			            ev.data.mapping_start.tag, NULL);
-			if (open_collection(&b, YNODE_MAP, &ev.start_mark))
-				done = true;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			finish_collection(&b);
-			break;
-		case YAML_SCALAR_EVENT:
-			add_scalar(&b, &ev);
-			break;
-		case YAML_ALIAS_EVENT:
-			b_error(&b, &ev.start_mark,
-			        "YAML aliases (*%s) are not supported; write the value out in full",
-			        (const char *)ev.data.alias.anchor);
-			/* Keep the tree well-formed so later checks still run. */
-			{
-				struct ynode *n = new_node(&b, YNODE_SCALAR, &ev.start_mark);
-				n->u.scalar.value = "";
-				attach(&b, n);
-			}
-			break;
-		default:
-			break;
-		}
+		done = add_event(&b, &ev, &documents);
 		yaml_event_delete(&ev);
 	}
-
 	yaml_parser_delete(&parser);
-	while (b.depth) {
-		struct frame *f = &b.stack[--b.depth];
-		free(f->kids);
-	}
-	free(b.stack);
+	builder_release(&b);
 	if (b.errors) {
 		ydoc_free(doc);
 		return ERR_PARSE;

@@ -764,14 +764,89 @@ static bool status_dirty(unsigned flags)
 	return flags != GIT_STATUS_CURRENT;
 }
 
+/* Fills prov with HEAD's commit, or only the origin when there is no commit yet. */
+static int head_provenance(struct source_provenance *prov, git_repository *repo, struct error *err)
+{
+	git_reference *head = NULL;
+	git_commit *commit = NULL;
+	int rc = git_repository_head(&head, repo);
+	if (rc == 0) {
+		if (git_reference_peel((git_object **)&commit, head, GIT_OBJECT_COMMIT) < 0)
+			rc = git_fail(err, ERR_IO, "cannot read HEAD");
+		else
+			commit_provenance(prov, repo, commit);
+	} else if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
+		prov->repo_url = origin_url(repo); /* no commit yet: everything is new */
+		rc = 0;
+	} else {
+		rc = git_fail(err, ERR_IO, "cannot read HEAD");
+	}
+	git_commit_free(commit);
+	git_reference_free(head);
+	return rc;
+}
+
+/* Marks dirty[i] for each rels[i] the status list shows as changed, staged or untracked. */
+static void mark_dirty(bool *dirty, git_status_list *list, char *const *rels, size_t nr)
+{
+	for (size_t e = 0; e < git_status_list_entrycount(list); e++) {
+		const git_status_entry *s = git_status_byindex(list, e);
+		if (!status_dirty(s->status))
+			continue;
+		const git_diff_delta *d =
+		    s->index_to_workdir ? s->index_to_workdir : s->head_to_index;
+		if (!d)
+			continue;
+		for (size_t i = 0; i < nr; i++)
+			if ((d->new_file.path && !strcmp(d->new_file.path, rels[i])) ||
+			    (d->old_file.path && !strcmp(d->old_file.path, rels[i])))
+				dirty[i] = true;
+	}
+}
+
+/* Adds paths[i] to prov's dirty files for each dirty[i], once each. */
+static void add_dirty(struct source_provenance *prov, const bool *dirty, const char *const *paths,
+                      size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		if (!dirty[i])
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < prov->dirty_nr && !seen; j++)
+			seen = !strcmp(prov->dirty_files[j], paths[i]);
+		if (seen)
+			continue;
+		prov->dirty_files = xreallocarray(prov->dirty_files, prov->dirty_nr + 1,
+		                                  sizeof(*prov->dirty_files));
+		prov->dirty_files[prov->dirty_nr++] = xstrdup(paths[i]);
+		prov->dirty = true;
+	}
+}
+
+/* The status of rels[0..nr) only, untracked and ignored files included. */
+static int status_of(git_status_list **list, git_repository *repo, char **rels, size_t nr,
+                     struct error *err)
+{
+	git_status_options so;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_INCLUDE_IGNORED |
+	           GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS |
+	           GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	so.pathspec.strings = rels;
+	so.pathspec.count = nr;
+	if (git_status_list_new(list, repo, &so) < 0)
+		return git_fail(err, ERR_IO, "cannot read the status of the working tree");
+	return 0;
+}
+
 int source_git_status(struct source_provenance *out, const char *const *paths, size_t nr,
                       struct error *err)
 {
 	git_repository *repo = NULL;
 	git_status_list *list = NULL;
-	git_reference *head = NULL;
-	git_commit *commit = NULL;
 	char **rels = xcalloc(nr + 1, sizeof(*rels));
+	bool *dirty = xcalloc(nr + 1, sizeof(*dirty));
 	char *root = NULL, *cwd = NULL;
 	struct source_provenance prov = {0};
 	int rc;
@@ -792,74 +867,22 @@ int source_git_status(struct source_provenance *out, const char *const *paths, s
 	for (size_t i = 0; i < nr; i++)
 		if ((rc = map_path(&rels[i], root, cwd, paths[i], err)))
 			goto done;
-
-	rc = git_repository_head(&head, repo);
-	if (rc == 0) {
-		if (git_reference_peel((git_object **)&commit, head, GIT_OBJECT_COMMIT) < 0) {
-			rc = git_fail(err, ERR_IO, "cannot read HEAD");
-			goto done;
-		}
-		commit_provenance(&prov, repo, commit);
-	} else if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
-		prov.repo_url = origin_url(repo); /* no commit yet: everything is new */
-	} else {
-		rc = git_fail(err, ERR_IO, "cannot read HEAD");
+	if ((rc = head_provenance(&prov, repo, err)) ||
+	    (rc = status_of(&list, repo, rels, nr, err)))
 		goto done;
-	}
-
-	git_status_options so;
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_INCLUDE_IGNORED |
-	           GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS |
-	           GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	so.pathspec.strings = rels;
-	so.pathspec.count = nr;
-	if (git_status_list_new(&list, repo, &so) < 0) {
-		rc = git_fail(err, ERR_IO, "cannot read the status of the working tree");
-		goto done;
-	}
-	bool *dirty = xcalloc(nr + 1, sizeof(*dirty));
-	for (size_t e = 0; e < git_status_list_entrycount(list); e++) {
-		const git_status_entry *s = git_status_byindex(list, e);
-		if (!status_dirty(s->status))
-			continue;
-		const git_diff_delta *d =
-		    s->index_to_workdir ? s->index_to_workdir : s->head_to_index;
-		if (!d)
-			continue;
-		for (size_t i = 0; i < nr; i++)
-			if ((d->new_file.path && !strcmp(d->new_file.path, rels[i])) ||
-			    (d->old_file.path && !strcmp(d->old_file.path, rels[i])))
-				dirty[i] = true;
-	}
-	for (size_t i = 0; i < nr; i++) {
-		if (!dirty[i])
-			continue;
-		bool seen = false;
-		for (size_t j = 0; j < prov.dirty_nr && !seen; j++)
-			seen = !strcmp(prov.dirty_files[j], paths[i]);
-		if (seen)
-			continue;
-		prov.dirty_files =
-		    xreallocarray(prov.dirty_files, prov.dirty_nr + 1, sizeof(*prov.dirty_files));
-		prov.dirty_files[prov.dirty_nr++] = xstrdup(paths[i]);
-		prov.dirty = true;
-	}
-	free(dirty);
+	mark_dirty(dirty, list, rels, nr);
+	add_dirty(&prov, dirty, paths, nr);
 	source_provenance_release(out);
 	*out = prov;
 	memset(&prov, 0, sizeof(prov));
-	rc = 0;
 done:
 	source_provenance_release(&prov);
 	git_status_list_free(list);
-	git_commit_free(commit);
-	git_reference_free(head);
 	git_repository_free(repo);
 	for (size_t i = 0; i < nr; i++)
 		free(rels[i]);
 	free(rels);
+	free(dirty);
 	free(root);
 	free(cwd);
 	git_libgit2_shutdown();

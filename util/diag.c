@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "sort.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -87,7 +88,9 @@ static void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *f
 	d->file = file ? xstrdup(file) : NULL;
 	d->line = line;
 	d->col = col;
-	d->message = xvasprintf(fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
+	d->message = error_redact(msg); /* a server may echo a secret back */
+	free(msg);
 	d->seq = l->nr++;
 	if (file) {
 		/* Keep our own copy of a file's text once something is said about it. */

@@ -75,6 +75,16 @@ static char *redact(char *msg)
 	return out;
 }
 
+char *error_redact(const char *text)
+{
+	return redact(xstrdup(text));
+}
+
+bool error_have_secrets(void)
+{
+	return secrets_nr > 0;
+}
+
 static int error_vset(struct error *err, int code, const char *file, int line, int col,
                       const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 

@@ -14,6 +14,8 @@
 #ifndef PRISMSYNC_ERROR_H
 #define PRISMSYNC_ERROR_H
 
+#include <stdbool.h>
+
 enum {
 	ERR_OK = 0,
 	ERR_GENERIC = -1,
@@ -63,6 +65,16 @@ int error_set_at(struct error *err, int code, const char *file, int line, int co
  * than they hide). Not thread-safe: register before starting threads.
  */
 void error_add_secret(const char *value);
+
+/*
+ * text with every registered secret replaced by "[redacted]", for output
+ * that does not go through an error (rendered plans and reports, the api
+ * command's data, diagnostics). A new string, owned by the caller.
+ */
+char *error_redact(const char *text);
+
+/* Whether any secret is registered (error_redact() would copy text unchanged otherwise). */
+bool error_have_secrets(void);
 
 const char *error_code_name(int code);
 
