@@ -181,7 +181,7 @@ void plan_labels_set(struct plan_labels *l, const char *const *items, size_t n)
 
 struct plan_config_var *plan_config_add(struct plan_instance_in *in)
 {
-	in->config = xreallocarray(in->config, in->config_nr + 1, sizeof(*in->config));
+	ALLOC_GROW(in->config, in->config_nr + 1, in->config_alloc);
 	struct plan_config_var *v = &in->config[in->config_nr++];
 	memset(v, 0, sizeof(*v));
 	return v;
@@ -189,7 +189,7 @@ struct plan_config_var *plan_config_add(struct plan_instance_in *in)
 
 struct plan_config_input *plan_config_input_add(struct plan_config_var *v)
 {
-	v->inputs = xreallocarray(v->inputs, v->inputs_nr + 1, sizeof(*v->inputs));
+	ALLOC_GROW(v->inputs, v->inputs_nr + 1, v->inputs_alloc);
 	struct plan_config_input *in = &v->inputs[v->inputs_nr++];
 	memset(in, 0, sizeof(*in));
 	return in;

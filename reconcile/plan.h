@@ -83,7 +83,7 @@ struct plan_config_var {
 	char *key;
 	struct plan_value value;
 	struct plan_config_input *inputs;
-	size_t inputs_nr;
+	size_t inputs_nr, inputs_alloc;
 	char *customer_connection; /* the customer-level variable's key */
 	char *customer_var_id;     /* its id for the instance's customer; NULL when not known */
 	char *time_zone;
@@ -147,7 +147,7 @@ struct plan_instance_in {
 	struct plan_version version;
 	bool has_config; /* always for a create */
 	struct plan_config_var *config;
-	size_t config_nr;
+	size_t config_nr, config_alloc;
 	bool preserve_deploy_state; /* update of description or labels only: no deploy follows */
 };
 

@@ -868,6 +868,8 @@ static size_t find_id(const struct id_entry *ids, size_t n, const char *id)
 static int link_changes(struct reader *r, struct plan *p, struct json_object *changes)
 {
 	struct id_entry *ids = xcalloc(p->nr + 1, sizeof(*ids));
+	size_t *listed =
+	    xcalloc(p->nr + 1, sizeof(*listed)); /* per change: 1 + the last to list it */
 	int rc = 0;
 	for (size_t i = 0; i < p->nr; i++) {
 		ids[i].id = plan_change_id(&p->changes[i]);
@@ -887,15 +889,22 @@ static int link_changes(struct reader *r, struct plan *p, struct json_object *ch
 		struct json_object *deps = get(json_object_array_get_idx(changes, i), "depends_on");
 		r->change = i + 1;
 		r->address = c->address;
-		for (size_t d = 0; d < json_object_array_length(deps) && !rc; d++) {
+		size_t n = json_object_array_length(deps);
+		c->deps = xcalloc(n + 1, sizeof(*c->deps));
+		c->deps_alloc = n + 1;
+		for (size_t d = 0; d < n && !rc; d++) {
 			const char *dep =
 			    json_object_get_string(json_object_array_get_idx(deps, d));
 			size_t j = find_id(ids, p->nr, dep);
 			if (j == PLAN_NONE || j >= i)
 				rc = bad(r, "it depends on '%s', which is not an earlier change",
 				         dep);
+			else if (listed[j] == i + 1)
+				rc = bad(r, "it lists '%s' twice in depends_on", dep);
 			else
-				plan_depend(p, i, j);
+				c->deps[c->deps_nr++] = j;
+			if (!rc)
+				listed[j] = i + 1;
 		}
 		if (!rc && !c->live_id && c->action != PA_CREATE) {
 			char *create = xasprintf("%s#create", c->address);
@@ -910,6 +919,7 @@ static int link_changes(struct reader *r, struct plan *p, struct json_object *ch
 	for (size_t i = 0; i < p->nr; i++)
 		free(ids[i].id);
 	free(ids);
+	free(listed);
 	return rc;
 }
 

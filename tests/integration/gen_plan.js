@@ -2,7 +2,8 @@
 // Writes a saved plan (the format of `prismsync plan --out`) with N changes
 // to stdout, for measuring how long reading one takes: per customer a
 // create, an instance create that depends on it, a deploy and a disable.
-//   node gen_plan.js [N]      (default 8000)
+// With "wide": N - 1 customer creates and one more that depends on them all.
+//   node gen_plan.js [N [wide]]      (default 8000)
 'use strict';
 const n = Number(process.argv[2] || 8000);
 const changes = [];
@@ -15,7 +16,8 @@ function add(c) {
   changes.push(c);
   return c.id;
 }
-const customers = Math.ceil(n / 4);
+const wide = process.argv[3] === 'wide';
+const customers = wide ? n - 1 : Math.ceil(n / 4);
 const ids = [];
 for (let k = 0; k < customers; k++) {
   const eid = `c${k}`;
@@ -26,8 +28,15 @@ for (let k = 0; k < customers; k++) {
     payload: {externalId: eid, name: `Customer ${k}`, description: null, labels: ['prismsync:owner=default']},
   }));
 }
+if (wide) {
+  add({
+    address: 'customer.last', type: 'customer', action: 'create',
+    fields: {}, depends_on: ids.slice(),
+    payload: {externalId: 'last', name: 'Last', description: null, labels: []},
+  });
+}
 const creates = [];
-for (let k = 0; k < customers; k++) {
+for (let k = 0; k < customers && !wide; k++) {
   creates.push(add({
     address: `instance.c${k}/Orders`, type: 'instance', action: 'create',
     fields: {name: {before: null, after: 'Orders'}},
@@ -38,14 +47,14 @@ for (let k = 0; k < customers; k++) {
   }));
 }
 const deploys = [];
-for (let k = 0; k < customers; k++) {
+for (let k = 0; k < customers && !wide; k++) {
   deploys.push(add({
     address: `instance.c${k}/Orders`, type: 'instance', action: 'deploy', fields: {},
     depends_on: [creates[k]], note: 'version 1',
     payload: {integration: 'Order Sync', version: 1},
   }));
 }
-for (let k = 0; k < customers && changes.length < n; k++) {
+for (let k = 0; k < customers && !wide && changes.length < n; k++) {
   add({
     address: `instance.c${k}/Orders`, type: 'instance', action: 'disable',
     fields: {enabled: {before: 'true', after: 'false'}},
