@@ -33,6 +33,8 @@ static struct {
 } held;
 
 static volatile sig_atomic_t caught;
+/* Set while apply makes changes: the first signal then lets those in flight finish. */
+static volatile sig_atomic_t changing;
 /* Written before the handlers are installed; read only by them. */
 static char again_message[512];
 static size_t again_len;
@@ -51,7 +53,11 @@ static void on_signal(int sig)
 	static const char first[] =
 	    "\nprismsync apply: interrupted: stopping at the next safe point and releasing the "
 	    "apply lock (interrupt again to exit at once, leaving the lock)\n";
-	ssize_t n = write(STDERR_FILENO, first, sizeof(first) - 1);
+	static const char first_changing[] =
+	    "\nprismsync apply: interrupted: starting no new changes; waiting for those in "
+	    "flight to finish (interrupt again to stop at once)\n";
+	ssize_t n = changing ? write(STDERR_FILENO, first_changing, sizeof(first_changing) - 1)
+	                     : write(STDERR_FILENO, first, sizeof(first) - 1);
 	(void)n;
 }
 
@@ -70,12 +76,14 @@ static void set_again_message(const char *id)
 	if (id)
 		snprintf(
 		    again_message, sizeof(again_message),
-		    "\nprismsync apply: interrupted again: exiting now; the apply lock %s stays: "
-		    "remove it with 'prismsync apply --force-unlock %s' once no apply runs\n",
+		    "\nprismsync apply: interrupted again: stopping now; the changes in flight may "
+		    "or may not have been made; the apply lock %s stays: remove it with "
+		    "'prismsync apply --force-unlock %s' once no apply runs, then run apply "
+		    "again to finish\n",
 		    id, id);
 	else
 		snprintf(again_message, sizeof(again_message),
-		         "\nprismsync apply: interrupted again: exiting now\n");
+		         "\nprismsync apply: interrupted again: stopping now\n");
 	again_len = strlen(again_message);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
@@ -280,6 +288,31 @@ void apply_lock_release(void)
 	free(held.id);
 	held.id = NULL;
 	held.client = NULL;
+}
+
+void apply_lock_changes_begin(void)
+{
+	changing = 1;
+	if (!held.handlers)
+		return;
+	/* Restarted system calls while changes are made: curl's waits go on. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < LOCK_SIGNALS_NR; i++)
+		sigaction(lock_signals[i], &sa, NULL);
+}
+
+void apply_lock_changes_end(void)
+{
+	changing = 0;
+}
+
+volatile sig_atomic_t *apply_lock_stop_flag(void)
+{
+	return &caught;
 }
 
 bool apply_lock_interrupted(void)

@@ -13,6 +13,7 @@
 #ifndef PRISMSYNC_APPLY_LOCK_H
 #define PRISMSYNC_APPLY_LOCK_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "../api/client.h"
@@ -32,6 +33,16 @@ int apply_lock_take(struct api_client *client, long timeout_s);
  * Safe to call when nothing is held.
  */
 void apply_lock_release(void);
+
+/*
+ * Around the changes of an apply: the first signal then stops starting new
+ * changes and lets those in flight finish (apply_run() reads the flag
+ * apply_lock_stop_flag() points to: the signal's number, 0 for none); a
+ * second one exits at once.
+ */
+void apply_lock_changes_begin(void);
+void apply_lock_changes_end(void);
+volatile sig_atomic_t *apply_lock_stop_flag(void);
 
 /* Whether SIGINT, SIGTERM or SIGHUP arrived while the lock was held. */
 bool apply_lock_interrupted(void);

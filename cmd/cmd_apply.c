@@ -241,71 +241,26 @@ static int stop_if_interrupted(void)
 	return EXIT_ERROR;
 }
 
-/*
- * Signals during the changes, as git and curl users expect of a tool that
- * must not leave work half done: the first SIGINT or SIGTERM stops starting
- * changes and lets those in flight finish; a second one ends the process at
- * once (a re-run converges, as after a kill). Only async-signal-safe calls.
- */
-static volatile sig_atomic_t interrupted; /* the first signal's number; 0: none */
-
-static void on_interrupt(int sig)
-{
-	static const char first[] = "\nprismsync apply: interrupted: starting no new changes; "
-	                            "waiting for those in flight to finish (interrupt again to "
-	                            "stop at once)\n";
-	static const char again[] = "\nprismsync apply: interrupted again: stopping now; the "
-	                            "changes in flight may or may not have been made (run apply "
-	                            "again to finish)\n";
-	if (interrupted) {
-		if (write(STDERR_FILENO, again, sizeof(again) - 1) < 0) {
-			/* nothing to do about it */
-		}
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	interrupted = sig;
-	if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0) {
-		/* nothing to do about it */
-	}
-}
-
-struct held_signals {
-	struct sigaction intr, term;
-};
-
-static void catch_interrupts(struct held_signals *old)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old->intr);
-	sigaction(SIGTERM, &sa, &old->term);
-}
-
-static void release_interrupts(const struct held_signals *old)
-{
-	sigaction(SIGINT, &old->intr, NULL);
-	sigaction(SIGTERM, &old->term, NULL);
-}
-
 static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
                    int batch_size, const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL,       on_progress, on_waiting,  &pr, publish_timeout_ms,
-	                       batch_size, on_notice,   &interrupted};
+	struct apply_opts o = {NULL,      on_progress,           on_waiting,
+	                       &pr,       publish_timeout_ms,    batch_size,
+	                       on_notice, apply_lock_stop_flag()};
 	struct apply_result r;
-	struct held_signals old;
 	int rc;
 
-	catch_interrupts(&old);
+	/*
+	 * The signals are apply_lock.c's (one set of handlers for the whole
+	 * apply): during the changes, the first SIGINT, SIGTERM or SIGHUP stops
+	 * starting new ones and lets those in flight finish; a second ends the
+	 * process at once (a re-run converges, as after a kill).
+	 */
+	apply_lock_changes_begin();
 	apply_run(&r, p, client, &o);
-	release_interrupts(&old);
+	apply_lock_changes_end();
+	int interrupted = *apply_lock_stop_flag();
 	if (interrupted) {
 		fprintf(stderr,
 		        "Apply interrupted: %zu done, %zu failed, %zu blocked, %zu not started. "

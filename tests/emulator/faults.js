@@ -10,7 +10,7 @@ const { AUTH_ERROR_MESSAGE } = require('./access');
 
 const RULE_KEYS = new Set(['match', 'times', 'status', 'retry_after', 'body', 'content_type', 'delay_ms', 'drop',
   'garbage', 'oversized_bytes', 'data_null', 'message', 'payload_errors', 'top_level_error', 'phase', 'headers',
-  'auth_error', 'refuse', 'reset_after_bytes']);
+  'auth_error', 'refuse', 'reset_after_bytes', 'skip']);
 
 // Why a rule is not acceptable, or null.
 function validateRule(r) {
@@ -18,6 +18,7 @@ function validateRule(r) {
   for (const k of Object.keys(r)) if (!RULE_KEYS.has(k)) return `unknown rule key "${k}"`;
   if (typeof r.match !== 'string' || r.match === '') return 'a rule needs "match": a root field name or "*"';
   if (r.times !== undefined && r.times !== null && !(Number.isInteger(r.times) && r.times >= 0)) return '"times" must be a non-negative integer';
+  if (r.skip !== undefined && !(Number.isInteger(r.skip) && r.skip >= 0)) return '"skip" must be a non-negative integer';
   if (r.status !== undefined && !(Number.isInteger(r.status) && r.status >= 100 && r.status <= 599)) return '"status" must be an HTTP status';
   if (r.phase !== undefined && r.phase !== 'before' && r.phase !== 'after') return '"phase" must be "before" or "after"';
   if (r.payload_errors !== undefined && !Array.isArray(r.payload_errors)) return '"payload_errors" must be a list of {field, messages}';
@@ -47,6 +48,8 @@ class FaultRules {
       id: ++this.serial,
       times: unlimited(r) ? null : r.times,
       remaining: unlimited(r) ? null : r.times,
+      skip: r.skip || 0,
+      passed: 0,
       hits: 0,
     }));
     this.rules.push(...added);
@@ -63,6 +66,10 @@ class FaultRules {
     for (const r of this.rules) {
       if (r.times !== null && r.remaining <= 0) continue;
       if (r.match === '*' || fields.includes(r.match)) {
+        if (r.passed < r.skip) { // let the first `skip` matching requests through
+          r.passed += 1;
+          continue;
+        }
         if (r.times !== null) r.remaining -= 1;
         r.hits += 1;
         return r;

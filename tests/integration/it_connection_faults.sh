@@ -69,16 +69,20 @@ apply_with() {
 	expect_eq "$(sq '[.integrations[].versions | length] | join(",")')" "1,1" "no duplicate version under $1"
 }
 
-apply_with '{"match": "createCustomer", "refuse": true, "times": 1}'
-expect_eq "$(count customers)" "$(($(base customers) + 1))" "customers read back after the refusal"
-expect_eq "$(count createCustomer)" "$(($(base createCustomer) + 1))" "sent again only once the read-back found nothing"
+# "skip": 1 lets apply's lock (a customer create) through.
+apply_with '{"match": "createCustomer", "skip": 1, "refuse": true, "times": 1}'
+# The creates of a batch whose request was refused are read back, then sent
+# again (as a batch or one by one); apply_with checks that nothing is duplicated.
+expect_ge "$(count customers)" "$(($(base customers) + 1))" "customers read back after the refusal"
+expect_ge "$(count createCustomer)" "$(($(base createCustomer) + 1))" "sent again once the read-back found nothing"
 
-apply_with '{"match": "createCustomer", "reset_after_bytes": 10, "times": 1}'
-expect_eq "$(count customers)" "$(($(base customers) + 1))" "customers read back after the cut-off answer"
+apply_with '{"match": "createCustomer", "skip": 1, "reset_after_bytes": 10, "times": 1}'
+expect_ge "$(count customers)" "$(($(base customers) + 1))" "customers read back after the cut-off answer"
 expect_eq "$(count createCustomer)" "$(base createCustomer)" "not sent again: the read-back found it"
 
 apply_with '{"match": "createInstance", "reset_after_bytes": 40, "times": 1}'
-expect_eq "$(count instances)" "$(($(base instances) + 1))" "instances read back after the cut-off answer"
+# The creates lost with the answer are read back (one read per batch that lost its answer).
+expect_ge "$(count instances)" "$(($(base instances) + 1))" "instances read back after the cut-off answer"
 expect_eq "$(count createInstance)" "$(base createInstance)" "not sent again: the read-back found it"
 
 apply_with '{"match": "publishIntegration", "reset_after_bytes": 10, "times": 1}'

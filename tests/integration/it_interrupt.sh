@@ -92,5 +92,10 @@ expect_in err "interrupted again: stopping now" "the second interrupt is acknowl
 expect_not_in err "^Apply " "no summary: it stopped at once"
 if [ "$ms" -lt 5000 ]; then ok; else bad "apply took $ms ms to stop after the second SIGINT"; fi
 faults_reset
+# Stopped at once, it left its lock, and says how to remove it.
+lock=$(lock_id)
+expect_in err "the apply lock $lock stays: remove it with 'prismsync apply --force-unlock $lock'" "the second interrupt names the lock it leaves"
+ps apply --force-unlock "$lock"
+expect_rc 0 "--force-unlock"
 check_converges "after two SIGINTs"
 finish

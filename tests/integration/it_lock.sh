@@ -93,7 +93,7 @@ wait "$pid"
 rc=$?
 expect_rc 143 "a second SIGTERM exits at once"
 cp "$TMP/twice.err" "$TMP/err"
-expect_in err "interrupted again: exiting now; the apply lock $lock stays: remove it with 'prismsync apply --force-unlock $lock' once no apply runs" "and says how to remove the lock it leaves"
+expect_in err "interrupted again: stopping now; the changes in flight may or may not have been made; the apply lock $lock stays: remove it with 'prismsync apply --force-unlock $lock' once no apply runs" "and says how to remove the lock it leaves"
 expect_eq "$(lock_id)" "$lock" "the lock stays"
 run "$PRISMSYNC" apply --force-unlock "$lock"
 expect_rc 0 "--force-unlock"

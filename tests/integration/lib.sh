@@ -179,6 +179,11 @@ expect_eq() {
 	if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi
 }
 
+# expect_ge GOT LEAST WHAT: numbers
+expect_ge() {
+	if [ "$1" -ge "$2" ] 2>/dev/null; then ok; else bad "$3: got '$1', expected at least '$2'"; fi
+}
+
 finish() {
 	echo "$pass_count passed, $fail_count failed"
 	[ "$fail_count" -eq 0 ]
