@@ -322,6 +322,32 @@ static int saved_plan_target(struct manifest **manifest, const struct plan *p, c
 	return EXIT_OK;
 }
 
+static void register_secret_env(const struct plan_value *v)
+{
+	if (v->env)
+		error_add_secret(getenv(v->env));
+}
+
+/*
+ * The values a saved plan takes from the environment are secrets from the
+ * moment it is read: a server that echoes one in an answer to the first
+ * read (the staleness check) must not get it printed.
+ */
+static void register_plan_secrets(const struct plan *p)
+{
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct plan_inputs *in = &p->changes[i].in;
+		if (in->kind != PI_INSTANCE)
+			continue;
+		for (size_t k = 0; k < in->instance.config_nr; k++) {
+			const struct plan_config_var *cv = &in->instance.config[k];
+			register_secret_env(&cv->value);
+			for (size_t j = 0; j < cv->inputs_nr; j++)
+				register_secret_env(&cv->inputs[j].value);
+		}
+	}
+}
+
 static int apply_saved(const char *path, bool auto_approve, int parallelism,
                        long publish_timeout_ms, int batch_size, long lock_timeout_s,
                        struct common_opts *common)
@@ -343,6 +369,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 		rc = EXIT_ERROR;
 		goto done;
 	}
+	register_plan_secrets(&p);
 	if ((rc = saved_plan_target(&manifest, &p, path, common)) != EXIT_OK)
 		goto done;
 	if ((rc = cmd_api_client(&client, "apply", common, parallelism)) != EXIT_OK)

@@ -35,4 +35,16 @@ expect_in out '"totalCount": "\[redacted\]"' "the api command redacts a token in
 expect_not_in out "$PRISM_REFRESH_TOKEN" "the refresh token is not printed by api"
 faults_reset
 
+# apply PLAN: the values a saved plan takes from the environment are
+# secrets from the moment the plan is read, before any request.
+run $T "$PRISMSYNC" plan -f "$REPO/prismsync.yaml" --out "$TMP/redact-plan.json"
+expect_rc 0 "plan --out"
+expect_not_in redact-plan.json "sekrit-9f2a" "the saved plan holds no secret"
+fault '{"match":"*","top_level_error":"value sekrit-9f2a-value is not valid"}'
+run $T env -u PRISMATIC_ENV "$PRISMSYNC" apply "$TMP/redact-plan.json" --auto-approve
+expect_rc 1 "apply PLAN when every request is refused"
+expect_in err "value \[redacted\] is not valid" "apply PLAN redacts the echoed secret"
+expect_not_in err "sekrit-9f2a" "the secret is not printed by apply PLAN"
+faults_reset
+
 finish
