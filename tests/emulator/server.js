@@ -16,6 +16,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const { Model } = require('./model');
 const { GraphQLService } = require('./api');
+const { validateExecutionRule } = require('./executions');
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -103,6 +104,7 @@ const RULE_KEYS = new Set(['match', 'times', 'status', 'retry_after', 'body', 'c
 
 function validateRule(r) {
   if (!r || typeof r !== 'object' || Array.isArray(r)) return 'a rule must be a JSON object';
+  if (r.execution !== undefined) return validateExecutionRule(r);
   for (const k of Object.keys(r)) if (!RULE_KEYS.has(k)) return `unknown rule key "${k}"`;
   if (typeof r.match !== 'string' || r.match === '') return 'a rule needs "match": a root field name or "*"';
   if (r.times !== undefined && r.times !== null && !(Number.isInteger(r.times) && r.times >= 0)) return '"times" must be a non-negative integer';
@@ -139,6 +141,7 @@ function createEmulator(options = {}) {
   const bucket = new Bucket(options.rateLimit ?? 0);
   let rules = [];
   let ruleSerial = 0;
+  model.faultRules = () => rules; // execution rules are read by executions.js
   let counters = { total: 0, by_field: {} };
   let baseUrl = null;
 
