@@ -24,7 +24,7 @@ if (!havePrism && process.env.PRISMSYNC_REQUIRE_PRISM === '1') {
 
 test('prism CLI 10.4.0 story against the emulator', {
   skip: havePrism ? false : 'prism CLI not installed: run `npm ci` in tests/prism',
-  timeout: 300000,
+  timeout: 600000, // prism starts slowly (a 21 MB bundle per call); a loaded machine needs the margin
 }, async (t) => {
   const emu = await H.startEmulator(['--publish-delay-ms', '300']);
   t.after(() => emu.stop());
