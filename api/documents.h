@@ -52,6 +52,10 @@ enum api_doc {
 	API_DOC_CUSTOMER_CONFIG_VARS,
 	/* the server's own check of a definition (validate.c) */
 	API_DOC_VALIDATE_DEFINITION,
+	/* rollouts: Test Flow and Get Execution (flowtest.c) */
+	API_DOC_FLOW_CONFIGS,
+	API_DOC_TEST_FLOW_CONFIG,
+	API_DOC_EXECUTION_RESULT,
 	API_DOC_NR
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "apply_rollout.h"
 #include "pipeline.h"
 #include "scope_opts.h"
 #include "render.h"
@@ -26,7 +27,7 @@
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--publish-timeout SECONDS] [--git-ref REF [--repo URL]]\n"
-    "                       [--allow-dirty] [--push-secrets]\n"
+    "                       [--allow-dirty] [--push-secrets] [--report FILE]\n"
     "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
     "\n"
     "Makes the organization match the manifest: shows the plan, asks for\n"
@@ -68,6 +69,9 @@ static const char apply_usage[] =
     "      --repo URL         with --git-ref: clone URL (or a path) into a temporary\n"
     "                         directory, removed afterwards; FILE is from its root\n"
     "      --allow-dirty      apply even when the manifest's files are not committed\n"
+    "      --report FILE      write a JSON report of the run to FILE: each change's\n"
+    "                         outcome, each rollout wave's status, and every failed\n"
+    "                         verification with its execution's error\n"
     "      --push-secrets     write every connection input the manifest sets that\n"
     "                         Prismatic keeps write-only (secrets it never shows,\n"
     "                         so never compared): to roll out a changed secret\n"
@@ -75,8 +79,15 @@ static const char apply_usage[] =
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
     "\n"
+    "With 'rollouts:' in the manifest, an integration's instances are deployed\n"
+    "wave by wave; each wave is verified by running its flows (Test Flow) and\n"
+    "waiting for each execution to end in SUCCESS. A failure stops the later\n"
+    "waves and, with onFailure: rollback, moves the wave back to the version it\n"
+    "ran. Run again after an interruption, apply continues from that wave.\n"
+    "\n"
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
-    "failed (the rest were made), 4 saved plan is stale, 64 usage error\n"
+    "or verifications failed (the rest were made), 4 saved plan is stale, 64\n"
+    "usage error\n"
     "\n"
     "example:\n"
     "  prismsync apply plan.json --auto-approve\n";
@@ -87,7 +98,8 @@ enum {
 	OPT_PARALLELISM,
 	OPT_ALLOW_DIRTY,
 	OPT_PUBLISH_TIMEOUT,
-	OPT_PUSH_SECRETS
+	OPT_PUSH_SECRETS,
+	OPT_REPORT
 };
 
 struct progress {
@@ -185,19 +197,15 @@ static int confirm(const struct plan *p, bool auto_approve, struct api_client *c
 	return EXIT_OK;
 }
 
+/* The JSON report of the run (--report); NULL for none. */
+static const char *report_path;
+
 static int execute(const struct plan *p, struct api_client *client, long publish_timeout_ms,
                    const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL, on_progress, on_waiting, &pr, publish_timeout_ms};
-	struct apply_result r;
-	apply_run(&r, p, client, &o);
-	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
-	        r.failed || r.blocked ? "finished with failures" : "complete", r.done, r.failed,
-	        r.blocked);
-	int rc = r.failed || r.blocked ? EXIT_PARTIAL : EXIT_OK;
-	apply_result_release(&r);
-	return rc;
+	struct apply_opts o = {NULL, on_progress, on_waiting, &pr, publish_timeout_ms, NULL};
+	return cmd_apply_execute(p, client, &o, report_path);
 }
 
 /*
@@ -374,6 +382,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"allow-dirty", no_argument, NULL, OPT_ALLOW_DIRTY},
 	    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
 	    {"push-secrets", no_argument, NULL, OPT_PUSH_SECRETS},
+	    {"report", required_argument, NULL, OPT_REPORT},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    SCOPE_LONG_OPTIONS,
@@ -386,6 +395,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 
 	optind = 0;
 	opterr = 0;
+	report_path = NULL;
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
 		if (c == 'f')
 			file_given = true;
@@ -418,6 +428,9 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			break;
 		case OPT_PUSH_SECRETS:
 			po.push_secrets = true;
+			break;
+		case OPT_REPORT:
+			report_path = optarg;
 			break;
 		default:
 			return bad_option("apply", c, argv, opts);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render_rollout.h"
 #include "../schema/yaml_tree.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -312,6 +313,7 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 		i = end;
 	}
 	free(g);
+	render_rollouts_text(p, out);
 	render_summary_line(p, o->kind, out);
 	prunable_note(p, o->verbose, out);
 }
@@ -459,6 +461,7 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 		}
 		buf_addch(out, ']');
 	}
+	render_rollouts_json(p, out);
 	buf_adds(out, "}\n");
 }
 

@@ -9,7 +9,7 @@ _prismsync_options()
 	case $1 in
 	validate) echo "$common $git" ;;
 	plan) echo "$common $git --format --out --detailed-exitcode --prune --target --select --parallelism --changed-since --push-secrets" ;;
-	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --allow-dirty --publish-timeout --push-secrets" ;;
+	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --allow-dirty --publish-timeout --push-secrets --report" ;;
 	drift) echo "$common $git --all-envs --format --report --report-format --prune --target --select --parallelism" ;;
 	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;

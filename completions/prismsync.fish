@@ -43,6 +43,7 @@ complete -c prismsync -n "__fish_seen_subcommand_from plan apply drift export" -
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l auto-approve -d 'do not ask for confirmation'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l allow-dirty -d 'apply even when files are not committed'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l publish-timeout -x -d 'seconds to wait for a published version'
+complete -c prismsync -n "__fish_seen_subcommand_from apply" -l report -r -F -d 'write a JSON report of the run'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -F -d 'saved plan'
 
 # drift

@@ -62,12 +62,24 @@ typedef void (*apply_wait_fn)(void *ctx, const struct apply_wait_event *ev);
 
 #define APPLY_DEFAULT_PUBLISH_TIMEOUT_MS 300000L
 
+/*
+ * What a run learned (ids of the objects it created, versions it
+ * published), kept across apply_run() calls that carry out one plan in
+ * parts (the waves of a rollout). Opaque; apply_memory_free() accepts NULL.
+ */
+struct apply_memory;
+struct apply_memory *apply_memory_new(void);
+void apply_memory_free(struct apply_memory *m);
+/* The id learned for address (such as instance.acme/Orders), or NULL. Borrowed. */
+const char *apply_memory_id(const struct apply_memory *m, const char *address);
+
 struct apply_opts {
 	const char *(*getenv)(const char *name); /* NULL: getenv(3) */
 	apply_progress_fn progress;              /* may be NULL */
 	apply_wait_fn waiting;                   /* may be NULL */
 	void *progress_ctx;                      /* for both callbacks */
 	long publish_timeout_ms;                 /* 0: APPLY_DEFAULT_PUBLISH_TIMEOUT_MS */
+	struct apply_memory *memory;             /* NULL: what the run learns is dropped */
 };
 
 struct apply_result {
