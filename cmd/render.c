@@ -543,6 +543,7 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 		prunable_note(p, true, out); /* named: a reviewer cannot run -v */
 		buf_addch(out, '\n');
 	}
+	render_rollouts_markdown(p, out);
 	if (left_objects)
 		buf_addf(out,
 		         "Too long for a comment: %zu object%s (%zu change%s) not shown below; "

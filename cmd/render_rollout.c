@@ -64,6 +64,16 @@ void render_rollouts_text(const struct plan *p, struct buf *out)
 	buf_addch(out, '\n');
 }
 
+void render_rollouts_markdown(const struct plan *p, struct buf *out)
+{
+	if (!p->rollouts)
+		return;
+	buf_adds(out, "```\n");
+	render_rollouts_text(p, out);
+	buf_truncate(out, out->len - 1); /* the blank line */
+	buf_adds(out, "```\n\n");
+}
+
 void render_rollouts_json(const struct plan *p, struct buf *out)
 {
 	if (!p->rollouts)

@@ -13,6 +13,9 @@
  * rollouts. */
 void render_rollouts_text(const struct plan *p, struct buf *out);
 
+/* The same, as a block of a markdown plan (outside the collapsed changes). */
+void render_rollouts_markdown(const struct plan *p, struct buf *out);
+
 /* ,"rollouts":[...] for a plan's JSON object (nothing without rollouts). */
 void render_rollouts_json(const struct plan *p, struct buf *out);
 
