@@ -14,6 +14,7 @@ _prismsync_options()
 	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;
 	export) echo "--dir --customer --integration --label --force --parallelism --env -f --file --no-color -v --verbose -h --help" ;;
+	rollback) echo "--to --customer --auto-approve -f --file --env --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }
@@ -36,7 +37,7 @@ _prismsync()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version help" -- "$cur"))
+			COMPREPLY=($(compgen -W "validate plan apply drift whoami api export rollback version help" -- "$cur"))
 		fi
 		return 0
 	fi
@@ -72,7 +73,7 @@ _prismsync()
 	esac
 
 	if [[ $verb == help ]]; then
-		COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version" -- "$cur"))
+		COMPREPLY=($(compgen -W "validate plan apply drift whoami api export rollback version" -- "$cur"))
 		return 0
 	fi
 	if [[ $cur == -* ]]; then

@@ -133,4 +133,23 @@ expect_eq "$(tests_run)" "3" "canary verified again, then the everyone wave"
 expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "4 4 4" "converged"
 ps plan --detailed-exitcode
 expect_rc 0 "nothing left"
+
+# --- prismsync rollback: the emergency path -----------------------------------
+run "$PRISMSYNC" rollback 'Order Export' --customer acme -f "$REPO/prismsync.yaml" </dev/null
+expect_rc 1 "rollback without a terminal needs --auto-approve"
+expect_in err "refusing to change the organization without confirmation" "and says so"
+expect_eq "$(deployed acme)" "4" "nothing changed"
+run "$PRISMSYNC" rollback 'Order Export' --customer acme -f "$REPO/prismsync.yaml" --auto-approve
+expect_rc 0 "rollback of the canary"
+expect_in out "acme/Orders: version 4 -> 3" "to the version before the newest it runs"
+expect_in out "prismsync.yaml:[0-9]+: instance acme/Orders: version: 3" "names the manifest change that keeps it there"
+expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "3 4 4" "only the customer given"
+"$PRISMSYNC" drift -f "$REPO/prismsync.yaml" >"$TMP/out" 2>"$TMP/err"
+expect_eq "$?" "2" "drift reports the rolled-back instance until the manifest pins it"
+run "$PRISMSYNC" rollback 'Order Export' --to 1 -f "$REPO/prismsync.yaml" --auto-approve
+expect_rc 0 "rollback of every instance to version 1"
+expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "1 1 1" "all on version 1"
+run "$PRISMSYNC" rollback 'Order Export' --to 99 --auto-approve
+expect_rc 1 "a version that does not exist"
+expect_in err "no available published version 99" "is named"
 finish
