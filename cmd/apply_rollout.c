@@ -38,6 +38,17 @@ static void print_summary(const struct plan *p, const struct apply_result *r,
 		    f->flow, f->execution_id ? ", execution " : "",
 		    f->execution_id ? f->execution_id : "", f->error);
 	}
+	for (size_t ri = 0; p->rollouts && ri < rep->rollouts_nr; ri++)
+		for (size_t w = 0; w < p->rollouts->items[ri].waves_nr; w++)
+			if (rep->status[ri][w] == WAVE_ROLLED_BACK)
+				fprintf(stderr,
+				        "Wave '%s' of '%s' runs the version it ran before again. "
+				        "The next "
+				        "apply tries the new version again; to stay on the old "
+				        "one, pin "
+				        "'version: N' on its instances in the manifest.\n",
+				        p->rollouts->items[ri].waves[w].name,
+				        p->rollouts->items[ri].integration);
 	bool bad = r->failed || r->blocked || rep->failures_nr;
 	fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked",
 	        bad ? "finished with failures" : "complete", r->done, r->failed, r->blocked);
