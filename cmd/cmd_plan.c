@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "pipeline.h"
+#include "../reconcile/rollout.h"
 #include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
@@ -159,7 +160,14 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	render_plan(&pl.plan, format, &ro, &out);
 	fputs(out.data, stdout);
 	fflush(stdout);
-	if (out_file) {
+	if (out_file && rollout_plan_acts(&pl.plan)) {
+		fputs(
+		    "prismsync plan: not saved: a saved plan cannot carry rollout waves and their "
+		    "verification yet; apply this change from the manifest (prismsync apply -f "
+		    "FILE)\n",
+		    stderr);
+		rc = EXIT_ERROR;
+	} else if (out_file) {
 		ro.color = false;
 		ro.with_payload = true;
 		buf_reset(&out);

@@ -313,7 +313,8 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 		i = end;
 	}
 	free(g);
-	render_rollouts_text(p, out);
+	if (o->kind != RENDER_DRIFT)
+		render_rollouts_text(p, out);
 	render_summary_line(p, o->kind, out);
 	prunable_note(p, o->verbose, out);
 }
@@ -461,7 +462,8 @@ void render_json(const struct plan *p, const struct render_opts *o, struct buf *
 		}
 		buf_addch(out, ']');
 	}
-	render_rollouts_json(p, out);
+	if (o->kind != RENDER_DRIFT)
+		render_rollouts_json(p, out);
 	buf_adds(out, "}\n");
 }
 
@@ -543,7 +545,8 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 		prunable_note(p, true, out); /* named: a reviewer cannot run -v */
 		buf_addch(out, '\n');
 	}
-	render_rollouts_markdown(p, out);
+	if (o->kind != RENDER_DRIFT)
+		render_rollouts_markdown(p, out);
 	if (left_objects)
 		buf_addf(out,
 		         "Too long for a comment: %zu object%s (%zu change%s) not shown below; "

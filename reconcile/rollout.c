@@ -131,6 +131,16 @@ void plan_rollouts_free(struct plan_rollouts *r)
 	free(r);
 }
 
+bool rollout_plan_acts(const struct plan *p)
+{
+	for (size_t r = 0; p->rollouts && r < p->rollouts->nr; r++)
+		for (size_t w = 0; w < p->rollouts->items[r].waves_nr; w++)
+			if (p->rollouts->items[r].waves[w].acts ||
+			    p->rollouts->items[r].waves[w].reverify)
+				return true;
+	return false;
+}
+
 const struct plan_wave *rollout_wave(const struct plan *p, const struct plan_change *c)
 {
 	if (!p->rollouts || !c->rollout || c->rollout > p->rollouts->nr)

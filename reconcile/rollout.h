@@ -87,6 +87,9 @@ void rollout_plan(struct plan *p, const struct manifest *m, const struct live_st
 
 void plan_rollouts_free(struct plan_rollouts *r);
 
+/* Whether p deploys or verifies in any rollout wave. */
+bool rollout_plan_acts(const struct plan *p);
+
 /* The wave a change is in, or NULL. Borrowed from p. */
 const struct plan_wave *rollout_wave(const struct plan *p, const struct plan_change *c);
 

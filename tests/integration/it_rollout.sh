@@ -44,6 +44,10 @@ expect_eq "$(jq -r '[.rollouts[0].waves[] | "\(.name):\([.instances[].address] |
 keep_json "$TMP/out" rollout-plan
 ps plan --format markdown
 expect_in out "wave 1 'canary'" "markdown plan shows the waves"
+ps plan --out "$TMP/saved.json"
+expect_rc 1 "a plan with waves is not saved (apply PLAN would lose them)"
+expect_in err "not saved: a saved plan cannot carry rollout waves" "and says why"
+[ ! -e "$TMP/saved.json" ] && ok || bad "the plan file was written"
 
 # --- all waves pass -----------------------------------------------------------
 requests_reset
