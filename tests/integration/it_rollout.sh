@@ -103,16 +103,18 @@ expect_rc 0 "fixed: the rollout completes"
 expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "2 2 2" "everyone on version 2"
 
 # --- a verification that never ends times out ----------------------------------
-sed -i 's/timeout: 20s/timeout: 2s/' "$REPO/prismsync.yaml"
+# (11 s: long enough to see the progress line that comes at least every 10 s)
+sed -i 's/timeout: 20s/timeout: 11s/' "$REPO/prismsync.yaml"
 new_version 3
 fault '{"execution": {"customer": "acme", "flow": "Export Paid Orders", "status": "HANG"}}'
 ps apply --auto-approve --report "$TMP/r3.json"
 expect_rc 3 "a hanging verification fails the wave"
-expect_in err "did not end within the timeout of 2 s" "the timeout is named"
+expect_in err "did not end within the timeout of 11 s" "the timeout is named"
+expect_in err "^still verifying wave 'canary' of 'Order Export': 0 of 1 done; waiting for instance.acme/Orders, flow 'Export Paid Orders' \(1[0-9] s\)" "a progress line while it waits"
 expect_eq "$(deployed globex) $(deployed initech)" "2 2" "later waves untouched"
 keep_json "$TMP/r3.json" rollout-report-timeout
 faults_reset
-sed -i 's/timeout: 2s/timeout: 20s/' "$REPO/prismsync.yaml"
+sed -i 's/timeout: 11s/timeout: 20s/' "$REPO/prismsync.yaml"
 ps apply --auto-approve
 expect_rc 0 "then it completes"
 
