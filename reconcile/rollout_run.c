@@ -459,6 +459,11 @@ int rollout_apply(struct apply_result *r, struct rollout_report *rep, const stru
                   struct api_client *client, const struct apply_opts *o, rollout_note_fn note_fn,
                   void *note_ctx)
 {
+	if (!p->rollouts || !p->rollouts->nr) {
+		/* No waves: the plan runs as one, exactly as apply_run() runs it. */
+		memset(rep, 0, sizeof(*rep));
+		return apply_run(r, p, client, o);
+	}
 	struct runner rn = {p,       client,   o,
 	                    r,       rep,      apply_memory_new(),
 	                    note_fn, note_ctx, api_client_parallelism(client)};
