@@ -261,6 +261,26 @@ static const struct api_document table[API_DOC_NR] = {
                              "  deleteCustomer(input: $input) { customer { id } " PAYLOAD_ERRORS
                              " }\n"
                              "}\n"},
+    [API_DOC_FLOW_CONFIGS] = {"flow configs",
+                              "query instance($id: ID!) {\n"
+                              "  instance(id: $id) {\n"
+                              "    id deployedVersion enabled\n"
+                              "    flowConfigs(first: 100) { nodes { id flow { name } } }\n"
+                              "  }\n"
+                              "}\n"},
+    [API_DOC_TEST_FLOW_CONFIG] = {"testInstanceFlowConfig",
+                                  "mutation testInstanceFlowConfig($input: "
+                                  "TestInstanceFlowConfigInput!) {\n"
+                                  "  testInstanceFlowConfig(input: $input) {\n"
+                                  "    testInstanceFlowConfigResult { execution { id } }\n"
+                                  "    " PAYLOAD_ERRORS "\n"
+                                  "  }\n"
+                                  "}\n"},
+    [API_DOC_EXECUTION_RESULT] = {"executionResult",
+                                  "query executionResult($id: ID!) {\n"
+                                  "  executionResult(id: $id) { id status startedAt endedAt "
+                                  "error }\n"
+                                  "}\n"},
 };
 
 /*

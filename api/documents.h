@@ -58,6 +58,10 @@ enum api_doc {
 	API_DOC_LOCK_FIND,
 	API_DOC_LOCK_READ,
 	API_DOC_LOCK_DELETE,
+	/* rollouts: Test Flow and Get Execution (flowtest.c) */
+	API_DOC_FLOW_CONFIGS,
+	API_DOC_TEST_FLOW_CONFIG,
+	API_DOC_EXECUTION_RESULT,
 	API_DOC_NR
 };
 

@@ -118,6 +118,7 @@ int cmd_drift(int argc, char **argv, struct common_opts *common);
 int cmd_apply(int argc, char **argv, struct common_opts *common);
 int cmd_version(int argc, char **argv, struct common_opts *common);
 int cmd_export(int argc, char **argv, struct common_opts *common);
+int cmd_rollback(int argc, char **argv, struct common_opts *common);
 
 /* Parses --parallelism (1 to 64) into *out; a usage error otherwise. */
 int parse_parallelism(const char *verb, const char *arg, int *out);

@@ -10,6 +10,7 @@
 
 #include "apply_lock.h"
 #include "cmd.h"
+#include "apply_rollout.h"
 #include "pipeline.h"
 #include "scope_opts.h"
 #include "render.h"
@@ -26,14 +27,11 @@
 
 #define PLAN_FILE_MAX (256u * 1024 * 1024)
 
-/* An apply stopped by a signal exits 128 + its number, as the shell reports a kill. */
-#define EXIT_INTERRUPTED 128
-
 static const char apply_usage[] =
     "usage: prismsync apply [-f FILE] [--env NAME] [--auto-approve] [--prune] [--parallelism N]\n"
     "                       [--read-parallelism N] [--publish-timeout SECONDS]\n"
     "                       [--git-ref REF [--repo URL]] [--allow-dirty] [--push-secrets]\n"
-    "                       [--batch-size N] [--lock-timeout SECONDS]\n"
+    "                       [--batch-size N] [--lock-timeout SECONDS] [--report FILE]\n"
     "       prismsync apply PLAN [--env NAME] [--auto-approve] [--publish-timeout SECONDS]\n"
     "                       [--batch-size N] [--lock-timeout SECONDS]\n"
     "       prismsync apply --force-unlock ID [--env NAME]\n"
@@ -92,6 +90,9 @@ static const char apply_usage_options[] =
     "      --repo URL         with --git-ref: clone URL (or a path) into a temporary\n"
     "                         directory, removed afterwards; FILE is from its root\n"
     "      --allow-dirty      apply even when the manifest's files are not committed\n"
+    "      --report FILE      write a JSON report of the run to FILE: each change's\n"
+    "                         outcome, each rollout wave's status, and every failed\n"
+    "                         verification with its execution's error\n"
     "      --push-secrets     write every connection input the manifest sets that\n"
     "                         Prismatic keeps write-only (secrets it never shows,\n"
     "                         so never compared): to roll out a changed secret\n"
@@ -104,14 +105,20 @@ static const char apply_usage_options[] =
     "  -v, --verbose          log each request to stderr\n"
     "  -h, --help             show this help\n"
     "\n"
+    "With 'rollouts:' in the manifest, an integration's instances are deployed\n"
+    "wave by wave; each wave is verified by running its flows (Test Flow) and\n"
+    "waiting for each execution to end in SUCCESS. A failure stops the later\n"
+    "waves and, with onFailure: rollback, moves the wave back to the version it\n"
+    "ran. Run again after an interruption, apply continues from that wave.\n"
+    "\n"
     "Interrupted (Ctrl-C, or SIGTERM) while making changes, apply starts no new\n"
     "change, lets those in flight finish, says what was not started and exits\n"
     "130 (143 for SIGTERM); a second interrupt stops it at once. Either way,\n"
     "running apply again finishes the job.\n"
     "\n"
     "exit status: 0 done (or nothing to do), 1 error or refused, 3 some changes\n"
-    "failed (the rest were made), 4 saved plan is stale, 64 usage error,\n"
-    "130 or 143 interrupted (the changes not started are listed)\n"
+    "or verifications failed (the rest were made), 4 saved plan is stale, 64\n"
+    "usage error, 130 or 143 interrupted (the changes not started are listed)\n"
     "\n"
     "example:\n"
     "  prismsync apply plan.json --auto-approve\n";
@@ -125,7 +132,8 @@ enum {
 	OPT_PUSH_SECRETS,
 	OPT_BATCH_SIZE,
 	OPT_LOCK_TIMEOUT,
-	OPT_FORCE_UNLOCK
+	OPT_FORCE_UNLOCK,
+	OPT_REPORT
 };
 
 struct progress {
@@ -232,6 +240,9 @@ static void on_notice(void *ctx, const char *message)
 	fflush(stderr);
 }
 
+/* The JSON report of the run (--report); NULL for none. */
+static const char *report_path;
+
 /* A signal before the first change: stop there (the caller releases the lock). */
 static int stop_if_interrupted(void)
 {
@@ -245,10 +256,15 @@ static int execute(const struct plan *p, struct api_client *client, long publish
                    int batch_size, const struct common_opts *common)
 {
 	struct progress pr = {isatty(STDERR_FILENO) && !common->no_color, false};
-	struct apply_opts o = {NULL,      on_progress,           on_waiting,
-	                       &pr,       publish_timeout_ms,    batch_size,
-	                       on_notice, apply_lock_stop_flag()};
-	struct apply_result r;
+	struct apply_opts o = {NULL,
+	                       on_progress,
+	                       on_waiting,
+	                       &pr,
+	                       publish_timeout_ms,
+	                       batch_size,
+	                       on_notice,
+	                       apply_lock_stop_flag(),
+	                       NULL};
 	int rc;
 
 	/*
@@ -258,22 +274,8 @@ static int execute(const struct plan *p, struct api_client *client, long publish
 	 * process at once (a re-run converges, as after a kill).
 	 */
 	apply_lock_changes_begin();
-	apply_run(&r, p, client, &o);
+	rc = cmd_apply_execute(p, client, &o, report_path);
 	apply_lock_changes_end();
-	int interrupted = *apply_lock_stop_flag();
-	if (interrupted) {
-		fprintf(stderr,
-		        "Apply interrupted: %zu done, %zu failed, %zu blocked, %zu not started. "
-		        "Run apply again to finish.\n",
-		        r.done, r.failed, r.blocked, r.not_started);
-		rc = EXIT_INTERRUPTED + interrupted;
-	} else {
-		fprintf(stderr, "Apply %s: %zu done, %zu failed, %zu blocked.\n",
-		        r.failed || r.blocked ? "finished with failures" : "complete", r.done,
-		        r.failed, r.blocked);
-		rc = r.failed || r.blocked ? EXIT_PARTIAL : EXIT_OK;
-	}
-	apply_result_release(&r);
 	return rc;
 }
 
@@ -436,6 +438,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	    {"batch-size", required_argument, NULL, OPT_BATCH_SIZE},
 	    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
 	    {"force-unlock", required_argument, NULL, OPT_FORCE_UNLOCK},
+	    {"report", required_argument, NULL, OPT_REPORT},
 	    COMMON_LONG_OPTIONS,
 	    SOURCE_LONG_OPTIONS,
 	    SCOPE_LONG_OPTIONS,
@@ -451,6 +454,7 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 
 	optind = 0;
 	opterr = 0;
+	report_path = NULL;
 	while ((c = getopt_long(argc, argv, ":f:vh", opts, NULL)) != -1) {
 		if (c == 'f')
 			file_given = true;
@@ -507,6 +511,9 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 			if (!*optarg)
 				return usage_error("apply", "--force-unlock needs the lock's id");
 			force_unlock = optarg;
+			break;
+		case OPT_REPORT:
+			report_path = optarg;
 			break;
 		default:
 			return bad_option("apply", c, argv, opts);

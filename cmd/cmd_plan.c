@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "pipeline.h"
+#include "../reconcile/rollout.h"
 #include "scope_opts.h"
 #include "render.h"
 #include "source_env.h"
@@ -90,7 +91,7 @@ int parse_parallelism(const char *verb, const char *arg, int *out)
 /* Writes p with its inputs to path (mode 0600) for `apply PLAN`. Returns EXIT_OK or EXIT_ERROR. */
 static int save_plan(const struct plan *p, const char *path)
 {
-	struct plan_json_opts jo = {false, true, NULL};
+	struct plan_json_opts jo = {false, true, NULL, NULL};
 	struct buf out = BUF_INIT;
 	int rc = EXIT_OK;
 	plan_write_json(p, &jo, &out);
@@ -192,8 +193,16 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	cmd_put_output(out.data, stdout);
 	fflush(stdout);
 	buf_release(&out);
-	if (out_file)
+	if (out_file && rollout_plan_acts(&pl.plan)) {
+		fputs(
+		    "prismsync plan: not saved: a saved plan cannot carry rollout waves and their "
+		    "verification yet; apply this change from the manifest (prismsync apply -f "
+		    "FILE)\n",
+		    stderr);
+		rc = EXIT_ERROR;
+	} else if (out_file) {
 		rc = save_plan(&pl.plan, out_file);
+	}
 	cmd_print_api_stats(pl.client, common);
 	if (rc == EXIT_OK && detailed && pl.plan.nr)
 		rc = EXIT_CHANGES;

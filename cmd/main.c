@@ -25,6 +25,7 @@ static const struct verb verbs[] = {
     {"whoami", cmd_whoami, "show the user and organization of the credentials"},
     {"api", cmd_api, "run a raw GraphQL request and print its data"},
     {"export", cmd_export, "write the organization as a manifest, to adopt it"},
+    {"rollback", cmd_rollback, "move the instances of an integration back to an earlier version"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

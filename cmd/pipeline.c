@@ -14,6 +14,7 @@
 #include "../reconcile/diff.h"
 #include "../reconcile/identity.h"
 #include "../reconcile/limit.h"
+#include "../reconcile/rollout.h"
 #include "../source/source.h"
 #include "source_env.h"
 #include "../util/file.h"
@@ -264,6 +265,7 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 		}
 		plan_scope_limit(&pl->plan, &opts->scope, pl->manifest, pl->live);
 	}
+	rollout_plan(&pl->plan, pl->manifest, pl->live);
 	/* drift only reports; plan and apply would import these definitions. */
 	rc = strcmp(verb, "drift") ? check_definitions(pl, verb, common) : EXIT_OK;
 done:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../reconcile/plan_io.h"
+#include "render_rollout.h"
 #include "../schema/yaml_tree.h"
 #include "../util/sort.h"
 #include "../util/xalloc.h"
@@ -307,13 +308,16 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 		i = end;
 	}
 	free(g);
+	if (o->kind != RENDER_DRIFT)
+		render_rollouts_text(p, out);
 	render_summary_line(p, o->kind, out);
 	prunable_note(p, o->verbose, out);
 }
 
 void render_json(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
-	struct plan_json_opts jo = {o->kind == RENDER_DRIFT, o->with_payload, o->fingerprint};
+	struct plan_json_opts jo = {o->kind == RENDER_DRIFT, o->with_payload, o->fingerprint,
+	                            o->kind == RENDER_DRIFT ? NULL : render_rollouts_json};
 	plan_write_json(p, &jo, out);
 }
 
@@ -395,6 +399,8 @@ void render_markdown(const struct plan *p, const struct render_opts *o, struct b
 		prunable_note(p, true, out); /* named: a reviewer cannot run -v */
 		buf_addch(out, '\n');
 	}
+	if (o->kind != RENDER_DRIFT)
+		render_rollouts_markdown(p, out);
 	if (left_objects)
 		buf_addf(out,
 		         "Too long for a comment: %zu object%s (%zu change%s) not shown below; "

@@ -9,11 +9,12 @@ _prismsync_options()
 	case $1 in
 	validate) echo "$common $git" ;;
 	plan) echo "$common $git --format --out --detailed-exitcode --prune --target --select --parallelism --read-parallelism --changed-since --push-secrets" ;;
-	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --read-parallelism --allow-dirty --publish-timeout --push-secrets --batch-size --lock-timeout --force-unlock" ;;
+	apply) echo "$common $git --auto-approve --prune --target --select --parallelism --read-parallelism --allow-dirty --publish-timeout --push-secrets --batch-size --lock-timeout --force-unlock --report" ;;
 	drift) echo "$common $git --all-envs --format --report --report-format --prune --target --select --parallelism --read-parallelism" ;;
 	whoami) echo "-f --file --env --no-color -v --verbose -h --help" ;;
 	api) echo "--var --var-json -f --file --env --no-color -v --verbose -h --help" ;;
 	export) echo "--dir --customer --integration --label --force --parallelism --read-parallelism --env -f --file --no-color -v --verbose -h --help" ;;
+	rollback) echo "--to --customer --auto-approve -f --file --env --no-color -v --verbose -h --help" ;;
 	version) echo "-h --help" ;;
 	esac
 }
@@ -36,7 +37,7 @@ _prismsync()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version help" -- "$cur"))
+			COMPREPLY=($(compgen -W "validate plan apply drift whoami api export rollback version help" -- "$cur"))
 		fi
 		return 0
 	fi
@@ -72,7 +73,7 @@ _prismsync()
 	esac
 
 	if [[ $verb == help ]]; then
-		COMPREPLY=($(compgen -W "validate plan apply drift whoami api export version" -- "$cur"))
+		COMPREPLY=($(compgen -W "validate plan apply drift whoami api export rollback version" -- "$cur"))
 		return 0
 	fi
 	if [[ $cur == -* ]]; then

@@ -2,7 +2,7 @@
 # --format and --report-format, and files where a file is expected.
 # Installed as share/fish/vendor_completions.d/prismsync.fish.
 
-set -l verbs validate plan apply drift whoami api export version help
+set -l verbs validate plan apply drift whoami api export rollback version help
 set -l manifest_verbs validate plan apply drift
 set -l formats text json markdown
 
@@ -15,16 +15,17 @@ complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a drift -d 'r
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a whoami -d 'show the user and organization of the credentials'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a api -d 'run a raw GraphQL request and print its data'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a export -d 'write the organization as a manifest, to adopt it'
+complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a rollback -d 'move the instances of an integration back to an earlier version'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a version -d 'print the version and the library versions'
 complete -c prismsync -n "not __fish_seen_subcommand_from $verbs" -a help -d 'show the help of a verb'
-complete -c prismsync -n "__fish_seen_subcommand_from help" -a "validate plan apply drift whoami api export version"
+complete -c prismsync -n "__fish_seen_subcommand_from help" -a "validate plan apply drift whoami api export rollback version"
 
 # options of every verb
 complete -c prismsync -n "__fish_seen_subcommand_from $verbs" -s h -l help -d 'show the help'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -l no-color -d 'no colour'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -s v -l verbose -d 'more detail'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -s f -l file -r -F -d 'the manifest'
-complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export" -l env -x -d 'the environment of the manifest to use'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export rollback" -l no-color -d 'no colour'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export rollback" -s v -l verbose -d 'more detail'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export rollback" -s f -l file -r -F -d 'the manifest'
+complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs whoami api export rollback" -l env -x -d 'the environment of the manifest to use'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l git-ref -x -d 'read the manifest as committed at a revision'
 complete -c prismsync -n "__fish_seen_subcommand_from $manifest_verbs" -l repo -r -F -d 'with --git-ref: clone this repository'
 
@@ -47,6 +48,7 @@ complete -c prismsync -n "__fish_seen_subcommand_from apply" -l publish-timeout 
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l batch-size -x -d 'changes of one kind sent in one request at most'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l lock-timeout -x -d 'seconds to wait for another apply to release the lock'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -l force-unlock -x -d 'remove the apply lock left by a killed apply'
+complete -c prismsync -n "__fish_seen_subcommand_from apply" -l report -r -F -d 'write a JSON report of the run'
 complete -c prismsync -n "__fish_seen_subcommand_from apply" -F -d 'saved plan'
 
 # drift
@@ -66,3 +68,8 @@ complete -c prismsync -n "__fish_seen_subcommand_from export" -l customer -x -d 
 complete -c prismsync -n "__fish_seen_subcommand_from export" -l integration -x -d 'only this integration and its instances'
 complete -c prismsync -n "__fish_seen_subcommand_from export" -l label -x -d 'only objects carrying this label'
 complete -c prismsync -n "__fish_seen_subcommand_from export" -l force -d 'overwrite files that exist'
+
+# rollback
+complete -c prismsync -n "__fish_seen_subcommand_from rollback" -l to -x -d 'the published version to go back to'
+complete -c prismsync -n "__fish_seen_subcommand_from rollback" -l customer -x -d 'only the instances of this customer'
+complete -c prismsync -n "__fish_seen_subcommand_from rollback" -l auto-approve -d 'do not ask for confirmation'

@@ -44,6 +44,11 @@ struct known_table {
 	struct strmap map; /* key -> struct known, both owned */
 };
 
+/* apply.h: what runs of one plan share. */
+struct apply_memory {
+	struct known_table ids, versions;
+};
+
 struct task;
 
 struct run {
@@ -1133,6 +1138,10 @@ int apply_run(struct apply_result *r, const struct plan *p, struct api_client *c
 	r->message = xcalloc(p->nr + 1, sizeof(*r->message));
 	r->nr = p->nr;
 
+	if (o->memory) {
+		run.ids = o->memory->ids;
+		run.versions = o->memory->versions;
+	}
 	schedule_init(&run);
 	api_mut_batching(client, (size_t)batch_size(o), o->notice, o->progress_ctx);
 	pump(&run);
@@ -1144,9 +1153,34 @@ int apply_run(struct apply_result *r, const struct plan *p, struct api_client *c
 	}
 	error_release(&err);
 	schedule_release(&run);
-	forget_all(&run.ids);
-	forget_all(&run.versions);
+	if (o->memory) {
+		o->memory->ids = run.ids;
+		o->memory->versions = run.versions;
+	} else {
+		forget_all(&run.ids);
+		forget_all(&run.versions);
+	}
 	return r->failed || r->blocked || r->not_started ? ERR_API : 0;
+}
+
+struct apply_memory *apply_memory_new(void)
+{
+	return xcalloc(1, sizeof(struct apply_memory));
+}
+
+void apply_memory_free(struct apply_memory *m)
+{
+	if (!m)
+		return;
+	forget_all(&m->ids);
+	forget_all(&m->versions);
+	free(m);
+}
+
+const char *apply_memory_id(const struct apply_memory *m, const char *address)
+{
+	const struct known *k = m ? recall(&m->ids, address) : NULL;
+	return k ? k->id : NULL;
 }
 
 void apply_result_release(struct apply_result *r)

@@ -83,6 +83,17 @@ typedef void (*apply_wait_fn)(void *ctx, const struct apply_wait_event *ev);
 /* Something the user should know once, such as the server refusing batches. */
 typedef void (*apply_notice_fn)(void *ctx, const char *message);
 
+/*
+ * What a run learned (ids of the objects it created, versions it
+ * published), kept across apply_run() calls that carry out one plan in
+ * parts (the waves of a rollout). Opaque; apply_memory_free() accepts NULL.
+ */
+struct apply_memory;
+struct apply_memory *apply_memory_new(void);
+void apply_memory_free(struct apply_memory *m);
+/* The id learned for address (such as instance.acme/Orders), or NULL. Borrowed. */
+const char *apply_memory_id(const struct apply_memory *m, const char *address);
+
 struct apply_opts {
 	const char *(*getenv)(const char *name); /* NULL: getenv(3) */
 	apply_progress_fn progress;              /* may be NULL */
@@ -97,6 +108,7 @@ struct apply_opts {
 	 * publish waits and deploy re-reads, and the rest end CS_NOT_STARTED.
 	 */
 	const volatile sig_atomic_t *stop;
+	struct apply_memory *memory; /* NULL: what the run learns is dropped */
 };
 
 struct apply_result {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rollout.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -104,6 +105,7 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->nr; i++)
 		plan_change_release(&p->changes[i]);
 	free(p->changes);
+	plan_rollouts_free(p->rollouts);
 	free(p->manifest);
 	free(p->owner);
 	free(p->commit);

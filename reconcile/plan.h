@@ -177,7 +177,11 @@ struct plan_change {
 	struct plan_inputs in; /* what carrying the change out needs */
 	size_t desired;        /* index of the manifest entry, or PLAN_NONE */
 	size_t live;           /* index of the live object, or PLAN_NONE */
+	/* The rollout wave (rollout.h): 1-based into plan.rollouts; 0 for none. */
+	unsigned rollout, wave;
 };
+
+struct plan_rollouts;
 
 struct plan {
 	struct plan_change *changes;
@@ -210,6 +214,7 @@ struct plan {
 	bool scoped;
 	char **scope_targets, **scope_labels;
 	size_t scope_targets_nr, scope_labels_nr;
+	struct plan_rollouts *rollouts; /* the waves (rollout.h); NULL when none */
 };
 
 struct plan_summary {

@@ -352,6 +352,8 @@ void plan_write_json(const struct plan *p, const struct plan_json_opts *o, struc
 		buf_adds(out, ",\"prunable\":");
 		put_str_list(out, (const char *const *)p->prunable, p->prunable_nr);
 	}
+	if (o->more)
+		o->more(p, out);
 	buf_adds(out, "}\n");
 }
 

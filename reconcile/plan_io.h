@@ -36,6 +36,8 @@ struct plan_json_opts {
 	bool drift;              /* "kind": "drift" rather than "plan" */
 	bool with_inputs;        /* saved plans: each change's "payload" */
 	const char *fingerprint; /* drift: of the set of differences; NULL: none */
+	/* May be NULL: appends more members (",\"name\":...") at the end of the document. */
+	void (*more)(const struct plan *p, struct buf *out);
 };
 
 /* Appends the JSON document of p, and a newline, to out. */

@@ -32,6 +32,7 @@ enum field_kind {
 	F_ENVIRONMENTS, /* mapping of environment names to environments -> manifest fields */
 	F_OVERRIDES,    /* per-environment overrides -> struct m_overrides * */
 	F_IGNORE,       /* fields left unmanaged -> struct mstrlist, aux: 1 on instances */
+	F_ROLLOUTS,     /* rollouts: parsed by rollout.c once the rest is loaded */
 };
 
 enum field_flags {
@@ -194,6 +195,7 @@ static const struct field manifest_fields[] = {
     {"customers", F_LIST, 0, M(customers), M(customers_nr), NO_OFF, &customer_schema},
     {"integrations", F_LIST, 0, M(integrations), M(integrations_nr), NO_OFF, &integration_schema},
     {"instances", F_LIST, 0, M(instances), M(instances_nr), NO_OFF, &instance_schema},
+    {"rollouts", F_ROLLOUTS, 0, 0, NO_OFF, NO_OFF, NULL},
 };
 #undef M
 
@@ -879,6 +881,8 @@ static void parse_value(struct loader *ld, const struct field *f, const struct y
 		break;
 	case F_IGNORE:
 		parse_ignore(ld, f, v, obj);
+		break;
+	case F_ROLLOUTS:
 		break;
 	}
 }
@@ -2028,6 +2032,7 @@ int manifest_load_env(struct manifest **out, struct source *src, const char *pat
 	index_build(m);
 	check_identities(&ld);
 	check_instances(&ld);
+	ld.errors += rollouts_load(m, ymap_get(root, "rollouts"), src, path, diags);
 	check_environments(&ld, root);
 	if (!ld.errors && env)
 		apply_environment(&ld, env);

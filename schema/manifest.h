@@ -25,6 +25,7 @@
 #include "../source/source.h"
 #include "../util/arena.h"
 #include "../util/diag.h"
+#include "rollout.h"
 #include "yaml_tree.h"
 
 /* Files larger than this are refused before parsing. */
@@ -178,6 +179,8 @@ struct manifest {
 	size_t integrations_nr;
 	struct m_instance *instances;
 	size_t instances_nr;
+	struct m_rollout *rollouts; /* rollout.h */
+	size_t rollouts_nr;
 
 	/* The org the credentials must belong to, without environments; NULL if absent. */
 	const char *organization;

@@ -81,4 +81,20 @@ set -e
 echo "(drift exited $rc)"
 [ "$rc" -eq 2 ]
 
+step "a new Order Sync release whose test order fails at Acme: the canary wave stops it"
+# A copy of the repository with the release in it; the emulator is told that
+# Acme's test order will fail on the new version.
+cp -r testdata/demo "$tmp/release"
+sed -i 's/^  - description: Every 15 minutes, sends orders/  - description: Every 10 minutes, sends orders/' \
+	"$tmp/release/integrations/order-sync.yml"
+curl -sS --noproxy '*' -X POST -H 'Content-Type: application/json' "$PRISMATIC_URL/__emulator/faults" \
+	--data '{"execution": {"customer": "acme-tools", "flow": "Export New Orders", "status": "ERROR", "error": "ERP rejected sales order LK-10017: unknown SKU TENT-2P"}, "times": 1}' >/dev/null
+ps plan -f "$tmp/release/prismsync.yaml" | sed -n '/^Rollout of/,$p'
+set +e
+ps apply -f "$tmp/release/prismsync.yaml" --auto-approve >/dev/null
+rc=$?
+set -e
+echo "(apply exited $rc: Acme runs the version it ran before, the other customers were never touched)"
+[ "$rc" -eq 3 ]
+
 step "done: the emulator stops now. Try your own manifest against it with scripts/demo.sh as a template."

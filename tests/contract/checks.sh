@@ -219,7 +219,7 @@ check_publish() {
 INSTANCE_CHECKS="needs-deploy.after-create deploy.never-deployed-is-0 connection.values-read-back
     connection.write-only deploy.returns deploy.reread needs-deploy.description
     needs-deploy.config-update-instance needs-deploy.config-partial config.partial-keeps-others
-    needs-deploy.version deploy.reread-new-version needs-deploy.enable-disable
+    needs-deploy.version deploy.reread-new-version execution.test-flow needs-deploy.enable-disable
     connection.values-replace-all"
 
 check_instance() {
@@ -350,6 +350,8 @@ check_instance() {
 		skip deploy.reread-new-version "the version could not be changed"
 	fi
 
+	check_test_flow
+
 	# Enabling or disabling alone: nobody knows, so this reports what it saw.
 	gql get_instance --var "id=$I1"
 	before=$(j .instance.needsDeploy)
@@ -391,6 +393,49 @@ check_instance() {
 		else
 			fail connection.values-replace-all "host=sftp2.invalid" "host=$host"
 		fi
+	fi
+}
+
+# check_test_flow: Test Flow on the deployed main instance, then Get
+# Execution until it ends: while it runs, status PENDING (or QUEUED) and
+# endedAt null; once ended, SUCCESS with no error or ERROR with one. What
+# rollouts rely on to verify a wave.
+check_test_flow() {
+	: >"$W/ev/execution.test-flow"
+	if ! gql flow_configs --var "id=$I1"; then
+		fail execution.test-flow "to read the instance's flow configs" "an error: $(gql_error)"
+		return
+	fi
+	fc=$(j '.instance.flowConfigs.nodes[] | select(.flow.name == "Receive") | .id' | head -n 1)
+	if [ -z "$fc" ]; then
+		fail execution.test-flow "a flow config for the flow Receive" "$(jc '.instance.flowConfigs.nodes' | head -c 300)"
+		return
+	fi
+	if ! gql test_flow --var "id=$fc" --var 'payload={"contract": true}' --var contentType=application/json ||
+	    [ -z "$(j '.testInstanceFlowConfig.testInstanceFlowConfigResult.execution.id // empty')" ]; then
+		fail execution.test-flow "testInstanceFlowConfig to start an execution" "$(gql_error) $(jc .testInstanceFlowConfig | head -c 300)"
+		return
+	fi
+	ex=$(j .testInstanceFlowConfig.testInstanceFlowConfigResult.execution.id)
+	evid execution.test-flow "testInstanceFlowConfig: statusCode=$(j .testInstanceFlowConfig.testInstanceFlowConfigResult.statusCode), execution $ex"
+	seen="" end=$(($(date +%s) + 120))
+	while :; do
+		if ! gql execution --var "id=$ex"; then
+			fail execution.test-flow "to read execution $ex" "an error: $(gql_error)"
+			return
+		fi
+		st=$(j .executionResult.status) ended=$(j '.executionResult.endedAt // empty') err=$(j '.executionResult.error // empty')
+		case " $seen " in *" $st "*) ;; *) seen="$seen $st" ;; esac
+		[ -n "$ended" ] || [ "$(date +%s)" -ge "$end" ] && break
+		sleep 1
+	done
+	evid execution.test-flow "statuses seen:$seen; ended at ${ended:-(not within 120 s)}; error: ${err:-none}"
+	if [ -z "$ended" ]; then
+		fail execution.test-flow "the test execution to end within 120 s" "status $st"
+	elif { [ "$st" = SUCCESS ] && [ -z "$err" ]; } || { [ "$st" = ERROR ] && [ -n "$err" ]; }; then
+		pass execution.test-flow "the execution ran (${seen# }) and ended in $st${err:+ with its error}"
+	else
+		fail execution.test-flow "SUCCESS without an error, or ERROR with one, once endedAt is set" "status $st, error '${err}'"
 	fi
 }
 

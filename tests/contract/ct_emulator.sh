@@ -17,7 +17,7 @@ for check in setup publish.first-number publish.second-number publish.available 
     needs-deploy.after-create deploy.never-deployed-is-0 connection.values-read-back \
     connection.write-only deploy.returns deploy.reread needs-deploy.description \
     needs-deploy.config-update-instance needs-deploy.config-partial config.partial-keeps-others \
-    needs-deploy.version deploy.reread-new-version needs-deploy.enable-disable \
+    needs-deploy.version deploy.reread-new-version execution.test-flow needs-deploy.enable-disable \
     connection.values-replace-all oauth.pending \
     oauth.deploy-while-pending oauth.authorized errors.unknown-id errors.invalid-input \
     errors.success-empty errors.batch errors.bad-token lock.unique-name lock.simultaneous \

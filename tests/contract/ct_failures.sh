@@ -29,7 +29,7 @@ fault '{"match": "importIntegration", "payload_errors": [{"field": "definition",
 run sh "$CONTRACT_SH" --prismsync "$PRISMSYNC"
 expect_rc 1 "a run whose integrations cannot be imported"
 expect_in out '^FAIL  setup +expected a customer and an integration .*; saw importing definitions/main\.yml: .*Unknown component sftp\.' "setup names the API's error"
-expect_eq "$(grep -cE '^(PASS|FAIL|SKIP)  ' "$TMP/out")" 33 "every check is reported"
+expect_eq "$(grep -cE '^(PASS|FAIL|SKIP)  ' "$TMP/out")" 34 "every check is reported"
 expect_in out '^SKIP  deploy\.returns +needs the customer and an available version' "checks that need the integration are skipped"
 expect_in out '^PASS  errors\.unknown-id ' "checks that need no object still run"
 expect_in out '^  cleanup: +all 1 object\(s\) the run created were removed$' "the customer is removed"

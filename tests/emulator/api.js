@@ -12,6 +12,7 @@ const {
 } = require('graphql');
 const { iso, encodeId, stableUuid, instanceConfigVariableId, NotFound } = require('./model');
 const C = require('./connections');
+const E = require('./executions');
 
 const DEFAULT_SCHEMA = path.join(__dirname, '..', '..', 'schema', 'prismatic.graphql');
 const MAX_PAGE = 100;
@@ -399,7 +400,7 @@ class InstanceView {
     return connection(items, args, 'configVariables');
   }
   flowConfigs(args, ctx) {
-    const rec = this.integration.rec;
+    const rec = E.runningRecord(this.m, this.i) || this.integration.rec;
     const inst = this;
     const items = this.m.flowsOf(rec).map((f) => ({
       id: encodeId('InstanceFlowConfig', stableUuid(`ifc:${inst.i.id}:${f.name}`)),
@@ -466,12 +467,25 @@ function listCustomerConfigVars(m, args) {
   return connection(items, args, 'customerConfigVariables', (v) => new CustomerConfigVariableView(m, v));
 }
 
+// One flow config of an instance, found by id among its flowConfigs.
+function flowConfigView(m, id) {
+  for (const i of m.instances.values()) {
+    if (i.isSystem) continue;
+    const found = new InstanceView(m, i).flowConfigs({}, null).nodes.find((fc) => fc.id === id);
+    if (found) return found;
+  }
+  return null;
+}
+
 class ExecutionView {
   constructor(m, e) { this.m = m; this.e = e; }
   get id() { return this.e.id; }
   get startedAt() { return iso(this.e.startedAt); }
   get endedAt() { return this.m.now() >= this.e.endsAt ? iso(this.e.endsAt) : null; }
-  get error() { return this.e.error; }
+  get error() { return this.m.now() >= this.e.endsAt ? this.e.error : null; }
+  get status() { return E.executionStatus(this.e, this.m.now()); }
+  get isTestExecution() { return true; }
+  get flowConfig() { return this.e.flowConfigId ? flowConfigView(this.m, this.e.flowConfigId) : null; }
   get instance() {
     const i = this.m.instances.get(this.e.instanceId);
     return i ? new InstanceView(this.m, i) : null;
@@ -649,6 +663,12 @@ function rootValue(m) {
     testIntegrationFlow: ({ input }) => {
       const r = m.testIntegrationFlow(input);
       return { testIntegrationFlowResult: { execution: new ExecutionView(m, r.testIntegrationFlowResult.execution) }, errors: [] };
+    },
+    testInstanceFlowConfig: ({ input }) => {
+      const r = E.testInstanceFlowConfig(m, input);
+      if (!r.testInstanceFlowConfigResult) return r;
+      const x = r.testInstanceFlowConfigResult;
+      return { testInstanceFlowConfigResult: { ...x, execution: new ExecutionView(m, x.execution), flowConfig: flowConfigView(m, x.flowConfigId) }, errors: [] };
     },
     createCustomer: ({ input }) => payload(m.createCustomer(input), 'customer', cust),
     updateCustomer: ({ input }) => payload(m.updateCustomer(input), 'customer', cust),

@@ -7,6 +7,7 @@
 const http = require('http');
 const { send } = require('./http-util');
 const { AUTH_ERROR_MESSAGE } = require('./access');
+const { validateExecutionRule } = require('./executions');
 
 const RULE_KEYS = new Set(['match', 'times', 'status', 'retry_after', 'body', 'content_type', 'delay_ms', 'drop',
   'garbage', 'oversized_bytes', 'data_null', 'message', 'payload_errors', 'top_level_error', 'phase', 'headers',
@@ -15,6 +16,7 @@ const RULE_KEYS = new Set(['match', 'times', 'status', 'retry_after', 'body', 'c
 // Why a rule is not acceptable, or null.
 function validateRule(r) {
   if (!r || typeof r !== 'object' || Array.isArray(r)) return 'a rule must be a JSON object';
+  if (r.execution !== undefined) return validateExecutionRule(r);
   for (const k of Object.keys(r)) if (!RULE_KEYS.has(k)) return `unknown rule key "${k}"`;
   if (typeof r.match !== 'string' || r.match === '') return 'a rule needs "match": a root field name or "*"';
   if (r.times !== undefined && r.times !== null && !(Number.isInteger(r.times) && r.times >= 0)) return '"times" must be a non-negative integer';

@@ -40,6 +40,7 @@ class Emulator {
     this.tokens = new Tokens(options.tokenTtl ?? 3600);
     this.bucket = new Bucket(options.rateLimit ?? 0);
     this.faults = new FaultRules();
+    this.model.faultRules = () => this.faults.rules; // execution rules are read by executions.js
     this.counters = emptyCounters();
     this.baseUrl = null;
   }

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void write_saved(const struct plan *p, struct buf *out)
 {
-	struct plan_json_opts o = {false, true, NULL};
+	struct plan_json_opts o = {false, true, NULL, NULL};
 	plan_write_json(p, &o, out);
 }
 

@@ -197,6 +197,14 @@ function probes(field) {
         accept: [{}, { instances: [{ customer: 'acme', name: 'Orders', version: 3 }] }],
         reject: [null, [], { frob: 1 }, { instances: [{ name: 'Orders' }] }, { instances: [{ customer: 'acme', name: 'Orders', integration: 'X' }] }],
       };
+    case 'ROLLOUTS': {
+      const wave = { name: 'canary', customers: { labels: ['canary'] } };
+      return {
+        accept: [[], [{ integration: 'Order Sync', waves: [wave, { name: 'rest', customers: '*' }], verify: [{ flow: 'New Order', payload: 'p.json', timeout: '90s' }], onFailure: 'stop' }]],
+        reject: [null, {}, [{ integration: 'X' }], [{ integration: 'X', waves: [{ name: 'a', customers: 'all' }] }],
+          [{ integration: 'X', waves: [wave], verify: [{ flow: 'F', timeout: '2 minutes' }] }], [{ integration: 'X', waves: [wave], onFailure: 'retry' }]],
+      };
+    }
     default:
       return null;
   }

@@ -95,7 +95,7 @@ static void every_kind(struct plan *p)
 
 static void write_saved(const struct plan *p, struct buf *out)
 {
-	struct plan_json_opts o = {false, true, NULL};
+	struct plan_json_opts o = {false, true, NULL, NULL};
 	plan_write_json(p, &o, out);
 }
 

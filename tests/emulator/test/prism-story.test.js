@@ -24,7 +24,7 @@ if (!havePrism && process.env.PRISMSYNC_REQUIRE_PRISM === '1') {
 
 test('prism CLI 10.4.0 story against the emulator', {
   skip: havePrism ? false : 'prism CLI not installed: run `npm ci` in tests/prism',
-  timeout: 300000,
+  timeout: 600000, // prism starts slowly (a 21 MB bundle per call); a loaded machine needs the margin
 }, async (t) => {
   const emu = await H.startEmulator(['--publish-delay-ms', '300']);
   t.after(() => emu.stop());
@@ -272,6 +272,29 @@ test('prism CLI 10.4.0 story against the emulator', {
   });
 
   await t.test('instances:deploy the new version', async () => { await deployAndCheck(2); });
+
+  // --- flow configs and test executions ----------------------------------
+  let flowConfigId;
+  await t.test('instances:flow-configs:list', async () => {
+    const rows = await prismJSON('instances:flow-configs:list', instanceId, '--extended');
+    assert.deepEqual(rows.map((r) => r.name), ['Sync Orders', 'Nightly Report'], 'the flows of version 2, which it runs');
+    flowConfigId = rows[0].id;
+    assert.ok(rows[0].webhookUrl.startsWith(`${url}/trigger/`));
+  });
+
+  await t.test('instances:flow-configs:test runs the flow of the deployed version', async () => {
+    await H.control(url, 'DELETE', '/__emulator/faults');
+    await H.control(url, 'POST', '/__emulator/faults',
+      { execution: { customer: 'acme', instance: 'Order Sync (Acme)', flow: 'Sync Orders', status: 'ERROR', error: 'boom' }, times: 1 });
+    const before = (await H.control(url, 'GET', '/__emulator/requests')).by_field.testInstanceFlowConfig || 0;
+    await prism('instances:flow-configs:test', flowConfigId, '--payload', '{"order": 7}', '--contentType', 'application/json');
+    const after = (await H.control(url, 'GET', '/__emulator/requests')).by_field.testInstanceFlowConfig;
+    assert.equal(after, before + 1);
+    const rules = (await H.control(url, 'GET', '/__emulator/faults')).rules;
+    assert.equal(rules[0].hits, 1, 'the execution of that flow of that instance met the fault rule');
+    assert.equal(rules[0].remaining, 0);
+    await H.control(url, 'DELETE', '/__emulator/faults');
+  });
 
   // --- connections: values in, inputs out ---------------------------------
   let crmVersion;
