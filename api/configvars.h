@@ -19,7 +19,7 @@
 
 #include "client.h"
 #include "gql.h"
-#include "live.h"
+#include "../live/live.h"
 
 /*
  * Decodes one config variable node into *cv, strings copied into

@@ -34,7 +34,7 @@
 #include <json-c/json.h>
 
 #include "client.h"
-#include "live.h"
+#include "../live/live.h"
 
 /*
  * Which integrations' definitions to read (the draft's and the latest

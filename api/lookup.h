@@ -16,7 +16,7 @@
 #include <stdbool.h>
 
 #include "client.h"
-#include "live.h"
+#include "../live/live.h"
 
 int api_read_customer(struct live_state *s, struct api_client *c, const char *id, bool *found,
                       struct error *err);

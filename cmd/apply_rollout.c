@@ -7,7 +7,7 @@
 #include "cmd.h"
 #include "pipeline.h"
 #include "render_rollout.h"
-#include "../reconcile/rollout.h"
+#include "../apply/rollout_run.h"
 #include "../util/buf.h"
 #include "../util/banned.h"
 

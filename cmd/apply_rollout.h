@@ -6,7 +6,7 @@
 #ifndef PRISMSYNC_APPLY_ROLLOUT_H
 #define PRISMSYNC_APPLY_ROLLOUT_H
 
-#include "../reconcile/apply.h"
+#include "../apply/apply.h"
 
 /*
  * Carries out p with o's callbacks. report_path (NULL: none) receives the

@@ -17,7 +17,7 @@
 #include "source_env.h"
 #include "stale.h"
 #include "../api/lookup.h"
-#include "../reconcile/apply.h"
+#include "../apply/apply.h"
 #include "../reconcile/diff.h"
 #include "../reconcile/plan_io.h"
 #include "../source/source.h"

@@ -14,7 +14,7 @@
 #include "apply_lock.h"
 #include "cmd.h"
 #include "../api/fetch.h"
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../api/mutations.h"
 #include "../schema/manifest.h"
 #include "../util/strutil.h"

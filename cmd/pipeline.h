@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "../api/client.h"
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../reconcile/plan.h"
 #include "../reconcile/scope.h"
 #include "../schema/manifest.h"

@@ -5,8 +5,8 @@
 #ifndef PRISMSYNC_RENDER_ROLLOUT_H
 #define PRISMSYNC_RENDER_ROLLOUT_H
 
-#include "../reconcile/apply.h"
-#include "../reconcile/rollout.h"
+#include "../apply/apply.h"
+#include "../apply/rollout_run.h"
 #include "../util/buf.h"
 
 /* "Rollout of 'X' in N waves:" blocks, one line per wave with its instances. Nothing without

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../api/lookup.h"
 #include "../reconcile/diff.h"
 #include "../util/xalloc.h"

@@ -30,7 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../schema/manifest.h"
 #include "../util/buf.h"
 #include "../util/diag.h"

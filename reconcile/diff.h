@@ -25,7 +25,7 @@
 
 #include <stdbool.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../schema/manifest.h"
 #include "../util/diag.h"
 #include "plan.h"

@@ -30,7 +30,7 @@
 
 #include <stddef.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../util/error.h"
 
 /* Which objects to export; every list may be empty (nr 0): no filter of that kind. */

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../schema/manifest.h"
 #include "../util/diag.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../schema/manifest.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"

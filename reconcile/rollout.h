@@ -1,5 +1,5 @@
 /*
- * rollout.h - the waves of a plan, and carrying a plan out wave by wave.
+ * rollout.h - the waves of a plan (carrying them out: apply/rollout_run.h).
  *
  * rollout_plan() reads the manifest's rollouts and the live state and
  * attaches to the plan, for each rollout, its waves with the instances in
@@ -16,19 +16,8 @@
  * it. In an acting wave every instance is verified, not only the ones this
  * run deploys, since the interrupted run may have deployed some of them.
  *
- * rollout_apply() runs the plan: first every change in no wave, then wave
- * after wave (each rollout on its own), each wave's changes, then its
- * verification: each verify flow on each deployed instance of the wave
- * (Test Flow), polling each execution (Get Execution) until it ends in
- * SUCCESS within the flow's timeout, at most --parallelism at a time. A
- * failed or timed-out verification fails that instance's change (the
- * report names wave, instance, flow and the execution's error) and blocks
- * the later waves of that rollout; with onFailure: rollback the wave's
- * instances that this run moved go back to the version they ran before
- * (update + deploy) and are verified again.
- *
  * Ownership: struct plan_rollouts belongs to the plan (plan_release() frees
- * it); a struct rollout_report to its caller (rollout_report_release()).
+ * it).
  */
 #ifndef PRISMSYNC_RECONCILE_ROLLOUT_H
 #define PRISMSYNC_RECONCILE_ROLLOUT_H
@@ -40,9 +29,6 @@
 
 struct manifest;
 struct live_state;
-struct api_client;
-struct apply_result;
-struct apply_opts;
 
 struct plan_wave_member {
 	char *address;     /* instance.<externalId>/<name> */
@@ -93,8 +79,7 @@ bool rollout_plan_acts(const struct plan *p);
 /* The wave a change is in, or NULL. Borrowed from p. */
 const struct plan_wave *rollout_wave(const struct plan *p, const struct plan_change *c);
 
-/* ---- carrying it out ---- */
-
+/* How a wave of a rollout ended (apply/rollout_run.h reports it). */
 enum wave_status {
 	WAVE_UNCHANGED,   /* nothing to do in it */
 	WAVE_PASSED,      /* deployed and verified */
@@ -105,34 +90,5 @@ enum wave_status {
 };
 
 const char *wave_status_name(enum wave_status s);
-
-/* One verification that did not pass. */
-struct rollout_failure {
-	char *integration, *wave, *instance, *flow;
-	char *execution_id; /* NULL when no execution started */
-	char *error;        /* the execution's error, or why there was none */
-	bool rollback;      /* failed while verifying a rollback */
-};
-
-struct rollout_report {
-	enum wave_status **status; /* [rollout][wave] */
-	size_t rollouts_nr;
-	struct rollout_failure *failures;
-	size_t failures_nr, failures_alloc;
-	size_t verified; /* executions that ended in SUCCESS */
-};
-
-/* A line of progress: a wave starting, a verification ending, or still waiting (every 10 s). */
-typedef void (*rollout_note_fn)(void *ctx, const char *line);
-
-/*
- * Carries out p as above. r and rep are filled either way; release them.
- * Returns 0 when everything succeeded and verified, ERR_API otherwise.
- */
-int rollout_apply(struct apply_result *r, struct rollout_report *rep, const struct plan *p,
-                  struct api_client *client, const struct apply_opts *o, rollout_note_fn note,
-                  void *note_ctx);
-
-void rollout_report_release(struct rollout_report *rep);
 
 #endif

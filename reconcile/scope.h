@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../schema/manifest.h"
 #include "../util/error.h"
 #include "plan.h"

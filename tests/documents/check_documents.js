@@ -51,7 +51,7 @@ for (const { name, text } of docs) {
 
 // Every C string literal of the product's sources, with adjacent literals
 // joined, outside the table: none may look like GraphQL.
-const dirs = ['api', 'cmd', 'reconcile', 'schema', 'source', 'util'];
+const dirs = ['api', 'apply', 'cmd', 'live', 'reconcile', 'schema', 'source', 'util'];
 const table = path.join('api', 'documents.c');
 const operation = /(^|[\s{])(query|mutation|subscription|fragment)\b[^]*[{(]/;
 const selection = /\{\s*[A-Za-z_]\w*(\s*\([^)]*\))?(\s+[A-Za-z_]\w*(\s*\([^)]*\))?)*\s*\}/;

@@ -17,7 +17,7 @@
 #include "../../api/configvars.h"
 #include "../../api/fetch.h"
 #include "../../api/gql.h"
-#include "../../api/live.h"
+#include "../../live/live.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

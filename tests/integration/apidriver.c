@@ -21,7 +21,7 @@
 
 #include "../../api/client.h"
 #include "../../api/fetch.h"
-#include "../../api/live.h"
+#include "../../live/live.h"
 #include "../../api/lookup.h"
 #include "../../api/http.h"
 #include "driver.h"

@@ -5,7 +5,7 @@
 #include <json-c/json.h>
 
 #include "../../api/client.h"
-#include "../../api/live.h"
+#include "../../live/live.h"
 
 /* The live state as JSON, in the field names of the emulator's state dump. */
 struct json_object *driver_state_json(const struct live_state *s);

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "../../api/live.h"
+#include "../../live/live.h"
 
 static const char *fmt(struct live_state *s, char prefix, int n)
 {

@@ -2,7 +2,7 @@
  * rollout_run.c - carrying out a plan wave by wave (rollout.h): the changes
  * of each phase through apply_run(), then the wave's verification.
  */
-#include "rollout.h"
+#include "rollout_run.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

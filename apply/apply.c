@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../api/live.h"
+#include "../live/live.h"
 #include "../api/lookup.h"
 #include "../api/mutations.h"
 #include "../api/mutations_async.h"

@@ -45,7 +45,7 @@
 #include <stddef.h>
 
 #include "../api/client.h"
-#include "plan.h"
+#include "../reconcile/plan.h"
 
 /* CS_NOT_STARTED: the apply was interrupted (apply_opts.stop) before the change started. */
 enum change_status { CS_PENDING, CS_DONE, CS_FAILED, CS_BLOCKED, CS_NOT_STARTED };
