@@ -2009,34 +2009,6 @@ static int check_root(struct loader *ld, const struct ynode *root)
 	return 0;
 }
 
-/*
- * What the schema table cannot check: the version, the owner, the
- * definitions, identities, instances and environments, then the
- * environment env is applied when all is well. Errors go to ld->diags.
- */
-static void check_manifest(struct loader *ld, const struct ynode *root, const char *env)
-{
-	const struct ynode *ver = ymap_get(root, "version");
-	if (ver && yscalar_type(ver) == YTYPE_INT && ld->m->version != 1)
-		err_at(ld, ver, "unsupported manifest version %ld; this prismsync reads version 1",
-		       ld->m->version);
-	check_owner(ld, root);
-
-	for (size_t i = 0; i < ld->m->integrations_nr; i++) {
-		struct m_integration *g = &ld->m->integrations[i];
-		g->effective_name = g->name;
-		g->effective_description = g->description;
-		if (g->definition && !(ld->flags & MANIFEST_SKIP_DEFINITIONS))
-			load_definition(ld, g);
-	}
-	index_build(ld->m);
-	check_identities(ld);
-	check_instances(ld);
-	check_environments(ld, root);
-	if (!ld->errors && env)
-		apply_environment(ld, env);
-}
-
 int manifest_load_env(struct manifest **out, struct source *src, const char *path, const char *env,
                       unsigned flags, struct diag_list *diags)
 {
@@ -2068,7 +2040,26 @@ int manifest_load_env(struct manifest **out, struct source *src, const char *pat
 	if ((rc = check_root(&ld, root)))
 		goto fail;
 	parse_object(&ld, root, &manifest_schema, m);
-	check_manifest(&ld, root, env);
+	const struct ynode *ver = ymap_get(root, "version");
+	if (ver && yscalar_type(ver) == YTYPE_INT && m->version != 1)
+		err_at(&ld, ver, "unsupported manifest version %ld; this prismsync reads version 1",
+		       m->version);
+	check_owner(&ld, root);
+
+	for (size_t i = 0; i < m->integrations_nr; i++) {
+		struct m_integration *g = &m->integrations[i];
+		g->effective_name = g->name;
+		g->effective_description = g->description;
+		if (g->definition && !(flags & MANIFEST_SKIP_DEFINITIONS))
+			load_definition(&ld, g);
+	}
+	index_build(m);
+	check_identities(&ld);
+	check_instances(&ld);
+	check_environments(&ld, root);
+	if (!ld.errors && env)
+		apply_environment(&ld, env);
+
 	if (ld.errors) {
 		rc = ERR_INVALID;
 		goto fail;
