@@ -344,8 +344,10 @@ void plan_write_json(const struct plan *p, const struct plan_json_opts *o, struc
 		member_names(&scope, "select", p->scope_labels, p->scope_labels_nr);
 		buf_addch(out, '}');
 	}
-	if (!p->prune)
-		member_names(&m, "prunable", p->prunable, p->prunable_nr);
+	if (!p->prune) {
+		buf_adds(out, ",\"prunable\":");
+		put_str_list(out, (const char *const *)p->prunable, p->prunable_nr);
+	}
 	buf_adds(out, "}\n");
 }
 
