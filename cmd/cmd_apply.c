@@ -419,11 +419,70 @@ static int take_lock(void *ctx, struct api_client *client)
 	return apply_lock_take(client, *(const long *)ctx);
 }
 
+/* The options that a saved PLAN records and so refuses: usage errors. */
+static int check_saved_plan_options(bool file_given, struct pipeline_opts *po,
+                                    const struct common_opts *common)
+{
+	if (file_given)
+		return usage_error("apply", "give either -f FILE or a saved PLAN, not both");
+	if (po->prune)
+		return usage_error("apply", "--prune is decided when the plan is made: use "
+		                            "'prismsync plan --prune --out PLAN'");
+	if (common->git_ref || common->repo)
+		return usage_error("apply", "a saved PLAN records its source: give --git-ref "
+		                            "to 'prismsync plan', not to apply PLAN");
+	if (plan_scope_active(&po->scope)) {
+		scope_option_release(&po->scope);
+		return usage_error("apply", "a saved PLAN records its scope: give --target "
+		                            "and --select to 'prismsync plan --out'");
+	}
+	return EXIT_OK;
+}
+
+/*
+ * apply without a saved PLAN: makes the plan from the manifest (taking the
+ * lock before the organization is read), shows it, asks, and executes it.
+ * Releases the lock and po->scope.
+ */
+static int apply_manifest(struct pipeline_opts *po, bool auto_approve, long publish_timeout_ms,
+                          long batch_size, struct common_opts *common)
+{
+	int rc;
+
+	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
+		return rc;
+	struct pipeline pl;
+	rc = pipeline_run(&pl, "apply", common, po);
+	if (rc != EXIT_OK || (rc = stop_if_interrupted()) != EXIT_OK)
+		goto done;
+	if (!pl.plan.nr) {
+		puts("No changes. The organization matches the manifest.");
+		goto done;
+	}
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
+	                         common->verbose > 0};
+	struct buf out = BUF_INIT;
+	render_text(&pl.plan, &ro, &out);
+	cmd_put_output(out.data, stdout);
+	fflush(stdout);
+	buf_release(&out);
+	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK &&
+	    (rc = stop_if_interrupted()) == EXIT_OK)
+		rc = execute(&pl.plan, pl.client, publish_timeout_ms, batch_size, common);
+	cmd_print_api_stats(pl.client, common);
+done:
+	apply_lock_release();
+	scope_option_release(&po->scope);
+	pipeline_release(&pl);
+	apply_lock_reraise();
+	return rc;
+}
+
 /*
  * Longer than most functions: the option table and the switch that reads
  * it are kept together, in the order of --help, so that an option is
- * added in one place, followed by the rules on which options go with a
- * saved PLAN; the work is apply_saved(), pipeline_run() and execute().
+ * added in one place; what follows the options is
+ * check_saved_plan_options(), apply_saved() and apply_manifest().
  */
 int cmd_apply(int argc, char **argv, struct common_opts *common)
 {
@@ -529,51 +588,11 @@ int cmd_apply(int argc, char **argv, struct common_opts *common)
 	}
 	po.before_read_ctx = &lock_timeout_s;
 	if (optind < argc) {
-		if (file_given)
-			return usage_error("apply",
-			                   "give either -f FILE or a saved PLAN, not both");
-		if (po.prune)
-			return usage_error("apply", "--prune is decided when the plan is made: use "
-			                            "'prismsync plan --prune --out PLAN'");
-		if (common->git_ref || common->repo)
-			return usage_error("apply",
-			                   "a saved PLAN records its source: give --git-ref "
-			                   "to 'prismsync plan', not to apply PLAN");
-		if (plan_scope_active(&po.scope)) {
-			scope_option_release(&po.scope);
-			return usage_error("apply", "a saved PLAN records its scope: give --target "
-			                            "and --select to 'prismsync plan --out'");
-		}
+		if ((rc = check_saved_plan_options(file_given, &po, common)) != EXIT_OK)
+			return rc;
 		return apply_saved(argv[optind], auto_approve, po.parallelism, publish_timeout_ms,
 		                   (int)batch_size, lock_timeout_s, common);
 	}
-	if ((rc = cmd_check_source_options("apply", common)) != EXIT_OK)
-		return rc;
-
 	po.refuse_dirty = !allow_dirty;
-	struct pipeline pl;
-	rc = pipeline_run(&pl, "apply", common, &po);
-	if (rc != EXIT_OK || (rc = stop_if_interrupted()) != EXIT_OK)
-		goto done;
-	if (!pl.plan.nr) {
-		puts("No changes. The organization matches the manifest.");
-		goto done;
-	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
-	                         common->verbose > 0};
-	struct buf out = BUF_INIT;
-	render_text(&pl.plan, &ro, &out);
-	cmd_put_output(out.data, stdout);
-	fflush(stdout);
-	buf_release(&out);
-	if ((rc = confirm(&pl.plan, auto_approve, pl.client, &pl.target)) == EXIT_OK &&
-	    (rc = stop_if_interrupted()) == EXIT_OK)
-		rc = execute(&pl.plan, pl.client, publish_timeout_ms, batch_size, common);
-	cmd_print_api_stats(pl.client, common);
-done:
-	apply_lock_release();
-	scope_option_release(&po.scope);
-	pipeline_release(&pl);
-	apply_lock_reraise();
-	return rc;
+	return apply_manifest(&po, auto_approve, publish_timeout_ms, batch_size, common);
 }

@@ -160,6 +160,50 @@ done:
 	return rc;
 }
 
+/*
+ * Reads what export needs: definitions only for the integrations exported,
+ * all of them when nothing is filtered; else the lists are read first (into
+ * *full, with the names kept in *names) to tell which. *live, *full and
+ * *names belong to the caller, also on failure.
+ */
+static int fetch_exported(struct live_state **live, struct live_state **full, const char ***names,
+                          struct api_client *client, const struct export_filter *f,
+                          struct error *err)
+{
+	struct api_fetch_scope all = {true, NULL, 0};
+	int rc;
+
+	if (!f->customers_nr && !f->integrations_nr && !f->labels_nr)
+		return api_fetch_live(live, client, &all, err);
+	if ((rc = api_fetch_live(full, client, NULL, err)))
+		return rc;
+	size_t n = export_integration_names(names, *full, f);
+	struct api_fetch_scope some = {false, *names, n};
+	return api_fetch_live(live, client, &some, err);
+}
+
+/* The closing lines on stdout, and with -v every file written on stderr. */
+static void print_export_summary(const struct export_result *r, const char *dir, bool verbose)
+{
+	printf("Exported %zu customer%s, %zu integration%s and %zu instance%s (owner '%s') to "
+	       "%s/prismsync.yaml.\n",
+	       r->customers, r->customers == 1 ? "" : "s", r->integrations,
+	       r->integrations == 1 ? "" : "s", r->instances, r->instances == 1 ? "" : "s",
+	       r->owner, dir);
+	if (r->secrets)
+		printf("It reads %zu secret%s from the environment: set the variables listed in "
+		       "%s/.env.example before 'prismsync plan'.\n",
+		       r->secrets, r->secrets == 1 ? "" : "s", dir);
+	if (verbose)
+		for (size_t i = 0; i < r->nr; i++)
+			fprintf(stderr, "wrote %s/%s\n", dir, r->files[i].path);
+}
+
+/*
+ * export [--dir DIR] [filters]: reads the organization and writes it as a
+ * manifest. Long only for its option table and the switch over it, which
+ * read best together; the steps after them are the named functions above.
+ */
 int cmd_export(int argc, char **argv, struct common_opts *common)
 {
 	static const struct option opts[] = {
@@ -245,22 +289,7 @@ int cmd_export(int argc, char **argv, struct common_opts *common)
 		goto done;
 	struct export_filter f = {customers.items, customers.nr, integrations.items,
 	                          integrations.nr, labels.items, labels.nr};
-	/*
-	 * Definitions are read only for the integrations exported: all of them
-	 * when nothing is filtered; else the lists are read first to tell which.
-	 */
-	struct api_fetch_scope all = {true, NULL, 0};
-	if (!customers.nr && !integrations.nr && !labels.nr) {
-		rc = api_fetch_live(&live, client, &all, &err);
-	} else {
-		rc = api_fetch_live(&full, client, NULL, &err);
-		if (!rc) {
-			size_t n = export_integration_names(&names, full, &f);
-			struct api_fetch_scope some = {false, names, n};
-			rc = api_fetch_live(&live, client, &some, &err);
-		}
-	}
-	if (rc) {
+	if ((rc = fetch_exported(&live, &full, &names, client, &f, &err))) {
 		cmd_print_api_error("export", &err);
 		rc = EXIT_ERROR;
 		goto done;
@@ -274,18 +303,7 @@ int cmd_export(int argc, char **argv, struct common_opts *common)
 		fprintf(stderr, "prismsync export: note: %s\n", r.notes[i]);
 	if ((rc = write_export(&r, dir, force)) != EXIT_OK)
 		goto done;
-	printf("Exported %zu customer%s, %zu integration%s and %zu instance%s (owner '%s') to "
-	       "%s/prismsync.yaml.\n",
-	       r.customers, r.customers == 1 ? "" : "s", r.integrations,
-	       r.integrations == 1 ? "" : "s", r.instances, r.instances == 1 ? "" : "s", r.owner,
-	       dir);
-	if (r.secrets)
-		printf("It reads %zu secret%s from the environment: set the variables listed in "
-		       "%s/.env.example before 'prismsync plan'.\n",
-		       r.secrets, r.secrets == 1 ? "" : "s", dir);
-	if (common->verbose)
-		for (size_t i = 0; i < r.nr; i++)
-			fprintf(stderr, "wrote %s/%s\n", dir, r.files[i].path);
+	print_export_summary(&r, dir, common->verbose);
 	cmd_print_api_stats(client, common);
 done:
 	export_result_release(&r);

@@ -192,23 +192,16 @@ done:
 	return rc;
 }
 
-int drift_all_envs(struct common_opts *common, const struct pipeline_opts *po,
-                   enum render_format format, const char *report, enum render_format report_format)
+/*
+ * Forks one process per environment, each running drift for its
+ * environment and writing its result into a pipe (res[i].fd). An
+ * environment that gets no process is marked failed.
+ */
+static void start_children(struct env_result *res, const struct manifest *m,
+                           struct common_opts *common, const struct pipeline_opts *po,
+                           enum render_format formats[2])
 {
-	struct manifest *m = NULL;
-	struct env_result *res = NULL;
-	enum render_format formats[2] = {format, report_format};
-	size_t n = 0, drifted = 0, failed = 0;
-	struct buf out = BUF_INIT;
-	int rc;
-
-	if ((rc = load_environments(&m, common)) != EXIT_OK)
-		goto done;
-	n = m->environments_nr;
-	res = xcalloc(n, sizeof(*res));
-	fflush(stdout);
-	fflush(stderr);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < m->environments_nr; i++) {
 		int fds[2];
 		res[i].env = &m->environments[i];
 		res[i].fd = -1;
@@ -228,6 +221,11 @@ int drift_all_envs(struct common_opts *common, const struct pipeline_opts *po,
 		close(fds[1]);
 		res[i].fd = fds[0];
 	}
+}
+
+/* Reads every child's result from its pipe and waits for it; a child that says nothing failed. */
+static void collect_results(struct env_result *res, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct env_result *r = &res[i];
 		if (r->fd < 0)
@@ -248,6 +246,26 @@ int drift_all_envs(struct common_opts *common, const struct pipeline_opts *po,
 		if (!r->received || !WIFEXITED(status) || WEXITSTATUS(status))
 			r->h.rc = EXIT_ERROR;
 	}
+}
+
+int drift_all_envs(struct common_opts *common, const struct pipeline_opts *po,
+                   enum render_format format, const char *report, enum render_format report_format)
+{
+	struct manifest *m = NULL;
+	struct env_result *res = NULL;
+	enum render_format formats[2] = {format, report_format};
+	size_t n = 0, drifted = 0, failed = 0;
+	struct buf out = BUF_INIT;
+	int rc;
+
+	if ((rc = load_environments(&m, common)) != EXIT_OK)
+		goto done;
+	n = m->environments_nr;
+	res = xcalloc(n, sizeof(*res));
+	fflush(stdout);
+	fflush(stderr);
+	start_children(res, m, common, po, formats);
+	collect_results(res, n);
 	for (size_t i = 0; i < n; i++) {
 		if (res[i].h.rc != EXIT_OK)
 			failed++;

@@ -167,6 +167,70 @@ done:
 	return rc;
 }
 
+/*
+ * Reads the organization into pl->live: only the definitions of the
+ * integrations the manifest manages, customer-level connections only when
+ * the manifest names one. Two live objects with one identity the manifest
+ * uses stop the run. Returns EXIT_OK, or EXIT_ERROR with the reasons printed.
+ */
+static int read_live(struct pipeline *pl, const char *verb, const struct common_opts *common)
+{
+	struct error err = ERROR_INIT;
+	int rc;
+
+	const char **managed = xcalloc(pl->manifest->integrations_nr + 1, sizeof(*managed));
+	for (size_t i = 0; i < pl->manifest->integrations_nr; i++)
+		managed[i] = pl->manifest->integrations[i].effective_name;
+	struct api_fetch_scope scope = {false, managed, pl->manifest->integrations_nr};
+	rc = api_fetch_live(&pl->live, pl->client, &scope, &err);
+	free(managed);
+	if (!rc && configdiff_uses_customer_connections(pl->manifest))
+		rc = api_fetch_customer_vars(pl->live, pl->client, &err);
+	if (rc) {
+		cmd_print_api_error(verb, &err);
+		error_release(&err);
+		return EXIT_ERROR;
+	}
+	if (identity_check(pl->manifest, pl->live, &pl->diags)) {
+		print_diagnostics(&pl->diags, common);
+		fprintf(stderr,
+		        "prismsync %s: objects of the organization share an identity the manifest "
+		        "uses; nothing was changed\n",
+		        verb);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Compares the manifest with pl->live into pl->plan, which records the
+ * environment and organization it was made for. Returns EXIT_OK, or
+ * EXIT_ERROR with the reasons printed.
+ */
+static int build_plan(struct pipeline *pl, const char *verb, const struct common_opts *common,
+                      const struct pipeline_opts *opts)
+{
+	const struct source_provenance *pv = &pl->provenance;
+	struct diff_opts o = {opts->prune,  NULL,      pv->commit,        pv->subject,
+	                      pv->repo_url, pv->dirty, opts->push_secrets};
+	int rc = diff_build(&pl->plan, pl->manifest, pl->live, &o, &pl->diags);
+
+	if (pl->target.environment)
+		pl->plan.environment = xstrdup(pl->target.environment);
+	if (pl->target.organization)
+		pl->plan.organization = xstrdup(pl->target.organization);
+	if (pl->diags.nr)
+		print_diagnostics(&pl->diags, common);
+	if (rc) {
+		fprintf(stderr,
+		        "prismsync %s: the manifest cannot be applied to this organization; "
+		        "nothing was changed\n",
+		        verb);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
 int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts *common,
                  const struct pipeline_opts *opts)
 {
@@ -211,49 +275,9 @@ int pipeline_run(struct pipeline *pl, const char *verb, const struct common_opts
 	if (opts->before_read &&
 	    (rc = opts->before_read(opts->before_read_ctx, pl->client)) != EXIT_OK)
 		goto done;
-	/* Only the definitions of the integrations the manifest manages are read. */
-	const char **managed = xcalloc(pl->manifest->integrations_nr + 1, sizeof(*managed));
-	for (size_t i = 0; i < pl->manifest->integrations_nr; i++)
-		managed[i] = pl->manifest->integrations[i].effective_name;
-	struct api_fetch_scope scope = {false, managed, pl->manifest->integrations_nr};
-	rc = api_fetch_live(&pl->live, pl->client, &scope, &err);
-	free(managed);
-	/* Customer-level connections only when the manifest names one. */
-	if (!rc && configdiff_uses_customer_connections(pl->manifest))
-		rc = api_fetch_customer_vars(pl->live, pl->client, &err);
-	if (rc) {
-		cmd_print_api_error(verb, &err);
-		error_release(&err);
-		rc = EXIT_ERROR;
+	if ((rc = read_live(pl, verb, common)) != EXIT_OK ||
+	    (rc = build_plan(pl, verb, common, opts)) != EXIT_OK)
 		goto done;
-	}
-	if (identity_check(pl->manifest, pl->live, &pl->diags)) {
-		print_diagnostics(&pl->diags, common);
-		fprintf(stderr,
-		        "prismsync %s: objects of the organization share an identity the manifest "
-		        "uses; nothing was changed\n",
-		        verb);
-		rc = EXIT_ERROR;
-		goto done;
-	}
-	const struct source_provenance *pv = &pl->provenance;
-	struct diff_opts o = {opts->prune,  NULL,      pv->commit,        pv->subject,
-	                      pv->repo_url, pv->dirty, opts->push_secrets};
-	rc = diff_build(&pl->plan, pl->manifest, pl->live, &o, &pl->diags);
-	if (with_target.target.environment)
-		pl->plan.environment = xstrdup(with_target.target.environment);
-	if (with_target.target.organization)
-		pl->plan.organization = xstrdup(with_target.target.organization);
-	if (pl->diags.nr)
-		print_diagnostics(&pl->diags, common);
-	if (rc) {
-		fprintf(stderr,
-		        "prismsync %s: the manifest cannot be applied to this organization; "
-		        "nothing was changed\n",
-		        verb);
-		rc = EXIT_ERROR;
-		goto done;
-	}
 	if (keep)
 		plan_limit_also(&pl->plan, pl->manifest, keep, also, also_nr, opts->changed_since);
 	if (plan_scope_active(&opts->scope)) {

@@ -40,6 +40,20 @@ void diff_field_labels(struct differ *d, size_t c, const char *const *before, si
 	free(a);
 }
 
+void diff_update_str(struct differ *d, size_t c, const char *name, const char *before,
+                     const char *after, char **input)
+{
+	diff_field_str(d, c, name, before, after);
+	*input = plan_strdup(after);
+}
+
+void diff_update_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
+                        const char *const *after, size_t na, struct plan_labels *input)
+{
+	diff_field_labels(d, c, before, nb, true, after, na);
+	plan_labels_set(input, after, na);
+}
+
 bool diff_str_eq(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "");

@@ -55,18 +55,13 @@ void diff_customer(struct differ *d, size_t idx)
 	live_fingerprint_customer(lc, fp);
 	plan_set_live(d->p, c, lc->id, fp);
 	struct plan_customer_in *in = &d->p->changes[c].in.customer;
-	if (name) {
-		diff_field_str(d, c, "name", lc->name, mc->name);
-		in->name = plan_strdup(mc->name);
-	}
-	if (desc) {
-		diff_field_str(d, c, "description", lc->description, mc->description);
-		in->description = plan_strdup(mc->description);
-	}
-	if (lab) {
-		diff_field_labels(d, c, lc->labels, lc->labels_nr, true, labels, nl);
-		plan_labels_set(&in->labels, labels, nl);
-	}
+	if (name)
+		diff_update_str(d, c, "name", lc->name, mc->name, &in->name);
+	if (desc)
+		diff_update_str(d, c, "description", lc->description, mc->description,
+		                &in->description);
+	if (lab)
+		diff_update_labels(d, c, lc->labels, lc->labels_nr, labels, nl, &in->labels);
 done:
 	free(labels);
 	free(addr);

@@ -220,14 +220,11 @@ static void instance_update_inputs(struct differ *d, size_t c, const struct m_in
                                    bool ver)
 {
 	struct plan_instance_in *in = &d->p->changes[c].in.instance;
-	if (desc) {
-		diff_field_str(d, c, "description", ln->description, mn->description);
-		in->description = plan_strdup(mn->description);
-	}
-	if (lab) {
-		diff_field_labels(d, c, ln->labels, ln->labels_nr, true, labels, nl);
-		plan_labels_set(&in->labels, labels, nl);
-	}
+	if (desc)
+		diff_update_str(d, c, "description", ln->description, mn->description,
+		                &in->description);
+	if (lab)
+		diff_update_labels(d, c, ln->labels, ln->labels_nr, labels, nl, &in->labels);
 	if (ver) {
 		char *before = xasprintf("%d", ln->version_number);
 		char *after = version_json(v);

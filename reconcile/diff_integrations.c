@@ -194,14 +194,11 @@ static size_t integration_update(struct differ *d, const struct m_integration *g
 	plan_set_live(d->p, c, li->id, fp);
 	plan_depend(d->p, c, after);
 	struct plan_integration_in *in = &d->p->changes[c].in.integration;
-	if (desc) {
-		diff_field_str(d, c, "description", li->description, description);
-		in->description = plan_strdup(description);
-	}
-	if (lab) {
-		diff_field_labels(d, c, li->labels, li->labels_nr, true, labels, nl);
-		plan_labels_set(&in->labels, labels, nl);
-	}
+	if (desc)
+		diff_update_str(d, c, "description", li->description, description,
+		                &in->description);
+	if (lab)
+		diff_update_labels(d, c, li->labels, li->labels_nr, labels, nl, &in->labels);
 	return c;
 }
 

@@ -47,6 +47,16 @@ void diff_field_str(struct differ *d, size_t c, const char *name, const char *be
 void diff_field_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
                        bool has_before, const char *const *after, size_t na);
 
+/*
+ * Update c changes a field from before to after: adds the field, and sets
+ * the change's input (*input, or the labels) to a copy of after, which the
+ * plan owns.
+ */
+void diff_update_str(struct differ *d, size_t c, const char *name, const char *before,
+                     const char *after, char **input);
+void diff_update_labels(struct differ *d, size_t c, const char *const *before, size_t nb,
+                        const char *const *after, size_t na, struct plan_labels *input);
+
 /* Whether a and b are equal, NULL counting as "". */
 bool diff_str_eq(const char *a, const char *b);
 

@@ -46,16 +46,29 @@ static void finish_hex(struct sha256 *h, char hex[65])
 	hex[64] = '\0';
 }
 
+/* Starts the hash of a live object: its kind and its id. */
+static void hash_start(struct sha256 *h, const char *kind, const char *id)
+{
+	sha256_init(h);
+	hash_str(h, kind);
+	hash_str(h, id);
+}
+
+/* The fields every kind of live object has, hashed in the same order for all. */
+static void hash_common(struct sha256 *h, const char *name, const char *description,
+                        const char *const *labels, size_t labels_nr)
+{
+	hash_str(h, name);
+	hash_str(h, description);
+	hash_labels(h, labels, labels_nr);
+}
+
 void live_fingerprint_customer(const struct live_customer *c, char hex[65])
 {
 	struct sha256 h;
-	sha256_init(&h);
-	hash_str(&h, "customer");
-	hash_str(&h, c->id);
+	hash_start(&h, "customer", c->id);
 	hash_str(&h, c->external_id);
-	hash_str(&h, c->name);
-	hash_str(&h, c->description);
-	hash_labels(&h, c->labels, c->labels_nr);
+	hash_common(&h, c->name, c->description, c->labels, c->labels_nr);
 	finish_hex(&h, hex);
 }
 
@@ -63,12 +76,8 @@ void live_fingerprint_integration(const struct live_integration *g, char hex[65]
 {
 	struct sha256 h;
 	char num[32];
-	sha256_init(&h);
-	hash_str(&h, "integration");
-	hash_str(&h, g->id);
-	hash_str(&h, g->name);
-	hash_str(&h, g->description);
-	hash_labels(&h, g->labels, g->labels_nr);
+	hash_start(&h, "integration", g->id);
+	hash_common(&h, g->name, g->description, g->labels, g->labels_nr);
 	snprintf(num, sizeof(num), "%d/%d/%d", g->draft_version_number,
 	         g->latest ? g->latest->number : 0, g->is_code_native);
 	hash_str(&h, num);
@@ -88,12 +97,8 @@ void live_fingerprint_instance(const struct live_instance *in, char hex[65])
 {
 	struct sha256 h;
 	char num[64];
-	sha256_init(&h);
-	hash_str(&h, "instance");
-	hash_str(&h, in->id);
-	hash_str(&h, in->name);
-	hash_str(&h, in->description);
-	hash_labels(&h, in->labels, in->labels_nr);
+	hash_start(&h, "instance", in->id);
+	hash_common(&h, in->name, in->description, in->labels, in->labels_nr);
 	hash_str(&h, in->customer_id);
 	hash_str(&h, in->version_id);
 	snprintf(num, sizeof(num), "%d/%d/%d/%d", in->enabled, in->needs_deploy,

@@ -64,10 +64,16 @@ static void member_str(struct members *m, const char *key, const char *s)
 	put_str(m->out, s);
 }
 
+/* "key": [...] for one of the plan's lists of names. */
+static void member_names(struct members *m, const char *key, char *const *names, size_t n)
+{
+	member(m, key);
+	put_str_list(m->out, (const char *const *)names, n);
+}
+
 static void member_labels(struct members *m, const struct plan_labels *l)
 {
-	member(m, "labels");
-	put_str_list(m->out, (const char *const *)l->items, l->nr);
+	member_names(m, "labels", l->items, l->nr);
 }
 
 /* "value": TEXT, or "env": NAME for a secret (resolved only when applied). */
@@ -235,29 +241,21 @@ char *plan_provenance_json(const struct plan_provenance *pv)
 
 static void write_source(const struct plan *p, struct buf *out)
 {
-	buf_adds(out, "\"source\":{\"manifest\":");
-	put_str(out, p->manifest);
-	buf_adds(out, ",\"owner\":");
-	put_str(out, p->owner);
-	buf_adds(out, ",\"commit\":");
-	put_str(out, p->commit);
-	buf_adds(out, ",\"repository\":");
-	put_str(out, p->repo_url);
+	struct members m = {out, false};
+	buf_adds(out, "\"source\":{");
+	member_str(&m, "manifest", p->manifest);
+	member_str(&m, "owner", p->owner);
+	member_str(&m, "commit", p->commit);
+	member_str(&m, "repository", p->repo_url);
 	buf_addf(out, ",\"dirty\":%s,\"prune\":%s", p->dirty ? "true" : "false",
 	         p->prune ? "true" : "false");
-	if (p->environment) {
-		buf_adds(out, ",\"environment\":");
-		put_str(out, p->environment);
-	}
-	if (p->organization) {
-		buf_adds(out, ",\"organization\":");
-		put_str(out, p->organization);
-	}
+	if (p->environment)
+		member_str(&m, "environment", p->environment);
+	if (p->organization)
+		member_str(&m, "organization", p->organization);
 	if (p->limited) {
-		buf_adds(out, ",\"limited_to\":");
-		put_str_list(out, (const char *const *)p->limited_to, p->limited_to_nr);
-		buf_adds(out, ",\"limited_also\":");
-		put_str_list(out, (const char *const *)p->limited_also, p->limited_also_nr);
+		member_names(&m, "limited_to", p->limited_to, p->limited_to_nr);
+		member_names(&m, "limited_also", p->limited_also, p->limited_also_nr);
 	}
 	buf_addch(out, '}');
 }
@@ -290,12 +288,12 @@ static void write_fields(const struct plan_change *c, struct buf *out)
 static void write_change(const struct plan *p, const struct plan_change *c, bool with_inputs,
                          struct buf *out)
 {
+	struct members m = {out, false};
 	char *id = plan_change_id(c);
-	buf_adds(out, "{\"id\":");
-	put_str(out, id);
+	buf_addch(out, '{');
+	member_str(&m, "id", id);
 	free(id);
-	buf_adds(out, ",\"address\":");
-	put_str(out, c->address);
+	member_str(&m, "address", c->address);
 	buf_addf(out, ",\"type\":\"%s\",\"action\":\"%s\",\"fields\":", res_type_name(c->type),
 	         plan_action_name(c->action));
 	write_fields(c, out);
@@ -307,14 +305,12 @@ static void write_change(const struct plan *p, const struct plan_change *c, bool
 		put_str(out, dep);
 		free(dep);
 	}
-	buf_adds(out, "],\"live_id\":");
-	put_str(out, c->live_id);
-	buf_adds(out, ",\"fingerprint\":");
-	put_str(out, c->fingerprint);
-	buf_adds(out, ",\"note\":");
-	put_str(out, c->note);
+	buf_addch(out, ']');
+	member_str(&m, "live_id", c->live_id);
+	member_str(&m, "fingerprint", c->fingerprint);
+	member_str(&m, "note", c->note);
 	if (with_inputs) {
-		buf_adds(out, ",\"payload\":");
+		member(&m, "payload");
 		plan_write_inputs(c, out);
 	}
 	buf_addch(out, '}');
@@ -323,6 +319,7 @@ static void write_change(const struct plan *p, const struct plan_change *c, bool
 void plan_write_json(const struct plan *p, const struct plan_json_opts *o, struct buf *out)
 {
 	struct plan_summary s = plan_summarize(p);
+	struct members m = {out, true}; /* after "format_version" */
 	buf_addf(out, "{\"format_version\":\"1\",\"kind\":\"%s\",", o->drift ? "drift" : "plan");
 	write_source(p, out);
 	buf_adds(out, ",\"changes\":[");
@@ -335,17 +332,16 @@ void plan_write_json(const struct plan *p, const struct plan_json_opts *o, struc
 	         "],\"summary\":{\"create\":%zu,\"update\":%zu,\"publish\":%zu,\"deploy\":%zu,"
 	         "\"delete\":%zu,\"total\":%zu}",
 	         s.create, s.update, s.publish, s.deploy, s.delete, p->nr);
-	if (o->fingerprint) {
-		buf_adds(out, ",\"fingerprint\":");
-		put_str(out, o->fingerprint);
-	}
+	if (o->fingerprint)
+		member_str(&m, "fingerprint", o->fingerprint);
 	if (p->limited)
 		buf_adds(out, ",\"limited\":true");
 	if (p->scoped) {
-		buf_adds(out, ",\"scope\":{\"targets\":");
-		put_str_list(out, (const char *const *)p->scope_targets, p->scope_targets_nr);
-		buf_adds(out, ",\"select\":");
-		put_str_list(out, (const char *const *)p->scope_labels, p->scope_labels_nr);
+		struct members scope = {out, false};
+		member(&m, "scope");
+		buf_addch(out, '{');
+		member_names(&scope, "targets", p->scope_targets, p->scope_targets_nr);
+		member_names(&scope, "select", p->scope_labels, p->scope_labels_nr);
 		buf_addch(out, '}');
 	}
 	if (!p->prune) {

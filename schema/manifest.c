@@ -518,17 +518,20 @@ static void parse_cv_inputs(struct loader *ld, const struct ynode *v, struct m_c
 
 static const char *const cv_form_keys[] = {"inputs", "customerConnection", "schedule", "timeZone"};
 
-/* The mapping forms of a config variable: a connection, a customer connection or a schedule. */
-static int parse_cv_mapping(struct loader *ld, const struct ynode *v, struct m_configvar *cv)
+/*
+ * The one key of a config variable's mapping that gives its form (inputs,
+ * customerConnection or schedule), or NULL; *tz is set to a timeZone's
+ * value. Unknown keys and a second form are reported.
+ */
+static const struct ypair *find_cv_form(struct loader *ld, const struct ynode *v,
+                                        const struct m_configvar *cv, const struct ynode **tz)
 {
 	const struct ypair *form = NULL;
-	const struct ynode *tz = NULL;
-	size_t errors = ld->errors;
 	for (size_t i = 0; i < v->u.map.nr; i++) {
 		const struct ypair *p = &v->u.map.pairs[i];
 		const char *k = p->key->u.scalar.value;
 		if (!strcmp(k, "timeZone")) {
-			tz = p->value;
+			*tz = p->value;
 			continue;
 		}
 		if (strcmp(k, "inputs") && strcmp(k, "customerConnection") &&
@@ -558,6 +561,33 @@ static int parse_cv_mapping(struct loader *ld, const struct ynode *v, struct m_c
 		}
 		form = p;
 	}
+	return form;
+}
+
+/* A config variable's timeZone, which belongs with a schedule only. */
+static void parse_cv_time_zone(struct loader *ld, const struct ynode *tz, struct m_configvar *cv)
+{
+	if (cv->kind != M_CV_SCHEDULE)
+		err_at(ld, tz, "'timeZone' of config variable '%s' belongs with 'schedule'",
+		       cv->key);
+	else {
+		set_mpos(&cv->time_zone_pos, tz);
+		cv->time_zone = cv_plain_string(ld, "timeZone", cv->key, tz);
+		if (cv->time_zone && !time_zone_valid(cv->time_zone))
+			err_at(
+			    ld, tz,
+			    "'timeZone' of config variable '%s' is not a time zone: '%s' (use an "
+			    "IANA name such as UTC, America/Chicago or Europe/Berlin)",
+			    cv->key, cv->time_zone);
+	}
+}
+
+/* The mapping forms of a config variable: a connection, a customer connection or a schedule. */
+static int parse_cv_mapping(struct loader *ld, const struct ynode *v, struct m_configvar *cv)
+{
+	const struct ynode *tz = NULL;
+	size_t errors = ld->errors;
+	const struct ypair *form = find_cv_form(ld, v, cv, &tz);
 	if (!form) {
 		if (ld->errors == errors)
 			err_at(ld, v,
@@ -590,19 +620,8 @@ static int parse_cv_mapping(struct loader *ld, const struct ynode *v, struct m_c
 			       "schedule '%s' needs a 'timeZone', such as UTC or Europe/Berlin",
 			       cv->key);
 	}
-	if (tz && cv->kind != M_CV_SCHEDULE)
-		err_at(ld, tz, "'timeZone' of config variable '%s' belongs with 'schedule'",
-		       cv->key);
-	else if (tz) {
-		set_mpos(&cv->time_zone_pos, tz);
-		cv->time_zone = cv_plain_string(ld, "timeZone", cv->key, tz);
-		if (cv->time_zone && !time_zone_valid(cv->time_zone))
-			err_at(
-			    ld, tz,
-			    "'timeZone' of config variable '%s' is not a time zone: '%s' (use an "
-			    "IANA name such as UTC, America/Chicago or Europe/Berlin)",
-			    cv->key, cv->time_zone);
-	}
+	if (tz)
+		parse_cv_time_zone(ld, tz, cv);
 	return ld->errors == errors ? 0 : -1;
 }
 
@@ -1961,6 +1980,39 @@ int manifest_load(struct manifest **out, struct source *src, const char *path, u
 	return manifest_load_env(out, src, path, NULL, flags, diags);
 }
 
+/*
+ * Whether the document's root can be read as a manifest at all: a mapping,
+ * and not one that requires a newer prismsync (whose keys this one would
+ * call unknown). Returns 0, or ERR_INVALID with the reason in ld->diags.
+ */
+static int check_root(struct loader *ld, const struct ynode *root)
+{
+	if (!root) {
+		diag_error(ld->diags, ld->file, 1, 1,
+		           "the manifest is empty; it needs at least 'version: 1'");
+		return ERR_INVALID;
+	}
+	if (root->kind != YNODE_MAP) {
+		err_at(ld, root,
+		       "the manifest must be a mapping with keys such as 'version: 1', not %s",
+		       ynode_describe(root));
+		return ERR_INVALID;
+	}
+	/*
+	 * A manifest written for a newer prismsync may use keys this one does
+	 * not know: say which version it needs, and nothing else.
+	 */
+	const struct ynode *req = ymap_get(root, "requires");
+	if (req && req->kind == YNODE_SCALAR && requires_unmet(req->u.scalar.value)) {
+		err_at(ld, req,
+		       "this manifest requires prismsync %s, but this is prismsync %s; install a "
+		       "newer prismsync",
+		       req->u.scalar.value, PRISMSYNC_VERSION);
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
 int manifest_load_env(struct manifest **out, struct source *src, const char *path, const char *env,
                       unsigned flags, struct diag_list *diags)
 {
@@ -1989,32 +2041,8 @@ int manifest_load_env(struct manifest **out, struct source *src, const char *pat
 		goto fail;
 	}
 	const struct ynode *root = m->doc->root;
-	if (!root) {
-		diag_error(diags, path, 1, 1,
-		           "the manifest is empty; it needs at least 'version: 1'");
-		rc = ERR_INVALID;
+	if ((rc = check_root(&ld, root)))
 		goto fail;
-	}
-	if (root->kind != YNODE_MAP) {
-		err_at(&ld, root,
-		       "the manifest must be a mapping with keys such as 'version: 1', not %s",
-		       ynode_describe(root));
-		rc = ERR_INVALID;
-		goto fail;
-	}
-	/*
-	 * A manifest written for a newer prismsync may use keys this one does
-	 * not know: say which version it needs, and nothing else.
-	 */
-	const struct ynode *req = ymap_get(root, "requires");
-	if (req && req->kind == YNODE_SCALAR && requires_unmet(req->u.scalar.value)) {
-		err_at(&ld, req,
-		       "this manifest requires prismsync %s, but this is prismsync %s; install a "
-		       "newer prismsync",
-		       req->u.scalar.value, PRISMSYNC_VERSION);
-		rc = ERR_INVALID;
-		goto fail;
-	}
 	parse_object(&ld, root, &manifest_schema, m);
 	const struct ynode *ver = ymap_get(root, "version");
 	if (ver && yscalar_type(ver) == YTYPE_INT && m->version != 1)

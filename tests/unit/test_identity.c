@@ -85,13 +85,36 @@ static const struct diag *find(const struct diag_list *diags, const char *needle
 	return found;
 }
 
+/* What every test starts from: the manifest, an empty organization and no messages. */
+struct fixture {
+	struct manifest *m;
+	struct live_state *s;
+	struct diag_list diags;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+	f.m = load();
+	f.s = live_state_new();
+	diag_list_init(&f.diags);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	diag_list_release(&f->diags);
+	live_state_free(f->s);
+	manifest_free(f->m);
+	return 0;
+}
+
 static void test_every_kind(void **state)
 {
-	(void)state;
-	struct manifest *m = load();
-	struct live_state *s = live_state_new();
-	struct diag_list diags;
-	diag_list_init(&diags);
+	struct fixture *f = *state;
+	struct live_state *s = f->s;
 	customer(s, "c1", "acme");
 	customer(s, "c2", "acme");
 	customer(s, "c3", "globex"); /* unique: fine */
@@ -106,72 +129,57 @@ static void test_every_kind(void **state)
 	instance(s, "n4", "c1", "Returns");
 	live_state_index(s);
 
-	assert_int_equal(identity_check(m, s, &diags), 3);
-	assert_int_equal(diags.nr, 3);
-	const struct diag *d = find(&diags, "customers in the organization have the externalId "
-	                                    "'acme' (ids c1 and c2)");
+	assert_int_equal(identity_check(f->m, s, &f->diags), 3);
+	assert_int_equal(f->diags.nr, 3);
+	const struct diag *d = find(&f->diags, "customers in the organization have the externalId "
+	                                       "'acme' (ids c1 and c2)");
 	assert_int_equal(d->line, 3); /* the customer's externalId, not the instances naming it */
 	assert_non_null(strstr(d->message, "change the externalId of all but one"));
-	d = find(&diags, "3 integrations in the organization are named 'Order Sync' (ids i1, i2 "
-	                 "and i3)");
+	d = find(&f->diags, "3 integrations in the organization are named 'Order Sync' (ids i1, i2 "
+	                    "and i3)");
 	assert_int_equal(d->line, 8);
-	d = find(&diags, "2 instances of customer 'acme' in the organization are named 'Orders' "
-	                 "(ids n1 and n2); prismsync does not pick one of them");
+	d = find(&f->diags, "2 instances of customer 'acme' in the organization are named 'Orders' "
+	                    "(ids n1 and n2); prismsync does not pick one of them");
 	assert_int_equal(d->line, 6);
 	assert_string_equal(d->file, "prismsync.yaml");
-
-	diag_list_release(&diags);
-	live_state_free(s);
-	manifest_free(m);
 }
 
 static void test_many_ids_are_counted(void **state)
 {
-	(void)state;
-	struct manifest *m = load();
-	struct live_state *s = live_state_new();
-	struct diag_list diags;
+	struct fixture *f = *state;
+	struct live_state *s = f->s;
 	char id[16];
-	diag_list_init(&diags);
 	customer(s, "c1", "acme");
 	for (int i = 0; i < 8; i++) {
 		snprintf(id, sizeof(id), "i%d", i);
 		integration(s, id, "Order Sync");
 	}
 	live_state_index(s);
-	assert_int_equal(identity_check(m, s, &diags), 1);
-	find(&diags, "8 integrations in the organization are named 'Order Sync' (ids i0, i1, i2, "
-	             "i3, i4 and 3 more)");
-	diag_list_release(&diags);
-	live_state_free(s);
-	manifest_free(m);
+	assert_int_equal(identity_check(f->m, s, &f->diags), 1);
+	find(&f->diags,
+	     "8 integrations in the organization are named 'Order Sync' (ids i0, i1, i2, "
+	     "i3, i4 and 3 more)");
 }
 
 static void test_unique_is_fine(void **state)
 {
-	(void)state;
-	struct manifest *m = load();
-	struct live_state *s = live_state_new();
-	struct diag_list diags;
-	diag_list_init(&diags);
+	struct fixture *f = *state;
+	struct live_state *s = f->s;
 	customer(s, "c1", "acme");
 	integration(s, "i1", "Order Sync");
 	instance(s, "n1", "c1", "Orders");
 	instance(s, "n2", "c1", "Returns");
 	live_state_index(s);
-	assert_int_equal(identity_check(m, s, &diags), 0);
-	assert_int_equal(diags.nr, 0);
-	diag_list_release(&diags);
-	live_state_free(s);
-	manifest_free(m);
+	assert_int_equal(identity_check(f->m, s, &f->diags), 0);
+	assert_int_equal(f->diags.nr, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_every_kind),
-	    cmocka_unit_test(test_many_ids_are_counted),
-	    cmocka_unit_test(test_unique_is_fine),
+	    cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_ids_are_counted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unique_is_fine, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
