@@ -151,7 +151,12 @@ static void check_integration(struct checker *ck, const char *name, struct mpos 
 
 static char *instance_key(const char *customer_id, const char *name)
 {
-	return xasprintf("%s%c%s", customer_id, 1, name);
+	size_t lc = strlen(customer_id), ln = strlen(name);
+	char *key = xmalloc(lc + ln + 2);
+	memcpy(key, customer_id, lc);
+	key[lc] = 1;
+	memcpy(key + lc + 1, name, ln + 1);
+	return key;
 }
 
 static void check_instance(struct checker *ck, const struct live_state *live,
