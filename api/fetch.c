@@ -1,6 +1,7 @@
 /*
- * fetch.c - the live state: three lists read page by page in parallel, then
- * the definitions the plan needs, in batches.
+ * fetch.c - the live state: three lists read page by page in parallel, and
+ * the definitions the plan needs, in batches sent as the pages of
+ * integrations that name them arrive.
  */
 #include "fetch.h"
 
@@ -381,8 +382,9 @@ struct page {
 	struct live_config_var *config;
 	size_t config_nr, config_alloc;
 	bool done;
-	size_t *batch; /* a batch of definitions: indices of the integrations in it */
+	const char **batch; /* a batch of definitions: ids of the integrations in it */
 	size_t batch_nr;
+	struct json_object *deferred; /* its answer, until the integrations are in order */
 	struct page *next;
 };
 
@@ -392,6 +394,14 @@ struct fetch {
 	const struct api_fetch_scope *scope;
 	struct list lists[3];
 	struct page *pages; /* every request, freed at the end */
+	/* Definitions: the scope's names (a set); ids in scope not yet in a batch, of
+	 * the integrations read so far; how many of those were looked at; and, once the
+	 * list is in order, each integration by id. */
+	struct strmap names;
+	const char **want;
+	size_t want_nr, want_alloc, considered;
+	bool integrations_done;
+	struct strmap by_id;
 	int rc;
 	struct error err;
 };
@@ -466,7 +476,8 @@ static struct json_object *page_vars(long offset)
 /* ----- the three lists ----------------------------------------------------- */
 
 static void page_done(struct api_call *call, int rc, struct json_object *data, struct error *err);
-static void start_definitions(struct fetch *f);
+static void queue_definitions(struct fetch *f, bool last);
+static void definitions_ready(struct fetch *f);
 
 static void start_page(struct list *l, long offset, bool first)
 {
@@ -493,6 +504,11 @@ static void start_list(struct list *l)
 		break;
 	case FETCH_INTEGRATIONS:
 		l->f->state->integrations_nr = 0;
+		/* Batches of an earlier read are ignored (their gen). */
+		l->f->want_nr = 0;
+		l->f->considered = 0;
+		l->f->integrations_done = false;
+		strmap_release(&l->f->by_id);
 		break;
 	case FETCH_INSTANCES:
 		l->f->state->instances_nr = 0;
@@ -505,6 +521,8 @@ static void start_list(struct list *l)
 static void finish_list(struct list *l)
 {
 	struct live_state *s = l->f->state;
+	if (l->kind == FETCH_INTEGRATIONS)
+		queue_definitions(l->f, true); /* before the records move */
 	size_t n = kind_count(s, l->kind);
 	const char **ids = xmalloc((n ? n : 1) * sizeof(*ids));
 	size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
@@ -543,7 +561,7 @@ static void finish_list(struct list *l)
 
 	if (!l->changed && (long)kept == l->total) {
 		if (l->kind == FETCH_INTEGRATIONS)
-			start_definitions(l->f);
+			definitions_ready(l->f);
 		return;
 	}
 	if (l->reads < 2) {
@@ -596,6 +614,8 @@ static void page_done(struct api_call *call, int rc, struct json_object *data, s
 	}
 	if ((long)n != page_expected(l->total, p->offset))
 		l->changed = true;
+	if (l->kind == FETCH_INTEGRATIONS && l->pending)
+		queue_definitions(f, false);
 	if (l->pending == 0)
 		finish_list(l);
 }
@@ -648,15 +668,39 @@ static int decode_definitions(struct live_state *s, struct live_integration *it,
 	return 0;
 }
 
-static void batch_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+/* A batch's answer, once the integrations are in list order: each one's definitions. */
+static void decode_batch(struct page *p, struct json_object *data)
 {
-	struct page *p = call->userdata;
 	struct fetch *f = p->f;
 	struct live_state *s = f->state;
 	struct error derr = ERROR_INIT;
 	char alias[32];
 
-	if (f->rc)
+	for (size_t i = 0; i < p->batch_nr && !f->rc; i++) {
+		struct live_integration *it = strmap_get(&f->by_id, p->batch[i]);
+		if (!it) {
+			fail(f, ERR_API,
+			     "an integration was deleted while the list was read; run again");
+			return;
+		}
+		const struct gql_ctx ctx = {"integration", "definitions of",
+		                            (long)(it - s->integrations)};
+		struct json_object *obj = NULL;
+		snprintf(alias, sizeof(alias), "i%zu", i);
+		if (gql_get_object(&obj, data, alias, false, &ctx, &derr) ||
+		    decode_definitions(s, it, obj, &ctx, &derr)) {
+			fail(f, derr.code, derr.message);
+			error_release(&derr);
+		}
+	}
+}
+
+static void batch_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+{
+	struct page *p = call->userdata;
+	struct fetch *f = p->f;
+
+	if (f->rc || p->gen != f->lists[FETCH_INTEGRATIONS].gen)
 		return;
 	if (rc) {
 		char *msg = xasprintf("reading integration definitions: %s", err->message);
@@ -664,52 +708,65 @@ static void batch_done(struct api_call *call, int rc, struct json_object *data, 
 		free(msg);
 		return;
 	}
-	for (size_t i = 0; i < p->batch_nr; i++) {
-		struct live_integration *it = &s->integrations[p->batch[i]];
-		const struct gql_ctx ctx = {"integration", "definitions of", (long)p->batch[i]};
-		struct json_object *obj = NULL;
-		snprintf(alias, sizeof(alias), "i%zu", i);
-		if (gql_get_object(&obj, data, alias, false, &ctx, &derr) ||
-		    decode_definitions(s, it, obj, &ctx, &derr)) {
-			fail(f, derr.code, derr.message);
-			error_release(&derr);
-			return;
-		}
-	}
+	if (f->integrations_done)
+		decode_batch(p, data);
+	else
+		p->deferred = json_object_get(data); /* borrowed: kept past this call */
 }
 
-/* Reads the definitions of the integrations in scope, DEFINITIONS_BATCH to a request. */
-static void start_definitions(struct fetch *f)
+/* Sends a batch of the first n ids waiting for one. */
+static void send_batch(struct fetch *f, size_t n)
+{
+	struct page *p = new_page(f);
+	struct json_object *vars = json_object_new_object();
+	char alias[32];
+	p->gen = f->lists[FETCH_INTEGRATIONS].gen;
+	p->batch = xmalloc(n * sizeof(*p->batch));
+	p->batch_nr = n;
+	for (size_t i = 0; i < n; i++) {
+		p->batch[i] = f->want[i];
+		snprintf(alias, sizeof(alias), "i%zu", i);
+		json_object_object_add(vars, alias, json_object_new_string(f->want[i]));
+	}
+	f->want_nr -= n;
+	memmove(f->want, f->want + n, f->want_nr * sizeof(*f->want));
+	char *doc = api_doc_definitions_batch(n);
+	send_page(p, doc, vars, batch_done);
+	free(doc);
+}
+
+/*
+ * Sends the definitions of the integrations in scope read so far,
+ * DEFINITIONS_BATCH to a request, as soon as a batch is full, so that they
+ * are read while the rest of the lists are; last: the list is read, the
+ * rest goes too. Ids, not positions: finish_list puts the records in order.
+ */
+static void queue_definitions(struct fetch *f, bool last)
 {
 	struct live_state *s = f->state;
-	size_t *want = xmalloc((s->integrations_nr + 1) * sizeof(*want));
-	size_t nr = 0;
-	struct strmap names = STRMAP_INIT;
-
-	for (size_t i = 0; f->scope && i < f->scope->names_nr; i++)
-		strmap_add(&names, f->scope->names[i], NULL);
-	for (size_t i = 0; i < s->integrations_nr; i++)
-		if (in_scope(f->scope, &names, &s->integrations[i]))
-			want[nr++] = i;
-	strmap_release(&names);
-	for (size_t at = 0; at < nr; at += DEFINITIONS_BATCH) {
-		size_t n = nr - at < DEFINITIONS_BATCH ? nr - at : DEFINITIONS_BATCH;
-		struct page *p = new_page(f);
-		struct json_object *vars = json_object_new_object();
-		char alias[32];
-		p->batch = xmalloc(n * sizeof(*p->batch));
-		p->batch_nr = n;
-		for (size_t i = 0; i < n; i++) {
-			p->batch[i] = want[at + i];
-			snprintf(alias, sizeof(alias), "i%zu", i);
-			json_object_object_add(
-			    vars, alias, json_object_new_string(s->integrations[want[at + i]].id));
+	for (; f->considered < s->integrations_nr; f->considered++) {
+		const struct live_integration *it = &s->integrations[f->considered];
+		if (in_scope(f->scope, &f->names, it)) {
+			ALLOC_GROW(f->want, f->want_nr + 1, f->want_alloc);
+			f->want[f->want_nr++] = it->id;
 		}
-		char *doc = api_doc_definitions_batch(n);
-		send_page(p, doc, vars, batch_done);
-		free(doc);
 	}
-	free(want);
+	while (f->want_nr >= DEFINITIONS_BATCH || (last && f->want_nr))
+		send_batch(f, f->want_nr < DEFINITIONS_BATCH ? f->want_nr : DEFINITIONS_BATCH);
+}
+
+/* The integrations are read and in order: answers that came before now find theirs. */
+static void definitions_ready(struct fetch *f)
+{
+	struct live_state *s = f->state;
+	unsigned gen = f->lists[FETCH_INTEGRATIONS].gen;
+	strmap_init_size(&f->by_id, s->integrations_nr);
+	for (size_t i = 0; i < s->integrations_nr; i++)
+		strmap_add(&f->by_id, s->integrations[i].id, &s->integrations[i]);
+	f->integrations_done = true;
+	for (struct page *p = f->pages; p && !f->rc; p = p->next)
+		if (p->batch && p->deferred && p->gen == gen)
+			decode_batch(p, p->deferred);
 }
 
 /* ----- nested lists longer than one page -------------------------------- */
@@ -835,6 +892,8 @@ int api_fetch_live(struct live_state **out, struct api_client *c,
 	f.client = c;
 	f.state = live_state_new();
 	f.scope = scope;
+	for (size_t i = 0; scope && i < scope->names_nr; i++)
+		strmap_add(&f.names, scope->names[i], NULL);
 	error_init(&f.err);
 	for (int k = 0; k < 3; k++) {
 		f.lists[k].f = &f;
@@ -861,8 +920,12 @@ int api_fetch_live(struct live_state **out, struct api_client *c,
 		free(p->versions);
 		free(p->config);
 		free(p->batch);
+		json_object_put(p->deferred);
 		free(p);
 	}
+	strmap_release(&f.names);
+	strmap_release(&f.by_id);
+	free(f.want);
 	for (int k = 0; k < 3; k++) {
 		free(f.lists[k].pos);
 		free_more(f.lists[k].more);

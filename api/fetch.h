@@ -11,10 +11,12 @@
  * totalCount, then all its other pages go at once (see page.h).
  *
  * Definitions are large and only the plan of a managed integration needs
- * them: after the integrations list, the draft and latest definitions of
- * the integrations in scope (never a code-native one) are read in batches
- * of aliased integration(id:) fields, 250 to a request (never one request
- * per integration). Why 250: a no-change plan must stay within
+ * them: the draft and latest definitions of the integrations in scope
+ * (never a code-native one) are read in batches of aliased
+ * integration(id:) fields, 250 to a request (never one request per
+ * integration), each sent as soon as the pages of integrations read so
+ * far name 250 in scope (the rest once the list is read), so they are read
+ * while the lists still are. Why 250: a no-change plan must stay within
  * 4 + ceil(I/100) + ceil(N/100) + ceil(C/100) requests; the lists take the
  * ceil terms, and 1,000 managed integrations (the L benchmark) then take
  * exactly the 4 left. An answer holds two definitions per integration,

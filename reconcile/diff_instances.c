@@ -200,6 +200,8 @@ static void diff_instance_create(struct differ *d, const struct m_instance *mn, 
 /* An instance's ignore: [configVariables.<key>] leaves that variable alone once it exists. */
 static bool config_ignored(const struct m_instance *mn, const struct m_configvar *cv)
 {
+	if (!mn->ignore.nr)
+		return false; /* most instances ignore nothing: no name to build */
 	char *field = xasprintf("configVariables.%s", cv->key);
 	bool ignored = manifest_ignores(&mn->ignore, field);
 	free(field);

@@ -146,6 +146,17 @@ static void publish_inputs(struct differ *d, const struct m_integration *g, int 
 	in->attributes = plan_provenance_json(&pv);
 }
 
+/*
+ * Whether the live text is byte for byte the text doc was parsed from: then
+ * both parse to the same tree and nothing differs (most definitions of an
+ * organization in step with its manifest), so the live one is not parsed.
+ */
+static bool same_text(const struct ydoc *doc, const char *text)
+{
+	size_t len = strlen(text);
+	return doc->len == len && !memcmp(doc->text, text, len);
+}
+
 /* The import of live integration li when its draft differs from g's definition, or PLAN_NONE. */
 static size_t integration_import(struct differ *d, const struct m_integration *g,
                                  const struct live_integration *li, const char *addr,
@@ -154,7 +165,7 @@ static size_t integration_import(struct differ *d, const struct m_integration *g
 {
 	/* A draft without a definition is imported over, like any that differs. */
 	struct ydoc *live_doc =
-	    li->definition
+	    li->definition && !same_text(g->doc, li->definition)
 	        ? parse_live_definition(d, li->name, "draft definition", li->definition, g->pos)
 	        : NULL;
 	struct defdiff dd = DEFDIFF_INIT;

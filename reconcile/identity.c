@@ -119,8 +119,17 @@ static void report(struct checker *ck, struct dups *d, const char *key, struct m
 	ck->errors++;
 }
 
+/* Whether key is a duplicate not reported yet: only then is a message worth writing. */
+static bool unreported(const struct dups *d, const char *key)
+{
+	size_t at = dups_find(d, key);
+	return at < d->nr && !d->reported[at];
+}
+
 static void check_customer(struct checker *ck, const char *external_id, struct mpos pos)
 {
+	if (!unreported(&ck->customers, external_id))
+		return;
 	char *what =
 	    xasprintf("customers in the organization have the externalId '%s'", external_id);
 	report(ck, &ck->customers, external_id, pos, what,
@@ -131,6 +140,8 @@ static void check_customer(struct checker *ck, const char *external_id, struct m
 
 static void check_integration(struct checker *ck, const char *name, struct mpos pos)
 {
+	if (!unreported(&ck->integrations, name))
+		return;
 	char *what = xasprintf("integrations in the organization are named '%s'", name);
 	report(ck, &ck->integrations, name, pos, what,
 	       "in Prismatic, rename all but one (or delete the extra integrations, once no "
@@ -140,7 +151,12 @@ static void check_integration(struct checker *ck, const char *name, struct mpos 
 
 static char *instance_key(const char *customer_id, const char *name)
 {
-	return xasprintf("%s%c%s", customer_id, 1, name);
+	size_t lc = strlen(customer_id), ln = strlen(name);
+	char *key = xmalloc(lc + ln + 2);
+	memcpy(key, customer_id, lc);
+	key[lc] = 1;
+	memcpy(key + lc + 1, name, ln + 1);
+	return key;
 }
 
 static void check_instance(struct checker *ck, const struct live_state *live,
@@ -150,11 +166,14 @@ static void check_instance(struct checker *ck, const struct live_state *live,
 	if (!c)
 		return;
 	char *key = instance_key(c->id, in->name);
-	char *what = xasprintf("instances of customer '%s' in the organization are named '%s'",
-	                       in->customer, in->name);
-	report(ck, &ck->instances, key, in->pos, what,
-	       "in Prismatic, delete the extra instances (or rename all but one)");
-	free(what);
+	if (unreported(&ck->instances, key)) {
+		char *what =
+		    xasprintf("instances of customer '%s' in the organization are named '%s'",
+		              in->customer, in->name);
+		report(ck, &ck->instances, key, in->pos, what,
+		       "in Prismatic, delete the extra instances (or rename all but one)");
+		free(what);
+	}
 	free(key);
 }
 

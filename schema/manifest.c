@@ -989,11 +989,23 @@ static void parse_object(struct loader *ld, const struct ynode *node,
 /* Sorting helper: an item's identity key and where it stands. */
 struct ident {
 	char *key;
-	const char *shown;
+	/* shown as "<prefix>'<name>'", then " for customer '<customer>'" when set */
+	const char *prefix, *name, *customer;
 	const char *hint; /* appended to the message when not NULL */
 	struct mpos pos;
 	size_t idx;
 };
+
+/* "<customer>\1<name>": one key per instance identity, built without a format. */
+static char *identity_key(const char *customer, const char *name)
+{
+	size_t lc = strlen(customer), ln = strlen(name);
+	char *key = xmalloc(lc + ln + 2);
+	memcpy(key, customer, lc);
+	key[lc] = 1;
+	memcpy(key + lc + 1, name, ln + 1);
+	return key;
+}
 
 static int ident_cmp(const void *pa, const void *pb)
 {
@@ -1018,9 +1030,12 @@ static void report_duplicates(struct loader *ld, struct ident *ids, size_t n, co
 			first = i;
 			continue;
 		}
-		diag_error(ld->diags, ld->file, ids[i].pos.line, ids[i].pos.col,
-		           "duplicate %s %s (first defined at line %d)%s", what, ids[i].shown,
-		           ids[first].pos.line, ids[i].hint ? ids[i].hint : "");
+		const struct ident *d = &ids[i];
+		diag_error(ld->diags, ld->file, d->pos.line, d->pos.col,
+		           "duplicate %s %s'%s'%s%s%s (first defined at line %d)%s", what,
+		           d->prefix, d->name, d->customer ? " for customer '" : "",
+		           d->customer ? d->customer : "", d->customer ? "'" : "",
+		           ids[first].pos.line, d->hint ? d->hint : "");
 		ld->errors++;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1037,11 +1052,13 @@ static void check_identities(struct loader *ld)
 		const struct m_customer *c = &m->customers[i];
 		if (!c->external_id)
 			continue;
-		char *q = xasprintf("externalId '%s'", c->external_id);
-		ids[n] = (struct ident){xstrdup(c->external_id), arena_strdup(&m->arena, q), NULL,
-		                        c->external_id_pos, i};
-		free(q);
-		n++;
+		ids[n++] = (struct ident){xstrdup(c->external_id),
+		                          "externalId ",
+		                          c->external_id,
+		                          NULL,
+		                          NULL,
+		                          c->external_id_pos,
+		                          i};
 	}
 	report_duplicates(ld, ids, n, "customer");
 
@@ -1052,15 +1069,12 @@ static void check_identities(struct loader *ld)
 		if (!g->effective_name)
 			continue;
 		struct mpos pos = g->name ? g->name_pos : g->pos;
-		char *q = xasprintf("name '%s'", g->effective_name);
 		const char *hint = g->name
 		                       ? NULL
 		                       : "; the name comes from the definition file, so give one "
 		                         "of them a 'name:'";
-		ids[n] = (struct ident){xstrdup(g->effective_name), arena_strdup(&m->arena, q),
-		                        hint, pos, i};
-		free(q);
-		n++;
+		ids[n++] = (struct ident){
+		    xstrdup(g->effective_name), "name ", g->effective_name, NULL, hint, pos, i};
 	}
 	report_duplicates(ld, ids, n, "integration");
 
@@ -1070,11 +1084,13 @@ static void check_identities(struct loader *ld)
 		const struct m_instance *in = &m->instances[i];
 		if (!in->name || !in->customer)
 			continue;
-		char *q = xasprintf("'%s' for customer '%s'", in->name, in->customer);
-		ids[n] = (struct ident){xasprintf("%s%c%s", in->customer, 1, in->name),
-		                        arena_strdup(&m->arena, q), NULL, in->pos, i};
-		free(q);
-		n++;
+		ids[n++] = (struct ident){identity_key(in->customer, in->name),
+		                          "",
+		                          in->name,
+		                          in->customer,
+		                          NULL,
+		                          in->pos,
+		                          i};
 	}
 	report_duplicates(ld, ids, n, "instance");
 }

@@ -42,12 +42,59 @@ static int dir_read(struct source *src, const char *path, size_t max, struct buf
 	return file_read(path, max, 0, out, err);
 }
 
+/*
+ * A working tree remembers the last root and the last directory it
+ * resolved: a manifest's definitions are many files in few directories,
+ * and realpath(3) costs one readlink(2) per component of every path.
+ */
+struct dir_source {
+	struct source base;
+	char *root, *real_root;     /* the last root asked for, and where it leads */
+	char *parent, *real_parent; /* the last directory of a path, and where it leads */
+};
+
+/* Where dir leads, remembered in *in and *out; NULL when it does not resolve. */
+static const char *cached_realpath(char **in, char **out, const char *dir)
+{
+	if (*in && !strcmp(*in, dir))
+		return *out;
+	free(*in);
+	free(*out);
+	*in = xstrdup(dir);
+	*out = realpath(dir, NULL);
+	return *out;
+}
+
+/*
+ * Where path leads: its directory resolved (remembered), then its last
+ * component, which only a symbolic link sends elsewhere. NULL when it does
+ * not resolve. The caller frees it.
+ */
+static char *resolve(struct dir_source *d, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	struct stat st;
+	if (!slash || !*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		return realpath(path, NULL);
+	if (lstat(path, &st))
+		return NULL;
+	if (S_ISLNK(st.st_mode))
+		return realpath(path, NULL);
+	char *dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	const char *real_dir = cached_realpath(&d->parent, &d->real_parent, dir);
+	free(dir);
+	if (!real_dir)
+		return NULL;
+	return xasprintf("%s%s%s", real_dir, strcmp(real_dir, "/") ? "/" : "", base);
+}
+
 static int dir_check_within(struct source *src, const char *root, const char *path,
                             struct error *err)
 {
-	(void)src;
-	char *real_root = realpath(root, NULL);
-	char *real_path = realpath(path, NULL);
+	struct dir_source *d = (struct dir_source *)src;
+	const char *real_root = cached_realpath(&d->root, &d->real_root, root);
+	char *real_path = real_root ? resolve(d, path) : NULL;
 	int rc = 0;
 	if (!real_root || !real_path)
 		goto done; /* a missing file is reported when it is read */
@@ -58,24 +105,30 @@ static int dir_check_within(struct source *src, const char *root, const char *pa
 		rc = error_set(err, ERR_INVALID, "a symbolic link leads outside %s (to %s)", root,
 		               real_path);
 done:
-	free(real_root);
 	free(real_path);
 	return rc;
 }
 
 static void dir_free(struct source *src)
 {
-	free(src);
+	struct dir_source *d = (struct dir_source *)src;
+	if (!d)
+		return;
+	free(d->root);
+	free(d->real_root);
+	free(d->parent);
+	free(d->real_parent);
+	free(d);
 }
 
 static const struct source_ops dir_ops = {dir_read, dir_check_within, dir_free};
 
 struct source *source_dir_new(void)
 {
-	struct source *src = xcalloc(1, sizeof(*src));
-	src->ops = &dir_ops;
-	src->description = "working tree";
-	return src;
+	struct dir_source *d = xcalloc(1, sizeof(*d));
+	d->base.ops = &dir_ops;
+	d->base.description = "working tree";
+	return &d->base;
 }
 
 struct mem_file {

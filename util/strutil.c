@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,4 +138,59 @@ char *path_dirname(const char *path)
 bool str_starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Length of the sequence that lead byte c starts and the range of its second byte; 0 if none. */
+static size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			*lo = 0xa0; /* overlong below */
+		else if (c == 0xed)
+			*hi = 0x9f; /* surrogates */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			*lo = 0x90; /* overlong below */
+		else if (c == 0xf4)
+			*hi = 0x8f; /* above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		/* ASCII eight bytes at a time: most of any JSON body. */
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		unsigned char lo, hi;
+		size_t n = utf8_lead(p[i], &lo, &hi);
+		if (!n || len - i < n || p[i + 1] < lo || p[i + 1] > hi)
+			return false;
+		for (size_t k = 2; k < n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+		i += n;
+	}
+	return true;
 }

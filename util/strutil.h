@@ -41,4 +41,10 @@ char *path_dirname(const char *path);
 
 bool str_starts_with(const char *s, const char *prefix);
 
+/*
+ * Whether len bytes of s are well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). NUL bytes count as text.
+ */
+bool utf8_valid(const char *s, size_t len);
+
 #endif

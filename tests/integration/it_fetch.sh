@@ -58,6 +58,24 @@ for n in 0 1 100 101 250; do
 	expect_eq "$(requests_total)" "$want" "requests for $n objects"
 done
 
+# Definitions are asked for while the integrations list is still read: the
+# last of 6 pages of 600 integrations comes 1.5 s late, so the batches sent
+# for the first pages are answered before the list is complete and in order.
+# The same state, and no more requests: 6 + 1 + 1 list pages, 3 batches.
+genorg "$TMP/org600.json" --integrations 600 --customers 5 --instances 5 --versions 1
+ctl POST /__emulator/state @"$TMP/org600.json" >/dev/null
+faults_reset
+fault '{"match": "integrations", "delay_ms": 1500, "skip": 5, "times": 1}'
+requests_reset
+run "$APIDRIVER" fetch
+expect_rc 0 "fetch with a late page of integrations"
+cp "$TMP/out" "$TMP/fetched.json"
+ctl GET /__emulator/state >"$TMP/state.json"
+run "$NODE" "$(dirname "$0")/compare_state.js" "$TMP/fetched.json" "$TMP/state.json"
+expect_rc 0 "fetched state with a late page equals the emulator's"
+expect_eq "$(requests_total)" 11 "requests with a late page of integrations"
+faults_reset
+
 # Nested lists longer than a page (230 versions each: two more pages per
 # integration, read by offset at once) and a code-native integration, whose
 # definitions are never asked for: 3 list pages, 1 definitions batch for the

@@ -472,6 +472,56 @@ static void test_symlink_out_of_the_directory_is_refused(void **state)
 	rmdir(root);
 }
 
+/*
+ * A definition in a directory that is a symbolic link out of the manifest's
+ * directory is refused, also after a definition in a directory inside.
+ */
+static void test_symlinked_directory_out_of_the_directory_is_refused(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/prismsync-test-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char repo[4200], defs[4300], inside[4400], outside[4200], link[4300], manifest[4300];
+	snprintf(repo, sizeof(repo), "%s/repo", root);
+	snprintf(defs, sizeof(defs), "%s/defs", repo);
+	snprintf(inside, sizeof(inside), "%s/a.yml", defs);
+	snprintf(outside, sizeof(outside), "%s/b.yml", root);
+	snprintf(link, sizeof(link), "%s/out", repo);
+	snprintf(manifest, sizeof(manifest), "%s/prismsync.yaml", repo);
+	assert_int_equal(mkdir(repo, 0700), 0);
+	assert_int_equal(mkdir(defs, 0700), 0);
+	FILE *f = fopen(inside, "w");
+	fputs(order_sync_def, f);
+	fclose(f);
+	f = fopen(outside, "w");
+	fputs(order_sync_def, f);
+	fclose(f);
+	assert_int_equal(symlink("..", link), 0);
+	f = fopen(manifest, "w");
+	fputs("version: 1\nintegrations:\n  - definition: defs/a.yml\n"
+	      "  - definition: out/b.yml\n",
+	      f);
+	fclose(f);
+
+	struct source *src = source_dir_new();
+	struct diag_list diags;
+	struct manifest *m = NULL;
+	diag_list_init(&diags);
+	assert_int_equal(manifest_load(&m, src, manifest, 0, &diags), ERR_INVALID);
+	assert_int_equal(diags.errors, 1);
+	assert_non_null(strstr(diags.items[0].message, "a symbolic link leads outside"));
+	assert_int_equal(diags.items[0].line, 4);
+	diag_list_release(&diags);
+	source_free(src);
+	unlink(link);
+	unlink(manifest);
+	unlink(inside);
+	unlink(outside);
+	rmdir(defs);
+	rmdir(repo);
+	rmdir(root);
+}
+
 static const char forms_def[] = "definitionVersion: 7\n"
                                 "name: Order Sync\n"
                                 "requiredConfigVars:\n"
@@ -587,6 +637,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_config_variables_of_an_integration_without_any),
 	    cmocka_unit_test(test_project_definitions_load),
 	    cmocka_unit_test(test_symlink_out_of_the_directory_is_refused),
+	    cmocka_unit_test(test_symlinked_directory_out_of_the_directory_is_refused),
 	    cmocka_unit_test(test_definition_name_with_a_nul),
 	    cmocka_unit_test(test_own_credentials_are_not_config_values),
 	};

@@ -92,13 +92,36 @@ static void test_sha256_known_answers(void **state)
 	assert_int_equal(d[31], 0xc1);
 }
 
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	static const char ok[] = "plain ASCII, long enough for the fast path \xc3\xa9t\xc3\xa9 "
+	                         "\xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf \xf4\x8f\xbf\xbf";
+	assert_true(utf8_valid(ok, sizeof(ok) - 1));
+	assert_true(utf8_valid("", 0));
+	assert_true(utf8_valid("a\0b", 3));
+	static const char *const bad[] = {
+	    "\x80",             /* a continuation byte alone */
+	    "abcdefgh\xc3",     /* cut short, after a full ASCII word */
+	    "\xc0\xaf",         /* overlong '/' */
+	    "\xe0\x80\xaf",     /* overlong, three bytes */
+	    "\xed\xa0\x80",     /* a surrogate */
+	    "\xf4\x90\x80\x80", /* above U+10FFFF */
+	    "\xf8\x88\x80\x80", /* five-byte lead */
+	    "\xe2\x28\xa1",     /* bad second byte */
+	    "\xe2\x82\x28",     /* bad third byte */
+	    "0123456789abcdef\xff",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(utf8_valid(bad[i], strlen(bad[i])));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_long),
-	    cmocka_unit_test(test_nearest_word),
-	    cmocka_unit_test(test_path_normalize),
-	    cmocka_unit_test(test_sha256_known_answers),
+	    cmocka_unit_test(test_parse_long),     cmocka_unit_test(test_nearest_word),
+	    cmocka_unit_test(test_path_normalize), cmocka_unit_test(test_sha256_known_answers),
+	    cmocka_unit_test(test_utf8_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
