@@ -131,6 +131,100 @@ static void keep_hint(const struct manifest *m, const char *integration, const s
 	       "the new version wave by wave).\n");
 }
 
+/* The instances of g (of the customers given, if any) into t; *newest: the newest version they run.
+ */
+static size_t select_instances(const struct live_state *live, const struct live_integration *g,
+                               const char *const *customers, size_t customers_nr, struct target *t,
+                               int *newest)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < live->instances_nr; i++) {
+		const struct live_instance *in = &live->instances[i];
+		if (!in->integration_id || strcmp(in->integration_id, g->id) ||
+		    !listed(customers, customers_nr, in->customer_external_id))
+			continue;
+		t[n++].in = in;
+		if (in->has_deployed_version && in->deployed_version > *newest)
+			*newest = in->deployed_version;
+	}
+	return n;
+}
+
+/* Prints what moves to v; an instance already there gets no target. Returns how many move. */
+static size_t show_moves(struct target *t, size_t n, const struct live_version *v)
+{
+	size_t moving = 0;
+	for (size_t i = 0; i < n; i++) {
+		t[i].to = v;
+		bool already = t[i].in->has_deployed_version &&
+		               t[i].in->deployed_version == v->number && !t[i].in->needs_deploy &&
+		               t[i].in->version_number == v->number;
+		printf("  %s/%s: version %d -> %d%s\n",
+		       t[i].in->customer_external_id ? t[i].in->customer_external_id : "?",
+		       t[i].in->name, t[i].in->has_deployed_version ? t[i].in->deployed_version : 0,
+		       v->number, already ? " (already there)" : "");
+		if (already)
+			t[i].to = NULL;
+		else
+			moving++;
+	}
+	return moving;
+}
+
+/*
+ * Moves each instance with a target to v (update, then deploy), one after
+ * another. Keeps the ones that moved at the front of t and returns how
+ * many; *failed counts the others.
+ */
+static size_t move_instances(struct api_client *client, struct target *t, size_t n,
+                             const struct live_version *v, size_t *failed)
+{
+	struct error err = ERROR_INIT;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].to)
+			continue;
+		struct api_instance_input in = {NULL, NULL, v->id, NULL, {false, NULL, 0},
+		                                NULL, 0,    false};
+		if (api_instance_update(client, t[i].in->id, &in, &err) ||
+		    api_instance_deploy(client, t[i].in->id, &err)) {
+			fprintf(stderr, "rollback of %s/%s FAILED: %s\n",
+			        t[i].in->customer_external_id, t[i].in->name, err.message);
+			error_release(&err);
+			(*failed)++;
+			continue;
+		}
+		fprintf(stderr, "rolled back %s/%s to version %d\n", t[i].in->customer_external_id,
+		        t[i].in->name, v->number);
+		t[kept++] = t[i];
+	}
+	return kept;
+}
+
+/* The manifest, only for naming the lines that pin versions: a broken one names none. */
+static struct manifest *manifest_for_hints(const char *file, struct diag_list *diags)
+{
+	struct manifest *m = NULL;
+	struct source *src = source_dir_new();
+	if (manifest_load(&m, src, file, MANIFEST_SKIP_DEFINITIONS, diags))
+		m = NULL;
+	source_free(src);
+	return m;
+}
+
+/* Why there is no version to roll back to. */
+static void no_version(const char *integration, long to, int newest)
+{
+	if (to)
+		fprintf(stderr, "prismsync rollback: '%s' has no available published version %ld\n",
+		        integration, to);
+	else
+		fprintf(stderr,
+		        "prismsync rollback: '%s' has no published version older than %d, the "
+		        "newest its instances run; name one with --to\n",
+		        integration, newest);
+}
+
 static int run_rollback(const char *integration, long to, const char *const *customers,
                         size_t customers_nr, bool auto_approve, struct common_opts *common)
 {
@@ -149,12 +243,8 @@ static int run_rollback(const char *integration, long to, const char *const *cus
 	    (rc = cmd_check_organization(client, &common->target, "rollback")) != EXIT_OK ||
 	    (rc = apply_lock_take(client, 0)) != EXIT_OK) /* never beside a running apply */
 		goto done;
-	if (!m && !common->file_given && access(common->file, R_OK) == 0) {
-		struct source *src = source_dir_new();
-		if (manifest_load(&m, src, common->file, MANIFEST_SKIP_DEFINITIONS, &diags))
-			m = NULL; /* only for naming lines: a broken manifest names none */
-		source_free(src);
-	}
+	if (!m && !common->file_given && access(common->file, R_OK) == 0)
+		m = manifest_for_hints(common->file, &diags);
 	if (api_fetch_live(&live, client, NULL, &err)) {
 		cmd_print_api_error("rollback", &err);
 		rc = EXIT_ERROR;
@@ -170,15 +260,7 @@ static int run_rollback(const char *integration, long to, const char *const *cus
 	}
 	t = xcalloc(live->instances_nr + 1, sizeof(*t));
 	int newest = 0;
-	for (size_t i = 0; i < live->instances_nr; i++) {
-		const struct live_instance *in = &live->instances[i];
-		if (!in->integration_id || strcmp(in->integration_id, g->id) ||
-		    !listed(customers, customers_nr, in->customer_external_id))
-			continue;
-		t[n++].in = in;
-		if (in->has_deployed_version && in->deployed_version > newest)
-			newest = in->deployed_version;
-	}
+	n = select_instances(live, g, customers, customers_nr, t, &newest);
 	if (!n) {
 		fprintf(stderr, "prismsync rollback: '%s' has no instance%s\n", integration,
 		        customers_nr ? " of the customers given" : "");
@@ -187,58 +269,18 @@ static int run_rollback(const char *integration, long to, const char *const *cus
 	}
 	const struct live_version *v = pick_version(g, to, newest);
 	if (!v || !v->available) {
-		if (to)
-			fprintf(stderr,
-			        "prismsync rollback: '%s' has no available published version %ld\n",
-			        integration, to);
-		else
-			fprintf(
-			    stderr,
-			    "prismsync rollback: '%s' has no published version older than %d, the "
-			    "newest its instances run; name one with --to\n",
-			    integration, newest);
+		no_version(integration, to, newest);
 		rc = EXIT_ERROR;
 		goto done;
 	}
-	size_t moving = 0;
-	for (size_t i = 0; i < n; i++) {
-		t[i].to = v;
-		bool already = t[i].in->has_deployed_version &&
-		               t[i].in->deployed_version == v->number && !t[i].in->needs_deploy &&
-		               t[i].in->version_number == v->number;
-		printf("  %s/%s: version %d -> %d%s\n",
-		       t[i].in->customer_external_id ? t[i].in->customer_external_id : "?",
-		       t[i].in->name, t[i].in->has_deployed_version ? t[i].in->deployed_version : 0,
-		       v->number, already ? " (already there)" : "");
-		if (already)
-			t[i].to = NULL;
-		else
-			moving++;
-	}
+	size_t moving = show_moves(t, n, v);
 	if (!moving) {
 		puts("Nothing to roll back: every instance runs that version.");
 		goto done;
 	}
 	if ((rc = confirm(moving, auto_approve)) != EXIT_OK)
 		goto done;
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!t[i].to)
-			continue;
-		struct api_instance_input in = {NULL, NULL, v->id, NULL, {false, NULL, 0},
-		                                NULL, 0,    false};
-		if (api_instance_update(client, t[i].in->id, &in, &err) ||
-		    api_instance_deploy(client, t[i].in->id, &err)) {
-			fprintf(stderr, "rollback of %s/%s FAILED: %s\n",
-			        t[i].in->customer_external_id, t[i].in->name, err.message);
-			error_release(&err);
-			failed++;
-			continue;
-		}
-		fprintf(stderr, "rolled back %s/%s to version %d\n", t[i].in->customer_external_id,
-		        t[i].in->name, v->number);
-		t[kept++] = t[i];
-	}
+	size_t kept = move_instances(client, t, n, v, &failed);
 	printf("Rollback %s: %zu instance%s on version %d, %zu failed.\n",
 	       failed ? "finished with failures" : "complete", kept, kept == 1 ? "" : "s",
 	       v->number, failed);

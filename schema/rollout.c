@@ -79,7 +79,7 @@ static size_t string_list(struct rl *rl, const struct ynode *v, const char *key,
 		ERR_NODE(rl, v, "'%s' must be a non-empty list of strings", key);
 		return 0;
 	}
-	const char **items = arena_alloc(&rl->m->arena, v->u.seq.nr * sizeof(*items));
+	const char **items = arena_alloc_array(&rl->m->arena, v->u.seq.nr, sizeof(*items));
 	size_t n = 0;
 	for (size_t i = 0; i < v->u.seq.nr; i++) {
 		const char *s = string_of(rl, v->u.seq.items[i], key);
@@ -398,22 +398,17 @@ static void check_waves(struct rl *rl, const struct m_rollout *r)
 	free(count);
 }
 
-static void parse_rollout(struct rl *rl, const struct ynode *n, struct m_rollout *r)
+/*
+ * The rollout's integration: one the manifest lists or has an instance of,
+ * with one rollout at most. Returns the manifest's entry for it (NULL when
+ * only instances name it, or on an error, which clears r->integration).
+ */
+static const struct m_integration *rollout_integration(struct rl *rl, const struct ynode *n,
+                                                       const struct ynode *integ,
+                                                       struct m_rollout *r)
 {
-	static const char *const keys[] = {"integration", "waves", "verify", "onFailure"};
 	struct manifest *m = rl->m;
 	const struct m_integration *g = NULL;
-	r->line = n->line;
-	r->col = n->col;
-	if (n->kind != YNODE_MAP) {
-		ERR_NODE(rl, n,
-		         "a rollout must be a mapping with 'integration' and 'waves', not %s",
-		         ynode_describe(n));
-		return;
-	}
-	known_keys(rl, n, "a rollout", keys, ARRAY_SIZE(keys));
-	const struct ynode *integ = ymap_get(n, "integration"), *waves = ymap_get(n, "waves");
-	const struct ynode *verify = ymap_get(n, "verify"), *onf = ymap_get(n, "onFailure");
 	if (!integ) {
 		ERR_NODE(rl, n, "a rollout needs 'integration'");
 	} else if ((r->integration = string_of(rl, integ, "integration"))) {
@@ -450,12 +445,32 @@ static void parse_rollout(struct rl *rl, const struct ynode *n, struct m_rollout
 				ERR_NODE(rl, integ, "a second rollout for integration '%s'",
 				         r->integration);
 	}
+	return g;
+}
+
+static void parse_rollout(struct rl *rl, const struct ynode *n, struct m_rollout *r)
+{
+	static const char *const keys[] = {"integration", "waves", "verify", "onFailure"};
+	struct manifest *m = rl->m;
+	const struct m_integration *g = NULL;
+	r->line = n->line;
+	r->col = n->col;
+	if (n->kind != YNODE_MAP) {
+		ERR_NODE(rl, n,
+		         "a rollout must be a mapping with 'integration' and 'waves', not %s",
+		         ynode_describe(n));
+		return;
+	}
+	known_keys(rl, n, "a rollout", keys, ARRAY_SIZE(keys));
+	const struct ynode *integ = ymap_get(n, "integration"), *waves = ymap_get(n, "waves");
+	const struct ynode *verify = ymap_get(n, "verify"), *onf = ymap_get(n, "onFailure");
+	g = rollout_integration(rl, n, integ, r);
 	if (!waves || waves->kind != YNODE_SEQ || !waves->u.seq.nr) {
 		ERR_NODE(rl, waves ? waves : n,
 		         "a rollout needs 'waves': a non-empty list of waves");
 	} else {
 		r->waves_nr = waves->u.seq.nr;
-		r->waves = arena_alloc(&m->arena, r->waves_nr * sizeof(*r->waves));
+		r->waves = arena_alloc_array(&m->arena, r->waves_nr, sizeof(*r->waves));
 		memset(r->waves, 0, r->waves_nr * sizeof(*r->waves));
 		for (size_t i = 0; i < r->waves_nr; i++)
 			parse_wave(rl, waves->u.seq.items[i], &r->waves[i]);
@@ -464,7 +479,7 @@ static void parse_rollout(struct rl *rl, const struct ynode *n, struct m_rollout
 		ERR_NODE(rl, verify, "'verify' must be a list of flows to test");
 	} else if (verify) {
 		r->verify_nr = verify->u.seq.nr;
-		r->verify = arena_alloc(&m->arena, (r->verify_nr + 1) * sizeof(*r->verify));
+		r->verify = arena_alloc_array(&m->arena, r->verify_nr + 1, sizeof(*r->verify));
 		memset(r->verify, 0, (r->verify_nr + 1) * sizeof(*r->verify));
 		for (size_t i = 0; i < r->verify_nr; i++)
 			parse_verify(rl, verify->u.seq.items[i], g, &r->verify[i]);
@@ -492,7 +507,7 @@ size_t rollouts_load(struct manifest *m, const struct ynode *node, struct source
 		return rl.errors;
 	}
 	m->rollouts_nr = node->u.seq.nr;
-	m->rollouts = arena_alloc(&m->arena, (m->rollouts_nr + 1) * sizeof(*m->rollouts));
+	m->rollouts = arena_alloc_array(&m->arena, m->rollouts_nr + 1, sizeof(*m->rollouts));
 	memset(m->rollouts, 0, (m->rollouts_nr + 1) * sizeof(*m->rollouts));
 	for (size_t i = 0; i < m->rollouts_nr; i++)
 		parse_rollout(&rl, node->u.seq.items[i], &m->rollouts[i]);
