@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -149,23 +150,13 @@ static void check_integration(struct checker *ck, const char *name, struct mpos 
 	free(what);
 }
 
-static char *instance_key(const char *customer_id, const char *name)
-{
-	size_t lc = strlen(customer_id), ln = strlen(name);
-	char *key = xmalloc(lc + ln + 2);
-	memcpy(key, customer_id, lc);
-	key[lc] = 1;
-	memcpy(key + lc + 1, name, ln + 1);
-	return key;
-}
-
 static void check_instance(struct checker *ck, const struct live_state *live,
                            const struct m_instance *in)
 {
 	const struct live_customer *c = live_customer_by_external_id(live, in->customer);
 	if (!c)
 		return;
-	char *key = instance_key(c->id, in->name);
+	char *key = str_pair_key(c->id, in->name);
 	if (unreported(&ck->instances, key)) {
 		char *what =
 		    xasprintf("instances of customer '%s' in the organization are named '%s'",
@@ -196,7 +187,7 @@ static void collect(struct checker *ck, const struct live_state *live)
 	e = xcalloc(live->instances_nr + 1, sizeof(*e));
 	for (size_t i = 0; i < live->instances_nr; i++)
 		e[i] = (struct entry){
-		    instance_key(live->instances[i].customer_id, live->instances[i].name),
+		    str_pair_key(live->instances[i].customer_id, live->instances[i].name),
 		    live->instances[i].id};
 	dups_init(&ck->instances, e, live->instances_nr);
 }

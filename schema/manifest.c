@@ -996,17 +996,6 @@ struct ident {
 	size_t idx;
 };
 
-/* "<customer>\1<name>": one key per instance identity, built without a format. */
-static char *identity_key(const char *customer, const char *name)
-{
-	size_t lc = strlen(customer), ln = strlen(name);
-	char *key = xmalloc(lc + ln + 2);
-	memcpy(key, customer, lc);
-	key[lc] = 1;
-	memcpy(key + lc + 1, name, ln + 1);
-	return key;
-}
-
 static int ident_cmp(const void *pa, const void *pb)
 {
 	const struct ident *a = pa, *b = pb;
@@ -1084,7 +1073,7 @@ static void check_identities(struct loader *ld)
 		const struct m_instance *in = &m->instances[i];
 		if (!in->name || !in->customer)
 			continue;
-		ids[n++] = (struct ident){identity_key(in->customer, in->name),
+		ids[n++] = (struct ident){str_pair_key(in->customer, in->name),
 		                          "",
 		                          in->name,
 		                          in->customer,
@@ -2116,24 +2105,9 @@ void manifest_free(struct manifest *m)
 struct manifest_index {
 	struct strmap customers;    /* externalId -> struct m_customer */
 	struct strmap integrations; /* effective name -> struct m_integration */
-	struct strmap instances;    /* instance_key() -> struct m_instance */
+	struct strmap instances;    /* str_pair_key() of the identity -> struct m_instance */
 	struct arena keys;
 };
-
-/* customer "\x1f" name, in k (strlen(customer) + strlen(name) + 2 bytes). */
-static char *instance_key(char *k, const char *customer, const char *name)
-{
-	size_t lc = strlen(customer), ln = strlen(name);
-	memcpy(k, customer, lc);
-	k[lc] = '\x1f';
-	memcpy(k + lc + 1, name, ln + 1);
-	return k;
-}
-
-static size_t instance_key_size(const char *customer, const char *name)
-{
-	return strlen(customer) + strlen(name) + 2;
-}
 
 /*
  * Indexes the identities, which no later step changes (overrides match
@@ -2155,11 +2129,12 @@ static void index_build(struct manifest *m)
 	for (size_t i = 0; i < m->instances_nr; i++) {
 		const struct m_instance *in = &m->instances[i];
 		if (in->customer && in->name)
-			strmap_add(&ix->instances,
-			           instance_key(arena_alloc(&ix->keys, instance_key_size(
-			                                                   in->customer, in->name)),
-			                        in->customer, in->name),
-			           &m->instances[i]);
+			strmap_add(
+			    &ix->instances,
+			    str_pair_key_into(
+			        arena_alloc(&ix->keys, str_pair_key_size(in->customer, in->name)),
+			        in->customer, in->name),
+			    &m->instances[i]);
 	}
 	m->index = ix;
 }
@@ -2201,8 +2176,7 @@ const struct m_instance *manifest_find_instance(const struct manifest *m, const 
                                                 const char *name)
 {
 	if (m->index) {
-		char *key =
-		    instance_key(xmalloc(instance_key_size(customer, name)), customer, name);
+		char *key = str_pair_key(customer, name);
 		const struct m_instance *in = strmap_get(&m->index->instances, key);
 		free(key);
 		return in;

@@ -194,3 +194,22 @@ bool utf8_valid(const char *s, size_t len)
 	}
 	return true;
 }
+
+size_t str_pair_key_size(const char *a, const char *b)
+{
+	return strlen(a) + strlen(b) + 2;
+}
+
+char *str_pair_key_into(char *k, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	memcpy(k, a, la);
+	k[la] = '\x1f';
+	memcpy(k + la + 1, b, lb + 1);
+	return k;
+}
+
+char *str_pair_key(const char *a, const char *b)
+{
+	return str_pair_key_into(xmalloc(str_pair_key_size(a, b)), a, b);
+}

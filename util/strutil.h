@@ -42,6 +42,16 @@ char *path_dirname(const char *path);
 bool str_starts_with(const char *s, const char *prefix);
 
 /*
+ * The key of a pair of strings (a customer and an instance name): a, the
+ * unit separator 0x1f, b. str_pair_key_into() writes it into k, which holds
+ * str_pair_key_size(a, b) bytes, and returns k; str_pair_key() returns a
+ * new string.
+ */
+size_t str_pair_key_size(const char *a, const char *b);
+char *str_pair_key_into(char *k, const char *a, const char *b);
+char *str_pair_key(const char *a, const char *b);
+
+/*
  * Whether len bytes of s are well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF). NUL bytes count as text.
  */

@@ -92,6 +92,21 @@ static void test_sha256_known_answers(void **state)
 	assert_int_equal(d[31], 0xc1);
 }
 
+/* Two pairs are one key only when both halves are equal: the separator cannot shift. */
+static void test_pair_key(void **state)
+{
+	(void)state;
+	char *a = str_pair_key("acme", "Orders"), *b = str_pair_key("acm", "eOrders");
+	assert_string_equal(a, "acme\x1fOrders");
+	assert_string_not_equal(a, b);
+	assert_int_equal(str_pair_key_size("acme", "Orders"), strlen(a) + 1);
+	char buf[16];
+	assert_ptr_equal(str_pair_key_into(buf, "", ""), buf);
+	assert_string_equal(buf, "\x1f");
+	free(a);
+	free(b);
+}
+
 static void test_utf8_valid(void **state)
 {
 	(void)state;
@@ -121,7 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_long),     cmocka_unit_test(test_nearest_word),
 	    cmocka_unit_test(test_path_normalize), cmocka_unit_test(test_sha256_known_answers),
-	    cmocka_unit_test(test_utf8_valid),
+	    cmocka_unit_test(test_utf8_valid),     cmocka_unit_test(test_pair_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
