@@ -32,6 +32,9 @@ static struct {
 	struct sigaction old[LOCK_SIGNALS_NR];
 } held;
 
+/* The verb whose messages these are: apply, or rollback (which takes the same lock). */
+static const char *lock_verb = "apply";
+
 static volatile sig_atomic_t caught;
 /* Set while apply makes changes: the first signal then lets those in flight finish. */
 static volatile sig_atomic_t changing;
@@ -185,14 +188,15 @@ static void print_locked(const struct api_lock_info *info, long timeout_s, long 
 	struct buf b = BUF_INIT;
 	if (!info->is_lock) {
 		fprintf(stderr,
-		        "prismsync apply: the organization has a customer named '%s' (id %s) that "
-		        "is not a prismsync lock, so apply cannot take its lock; rename that "
+		        "prismsync %s: the organization has a customer named '%s' (id %s) that "
+		        "is not a prismsync lock, so the apply lock cannot be taken; rename that "
 		        "customer in Prismatic. Nothing was changed.\n",
-		        API_LOCK_NAME, info->id);
+		        lock_verb, API_LOCK_NAME, info->id);
 		return;
 	}
 	describe(&b, info);
-	fprintf(stderr, "prismsync apply: another apply holds the organization's lock: %s", b.data);
+	fprintf(stderr, "prismsync %s: another apply holds the organization's lock: %s", lock_verb,
+	        b.data);
 	if (timeout_s > 0)
 		fprintf(stderr, "; waited %ld s (--lock-timeout)", waited_s);
 	fprintf(stderr,
@@ -201,6 +205,11 @@ static void print_locked(const struct api_lock_info *info, long timeout_s, long 
 	        "  prismsync apply --force-unlock %s\n",
 	        info->id);
 	buf_release(&b);
+}
+
+void apply_lock_set_verb(const char *verb)
+{
+	lock_verb = verb;
 }
 
 int apply_lock_take(struct api_client *client, long timeout_s)
@@ -216,9 +225,9 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 	for (;;) {
 		if (api_lock_try(&acquired, &mine, &other, client, holder, &err)) {
 			fprintf(stderr,
-			        "prismsync apply: cannot take the organization's apply lock: %s; "
+			        "prismsync %s: cannot take the organization's apply lock: %s; "
 			        "nothing was changed\n",
-			        err.message);
+			        lock_verb, err.message);
 			break;
 		}
 		if (acquired) {
@@ -226,9 +235,8 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 			held.id = xstrdup(mine.id);
 			set_again_message(held.id);
 			if (said)
-				fprintf(stderr,
-				        "prismsync apply: took the apply lock after %ld s\n",
-				        (long)(time(NULL) - start));
+				fprintf(stderr, "prismsync %s: took the apply lock after %ld s\n",
+				        lock_verb, (long)(time(NULL) - start));
 			rc = EXIT_OK;
 			break;
 		}
@@ -242,8 +250,8 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 			describe(&b, &other);
 			fprintf(
 			    stderr,
-			    "prismsync apply: waiting up to %ld s for the apply lock, held by %s\n",
-			    timeout_s, b.data);
+			    "prismsync %s: waiting up to %ld s for the apply lock, held by %s\n",
+			    lock_verb, timeout_s, b.data);
 			buf_release(&b);
 			said = true;
 		}
@@ -252,10 +260,11 @@ int apply_lock_take(struct api_client *client, long timeout_s)
 		if (!caught)
 			sleep(LOCK_POLL_S); /* a signal ends it early */
 		if (caught) {
-			fputs("prismsync apply: interrupted while waiting for the apply lock; "
-			      "nothing "
-			      "was changed\n",
-			      stderr);
+			fprintf(
+			    stderr,
+			    "prismsync %s: interrupted while waiting for the apply lock; nothing "
+			    "was changed\n",
+			    lock_verb);
 			break;
 		}
 	}
@@ -279,10 +288,10 @@ void apply_lock_release(void)
 	 */
 	if (api_lock_release(held.client, held.id, &err))
 		fprintf(stderr,
-		        "prismsync apply: warning: the apply lock %s could not be released (%s); "
+		        "prismsync %s: warning: the apply lock %s could not be released (%s); "
 		        "the next apply will refuse until it is removed: prismsync apply "
 		        "--force-unlock %s\n",
-		        held.id, err.message, held.id);
+		        lock_verb, held.id, err.message, held.id);
 	error_release(&err);
 	restore_handlers();
 	free(held.id);

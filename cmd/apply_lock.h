@@ -27,6 +27,9 @@
  */
 int apply_lock_take(struct api_client *client, long timeout_s);
 
+/* The verb that names the messages (default "apply"; rollback takes the same lock). */
+void apply_lock_set_verb(const char *verb);
+
 /*
  * Releases the lock if this process holds it (a failure is a warning that
  * names the lock and how to remove it), and restores the signal handlers.

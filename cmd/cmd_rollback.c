@@ -35,6 +35,10 @@ static const char rollback_usage[] =
     "that keeps the instances there ('version: N' on each); until then 'drift'\n"
     "reports them and the next 'apply' deploys the newer version again.\n"
     "\n"
+    "It takes the organization's apply lock as apply does, so it never runs beside\n"
+    "an apply; a lock left by a killed apply is removed with\n"
+    "'prismsync apply --force-unlock ID'.\n"
+    "\n"
     "options:\n"
     "      --to VERSION       the published version number to go back to\n"
     "      --customer EXTERNALID\n"
@@ -238,6 +242,7 @@ static int run_rollback(const char *integration, long to, const char *const *cus
 	int rc;
 
 	diag_list_init(&diags);
+	apply_lock_set_verb("rollback");
 	if ((rc = cmd_target_load(&m, common, "rollback")) != EXIT_OK ||
 	    (rc = cmd_api_client(&client, "rollback", common, 0)) != EXIT_OK ||
 	    (rc = cmd_check_organization(client, &common->target, "rollback")) != EXIT_OK ||

@@ -132,6 +132,9 @@ wait "$pid" 2>/dev/null
 expect_eq "$(deployed acme) $(deployed globex)" "4 3" "killed while verifying the deployed canary"
 # A SIGKILL leaves the apply lock behind: removed as its message says.
 lock=$(lock_id)
+run "$PRISMSYNC" rollback 'Order Export' --customer acme -f "$REPO/prismsync.yaml" --auto-approve
+expect_rc 1 "rollback refuses while the killed apply's lock is held"
+expect_in err "^prismsync rollback: another apply holds the organization's lock" "and says so"
 [ -n "$lock" ] && "$PRISMSYNC" apply --force-unlock "$lock" >/dev/null 2>&1
 expect_eq "$(lock_id)" "" "the lock the killed apply left is removed"
 ctl POST /__emulator/config '{"execution_ms": 200}' >/dev/null
