@@ -43,14 +43,15 @@ static int entry_cmp(const void *pa, const void *pb)
 static void dups_init(struct dups *d, struct entry *e, size_t n)
 {
 	size_t k = 0;
+	bool prev_shared = false; /* e[i - 1] shares its key with e[i] (read before it moves) */
 	qsort(e, n, sizeof(*e), entry_cmp);
 	for (size_t i = 0; i < n; i++) {
-		bool shared = (i > 0 && !strcmp(e[i - 1].key, e[i].key)) ||
-		              (i + 1 < n && !strcmp(e[i + 1].key, e[i].key));
-		if (shared)
+		bool next_shared = i + 1 < n && !strcmp(e[i + 1].key, e[i].key);
+		if (prev_shared || next_shared)
 			e[k++] = e[i];
 		else
 			free(e[i].key);
+		prev_shared = next_shared;
 	}
 	d->e = e;
 	d->nr = k;
