@@ -27,7 +27,7 @@ int api_read_instance(struct live_state *s, struct api_client *c, const char *id
 
 int api_find_customer(struct live_state *s, struct api_client *c, const char *external_id,
                       bool *found, struct error *err);
-/* Org-owned integrations only, as identity is defined (SPEC.md section 4). */
+/* Org-owned integrations only: identity covers the organization's own integrations. */
 int api_find_integration(struct live_state *s, struct api_client *c, const char *name, bool *found,
                          struct error *err);
 int api_find_instance(struct live_state *s, struct api_client *c, const char *customer_id,

@@ -10,7 +10,7 @@
  *
  * Lookups by id and by identity are hash lookups (O(1)) once
  * live_state_index() has run; api_fetch_live() runs it. Identity follows
- * SPEC.md section 4: customers by externalId, integrations by name,
+ * the rules: customers by externalId, integrations by name,
  * instances by customer + name.
  */
 #ifndef PRISMSYNC_LIVE_H

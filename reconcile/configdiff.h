@@ -2,7 +2,7 @@
  * configdiff.h - the config variables of one instance, desired against
  * live, for diff.c (not for use outside reconcile/).
  *
- * Each manifest form compares in its own way (SPEC.md section 11):
+ * Each manifest form compares in its own way (README, "Config variables"):
  *   - a plain value by its text;
  *   - a connection input by input: a live input the API does not return
  *     (write-only, see live.h) is never a difference, unless the caller asks

@@ -2,7 +2,7 @@
  * diff_internal.h - what the parts of the diff share (not for use outside
  * reconcile/diff*.c): the state of one diff_build() run, the helpers every
  * resource uses, and each resource's entry points, called by diff_build()
- * in the order SPEC.md section 4 applies changes.
+ * in the order apply carries changes out.
  *
  *   diff.c              the run, labels and fields, prune, diff_build()
  *   diff_customers.c    customers

@@ -1,7 +1,7 @@
 /*
  * identity.h - two live objects with one identity.
  *
- * prismsync finds objects by identity (SPEC: customers by externalId,
+ * prismsync finds objects by identity (customers by externalId,
  * integrations by name, instances by customer and name). Prismatic does not
  * keep integration names or instance names unique, and two applies that ran
  * at once, or a person, can leave two objects with one identity. Picking one

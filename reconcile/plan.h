@@ -27,7 +27,7 @@
 
 enum res_type { RES_CUSTOMER, RES_INTEGRATION, RES_INSTANCE };
 
-/* In the order SPEC.md section 4 applies them. */
+/* In the order apply carries them out (README, "Commands"). */
 enum plan_action {
 	PA_CREATE,
 	PA_UPDATE,

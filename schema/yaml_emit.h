@@ -3,7 +3,7 @@
  * overrides.
  *
  * prismsync imports a definition into Prismatic with the manifest's name,
- * description and labels written into it (SPEC.md section 3), so that an
+ * description and labels written into it (README, "The manifest"), so that an
  * import and a metadata update never undo each other. ydoc_emit() produces
  * that text: the tree as parsed, with the top-level keys named by the
  * overrides replaced (or added at the end when the document lacks them).

@@ -7,7 +7,7 @@
 //   node tests/emulator/genorg.js --integrations N --instances N --customers N
 //        [--versions N] [--code-native N] [--seed N] [--out FILE]
 //
-// Sizes (SPEC.md section 8): S = 10 integrations, 100 instances, 50 customers;
+// Sizes (the benchmark sizes, bench/run.sh): S = 10 integrations, 100 instances, 50 customers;
 // M = 100 / 2,000 / 500; L = 1,000 / 10,000 / 2,000. Explicit counts override
 // the size. The output is deterministic for a given --seed.
 //

@@ -128,7 +128,7 @@ function realworldFiles() {
   return REALWORLD ? definitionFiles(REALWORLD) : null;
 }
 
-// Semantic containment used by prismsync (SPEC.md 4): every key and value in
+// Semantic containment used by prismsync: every key and value in
 // `want` is present and equal in `got`; lists element by element; a
 // component version LATEST matches any version. Returns the differing paths.
 function semanticDiff(want, got, p = '', out = []) {
