@@ -418,7 +418,7 @@ static size_t kind_count(const struct live_state *s, enum fetch_kind kind)
 	}
 }
 
-static const char *kind_id(const struct live_state *s, enum fetch_kind kind, size_t i)
+const char *fetch_record_id(const struct live_state *s, enum fetch_kind kind, size_t i)
 {
 	switch (kind) {
 	case FETCH_CUSTOMERS:
@@ -528,7 +528,7 @@ static void finish_list(struct list *l)
 	size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
 
 	for (size_t i = 0; i < n; i++)
-		ids[i] = kind_id(s, l->kind, i);
+		ids[i] = fetch_record_id(s, l->kind, i);
 	size_t kept = page_merge(l->pos, ids, n, order);
 #define REORDER(arr)                                                                               \
 	do {                                                                                       \

@@ -59,6 +59,9 @@ int api_fetch_live(struct live_state **out, struct api_client *c,
 /* The lists of the live state, for the decoders below. */
 enum fetch_kind { FETCH_CUSTOMERS, FETCH_INTEGRATIONS, FETCH_INSTANCES };
 
+/* The id of record i of kind in s. */
+const char *fetch_record_id(const struct live_state *s, enum fetch_kind kind, size_t i);
+
 /*
  * Decodes one node of a list page into a new record of s (exposed for
  * tests and the response fuzzer). Every field is type-checked; on error

@@ -33,19 +33,6 @@ static int decode_by_id(bool *found, struct lookup *l, struct json_object *data,
 	return rc;
 }
 
-/* The id of record i of kind in s. */
-static const char *record_id(const struct live_state *s, enum fetch_kind kind, size_t i)
-{
-	switch (kind) {
-	case FETCH_CUSTOMERS:
-		return s->customers[i].id;
-	case FETCH_INTEGRATIONS:
-		return s->integrations[i].id;
-	default:
-		return s->instances[i].id;
-	}
-}
-
 /*
  * A search by identity: found when there is one object. Two objects with one
  * identity are an error naming both, never a silent pick of either.
@@ -61,7 +48,8 @@ static int decode_search(bool *found, struct lookup *l, struct json_object *data
 		    err, ERR_API,
 		    "two %s have this identity (ids %s and %s): prismsync does not pick "
 		    "one; delete or rename one of them in Prismatic, then run again",
-		    kinds[l->kind], record_id(l->s, l->kind, 0), record_id(l->s, l->kind, 1));
+		    kinds[l->kind], fetch_record_id(l->s, l->kind, 0),
+		    fetch_record_id(l->s, l->kind, 1));
 	*found = rc == 0 && nodes > 0;
 	return rc;
 }
