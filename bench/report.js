@@ -190,7 +190,8 @@ for (const o of rows.filter((r) => r.kind === 'org')) {
   const fl = rows.filter((r) => r.kind === 'floor' && r.size === size);
   if (fl.length) {
     p(`The floor of a no-change plan: the ${fl[0].sent} read requests it sent (captured with \`PRISMSYNC_READ_LOG\`), ` +
-      `sent again by \`curl --parallel --parallel-max ${fl[0].par}\` (prismsync's read bound) to the same emulator in the same run; ` +
+      `sent again by \`curl --parallel --parallel-max ${fl[0].par}\` (prismsync's read bound) to the same emulator in the same run, ` +
+      'after the same reset as each prismsync run; ' +
       'curl takes no token refresh and knows every request up front, prismsync learns the later pages from the first.');
     p();
     p('| emulator latency | plan, no changes | floor (curl) | plan ÷ floor | plan CPU (user+sys) | curl answers not 200 |');

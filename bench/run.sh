@@ -14,7 +14,8 @@
 # The floor of a no-change plan, in the same run against the same emulator:
 # the read requests that plan sent (captured with PRISMSYNC_READ_LOG), sent
 # again by curl --parallel with prismsync's read bound (--read-parallelism's
-# default); the report prints plan's wall time as a multiple of it. The same
+# default), after the same reset as every prismsync run; the report prints
+# plan's wall time as a multiple of it. The same
 # plan and floor again at --latency-ms 200 (a distant region), and plan at
 # --read-parallelism 4, 8, 16 and 32 (what the default was chosen from).
 # Then apply again under --rate-limit 20 (--rate-runs N times, default 1):
@@ -226,6 +227,7 @@ for size in "${sizes[@]}"; do
 	PRISMSYNC_READ_LOG=$d/reads.jsonl "$bin" plan -f "$d/repo/prismsync.yaml" --no-color >/dev/null 2>&1 ||
 		{ echo "bench: $size: the plan that captures the reads failed" >&2; exit 1; }
 	for run in $(seq 1 "$runs"); do
+		reset_org "$seed" # as before every prismsync run: both sides meet the same emulator
 		floor "$size" floor "$run" "$d/reads.jsonl" "$read_par"
 	done
 
@@ -234,6 +236,7 @@ for size in "${sizes[@]}"; do
 	for run in $(seq 1 "$runs"); do
 		reset_org "$seed"
 		measure "$size" plan0far "$run" 0 "$bin" plan -f "$d/repo/prismsync.yaml" --detailed-exitcode --no-color
+		reset_org "$seed"
 		floor "$size" floorfar "$run" "$d/reads.jsonl" "$read_par"
 	done
 	ctl POST /__emulator/config "{\"latency_ms\": $latency}" >/dev/null
