@@ -36,7 +36,7 @@ struct strmap {
 		NULL, 0, 0                                                                         \
 	}
 
-/* The FNV-1a hash of s. */
+/* A 64-bit hash of s for tables in memory (not stable across versions: never store it). */
 uint64_t strhash(const char *s);
 
 void strmap_init(struct strmap *m);

@@ -59,16 +59,22 @@ char *xstrndup(const char *s, size_t len)
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
+	/* Most results are short: one formatting pass into a stack buffer, a second only when
+	 * the result does not fit. */
+	char small[256];
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
 	if (n < 0) {
 		fprintf(stderr, "prismsync: fatal: invalid format string '%s'\n", fmt);
 		abort();
 	}
 	char *p = xmalloc((size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(small))
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
