@@ -80,29 +80,58 @@ static int key_cmp(const void *pa, const void *pb)
 	return (a->col > b->col) - (a->col < b->col);
 }
 
-/* Reports every key that repeats an earlier one in the same mapping, at the repeat. */
+static bool same_key(const struct ynode *a, const struct ynode *b)
+{
+	return a->u.scalar.len == b->u.scalar.len &&
+	       !memcmp(a->u.scalar.value, b->u.scalar.value, a->u.scalar.len);
+}
+
+static void duplicate_key(struct builder *b, const struct ynode *k, const struct ynode *first)
+{
+	diag_error(b->diags, b->doc->path, k->line, k->col,
+	           "duplicate key '%s' (first defined at line %d)", k->u.scalar.value, first->line);
+	b->errors++;
+}
+
+/* Most mappings have a handful of keys: compared pairwise, without sorting. */
+#define SMALL_MAPPING 12
+
+/*
+ * Reports every key that repeats an earlier one in the same mapping, at the
+ * repeat, naming the line of the key's first occurrence.
+ */
 static void check_duplicate_keys(struct builder *b, struct ypair *pairs, size_t nr)
 {
 	if (nr < 2)
 		return;
+	if (nr <= SMALL_MAPPING) {
+		for (size_t i = 1; i < nr; i++) {
+			const struct ynode *k = pairs[i].key;
+			if (k->kind != YNODE_SCALAR)
+				continue;
+			for (size_t j = 0; j < i; j++) {
+				if (pairs[j].key->kind == YNODE_SCALAR &&
+				    same_key(pairs[j].key, k)) {
+					duplicate_key(b, k, pairs[j].key);
+					break;
+				}
+			}
+		}
+		return;
+	}
 	struct ynode **keys = xmalloc(nr * sizeof(*keys));
 	size_t nk = 0;
 	for (size_t i = 0; i < nr; i++)
 		if (pairs[i].key->kind == YNODE_SCALAR)
 			keys[nk++] = pairs[i].key;
+	/* Sorted by text, then position: a run of equal keys starts with the first occurrence. */
 	qsort(keys, nk, sizeof(*keys), key_cmp);
+	size_t run = 0;
 	for (size_t i = 1; i < nk; i++) {
-		const struct ynode *prev = keys[i - 1], *k = keys[i];
-		if (prev->u.scalar.len == k->u.scalar.len &&
-		    !memcmp(prev->u.scalar.value, k->u.scalar.value, k->u.scalar.len)) {
-			const struct ynode *first = prev;
-			for (size_t j = i - 1; j > 0 && !key_cmp(&keys[j - 1], &keys[j]); j--)
-				first = keys[j - 1];
-			diag_error(b->diags, b->doc->path, k->line, k->col,
-			           "duplicate key '%s' (first defined at line %d)",
-			           k->u.scalar.value, first->line);
-			b->errors++;
-		}
+		if (!same_key(keys[run], keys[i]))
+			run = i;
+		else
+			duplicate_key(b, keys[i], keys[run]);
 	}
 	free(keys);
 }

@@ -111,6 +111,31 @@ static void test_rejects_duplicate_keys_at_the_repeat(void **state)
 	free(msgs);
 }
 
+/* Each repeat names the first occurrence, in a small mapping and in a large one alike. */
+static void test_duplicate_keys_name_the_first(void **state)
+{
+	(void)state;
+	for (int extra = 0; extra <= 20; extra += 20) {
+		struct buf text = BUF_INIT;
+		buf_adds(&text, "k: 1\nk: 2\n");
+		for (int i = 0; i < extra; i++)
+			buf_addf(&text, "other%d: x\n", i);
+		buf_adds(&text, "k: 3\n");
+		char *msgs;
+		struct ydoc *doc = parse(text.data, &msgs);
+		assert_null(doc);
+		assert_non_null(
+		    strstr(msgs, "t.yaml:2:1: error: duplicate key 'k' (first defined at line 1)"));
+		char want[96];
+		snprintf(want, sizeof(want),
+		         "t.yaml:%d:1: error: duplicate key 'k' (first defined at line 1)",
+		         3 + extra);
+		assert_non_null(strstr(msgs, want));
+		free(msgs);
+		buf_release(&text);
+	}
+}
+
 static void test_rejects_deep_nesting(void **state)
 {
 	(void)state;
@@ -231,6 +256,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_quoting_decides_the_type),
 	    cmocka_unit_test(test_rejects_aliases_and_anchors_at_their_position),
 	    cmocka_unit_test(test_rejects_duplicate_keys_at_the_repeat),
+	    cmocka_unit_test(test_duplicate_keys_name_the_first),
 	    cmocka_unit_test(test_rejects_deep_nesting),
 	    cmocka_unit_test(test_tab_indentation_is_explained),
 	    cmocka_unit_test(test_binary_and_multi_document_input),
