@@ -39,8 +39,12 @@ static volatile sig_atomic_t caught;
 /* Set while apply makes changes: the first signal then lets those in flight finish. */
 static volatile sig_atomic_t changing;
 /* Written before the handlers are installed; read only by them. */
-static char again_message[512];
+static char again_message[1024];
 static size_t again_len;
+
+/* What the first signal says, for the verb running; written like again_message. */
+static char first_message[256], first_changing_message[256];
+static size_t first_len, first_changing_len;
 
 static void on_signal(int sig)
 {
@@ -53,24 +57,22 @@ static void on_signal(int sig)
 		return;
 	}
 	caught = sig;
-	static const char first[] =
-	    "\nprismsync apply: interrupted: stopping at the next safe point and releasing the "
-	    "apply lock (interrupt again to exit at once, leaving the lock)\n";
-	static const char first_changing[] =
-	    "\nprismsync apply: interrupted: starting no new changes; waiting for those in "
-	    "flight to finish (interrupt again to stop at once)\n";
-	ssize_t n = changing ? write(STDERR_FILENO, first_changing, sizeof(first_changing) - 1)
-	                     : write(STDERR_FILENO, first, sizeof(first) - 1);
+	ssize_t n = changing ? write(STDERR_FILENO, first_changing_message, first_changing_len)
+	                     : write(STDERR_FILENO, first_message, first_len);
 	(void)n;
 }
 
+/* The id of the lock this process holds, for the messages; empty: none. */
+static char held_id[256];
+
 /*
- * What a second signal says: whether a lock is left, and how to remove it.
- * The signals are blocked while the text changes, so the handler never reads
- * half of it.
+ * What the signals say, for lock_verb and held_id: a second signal says
+ * whether a lock is left, and how to remove it. The signals are blocked
+ * while the texts change, so the handler never reads half of one.
  */
-static void set_again_message(const char *id)
+static void render_messages(void)
 {
+	const char *id = held_id[0] ? held_id : NULL;
 	sigset_t block, old;
 	sigemptyset(&block);
 	for (size_t i = 0; i < LOCK_SIGNALS_NR; i++)
@@ -79,16 +81,32 @@ static void set_again_message(const char *id)
 	if (id)
 		snprintf(
 		    again_message, sizeof(again_message),
-		    "\nprismsync apply: interrupted again: stopping now; the changes in flight may "
+		    "\nprismsync %s: interrupted again: stopping now; the changes in flight may "
 		    "or may not have been made; the apply lock %s stays: remove it with "
-		    "'prismsync apply --force-unlock %s' once no apply runs, then run apply "
+		    "'prismsync apply --force-unlock %s' once no apply runs, then run %s "
 		    "again to finish\n",
-		    id, id);
+		    lock_verb, id, id, lock_verb);
 	else
 		snprintf(again_message, sizeof(again_message),
-		         "\nprismsync apply: interrupted again: stopping now\n");
+		         "\nprismsync %s: interrupted again: stopping now\n", lock_verb);
 	again_len = strlen(again_message);
+	snprintf(first_message, sizeof(first_message),
+	         "\nprismsync %s: interrupted: stopping at the next safe point and releasing the "
+	         "apply lock (interrupt again to exit at once, leaving the lock)\n",
+	         lock_verb);
+	first_len = strlen(first_message);
+	snprintf(first_changing_message, sizeof(first_changing_message),
+	         "\nprismsync %s: interrupted: starting no new changes; waiting for those in "
+	         "flight to finish (interrupt again to stop at once)\n",
+	         lock_verb);
+	first_changing_len = strlen(first_changing_message);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void set_again_message(const char *id)
+{
+	snprintf(held_id, sizeof(held_id), "%s", id ? id : "");
+	render_messages();
 }
 
 /* Caught from before the lock is asked for, so that no signal falls between. */
@@ -210,6 +228,7 @@ static void print_locked(const struct api_lock_info *info, long timeout_s, long 
 void apply_lock_set_verb(const char *verb)
 {
 	lock_verb = verb;
+	render_messages();
 }
 
 int apply_lock_take(struct api_client *client, long timeout_s)

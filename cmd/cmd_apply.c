@@ -392,8 +392,7 @@ static int apply_saved(const char *path, bool auto_approve, int parallelism,
 		puts("No changes. The organization matches the manifest.");
 		goto done;
 	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
-	                         common->verbose > 0};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), NULL, common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&p, &ro, &out);
 	cmd_put_output(out.data, stdout);
@@ -459,8 +458,7 @@ static int apply_manifest(struct pipeline_opts *po, bool auto_approve, long publ
 		puts("No changes. The organization matches the manifest.");
 		goto done;
 	}
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
-	                         common->verbose > 0};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), NULL, common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_text(&pl.plan, &ro, &out);
 	cmd_put_output(out.data, stdout);

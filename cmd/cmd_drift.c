@@ -125,8 +125,7 @@ void drift_render(struct pipeline *pl, enum render_format format, bool color, bo
 {
 	char fingerprint[65];
 	plan_fingerprint(&pl->plan, fingerprint);
-	struct render_opts ro = {RENDER_DRIFT, color, false, pl->plan.nr ? fingerprint : NULL,
-	                         verbose};
+	struct render_opts ro = {RENDER_DRIFT, color, pl->plan.nr ? fingerprint : NULL, verbose};
 	render_plan(&pl->plan, format, &ro, out);
 	published_report(pl, format, out);
 }

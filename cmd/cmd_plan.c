@@ -186,8 +186,7 @@ int cmd_plan(int argc, char **argv, struct common_opts *common)
 	if (rc != EXIT_OK)
 		goto done;
 
-	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), false, NULL,
-	                         common->verbose > 0};
+	struct render_opts ro = {RENDER_PLAN, use_color(stdout, common), NULL, common->verbose > 0};
 	struct buf out = BUF_INIT;
 	render_plan(&pl.plan, format, &ro, &out);
 	cmd_put_output(out.data, stdout);

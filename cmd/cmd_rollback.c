@@ -180,14 +180,27 @@ static size_t show_moves(struct target *t, size_t n, const struct live_version *
  * another. Keeps the ones that moved at the front of t and returns how
  * many; *failed counts the others.
  */
+/*
+ * Moves the selected instances to v, one after another; after a signal it
+ * starts no further move and counts the rest in *not_started. Returns how
+ * many moved (those first in t).
+ */
 static size_t move_instances(struct api_client *client, struct target *t, size_t n,
-                             const struct live_version *v, size_t *failed)
+                             const struct live_version *v, size_t *failed, size_t *not_started)
 {
 	struct error err = ERROR_INIT;
+	volatile sig_atomic_t *stop = apply_lock_stop_flag();
 	size_t kept = 0;
+	apply_lock_changes_begin();
 	for (size_t i = 0; i < n; i++) {
 		if (!t[i].to)
 			continue;
+		if (*stop) {
+			fprintf(stderr, "not started: %s/%s\n", t[i].in->customer_external_id,
+			        t[i].in->name);
+			(*not_started)++;
+			continue;
+		}
 		struct api_instance_input in = {NULL, NULL, v->id, NULL, {false, NULL, 0},
 		                                NULL, 0,    false};
 		if (api_instance_update(client, t[i].in->id, &in, &err) ||
@@ -202,6 +215,7 @@ static size_t move_instances(struct api_client *client, struct target *t, size_t
 		        t[i].in->name, v->number);
 		t[kept++] = t[i];
 	}
+	apply_lock_changes_end();
 	return kept;
 }
 
@@ -285,13 +299,25 @@ static int run_rollback(const char *integration, long to, const char *const *cus
 	}
 	if ((rc = confirm(moving, auto_approve)) != EXIT_OK)
 		goto done;
-	size_t kept = move_instances(client, t, n, v, &failed);
-	printf("Rollback %s: %zu instance%s on version %d, %zu failed.\n",
-	       failed ? "finished with failures" : "complete", kept, kept == 1 ? "" : "s",
-	       v->number, failed);
+	if (apply_lock_interrupted()) {
+		fputs("prismsync rollback: interrupted before any change; nothing was changed\n",
+		      stderr);
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	size_t not_started = 0;
+	size_t kept = move_instances(client, t, n, v, &failed, &not_started);
+	if (not_started)
+		printf("Rollback interrupted: %zu instance%s on version %d, %zu failed, %zu not "
+		       "started. Run rollback again to finish.\n",
+		       kept, kept == 1 ? "" : "s", v->number, failed, not_started);
+	else
+		printf("Rollback %s: %zu instance%s on version %d, %zu failed.\n",
+		       failed ? "finished with failures" : "complete", kept, kept == 1 ? "" : "s",
+		       v->number, failed);
 	if (kept)
 		keep_hint(m, integration, t, kept);
-	rc = failed ? EXIT_PARTIAL : EXIT_OK;
+	rc = failed || not_started ? EXIT_PARTIAL : EXIT_OK;
 	cmd_print_api_stats(client, common);
 done:
 	apply_lock_release();

@@ -316,7 +316,7 @@ void render_text(const struct plan *p, const struct render_opts *o, struct buf *
 
 void render_json(const struct plan *p, const struct render_opts *o, struct buf *out)
 {
-	struct plan_json_opts jo = {o->kind == RENDER_DRIFT, o->with_payload, o->fingerprint,
+	struct plan_json_opts jo = {o->kind == RENDER_DRIFT, false, o->fingerprint,
 	                            o->kind == RENDER_DRIFT ? NULL : render_rollouts_json};
 	plan_write_json(p, &jo, out);
 }

@@ -22,7 +22,6 @@ enum render_kind { RENDER_PLAN, RENDER_DRIFT };
 struct render_opts {
 	enum render_kind kind;
 	bool color;              /* ANSI colours (text only) */
-	bool with_payload;       /* JSON: include what apply needs (saved plans) */
 	const char *fingerprint; /* drift: fingerprint of the set of differences, or NULL */
 	bool verbose;            /* text: name what --prune would delete */
 };

@@ -120,7 +120,7 @@ static const char *status_name(enum change_status s)
 void render_apply_report(const struct plan *p, const struct apply_result *r,
                          const struct rollout_report *rep, struct buf *out)
 {
-	struct render_opts ro = {RENDER_PLAN, false, false, NULL, false};
+	struct render_opts ro = {RENDER_PLAN, false, NULL, false};
 	struct buf plan = BUF_INIT;
 	render_json(p, &ro, &plan);
 	/* The plan's object, reopened: kind "apply" and the outcome added. */

@@ -165,4 +165,41 @@ expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "1 1 1" "all
 run "$PRISMSYNC" rollback 'Order Export' --to 99 --auto-approve
 expect_rc 1 "a version that does not exist"
 expect_in err "no available published version 99" "is named"
+
+# --- SIGTERM during a rollback: its own name, the lock released -------------
+fault '{"match": "integrations", "delay_ms": 1500, "times": 1}'
+"$PRISMSYNC" rollback 'Order Export' --to 2 -f "$REPO/prismsync.yaml" --auto-approve \
+	>"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 1 200); do
+	[ -n "$(lock_id)" ] && break
+	sleep 0.05
+done
+kill -TERM "$pid"
+wait "$pid"
+expect_eq "$?" "143" "SIGTERM ends rollback by that signal"
+expect_in err "^prismsync rollback: interrupted: stopping at the next safe point" "the message names rollback"
+expect_not_in err "prismsync apply: interrupted" "not apply"
+expect_eq "$(lock_id)" "" "the lock is released"
+expect_in err "interrupted before any change; nothing was changed" "and that nothing changed"
+expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "1 1 1" "nothing was rolled back"
+
+# --- SIGTERM while moving instances: the one in flight finishes, no other starts --
+requests_reset
+fault '{"match": "updateInstance", "delay_ms": 1500, "times": 1}'
+"$PRISMSYNC" rollback 'Order Export' --to 2 -f "$REPO/prismsync.yaml" --auto-approve \
+	>"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 1 200); do
+	ctl GET /__emulator/requests | grep -q updateInstance && break
+	sleep 0.05
+done
+kill -TERM "$pid"
+wait "$pid"
+expect_eq "$?" "143" "SIGTERM during the moves ends rollback by that signal"
+expect_in err "interrupted: starting no new changes" "the interrupt is acknowledged"
+expect_in out "^Rollback interrupted: 1 instance on version 2, 0 failed, 2 not started" "the summary counts what was not started"
+expect_eq "$(lock_id)" "" "the lock is released"
+expect_eq "$(deployed acme) $(deployed globex) $(deployed initech)" "2 1 1" "only the first instance moved"
+faults_reset
 finish

@@ -43,7 +43,7 @@ static void test_text(void **state)
 	(void)state;
 	struct plan p;
 	struct buf out = BUF_INIT;
-	struct render_opts o = {RENDER_PLAN, false, false, NULL, false};
+	struct render_opts o = {RENDER_PLAN, false, NULL, false};
 	sample_plan(&p);
 	assert_true(plan_is_ordered(&p));
 	render_text(&p, &o, &out);
@@ -102,7 +102,7 @@ static void test_json(void **state)
 	(void)state;
 	struct plan p;
 	struct buf out = BUF_INIT;
-	struct render_opts o = {RENDER_PLAN, false, false, NULL, false};
+	struct render_opts o = {RENDER_PLAN, false, NULL, false};
 	sample_plan(&p);
 	render_json(&p, &o, &out);
 	assert_null(strstr(out.data, "old-secret"));
@@ -152,7 +152,7 @@ static void test_empty_plan_and_markdown(void **state)
 	(void)state;
 	struct plan p;
 	struct buf out = BUF_INIT;
-	struct render_opts o = {RENDER_PLAN, false, false, NULL, false};
+	struct render_opts o = {RENDER_PLAN, false, NULL, false};
 	plan_init(&p);
 	render_text(&p, &o, &out);
 	assert_string_equal(out.data, "No changes. The organization matches the manifest.\n");
@@ -185,7 +185,7 @@ static void test_long_markdown_is_cut_between_objects(void **state)
 	(void)state;
 	struct plan p;
 	struct buf out = BUF_INIT;
-	struct render_opts o = {RENDER_PLAN, false, false, NULL, false};
+	struct render_opts o = {RENDER_PLAN, false, NULL, false};
 	plan_init(&p);
 	enum { N = 1500 };
 	for (int i = 0; i < N; i++) {
@@ -240,7 +240,7 @@ static void test_markdown_symbols_in_the_first_column(void **state)
 	(void)state;
 	struct plan p;
 	struct buf out = BUF_INIT;
-	struct render_opts o = {RENDER_PLAN, false, false, NULL, false};
+	struct render_opts o = {RENDER_PLAN, false, NULL, false};
 	sample_plan(&p);
 	render_markdown(&p, &o, &out);
 	assert_non_null(strstr(out.data, "\n!   integration.Order Sync (import, publish)\n"));
