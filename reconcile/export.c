@@ -333,6 +333,95 @@ static size_t *sorted(const bool *on, size_t n, int (*cmp)(const void *, const v
 	return idx;
 }
 
+/* ---- identities ---- */
+
+/* Up to this many shared identities are named in the error; the rest are counted. */
+#define SHOWN_SHARED 10
+
+/* "integrations are named 'X'" and the like, for the record at live index i. */
+typedef void (*describe_fn)(struct buf *b, const struct live_state *s, size_t i);
+
+static void describe_customer(struct buf *b, const struct live_state *s, size_t i)
+{
+	buf_addf(b, "customers have the externalId '%s'", s->customers[i].external_id);
+}
+
+static void describe_integration(struct buf *b, const struct live_state *s, size_t i)
+{
+	buf_addf(b, "integrations are named '%s'", s->integrations[i].name);
+}
+
+static void describe_instance(struct buf *b, const struct live_state *s, size_t i)
+{
+	buf_addf(b, "instances of customer '%s' are named '%s'",
+	         s->instances[i].customer_external_id, s->instances[i].name);
+}
+
+static const char *record_id(const struct live_state *s, int kind, size_t i)
+{
+	return kind == 0   ? s->customers[i].id
+	       : kind == 1 ? s->integrations[i].id
+	                   : s->instances[i].id;
+}
+
+/*
+ * Adds to msg each identity that two or more exported records of one kind
+ * share ("2 integrations are named 'X' (ids A and B)"); *shared counts them.
+ */
+static void shared_identities(struct buf *msg, size_t *shared, const struct exporter *x, int kind)
+{
+	static int (*const cmp[])(const void *, const void *) = {cmp_customer, cmp_integration,
+	                                                         cmp_instance};
+	static const describe_fn describe[] = {describe_customer, describe_integration,
+	                                       describe_instance};
+	const struct live_state *s = x->live;
+	const bool *on = kind == 0 ? x->cust_on : kind == 1 ? x->int_on : x->inst_on;
+	size_t n = kind == 0 ? s->customers_nr : kind == 1 ? s->integrations_nr : s->instances_nr;
+	size_t k, *idx = sorted(on, n, cmp[kind], &k);
+	for (size_t i = 0; i < k;) {
+		size_t run = 1;
+		while (i + run < k && !cmp[kind](&idx[i], &idx[i + run]))
+			run++;
+		if (run > 1 && ++*shared <= SHOWN_SHARED) {
+			buf_addf(msg, "%s%zu ", *shared > 1 ? "; " : "", run);
+			describe[kind](msg, s, idx[i]);
+			buf_adds(msg, " (ids ");
+			for (size_t j = 0; j < run; j++)
+				buf_addf(msg, "%s%s", j ? (j + 1 == run ? " and " : ", ") : "",
+				         record_id(s, kind, idx[i + j]));
+			buf_addch(msg, ')');
+		}
+		i += run;
+	}
+	free(idx);
+}
+
+/*
+ * A manifest names customers by externalId, integrations by name and
+ * instances by customer and name: records it would export that share one of
+ * those cannot be written apart. ERR_INVALID naming them, or 0.
+ */
+static int check_identities(const struct exporter *x, struct error *err)
+{
+	struct buf msg = BUF_INIT;
+	size_t shared = 0;
+	for (int kind = 0; kind < 3; kind++)
+		shared_identities(&msg, &shared, x, kind);
+	if (!shared) {
+		buf_release(&msg);
+		return 0;
+	}
+	if (shared > SHOWN_SHARED)
+		buf_addf(&msg, "; and %zu more", shared - SHOWN_SHARED);
+	int rc = error_set(err, ERR_INVALID,
+	                   "records of the organization share an identity a manifest names them "
+	                   "by: %s. In Prismatic, rename or delete the extra ones, or leave them "
+	                   "out with --customer, --integration or --label",
+	                   msg.data);
+	buf_release(&msg);
+	return rc;
+}
+
 /* ---- names ---- */
 
 /* "Order Sync" -> "order-sync": lower-case letters and digits, dashes between. */
@@ -795,6 +884,15 @@ int export_build(struct export_result *out, const struct live_state *live,
 	sort_state = live;
 
 	select_objects(&x);
+	if ((rc = check_identities(&x, err))) {
+		buf_release(&x.env);
+		buf_release(&x.manifest);
+		free(x.cust_on);
+		free(x.int_on);
+		free(x.inst_on);
+		export_result_release(&defs);
+		return rc;
+	}
 	out->owner = choose_owner(&x);
 	buf_adds(&x.manifest,
 	         "# Exported from the Prismatic organization by 'prismsync export'.\n"

@@ -23,6 +23,11 @@
  *    ever written there); customer-level connections by key; schedules
  *    with their time zone.
  *
+ * Records it would write that share an identity (two integrations with one
+ * name, two instances of a customer with one name, two customers with one
+ * externalId) cannot be written apart: export_build() refuses them, naming
+ * every id, and writes nothing.
+ *
  * Pure: no I/O. Ownership: an export_result owns its files and messages.
  */
 #ifndef PRISMSYNC_EXPORT_H

@@ -46,6 +46,17 @@ ps apply --auto-approve
 check_refused apply
 expect_eq "$(mutations_sent)" 0 "apply changed nothing"
 
+# export cannot write two records with one identity apart: it refuses, writing nothing.
+run "$PRISMSYNC" export --dir "$TMP/exported"
+expect_rc 1 "export refuses"
+expect_in err "prismsync export: records of the organization share an identity a manifest names them by: " "export says why"
+expect_in err "2 integrations are named 'Order Export' \(ids ($orders_id and $orders_dup|$orders_dup and $orders_id)\)" "export names both integrations"
+expect_in err "2 instances of customer 'acme' are named 'Returns' \(ids ($returns_acme and $returns_dup|$returns_dup and $returns_acme)\)" "export names both instances"
+expect_in err "nothing was written" "and that nothing was written"
+expect_eq "$(ls -A "$TMP/exported" 2>/dev/null | wc -l)" 0 "no file was written"
+run "$PRISMSYNC" export --dir "$TMP/exported" --customer globex
+expect_rc 0 "an export that leaves the duplicates out works"
+
 # An identity the manifest does not use is not prismsync's business.
 gql 'mutation($id: ID!) { updateIntegration(input: {id: $id, name: "Order Export (copy)"}) { integration { id } errors { field messages } } }' --var id="$orders_dup"
 gql 'mutation($id: ID!) { deleteInstance(input: {id: $id}) { instance { id } errors { field messages } } }' --var id="$returns_dup"
