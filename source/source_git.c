@@ -257,6 +257,9 @@ static int resolve_commit(git_commit **out, git_repository *repo, const char *re
 		char *remote = xasprintf("origin/%s", rev);
 		rc = git_revparse_single(&obj, repo, remote);
 		free(remote);
+	} else if (rc == GIT_ENOTFOUND && clone && !strncmp(rev, "origin/", 7) && rev[7]) {
+		/* A repository read in place: its own branches are what a clone calls origin/. */
+		rc = git_revparse_single(&obj, repo, rev + 7);
 	}
 	if (rc == GIT_ENOTFOUND) {
 		rc = error_set(err, ERR_NOTFOUND,
@@ -568,6 +571,40 @@ done:
 	return rc;
 }
 
+/*
+ * --repo naming a repository on this machine: read in place, as a clone
+ * would see it (paths from its root), without copying it. A clone through
+ * libgit2's local transport would copy every object the revision needs,
+ * whatever its size, before prismsync could look at one. libgit2 is
+ * initialized; make_source() or the failure path here shuts it down.
+ */
+static int open_in_place(struct source **out, const char *url, const char *rev,
+                         struct source_provenance *prov, struct error *err)
+{
+	git_repository *repo = NULL;
+	struct source *src = NULL;
+	int rc;
+	if (git_repository_open_ext(&repo, local_path(url), GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) <
+	    0) {
+		char *clean = source_git_strip_credentials(url);
+		char *what = xasprintf("cannot read the repository %s", clean);
+		if (!(rc = check_foreign(url, err)))
+			rc = git_fail(err, ERR_IO, what);
+		free(what);
+		free(clean);
+		git_libgit2_shutdown();
+		return rc;
+	}
+	if ((rc = make_source(&src, repo, rev, true, prov, err)))
+		return rc;
+	if (prov) {
+		free(prov->repo_url);
+		prov->repo_url = source_git_strip_credentials(url);
+	}
+	*out = src;
+	return 0;
+}
+
 int source_git_clone(struct source **out, const char *url, const char *rev,
                      struct source_provenance *prov, const volatile sig_atomic_t *stop,
                      struct error *err)
@@ -600,6 +637,10 @@ int source_git_clone(struct source **out, const char *url, const char *rev,
 		return rc;
 	}
 	git_libgit2_init();
+	if (local_path(url)) {
+		free(dir);
+		return open_in_place(out, url, rev, prov, err);
+	}
 	if (!mkdtemp(dir)) {
 		rc = error_set(err, ERR_IO, "cannot create a temporary directory %s: %s", dir,
 		               strerror(errno));
@@ -654,7 +695,7 @@ int source_git_at(struct source **out, struct source *git_src, const char *rev, 
 		git_libgit2_shutdown();
 		return rc;
 	}
-	return make_source(out, repo, rev, base->clone_dir != NULL, NULL, err);
+	return make_source(out, repo, rev, base->root == NULL, NULL, err);
 }
 
 /*

@@ -107,6 +107,15 @@ if [ -x /usr/bin/time ]; then
 	kb=$(sed -n 's/^maxrss=//p' "$TMP/err")
 	echo "validate --git-ref with a 128 MiB definition: peak RSS $kb kB"
 	if [ "${kb:-999999}" -lt 100000 ]; then ok; else bad "peak RSS $kb kB: the blob was inflated"; fi
+	# The same repository named by --repo, as a path and as a file:// URL: read in place.
+	for repo in "$GB" "file://$GB"; do
+		run /usr/bin/time -f "maxrss=%M" $T "$PRISMSYNC" validate --repo "$repo" --git-ref main
+		expect_rc 1 "a 128 MiB definition in --repo $repo"
+		expect_in err "file is 134217728 bytes, more than the limit of 8388608 bytes" "says how large it is"
+		kb=$(sed -n 's/^maxrss=//p' "$TMP/err")
+		echo "validate --repo $repo with a 128 MiB definition: peak RSS $kb kB"
+		if [ "${kb:-999999}" -lt 100000 ]; then ok; else bad "peak RSS $kb kB: the blob was copied or inflated"; fi
+	done
 else
 	echo "no /usr/bin/time: the memory bound of --git-ref is not checked"
 fi
