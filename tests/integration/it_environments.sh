@@ -141,6 +141,10 @@ at_eu POST /__emulator/requests/reset >/dev/null
 
 ps drift --all-envs --format json --report "$TMP/drift.md" --report-format markdown
 expect_rc 2 "drift found in one environment"
+# For tests/schema/validate_plans.js (ctest plan_schema), which checks it against its schema.
+if [ -n "${PRISMSYNC_JSON_OUT:-}" ] && [ -d "$PRISMSYNC_JSON_OUT" ]; then
+	cp "$TMP/out" "$PRISMSYNC_JSON_OUT/drift-all-envs.json"
+fi
 expect_eq "$(jq -r '[.environments[] | .environment + ":" + .status] | join(" ")' "$TMP/out")" "staging:in-sync eu:drifted" "one section each, eu drifted"
 expect_eq "$(jq -r '.environments[1].report.changes | map(.id) | join(" ")' "$TMP/out")" "instance.acme/Orders#enable" "names the change"
 fp=$(jq -r '.environments[1].fingerprint' "$TMP/out")

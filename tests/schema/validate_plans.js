@@ -1,6 +1,7 @@
 'use strict';
 // Validates every JSON plan and drift report the test suite wrote against
-// schema/plan.schema.json:
+// schema/plan.schema.json (drift --all-envs reports against
+// schema/drift-environments.schema.json, whose sections are plan documents):
 //
 //   node tests/schema/validate_plans.js DIR [DIR...]
 //
@@ -14,9 +15,12 @@ const path = require('node:path');
 const Ajv = require('ajv');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'plan.schema.json'), 'utf8'));
+const readSchema = (name) => JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', name), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile(schema);
+ajv.addSchema(readSchema('plan.schema.json'));
+const validatePlan = ajv.getSchema('urn:prismsync:schema:plan:1');
+// drift --all-envs: one drift report per environment, each a plan-schema document.
+const validateEnvs = ajv.compile(readSchema('drift-environments.schema.json'));
 
 let passed = 0;
 let failed = 0;
@@ -41,6 +45,7 @@ for (const file of files) {
     failed++;
     continue;
   }
+  const validate = doc && doc.kind === 'drift-environments' ? validateEnvs : validatePlan;
   if (validate(doc)) {
     console.log(`ok   ${file}`);
     passed++;
