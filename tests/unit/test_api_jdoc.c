@@ -20,6 +20,7 @@
 #include "../../api/gql.h"
 #include "../../api/jdoc.h"
 #include "../../util/strutil.h"
+#include "../fuzz/jdoc_compare.h"
 
 static struct jdoc *parse_ok(const char *text, size_t len)
 {
@@ -277,84 +278,6 @@ static int jsonc_parse(struct json_object **out, const char *text, size_t len)
 	return rc ? -1 : 0;
 }
 
-static bool same(const struct jval *v, struct json_object *o)
-{
-	switch (jval_type(v)) {
-	case JNULL:
-		return json_object_is_type(o, json_type_null);
-	case JBOOL:
-		return json_object_is_type(o, json_type_boolean) &&
-		       jval_bool(v) == (bool)json_object_get_boolean(o);
-	case JNUMBER:
-		if (jval_is_integer(v)) {
-			int64_t n;
-			if (!json_object_is_type(o, json_type_int))
-				return false;
-			if (jval_int64(v, &n))
-				return n == json_object_get_int64(o);
-			/* json-c clamps what does not fit int64 */
-			return json_object_get_int64(o) ==
-			       (jval_number_text(v)[0] == '-' ? INT64_MIN : INT64_MAX);
-		} else {
-			double d;
-			if (!json_object_is_type(o, json_type_double))
-				return false;
-			if (!jval_double(v, &d))
-				return isinf(json_object_get_double(o));
-			return d == json_object_get_double(o);
-		}
-	case JSTRING:
-		return json_object_is_type(o, json_type_string) &&
-		       jval_strlen(v) == (size_t)json_object_get_string_len(o) &&
-		       !memcmp(jval_str(v), json_object_get_string(o), jval_strlen(v));
-	case JARRAY:
-		if (!json_object_is_type(o, json_type_array) ||
-		    jval_count(v) != json_object_array_length(o))
-			return false;
-		for (size_t i = 0; i < jval_count(v); i++)
-			if (!same(jval_at(v, i), json_object_array_get_idx(o, i)))
-				return false;
-		return true;
-	case JOBJECT: {
-		size_t distinct = 0;
-		if (!json_object_is_type(o, json_type_object))
-			return false;
-		for (size_t i = 0; i < jval_count(v); i++) {
-			const struct jmember *m = jval_member(v, i);
-			struct json_object *c = NULL;
-			if (jval_getn(v, m->key, m->key_len) != &m->val)
-				continue; /* a duplicate that a later one overrides */
-			distinct++;
-			if (strlen(m->key) != m->key_len)
-				return false; /* json-c cuts keys at NUL; none of our inputs has one
-				               */
-			if (!json_object_object_get_ex(o, m->key, &c) || !same(&m->val, c))
-				return false;
-		}
-		return distinct == (size_t)json_object_object_length(o);
-	}
-	}
-	return false;
-}
-
-/*
- * Where json-c 0.16 in strict mode is laxer than RFC 8259 (NaN, Infinity,
- * "1.", leading zeros, raw control characters, overlong or surrogate UTF-8):
- * the refusals json-c need not share.
- */
-static bool stricter_than_jsonc(const char *reason)
-{
-	static const char *const known[] = {
-	    "leading zero in a number",      "digit expected after the decimal point",
-	    "control character in a string", "invalid utf-8 string",
-	    "unexpected character",          "unexpected end of input",
-	    "digit expected in the exponent"};
-	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
-		if (strstr(reason, known[i]))
-			return true;
-	return false;
-}
-
 static size_t compared, agreed_refusals;
 
 static void differ(const char *name, const char *text, size_t len, bool lax_allowed)
@@ -366,7 +289,7 @@ static void differ(const char *name, const char *text, size_t len, bool lax_allo
 	int theirs = jsonc_parse(&o, text, len);
 	compared++;
 	if (!mine && !theirs) {
-		if (!same(jdoc_root(doc), o))
+		if (!jdoc_same_as_jsonc(jdoc_root(doc), o))
 			fail_msg("%s: both accept it, with different values", name);
 	} else if (mine && theirs) {
 		agreed_refusals++;
@@ -375,7 +298,7 @@ static void differ(const char *name, const char *text, size_t len, bool lax_allo
 		 */
 	} else if (!mine) {
 		fail_msg("%s: accepted, but json-c refuses it", name);
-	} else if (!lax_allowed || !stricter_than_jsonc(err.message)) {
+	} else if (!lax_allowed || !jdoc_stricter_than_jsonc(err.message)) {
 		fail_msg("%s: refused (%s), but json-c accepts it", name, err.message);
 	}
 	error_release(&err);
