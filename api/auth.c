@@ -55,20 +55,18 @@ char *auth_base64url_decode(const char *s, size_t len, size_t *out_len)
 }
 
 /* A NumericDate claim: an integer, or a finite number of seconds. */
-static bool numeric_date(struct json_object *obj, const char *key, long long *out)
+static bool numeric_date(const struct jval *obj, const char *key, long long *out)
 {
-	struct json_object *v;
-	if (!json_object_object_get_ex(obj, key, &v))
-		return false;
-	if (json_object_is_type(v, json_type_int)) {
-		int64_t n = json_object_get_int64(v);
-		if (n <= 0 || n >= INT64_MAX / 2)
+	const struct jval *v = jval_get(obj, key);
+	int64_t n;
+	double d;
+	if (jval_is_integer(v)) {
+		if (!jval_int64(v, &n) || n <= 0 || n >= INT64_MAX / 2)
 			return false;
 		*out = n;
 		return true;
 	}
-	if (json_object_is_type(v, json_type_double)) {
-		double d = json_object_get_double(v);
+	if (jval_double(v, &d)) {
 		if (!isfinite(d) || d <= 0 || d > 1e15)
 			return false;
 		*out = (long long)d;
@@ -81,7 +79,7 @@ int auth_jwt_times(const char *token, long long *exp, long long *iat)
 {
 	const char *dot1 = strchr(token, '.');
 	const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-	struct json_object *claims = NULL;
+	struct jdoc *claims = NULL;
 	struct error perr = ERROR_INIT;
 	char *payload = NULL;
 	size_t plen = 0;
@@ -90,16 +88,16 @@ int auth_jwt_times(const char *token, long long *exp, long long *iat)
 	if (!dot1 || !dot2 || strchr(dot2 + 1, '.'))
 		goto done;
 	payload = auth_base64url_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), &plen);
-	if (!payload || gql_parse_json(&claims, payload, plen, "token", &perr))
+	if (!payload || jdoc_parse(&claims, payload, plen, "token", &perr))
 		goto done;
-	if (!json_object_is_type(claims, json_type_object) || !numeric_date(claims, "exp", exp))
+	if (!numeric_date(jdoc_root(claims), "exp", exp))
 		goto done;
-	if (!numeric_date(claims, "iat", iat))
+	if (!numeric_date(jdoc_root(claims), "iat", iat))
 		*iat = 0;
 	rc = 0;
 done:
 	error_release(&perr);
-	json_object_put(claims);
+	jdoc_free(claims);
 	free(payload);
 	return rc;
 }
@@ -138,7 +136,8 @@ static bool header_safe(const char *t)
 
 int auth_parse_refresh(char **token, long status, const char *body, size_t len, struct error *err)
 {
-	struct json_object *o = NULL, *t = NULL;
+	struct jdoc *o = NULL;
+	const struct jval *t = NULL;
 	struct error perr = ERROR_INIT;
 	int rc = 0;
 
@@ -153,27 +152,25 @@ int auth_parse_refresh(char **token, long status, const char *body, size_t len, 
 		rc = error_set(err, ERR_API, "/auth/refresh answered HTTP %ld", status);
 		goto done;
 	}
-	if (gql_parse_json(&o, body, len, "/auth/refresh", &perr)) {
+	if (jdoc_parse(&o, body, len, "/auth/refresh", &perr)) {
 		rc = error_set(err, ERR_API, "%s", perr.message);
 		goto done;
 	}
-	if (!json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, "access_token", &t) ||
-	    !json_object_is_type(t, json_type_string) || json_object_get_string_len(t) == 0 ||
-	    strlen(json_object_get_string(t)) != (size_t)json_object_get_string_len(t)) {
+	t = jval_get(jdoc_root(o), "access_token");
+	if (!jval_is(t, JSTRING) || jval_strlen(t) == 0 || strlen(jval_str(t)) != jval_strlen(t)) {
 		rc = error_set(err, ERR_API, "/auth/refresh: the response has no access_token");
 		goto done;
 	}
-	if (!header_safe(json_object_get_string(t))) {
+	if (!header_safe(jval_str(t))) {
 		/* As for PRISM_ACCESS_TOKEN: it goes into a header it must not break out of. */
 		rc = error_set(err, ERR_API,
 		               "/auth/refresh returned an access token with spaces or control "
 		               "characters; it is not a token");
 		goto done;
 	}
-	*token = xstrdup(json_object_get_string(t));
+	*token = xstrdup(jval_str(t));
 done:
 	error_release(&perr);
-	json_object_put(o);
+	jdoc_free(o);
 	return rc;
 }

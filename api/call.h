@@ -6,8 +6,10 @@
  * (retry.h decides), refresh after 401, decoding of both error layers'
  * first layer (gql_decode_response). Its done callback runs exactly once,
  * from inside api_client_run(), with either the response's `data`
- * (borrowed for the duration of the callback) or an error; from there the
- * caller may start more calls (the next page).
+ * (borrowed from the decoded answer for the duration of the callback) or an
+ * error; from there the caller may start more calls (the next page). A
+ * callback that keeps data past its return takes the answer with
+ * api_call_take_answer() and frees it with jdoc_free() when done with it.
  */
 #ifndef PRISMSYNC_API_CALL_H
 #define PRISMSYNC_API_CALL_H
@@ -15,11 +17,12 @@
 #include <json-c/json.h>
 
 #include "client.h"
+#include "gql.h"
 #include "http.h"
 
 struct api_call;
 
-typedef void (*api_call_done_fn)(struct api_call *call, int rc, struct json_object *data,
+typedef void (*api_call_done_fn)(struct api_call *call, int rc, const struct jval *data,
                                  struct error *err);
 
 struct api_call {
@@ -33,6 +36,8 @@ struct api_call {
 	size_t body_len;
 	api_call_done_fn done;
 	void *userdata;
+	/* private to client.c: where the decoded answer is held while done runs */
+	struct jdoc **answer;
 
 	/* private to client.c */
 	char *bearer;
@@ -47,6 +52,12 @@ struct api_call {
 void api_call_init(struct api_call *call, struct api_client *c, const char *document,
                    struct json_object *variables, api_call_done_fn done, void *userdata);
 void api_call_release(struct api_call *call);
+
+/*
+ * Inside the done callback only: the decoded answer that data is borrowed
+ * from, now the caller's (jdoc_free()); NULL when there is none (an error).
+ */
+struct jdoc *api_call_take_answer(struct api_call *call);
 
 /* Queues the call; its done callback runs from api_client_run(). */
 void api_call_start(struct api_call *call);
@@ -66,10 +77,11 @@ struct mut_batcher **api_client_batcher(struct api_client *c);
 void mut_batcher_free(struct mut_batcher *b);
 
 /*
- * Sends one request and waits for it: 0 and *data (a new reference), or an
+ * Sends one request and waits for it: 0, *doc (the answer, the caller's to
+ * free with jdoc_free()) and *data (its `data`, borrowed from *doc), or an
  * error as described in client.h.
  */
-int api_request(struct json_object **data, struct api_client *c, const char *document,
-                struct json_object *variables, struct error *err);
+int api_request(struct jdoc **doc, const struct jval **data, struct api_client *c,
+                const char *document, struct json_object *variables, struct error *err);
 
 #endif

@@ -240,15 +240,26 @@ static void log_attempt(struct api_client *c, const struct api_call *call, const
 static void on_call_done(struct http_engine *engine, struct http_xfer *xfer);
 static void start_refresh(struct api_client *c);
 
-static void finish_call(struct api_call *call, int rc, struct json_object *data, struct error *err)
+static void finish_call(struct api_call *call, int rc, const struct jval *data, struct error *err)
 {
 	if (rc)
 		scrub(call->client, err);
 	call->done(call, rc, data, err);
 }
 
+struct jdoc *api_call_take_answer(struct api_call *call)
+{
+	struct jdoc *doc = NULL;
+	if (call->answer) {
+		doc = *call->answer;
+		*call->answer = NULL;
+	}
+	return doc;
+}
+
 static void fail_call(struct api_call *call, int code, const char *msg)
 {
+	call->answer = NULL;
 	struct error err = ERROR_INIT;
 	error_set(&err, code, "%s", msg);
 	finish_call(call, code, NULL, &err);
@@ -443,24 +454,29 @@ static int transfer_error(const struct api_call *call, const struct http_result 
 }
 
 /*
- * Decodes a final answer into *data, or an error. A GraphQL error saying
+ * Decodes a final answer into *answer and *data (borrowed from it), or an
+ * error. A GraphQL error saying
  * the token is expired or invalid is handled as a 401 (refresh, send again)
  * when it can be: then *resent is true and nothing else is done.
  */
-static int decode_answer(struct json_object **data, bool *resent, struct api_call *call,
-                         const struct http_result *r, const char *attempts, struct error *err)
+static int decode_answer(struct jdoc **answer, const struct jval **data, bool *resent,
+                         struct api_call *call, const struct http_result *r, const char *attempts,
+                         struct error *err)
 {
 	struct api_client *c = call->client;
 	struct error derr = ERROR_INIT;
 	int rc;
 
 	*resent = false;
-	if (call->keep_errors)
-		rc = gql_decode_batch_response(data, r->status, r->body.data, r->body.len, call->op,
-		                               &derr);
-	else
-		rc = gql_decode_response(data, r->status, r->body.data, r->body.len, call->op,
-		                         &derr);
+	if (call->keep_errors) {
+		rc = gql_decode_batch_response(answer, r->status, r->body.data, r->body.len,
+		                               call->op, &derr);
+		if (!rc)
+			*data = jdoc_root(*answer);
+	} else {
+		rc = gql_decode_response(answer, data, r->status, r->body.data, r->body.len,
+		                         call->op, &derr);
+	}
 	if (rc == ERR_AUTH && r->status == 200 && c->refresh && !call->auth_retried) {
 		error_release(&derr);
 		retry_after_refresh(call, r);
@@ -487,7 +503,8 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 	struct api_client *c = call->client;
 	const struct http_result *r = &xfer->result;
 	struct error err = ERROR_INIT;
-	struct json_object *data = NULL;
+	const struct jval *data = NULL;
+	struct jdoc *answer = NULL;
 	char next[64], attempts[48] = "";
 	bool resent = false;
 	int rc;
@@ -520,14 +537,16 @@ static void on_call_done(struct http_engine *engine, struct http_xfer *xfer)
 	if (r->failure != HTTP_FAIL_NONE || d.verdict == RETRY_UNKNOWN) {
 		rc = transfer_error(call, r, d.verdict, attempts, &err);
 	} else {
-		rc = decode_answer(&data, &resent, call, r, attempts, &err);
+		rc = decode_answer(&answer, &data, &resent, call, r, attempts, &err);
 		if (resent)
 			return;
 		if (r->status == 200)
 			http_engine_succeeded(engine);
 	}
+	call->answer = &answer;
 	finish_call(call, rc, data, &err);
-	json_object_put(data);
+	/* done may have taken the answer, and may have released call: call is not read again */
+	jdoc_free(answer);
 	error_release(&err);
 }
 
@@ -611,25 +630,28 @@ static void start_refresh(struct api_client *c)
 
 struct sync_result {
 	int rc;
-	struct json_object *data;
+	struct jdoc *doc;
+	const struct jval *data;
 	struct error *err;
 };
 
-static void sync_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+static void sync_done(struct api_call *call, int rc, const struct jval *data, struct error *err)
 {
 	struct sync_result *s = call->userdata;
 	s->rc = rc;
-	if (rc)
+	if (rc) {
 		error_set(s->err, rc, "%s", err->message);
-	else
-		s->data = json_object_get(data);
+	} else {
+		s->doc = api_call_take_answer(call);
+		s->data = data;
+	}
 }
 
-int api_request(struct json_object **data, struct api_client *c, const char *document,
-                struct json_object *variables, struct error *err)
+int api_request(struct jdoc **doc, const struct jval **data, struct api_client *c,
+                const char *document, struct json_object *variables, struct error *err)
 {
 	struct api_call call;
-	struct sync_result s = {ERR_GENERIC, NULL, err};
+	struct sync_result s = {ERR_GENERIC, NULL, NULL, err};
 	int rc;
 
 	api_call_init(&call, c, document, variables, sync_done, &s);
@@ -637,11 +659,12 @@ int api_request(struct json_object **data, struct api_client *c, const char *doc
 	rc = api_client_run(c, err);
 	api_call_release(&call);
 	if (rc) {
-		json_object_put(s.data);
+		jdoc_free(s.doc);
 		return rc;
 	}
 	if (s.rc)
 		return s.rc;
+	*doc = s.doc;
 	*data = s.data;
 	return 0;
 }
@@ -649,7 +672,9 @@ int api_request(struct json_object **data, struct api_client *c, const char *doc
 int api_raw(char **data_json, struct api_client *c, const char *document,
             const struct api_var *vars, size_t vars_nr, struct error *err)
 {
-	struct json_object *variables = json_object_new_object(), *data = NULL;
+	struct json_object *variables = json_object_new_object(), *out = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL;
 	int rc = 0;
 
 	for (size_t i = 0; i < vars_nr; i++) {
@@ -669,41 +694,43 @@ int api_raw(char **data_json, struct api_client *c, const char *document,
 		}
 		json_object_object_add(variables, vars[i].name, v);
 	}
-	if ((rc = api_request(&data, c, document, variables, err)) != 0)
+	if ((rc = api_request(&doc, &data, c, document, variables, err)) != 0)
 		goto done;
 	bool mutation;
 	char root[64];
 	gql_document_info(document, &mutation, root, sizeof(root));
-	if (mutation) {
-		json_object_object_foreach(data, key, val)
-		{
-			struct json_object *payload;
-			if (json_object_is_type(val, json_type_object) &&
-			    (rc = gql_check_payload(&payload, data, key, "(api)", err)) != 0)
-				goto done;
-		}
+	for (size_t i = 0; mutation && i < jval_count(data); i++) {
+		const struct jmember *m = jval_member(data, i);
+		const struct jval *payload;
+		/* a key with NUL names no payload that can be looked up: skipped */
+		if (jval_is(&m->val, JOBJECT) && strlen(m->key) == m->key_len &&
+		    (rc = gql_check_payload(&payload, data, m->key, "(api)", err)) != 0)
+			goto done;
 	}
+	/* printed as json-c prints it: the answer converted */
+	out = gql_jval_to_json(data);
 	size_t len = 0;
 	const char *s = json_object_to_json_string_length(
-	    data,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE,
+	    out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE,
 	    &len);
 	*data_json = xasprintf("%.*s\n", (int)len, s);
 done:
-	json_object_put(data);
+	json_object_put(out);
+	jdoc_free(doc);
 	json_object_put(variables);
 	return rc;
 }
 
 int api_whoami(struct api_user *out, struct api_client *c, struct error *err)
 {
-	struct json_object *data = NULL, *user = NULL, *org = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *user = NULL, *org = NULL;
 	const struct gql_ctx ctx = {"authenticatedUser", NULL, -1};
 	const char *id, *name, *email, *org_id = NULL, *org_name = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = api_request(&data, c, api_doc(API_DOC_WHOAMI), NULL, err)) != 0)
+	if ((rc = api_request(&doc, &data, c, api_doc(API_DOC_WHOAMI), NULL, err)) != 0)
 		return rc;
 	if ((rc = gql_get_object(&user, data, "authenticatedUser", false, &ctx, err)) ||
 	    (rc = gql_get_string(&id, user, "id", false, &ctx, err)) ||
@@ -720,7 +747,7 @@ int api_whoami(struct api_user *out, struct api_client *c, struct error *err)
 	out->org_id = org_id ? xstrdup(org_id) : NULL;
 	out->org_name = org_name ? xstrdup(org_name) : NULL;
 done:
-	json_object_put(data);
+	jdoc_free(doc);
 	return rc;
 }
 

@@ -19,7 +19,7 @@
 #define MAX_INPUTS 1000
 
 /* A string member copied into s; nullable members give NULL, or "" when or_empty. */
-static int copy(const char **out, struct live_state *s, struct json_object *obj, const char *key,
+static int copy(const char **out, struct live_state *s, const struct jval *obj, const char *key,
                 bool nullable, bool or_empty, const struct gql_ctx *ctx, struct error *err)
 {
 	const char *v = NULL;
@@ -30,11 +30,11 @@ static int copy(const char **out, struct live_state *s, struct json_object *obj,
 	return 0;
 }
 
-static int decode_input(struct live_config_input *in, struct live_state *s, struct json_object *n,
+static int decode_input(struct live_config_input *in, struct live_state *s, const struct jval *n,
                         const struct gql_ctx *ctx, struct error *err)
 {
 	int rc;
-	if (!n || !json_object_is_type(n, json_type_object))
+	if (!n || !jval_is(n, JOBJECT))
 		return error_set(err, ERR_API, "%s: %s %ld: a connection input is not an object",
 		                 ctx->op, ctx->kind ? ctx->kind : "node", ctx->index);
 	if ((rc = copy(&in->name, s, n, "name", false, false, ctx, err)) ||
@@ -46,10 +46,10 @@ static int decode_input(struct live_config_input *in, struct live_state *s, stru
 	return 0;
 }
 
-static int decode_inputs(struct live_config_var *cv, struct live_state *s, struct json_object *n,
+static int decode_inputs(struct live_config_var *cv, struct live_state *s, const struct jval *n,
                          const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *conn = NULL, *nodes = NULL;
+	const struct jval *conn = NULL, *nodes = NULL;
 	int rc;
 	if ((rc = gql_get_object(&conn, n, "inputs", true, ctx, err)))
 		return rc;
@@ -57,26 +57,26 @@ static int decode_inputs(struct live_config_var *cv, struct live_state *s, struc
 		return 0;
 	if ((rc = gql_get_array(&nodes, conn, "nodes", false, ctx, err)))
 		return rc;
-	size_t nr = json_object_array_length(nodes);
+	size_t nr = jval_count(nodes);
 	if (nr > MAX_INPUTS)
 		return error_set(err, ERR_API, "%s: %s %ld: %zu connection inputs", ctx->op,
 		                 ctx->kind ? ctx->kind : "node", ctx->index, nr);
 	cv->inputs = arena_alloc_array(&s->arena, nr ? nr : 1, sizeof(*cv->inputs));
 	memset(cv->inputs, 0, (nr ? nr : 1) * sizeof(*cv->inputs));
 	for (size_t i = 0; i < nr; i++)
-		if ((rc = decode_input(&cv->inputs[cv->inputs_nr++], s,
-		                       json_object_array_get_idx(nodes, i), ctx, err)))
+		if ((rc = decode_input(&cv->inputs[cv->inputs_nr++], s, jval_at(nodes, i), ctx,
+		                       err)))
 			return rc;
 	return 0;
 }
 
-int api_decode_config_var(struct live_config_var *cv, struct live_state *s, struct json_object *n,
+int api_decode_config_var(struct live_config_var *cv, struct live_state *s, const struct jval *n,
                           const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *rcv = NULL, *ccv = NULL;
+	const struct jval *rcv = NULL, *ccv = NULL;
 	int rc;
 	memset(cv, 0, sizeof(*cv));
-	if (!n || !json_object_is_type(n, json_type_object))
+	if (!n || !jval_is(n, JOBJECT))
 		return error_set(err, ERR_API, "%s: %s %ld: a config variable is not an object",
 		                 ctx->op, ctx->kind ? ctx->kind : "node", ctx->index);
 	if ((rc = copy(&cv->value, s, n, "value", true, false, ctx, err)) ||
@@ -97,13 +97,13 @@ int api_decode_config_var(struct live_config_var *cv, struct live_state *s, stru
 
 /* ---- customer-level config variables ---- */
 
-static int decode_customer_var(struct live_state *s, struct json_object *n, long index,
+static int decode_customer_var(struct live_state *s, const struct jval *n, long index,
                                struct error *err)
 {
 	const struct gql_ctx ctx = {"customerConfigVariables", "node", index};
-	struct json_object *cust = NULL;
+	const struct jval *cust = NULL;
 	int rc;
-	if (!n || !json_object_is_type(n, json_type_object))
+	if (!n || !jval_is(n, JOBJECT))
 		return error_set(err, ERR_API, "%s: node %ld is not an object", ctx.op, index);
 	struct live_customer_var *v = live_add_customer_var(s);
 	if ((rc = copy(&v->id, s, n, "id", false, false, &ctx, err)) ||
@@ -116,23 +116,23 @@ static int decode_customer_var(struct live_state *s, struct json_object *n, long
 	return copy(&v->customer_id, s, cust, "id", false, false, &ctx, err);
 }
 
-int api_decode_customer_vars_page(struct live_state *s, struct json_object *data, long *total,
+int api_decode_customer_vars_page(struct live_state *s, const struct jval *data, long *total,
                                   size_t *nodes, struct error *err)
 {
 	const struct gql_ctx ctx = {"customerConfigVariables", NULL, -1};
-	struct json_object *conn = NULL, *arr = NULL;
+	const struct jval *conn = NULL, *arr = NULL;
 	long long t;
 	int rc;
 	if ((rc = gql_get_object(&conn, data, "customerConfigVariables", false, &ctx, err)) ||
 	    (rc = gql_get_int(&t, NULL, conn, "totalCount", 0, MAX_CUSTOMER_VARS, &ctx, err)) ||
 	    (rc = gql_get_array(&arr, conn, "nodes", false, &ctx, err)))
 		return rc;
-	size_t n = json_object_array_length(arr);
+	size_t n = jval_count(arr);
 	if (n > PAGE_SIZE)
 		return error_set(err, ERR_API, "%s: %zu nodes in a page of %d", ctx.op, n,
 		                 PAGE_SIZE);
 	for (size_t i = 0; i < n; i++)
-		if ((rc = decode_customer_var(s, json_object_array_get_idx(arr, i), (long)i, err)))
+		if ((rc = decode_customer_var(s, jval_at(arr, i), (long)i, err)))
 			return rc;
 	*total = (long)t;
 	*nodes = n;
@@ -146,7 +146,7 @@ struct cv_page {
 	struct error *err;
 };
 
-static void cv_page_done(struct api_call *call, int rc, struct json_object *data,
+static void cv_page_done(struct api_call *call, int rc, const struct jval *data,
                          struct error *call_err)
 {
 	struct cv_page *p = call->userdata;
@@ -204,14 +204,16 @@ static void dedupe_customer_vars(struct live_state *s)
 
 int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct error *err)
 {
-	struct json_object *data = NULL, *vars = page_vars(0);
+	struct json_object *vars = page_vars(0);
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL;
 	struct cv_page *pages = NULL;
 	long total = 0, npages = 0;
 	size_t n = 0;
 	int rc, prc = 0;
 
 	s->customer_vars_nr = 0;
-	rc = api_request(&data, c, api_doc(API_DOC_CUSTOMER_CONFIG_VARS), vars, err);
+	rc = api_request(&doc, &data, c, api_doc(API_DOC_CUSTOMER_CONFIG_VARS), vars, err);
 	json_object_put(vars);
 	if (rc || (rc = api_decode_customer_vars_page(s, data, &total, &n, err)))
 		goto done;
@@ -249,6 +251,6 @@ done:
 	else
 		s->has_customer_vars = true;
 	free(pages);
-	json_object_put(data);
+	jdoc_free(doc);
 	return rc;
 }

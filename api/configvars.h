@@ -15,7 +15,7 @@
 #ifndef PRISMSYNC_CONFIGVARS_H
 #define PRISMSYNC_CONFIGVARS_H
 
-#include <json-c/json.h>
+#include "jdoc.h"
 
 #include "client.h"
 #include "gql.h"
@@ -25,7 +25,7 @@
  * Decodes one config variable node into *cv, strings copied into
  * s. Every field is type-checked; ERR_API names ctx on a bad one.
  */
-int api_decode_config_var(struct live_config_var *cv, struct live_state *s, struct json_object *n,
+int api_decode_config_var(struct live_config_var *cv, struct live_state *s, const struct jval *n,
                           const struct gql_ctx *ctx, struct error *err);
 
 /*
@@ -42,7 +42,7 @@ int api_fetch_customer_vars(struct live_state *s, struct api_client *c, struct e
  * Decodes one page (`data` of the customerConfigVariables query) into s:
  * *total receives totalCount, *nodes the number of nodes (exposed for tests).
  */
-int api_decode_customer_vars_page(struct live_state *s, struct json_object *data, long *total,
+int api_decode_customer_vars_page(struct live_state *s, const struct jval *data, long *total,
                                   size_t *nodes, struct error *err);
 
 #endif

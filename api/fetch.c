@@ -44,32 +44,31 @@ struct more {
  */
 
 static int decode_labels(const char ***out, size_t *nr, struct live_state *s,
-                         struct json_object *node, const struct gql_ctx *ctx, struct error *err)
+                         const struct jval *node, const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *arr = NULL;
+	const struct jval *arr = NULL;
 	int rc = gql_get_array(&arr, node, "labels", true, ctx, err);
 	*out = NULL;
 	*nr = 0;
 	if (rc || !arr)
 		return rc;
-	size_t n = json_object_array_length(arr);
+	size_t n = jval_count(arr);
 	const char **labels = arena_alloc_array(&s->arena, n ? n : 1, sizeof(*labels));
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *v = json_object_array_get_idx(arr, i);
-		if (!v)
+		const struct jval *v = jval_at(arr, i);
+		if (jval_type(v) == JNULL)
 			continue;
-		if (!json_object_is_type(v, json_type_string) ||
-		    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+		if (!jval_is(v, JSTRING) || strlen(jval_str(v)) != jval_strlen(v))
 			return error_set(err, ERR_API, "%s: %s %ld: a label is not a string",
 			                 ctx->op, ctx->kind, ctx->index);
-		labels[(*nr)++] = live_strdup(s, json_object_get_string(v));
+		labels[(*nr)++] = live_strdup(s, jval_str(v));
 	}
 	*out = labels;
 	return 0;
 }
 
 /* A string field copied into the state; NULL (nullable) or "" (or_empty) when null. */
-static int copy_string(const char **out, struct live_state *s, struct json_object *obj,
+static int copy_string(const char **out, struct live_state *s, const struct jval *obj,
                        const char *key, bool nullable, bool or_empty, const struct gql_ctx *ctx,
                        struct error *err)
 {
@@ -82,20 +81,20 @@ static int copy_string(const char **out, struct live_state *s, struct json_objec
 }
 
 /* A connection's totalCount and nodes. */
-static int decode_connection(struct json_object **nodes, long long *total, struct json_object *conn,
+static int decode_connection(const struct jval **nodes, long long *total, const struct jval *conn,
                              long long max_total, const struct gql_ctx *ctx, struct error *err)
 {
 	int rc;
 	if ((rc = gql_get_int(total, NULL, conn, "totalCount", 0, max_total, ctx, err)) ||
 	    (rc = gql_get_array(nodes, conn, "nodes", false, ctx, err)))
 		return rc;
-	if ((size_t)*total < json_object_array_length(*nodes))
+	if ((size_t)*total < jval_count(*nodes))
 		return error_set(err, ERR_API, "%s: %s %ld: more nodes than totalCount", ctx->op,
 		                 ctx->kind ? ctx->kind : "list", ctx->index);
-	if (json_object_array_length(*nodes) > PAGE_SIZE)
+	if (jval_count(*nodes) > PAGE_SIZE)
 		return error_set(err, ERR_API, "%s: %s %ld: %zu nodes in a page of %d", ctx->op,
-		                 ctx->kind ? ctx->kind : "list", ctx->index,
-		                 json_object_array_length(*nodes), PAGE_SIZE);
+		                 ctx->kind ? ctx->kind : "list", ctx->index, jval_count(*nodes),
+		                 PAGE_SIZE);
 	return 0;
 }
 
@@ -113,12 +112,12 @@ static void add_more(struct more **more, enum fetch_kind kind, const char *id, l
 	*more = m;
 }
 
-static int decode_version(struct live_version *v, struct live_state *s, struct json_object *n,
+static int decode_version(struct live_version *v, struct live_state *s, const struct jval *n,
                           const struct gql_ctx *ctx, struct error *err)
 {
 	long long num;
 	int rc;
-	if (!n || !json_object_is_type(n, json_type_object))
+	if (!n || !jval_is(n, JOBJECT))
 		return error_set(err, ERR_API, "%s: %s %ld: a version is not an object", ctx->op,
 		                 ctx->kind, ctx->index);
 	if ((rc = copy_string(&v->id, s, n, "id", false, false, ctx, err)) ||
@@ -141,19 +140,21 @@ static int by_number(const void *a, const void *b)
  */
 static void decode_provenance(struct live_integration *it, struct live_state *s)
 {
-	struct json_object *attrs = NULL, *v = NULL;
-	if (!it->latest_attributes)
+	struct jdoc *doc = NULL;
+	struct error err = ERROR_INIT;
+	const struct jval *attrs, *v;
+	if (!it->latest_attributes ||
+	    jdoc_parse(&doc, it->latest_attributes, strlen(it->latest_attributes), "attributes",
+	               &err)) {
+		error_release(&err); /* attributes that are not JSON tell nothing */
 		return;
-	attrs = json_tokener_parse(it->latest_attributes);
-	if (attrs && json_object_is_type(attrs, json_type_object)) {
-		if (json_object_object_get_ex(attrs, "commitHash", &v) &&
-		    json_object_is_type(v, json_type_string))
-			it->latest_commit = live_strdup(s, json_object_get_string(v));
-		if (json_object_object_get_ex(attrs, "dirty", &v) &&
-		    json_object_is_type(v, json_type_boolean))
-			it->latest_dirty = json_object_get_boolean(v);
 	}
-	json_object_put(attrs);
+	attrs = jdoc_root(doc);
+	if (jval_is((v = jval_get(attrs, "commitHash")), JSTRING))
+		it->latest_commit = live_strdup(s, jval_str(v));
+	if (jval_is((v = jval_get(attrs, "dirty")), JBOOL))
+		it->latest_dirty = jval_bool(v);
+	jdoc_free(doc);
 }
 
 /* Sorts the versions, drops repeated numbers, and points latest at the newest available one. */
@@ -168,11 +169,11 @@ static void settle_versions(struct live_integration *it, int latest_number)
 	it->latest = latest_number > 0 ? live_version_by_number(it, latest_number) : NULL;
 }
 
-static int decode_integration(struct live_state *s, struct json_object *node,
+static int decode_integration(struct live_state *s, const struct jval *node,
                               const struct gql_ctx *ctx, struct more **more, struct error *err)
 {
 	struct live_integration *it = live_add_integration(s);
-	struct json_object *seq = NULL, *nodes = NULL, *latest = NULL, *lnodes = NULL;
+	const struct jval *seq = NULL, *nodes = NULL, *latest = NULL, *lnodes = NULL;
 	long long num, total;
 	int rc;
 
@@ -193,18 +194,18 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 		return rc;
 	it->draft_version_number = (int)num;
 
-	size_t n = json_object_array_length(nodes);
+	size_t n = jval_count(nodes);
 	it->versions = arena_alloc_array(&s->arena, n + 1, sizeof(*it->versions));
 	for (size_t i = 0; i < n; i++)
-		if ((rc = decode_version(&it->versions[it->versions_nr++], s,
-		                         json_object_array_get_idx(nodes, i), ctx, err)))
+		if ((rc = decode_version(&it->versions[it->versions_nr++], s, jval_at(nodes, i),
+		                         ctx, err)))
 			return rc;
 
 	int latest_number = 0;
-	if (json_object_array_length(lnodes) > 0) {
-		struct json_object *l = json_object_array_get_idx(lnodes, 0);
+	if (jval_count(lnodes) > 0) {
+		const struct jval *l = jval_at(lnodes, 0);
 		struct live_version lv = {NULL, 0, true};
-		if (!l || !json_object_is_type(l, json_type_object))
+		if (!l || !jval_is(l, JOBJECT))
 			return error_set(err, ERR_API,
 			                 "%s: %s %ld: latest version is not an object", ctx->op,
 			                 ctx->kind, ctx->index);
@@ -224,17 +225,17 @@ static int decode_integration(struct live_state *s, struct json_object *node,
 	return 0;
 }
 
-static int decode_config_var(struct live_config_var *cv, struct live_state *s,
-                             struct json_object *n, const struct gql_ctx *ctx, struct error *err)
+static int decode_config_var(struct live_config_var *cv, struct live_state *s, const struct jval *n,
+                             const struct gql_ctx *ctx, struct error *err)
 {
 	return api_decode_config_var(cv, s, n, ctx, err);
 }
 
-static int decode_instance(struct live_state *s, struct json_object *node,
-                           const struct gql_ctx *ctx, struct more **more, struct error *err)
+static int decode_instance(struct live_state *s, const struct jval *node, const struct gql_ctx *ctx,
+                           struct more **more, struct error *err)
 {
 	struct live_instance *in = live_add_instance(s);
-	struct json_object *cust = NULL, *integ = NULL, *conn = NULL, *nodes = NULL;
+	const struct jval *cust = NULL, *integ = NULL, *conn = NULL, *nodes = NULL;
 	long long num, total;
 	bool present;
 	int rc;
@@ -265,18 +266,18 @@ static int decode_instance(struct live_state *s, struct json_object *node,
 	if ((rc = gql_get_object(&conn, node, "configVariables", false, ctx, err)) ||
 	    (rc = decode_connection(&nodes, &total, conn, MAX_NESTED_TOTAL, ctx, err)))
 		return rc;
-	size_t n = json_object_array_length(nodes);
+	size_t n = jval_count(nodes);
 	in->config = arena_alloc_array(&s->arena, n ? n : 1, sizeof(*in->config));
 	for (size_t i = 0; i < n; i++)
-		if ((rc = decode_config_var(&in->config[in->config_nr++], s,
-		                            json_object_array_get_idx(nodes, i), ctx, err)))
+		if ((rc = decode_config_var(&in->config[in->config_nr++], s, jval_at(nodes, i), ctx,
+		                            err)))
 			return rc;
 	add_more(more, FETCH_INSTANCES, in->id, total, n);
 	return 0;
 }
 
-static int decode_customer(struct live_state *s, struct json_object *node,
-                           const struct gql_ctx *ctx, struct error *err)
+static int decode_customer(struct live_state *s, const struct jval *node, const struct gql_ctx *ctx,
+                           struct error *err)
 {
 	struct live_customer *c = live_add_customer(s);
 	int rc;
@@ -289,12 +290,12 @@ static int decode_customer(struct live_state *s, struct json_object *node,
 	return 0;
 }
 
-static int decode_node(struct live_state *s, enum fetch_kind kind, struct json_object *node,
+static int decode_node(struct live_state *s, enum fetch_kind kind, const struct jval *node,
                        long index, struct more **more, struct error *err)
 {
 	static const char *const kinds[] = {"customer", "integration", "instance"};
 	const struct gql_ctx ctx = {list_ops[kind], kinds[kind], index};
-	if (!node || !json_object_is_type(node, json_type_object))
+	if (!node || !jval_is(node, JOBJECT))
 		return error_set(err, ERR_API, "%s: %s %ld is not an object", ctx.op, ctx.kind,
 		                 index);
 	switch (kind) {
@@ -308,18 +309,18 @@ static int decode_node(struct live_state *s, enum fetch_kind kind, struct json_o
 	return error_set(err, ERR_GENERIC, "unknown list");
 }
 
-int fetch_decode_node(struct live_state *s, enum fetch_kind kind, struct json_object *node,
+int fetch_decode_node(struct live_state *s, enum fetch_kind kind, const struct jval *node,
                       long index, struct error *err)
 {
 	return decode_node(s, kind, node, index, NULL, err);
 }
 
-static int decode_page(struct live_state *s, enum fetch_kind kind, struct json_object *data,
+static int decode_page(struct live_state *s, enum fetch_kind kind, const struct jval *data,
                        long index_base, long *total, size_t *count, struct more **more,
                        struct error *err)
 {
 	const struct gql_ctx ctx = {list_ops[kind], NULL, -1};
-	struct json_object *conn = NULL, *nodes = NULL;
+	const struct jval *conn = NULL, *nodes = NULL;
 	long long t;
 	int rc;
 
@@ -327,16 +328,15 @@ static int decode_page(struct live_state *s, enum fetch_kind kind, struct json_o
 	    (rc = decode_connection(&nodes, &t, conn, MAX_LIST_TOTAL, &ctx, err)))
 		return rc;
 	*total = (long)t;
-	size_t n = json_object_array_length(nodes);
+	size_t n = jval_count(nodes);
 	for (size_t i = 0; i < n; i++)
-		if ((rc = decode_node(s, kind, json_object_array_get_idx(nodes, i),
-		                      index_base + (long)i, more, err)))
+		if ((rc = decode_node(s, kind, jval_at(nodes, i), index_base + (long)i, more, err)))
 			return rc;
 	*count = n;
 	return 0;
 }
 
-int fetch_decode_page(struct live_state *s, enum fetch_kind kind, struct json_object *data,
+int fetch_decode_page(struct live_state *s, enum fetch_kind kind, const struct jval *data,
                       long *total, size_t *nodes, struct error *err)
 {
 	struct more *more = NULL;
@@ -384,7 +384,8 @@ struct page {
 	bool done;
 	const char **batch; /* a batch of definitions: ids of the integrations in it */
 	size_t batch_nr;
-	struct json_object *deferred; /* its answer, until the integrations are in order */
+	struct jdoc *deferred_doc;   /* its answer, until the integrations are in order */
+	const struct jval *deferred; /* its data, borrowed from deferred_doc */
 	struct page *next;
 };
 
@@ -475,7 +476,7 @@ static struct json_object *page_vars(long offset)
 
 /* ----- the three lists ----------------------------------------------------- */
 
-static void page_done(struct api_call *call, int rc, struct json_object *data, struct error *err);
+static void page_done(struct api_call *call, int rc, const struct jval *data, struct error *err);
 static void queue_definitions(struct fetch *f, bool last);
 static void definitions_ready(struct fetch *f);
 
@@ -575,7 +576,7 @@ static void finish_list(struct list *l)
 	free(msg);
 }
 
-static void page_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+static void page_done(struct api_call *call, int rc, const struct jval *data, struct error *err)
 {
 	struct page *p = call->userdata;
 	struct list *l = p->list;
@@ -637,9 +638,9 @@ static bool in_scope(const struct api_fetch_scope *scope, const struct strmap *n
 
 /* One integration's part of a batch answer: its definitions, checked against the list. */
 static int decode_definitions(struct live_state *s, struct live_integration *it,
-                              struct json_object *obj, const struct gql_ctx *ctx, struct error *err)
+                              const struct jval *obj, const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *latest = NULL, *nodes = NULL, *l = NULL;
+	const struct jval *latest = NULL, *nodes = NULL, *l = NULL;
 	const char *id = NULL, *lid = NULL;
 	int rc;
 	if ((rc = gql_get_string(&id, obj, "id", false, ctx, err)) ||
@@ -647,9 +648,9 @@ static int decode_definitions(struct live_state *s, struct live_integration *it,
 	    (rc = gql_get_object(&latest, obj, "latest", false, ctx, err)) ||
 	    (rc = gql_get_array(&nodes, latest, "nodes", false, ctx, err)))
 		return rc;
-	if (json_object_array_length(nodes) > 0) {
-		l = json_object_array_get_idx(nodes, 0);
-		if (!l || !json_object_is_type(l, json_type_object))
+	if (jval_count(nodes) > 0) {
+		l = jval_at(nodes, 0);
+		if (!l || !jval_is(l, JOBJECT))
 			return error_set(err, ERR_API,
 			                 "%s: the latest version of '%s' is not an object", ctx->op,
 			                 it->name);
@@ -669,7 +670,7 @@ static int decode_definitions(struct live_state *s, struct live_integration *it,
 }
 
 /* A batch's answer, once the integrations are in list order: each one's definitions. */
-static void decode_batch(struct page *p, struct json_object *data)
+static void decode_batch(struct page *p, const struct jval *data)
 {
 	struct fetch *f = p->f;
 	struct live_state *s = f->state;
@@ -685,7 +686,7 @@ static void decode_batch(struct page *p, struct json_object *data)
 		}
 		const struct gql_ctx ctx = {"integration", "definitions of",
 		                            (long)(it - s->integrations)};
-		struct json_object *obj = NULL;
+		const struct jval *obj = NULL;
 		snprintf(alias, sizeof(alias), "i%zu", i);
 		if (gql_get_object(&obj, data, alias, false, &ctx, &derr) ||
 		    decode_definitions(s, it, obj, &ctx, &derr)) {
@@ -695,7 +696,7 @@ static void decode_batch(struct page *p, struct json_object *data)
 	}
 }
 
-static void batch_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+static void batch_done(struct api_call *call, int rc, const struct jval *data, struct error *err)
 {
 	struct page *p = call->userdata;
 	struct fetch *f = p->f;
@@ -710,8 +711,10 @@ static void batch_done(struct api_call *call, int rc, struct json_object *data, 
 	}
 	if (f->integrations_done)
 		decode_batch(p, data);
-	else
-		p->deferred = json_object_get(data); /* borrowed: kept past this call */
+	else {
+		p->deferred_doc = api_call_take_answer(call); /* kept past this call */
+		p->deferred = data;
+	}
 }
 
 /* Sends a batch of the first n ids waiting for one. */
@@ -771,7 +774,7 @@ static void definitions_ready(struct fetch *f)
 
 /* ----- nested lists longer than one page -------------------------------- */
 
-static void more_done(struct api_call *call, int rc, struct json_object *data, struct error *err)
+static void more_done(struct api_call *call, int rc, const struct jval *data, struct error *err)
 {
 	struct page *p = call->userdata;
 	struct fetch *f = p->f;
@@ -779,7 +782,7 @@ static void more_done(struct api_call *call, int rc, struct json_object *data, s
 	const bool versions = p->more->kind == FETCH_INTEGRATIONS;
 	const struct gql_ctx ctx = {versions ? "integration" : "instance",
 	                            versions ? "versions of" : "config variables of", -1};
-	struct json_object *obj = NULL, *conn = NULL, *nodes = NULL;
+	const struct jval *obj = NULL, *conn = NULL, *nodes = NULL;
 	struct error derr = ERROR_INIT;
 	long long total;
 
@@ -794,14 +797,14 @@ static void more_done(struct api_call *call, int rc, struct json_object *data, s
 	                   &ctx, &derr) ||
 	    decode_connection(&nodes, &total, conn, MAX_NESTED_TOTAL, &ctx, &derr))
 		goto bad;
-	size_t n = json_object_array_length(nodes);
+	size_t n = jval_count(nodes);
 	if (total != p->more->total || (long)n != page_expected(total, p->offset)) {
 		error_set(&derr, ERR_API, "the %s %s changed while they were read; run again",
 		          ctx.kind, p->more->id);
 		goto bad;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *node = json_object_array_get_idx(nodes, i);
+		const struct jval *node = jval_at(nodes, i);
 		if (versions) {
 			ALLOC_GROW(p->versions, p->versions_nr + 1, p->versions_alloc);
 			if (decode_version(&p->versions[p->versions_nr++], s, node, &ctx, &derr))
@@ -920,7 +923,7 @@ int api_fetch_live(struct live_state **out, struct api_client *c,
 		free(p->versions);
 		free(p->config);
 		free(p->batch);
-		json_object_put(p->deferred);
+		jdoc_free(p->deferred_doc);
 		free(p);
 	}
 	strmap_release(&f.names);

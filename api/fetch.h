@@ -33,7 +33,7 @@
 #ifndef PRISMSYNC_FETCH_H
 #define PRISMSYNC_FETCH_H
 
-#include <json-c/json.h>
+#include "jdoc.h"
 
 #include "client.h"
 #include "../live/live.h"
@@ -67,14 +67,14 @@ const char *fetch_record_id(const struct live_state *s, enum fetch_kind kind, si
  * tests and the response fuzzer). Every field is type-checked; on error
  * the record stays in s, partly filled, and the caller discards s.
  */
-int fetch_decode_node(struct live_state *s, enum fetch_kind kind, struct json_object *node,
+int fetch_decode_node(struct live_state *s, enum fetch_kind kind, const struct jval *node,
                       long index, struct error *err);
 
 /*
  * Decodes a whole page (`data` of a list query) into s: the connection,
  * its totalCount and every node (*nodes of them).
  */
-int fetch_decode_page(struct live_state *s, enum fetch_kind kind, struct json_object *data,
+int fetch_decode_page(struct live_state *s, enum fetch_kind kind, const struct jval *data,
                       long *total, size_t *nodes, struct error *err);
 
 #endif

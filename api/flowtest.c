@@ -14,21 +14,21 @@ int api_flow_config_find(char **out, struct api_client *c, const char *instance_
                          const char *flow_name, struct error *err)
 {
 	const struct gql_ctx ctx = {"instance", NULL, -1};
-	struct json_object *vars = json_object_new_object(), *data = NULL;
-	struct json_object *inst, *configs, *nodes;
+	struct json_object *vars = json_object_new_object();
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *inst, *configs, *nodes;
 	int rc;
 
 	json_object_object_add(vars, "id", json_object_new_string(instance_id));
-	if ((rc = api_request(&data, c, api_doc(API_DOC_FLOW_CONFIGS), vars, err)) ||
+	if ((rc = api_request(&doc, &data, c, api_doc(API_DOC_FLOW_CONFIGS), vars, err)) ||
 	    (rc = gql_get_object(&inst, data, "instance", false, &ctx, err)) ||
 	    (rc = gql_get_object(&configs, inst, "flowConfigs", false, &ctx, err)) ||
 	    (rc = gql_get_array(&nodes, configs, "nodes", false, &ctx, err)))
 		goto done;
-	for (size_t i = 0; i < json_object_array_length(nodes); i++) {
-		struct json_object *node = json_object_array_get_idx(nodes, i), *flow = NULL;
+	for (size_t i = 0; i < jval_count(nodes); i++) {
+		const struct jval *node = jval_at(nodes, i), *flow = NULL;
 		const char *id = NULL, *name = NULL;
-		if (!json_object_is_type(node, json_type_object) ||
-		    gql_get_string(&id, node, "id", false, &ctx, err) ||
+		if (!jval_is(node, JOBJECT) || gql_get_string(&id, node, "id", false, &ctx, err) ||
 		    gql_get_object(&flow, node, "flow", true, &ctx, err) || !flow ||
 		    gql_get_string(&name, flow, "name", true, &ctx, err))
 			continue;
@@ -40,7 +40,7 @@ int api_flow_config_find(char **out, struct api_client *c, const char *instance_
 	rc = error_set(err, ERR_NOTFOUND, "the instance has no flow '%s' in the version it runs",
 	               flow_name);
 done:
-	json_object_put(data);
+	jdoc_free(doc);
 	json_object_put(vars);
 	return rc;
 }
@@ -50,7 +50,8 @@ int api_flow_test(char **execution_id, struct api_client *c, const char *flow_co
 {
 	const struct gql_ctx ctx = {"testInstanceFlowConfig", NULL, -1};
 	struct json_object *vars = json_object_new_object(), *input = json_object_new_object();
-	struct json_object *data = NULL, *pl, *result, *exec;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *pl, *result, *exec;
 	const char *id;
 	int rc;
 
@@ -59,7 +60,7 @@ int api_flow_test(char **execution_id, struct api_client *c, const char *flow_co
 	if (content_type)
 		json_object_object_add(input, "contentType", json_object_new_string(content_type));
 	json_object_object_add(vars, "input", input);
-	if ((rc = api_request(&data, c, api_doc(API_DOC_TEST_FLOW_CONFIG), vars, err)) ||
+	if ((rc = api_request(&doc, &data, c, api_doc(API_DOC_TEST_FLOW_CONFIG), vars, err)) ||
 	    (rc = gql_check_payload(&pl, data, "testInstanceFlowConfig", "flow config", err)) ||
 	    (rc = gql_get_object(&result, pl, "testInstanceFlowConfigResult", false, &ctx, err)) ||
 	    (rc = gql_get_object(&exec, result, "execution", false, &ctx, err)) ||
@@ -67,7 +68,7 @@ int api_flow_test(char **execution_id, struct api_client *c, const char *flow_co
 		goto done;
 	*execution_id = xstrdup(id);
 done:
-	json_object_put(data);
+	jdoc_free(doc);
 	json_object_put(vars);
 	return rc;
 }
@@ -76,12 +77,14 @@ int api_execution_get(struct api_execution *out, struct api_client *c, const cha
                       struct error *err)
 {
 	const struct gql_ctx ctx = {"executionResult", NULL, -1};
-	struct json_object *vars = json_object_new_object(), *data = NULL, *exec;
+	struct json_object *vars = json_object_new_object();
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *exec;
 	const char *status = NULL, *ended = NULL, *error = NULL;
 	int rc;
 
 	json_object_object_add(vars, "id", json_object_new_string(id));
-	if ((rc = api_request(&data, c, api_doc(API_DOC_EXECUTION_RESULT), vars, err)) ||
+	if ((rc = api_request(&doc, &data, c, api_doc(API_DOC_EXECUTION_RESULT), vars, err)) ||
 	    (rc = gql_get_object(&exec, data, "executionResult", true, &ctx, err)))
 		goto done;
 	if (!exec) {
@@ -102,7 +105,7 @@ int api_execution_get(struct api_execution *out, struct api_client *c, const cha
 		out->status = API_EXEC_ERROR;
 	out->error = error ? xstrdup(error) : NULL;
 done:
-	json_object_put(data);
+	jdoc_free(doc);
 	json_object_put(vars);
 	return rc;
 }

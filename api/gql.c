@@ -1,6 +1,7 @@
 #include "gql.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <inttypes.h>
 #include <regex.h>
 #include <stdio.h>
@@ -97,12 +98,11 @@ static char *clip(const char *s, size_t len)
 	return buf_detach(&b, NULL);
 }
 
-static char *message_of(struct json_object *e)
+static char *message_of(const struct jval *e)
 {
-	struct json_object *m;
-	if (json_object_is_type(e, json_type_object) &&
-	    json_object_object_get_ex(e, "message", &m) && json_object_is_type(m, json_type_string))
-		return clip(json_object_get_string(m), (size_t)json_object_get_string_len(m));
+	const struct jval *m = jval_get(e, "message");
+	if (jval_is(m, JSTRING))
+		return clip(jval_str(m), jval_strlen(m));
 	return xstrdup("(an error without a message)");
 }
 
@@ -127,12 +127,51 @@ bool gql_is_auth_message(const char *msg)
 	return hit;
 }
 
-/* Whether any error of the list reports a token or credentials refused. */
-static bool any_auth_error(struct json_object *errors)
+/*
+ * A selection of the errors of a list: all of them (alias NULL), or those
+ * whose path starts with alias (own), or those without a path (general).
+ */
+struct error_sel {
+	const struct jval *list;
+	const char *alias; /* NULL: every element */
+	bool own;
+};
+
+static const char *path_head(const struct jval *e);
+
+static bool selected(const struct error_sel *sel, const struct jval *e)
 {
-	size_t n = json_object_array_length(errors);
-	for (size_t i = 0; i < n; i++) {
-		char *msg = message_of(json_object_array_get_idx(errors, i));
+	const char *head;
+	if (!sel->alias)
+		return true;
+	head = path_head(e);
+	return sel->own ? head && !strcmp(head, sel->alias) : !head;
+}
+
+static size_t sel_count(const struct error_sel *sel)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < jval_count(sel->list); i++)
+		n += selected(sel, jval_at(sel->list, i));
+	return n;
+}
+
+static const struct jval *sel_first(const struct error_sel *sel)
+{
+	for (size_t i = 0; i < jval_count(sel->list); i++)
+		if (selected(sel, jval_at(sel->list, i)))
+			return jval_at(sel->list, i);
+	return NULL;
+}
+
+/* Whether any selected error reports a token or credentials refused. */
+static bool any_auth_error(const struct error_sel *sel)
+{
+	for (size_t i = 0; i < jval_count(sel->list); i++) {
+		const struct jval *e = jval_at(sel->list, i);
+		if (!selected(sel, e))
+			continue;
+		char *msg = message_of(e);
 		bool hit = gql_is_auth_message(msg);
 		free(msg);
 		if (hit)
@@ -142,18 +181,18 @@ static bool any_auth_error(struct json_object *errors)
 }
 
 /*
- * The first error of a list, and how many follow, as one message. An error
- * about the token counts as one (ERR_AUTH, which the client answers by
+ * The first error of a selection, and how many follow, as one message. An
+ * error about the token counts as one (ERR_AUTH, which the client answers by
  * refreshing and sending again) only when the response carries no data:
  * beside data, the request ran, and sending a mutation again would repeat it.
  */
-static int errors_to_error(struct json_object *errors, bool has_data, const char *op,
+static int errors_to_error(const struct error_sel *sel, bool has_data, const char *op,
                            const char *prefix, struct error *err)
 {
-	size_t n = json_object_array_length(errors);
-	char *msg = message_of(json_object_array_get_idx(errors, 0));
+	size_t n = sel_count(sel);
+	char *msg = message_of(sel_first(sel));
 	int code = is_not_found(msg) ? ERR_NOTFOUND : ERR_API;
-	if (!has_data && any_auth_error(errors)) {
+	if (!has_data && any_auth_error(sel)) {
 		code = ERR_AUTH;
 		prefix = "the access token was rejected: ";
 	}
@@ -166,21 +205,22 @@ static int errors_to_error(struct json_object *errors, bool has_data, const char
 	return code;
 }
 
-int gql_decode_response(struct json_object **data_out, long status, const char *body, size_t len,
-                        const char *op, struct error *err)
+int gql_decode_response(struct jdoc **doc_out, const struct jval **data_out, long status,
+                        const char *body, size_t len, const char *op, struct error *err)
 {
-	struct json_object *root = NULL, *errors = NULL, *data = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *root = NULL, *errors = NULL, *data = NULL;
 	struct error perr = ERROR_INIT;
 	int rc = 0;
 
-	int prc = gql_parse_json(&root, body, len, op, &perr);
+	int prc = jdoc_parse(&doc, body, len, op, &perr);
+	if (!prc)
+		root = jdoc_root(doc);
 	if (status != 200) {
 		char *msg = NULL;
-		if (!prc && json_object_is_type(root, json_type_object) &&
-		    json_object_object_get_ex(root, "errors", &errors) &&
-		    json_object_is_type(errors, json_type_array) &&
-		    json_object_array_length(errors) > 0)
-			msg = message_of(json_object_array_get_idx(errors, 0));
+		errors = jval_get(root, "errors");
+		if (!prc && jval_is(errors, JARRAY) && jval_count(errors) > 0)
+			msg = message_of(jval_at(errors, 0));
 		else if (len && prc)
 			msg = clip(body, len);
 		int code = status == 401 || status == 403 ? ERR_AUTH : ERR_API;
@@ -198,51 +238,53 @@ int gql_decode_response(struct json_object **data_out, long status, const char *
 		rc = error_set(err, prc, "%s", perr.message);
 		goto done;
 	}
-	if (!json_object_is_type(root, json_type_object)) {
+	if (!jval_is(root, JOBJECT)) {
 		rc = error_set(err, ERR_API, "%s: the response is not a JSON object", op);
 		goto done;
 	}
-	if (json_object_object_get_ex(root, "errors", &errors) && errors &&
-	    !json_object_is_type(errors, json_type_null)) {
-		if (!json_object_is_type(errors, json_type_array)) {
+	errors = jval_get(root, "errors");
+	if (errors && !jval_is(errors, JNULL)) {
+		if (!jval_is(errors, JARRAY)) {
 			rc = error_set(err, ERR_API, "%s: 'errors' in the response is not a list",
 			               op);
 			goto done;
 		}
-		if (json_object_array_length(errors) > 0) {
-			bool has_data = json_object_object_get_ex(root, "data", &data) && data &&
-			                !json_object_is_type(data, json_type_null);
-			rc = errors_to_error(errors, has_data, op, "", err);
+		if (jval_count(errors) > 0) {
+			const struct error_sel all = {errors, NULL, false};
+			data = jval_get(root, "data");
+			rc = errors_to_error(&all, data && !jval_is(data, JNULL), op, "", err);
 			goto done;
 		}
 	}
-	if (!json_object_object_get_ex(root, "data", &data) ||
-	    !json_object_is_type(data, json_type_object)) {
+	data = jval_get(root, "data");
+	if (!jval_is(data, JOBJECT)) {
 		rc = error_set(err, ERR_API, "%s: the response has no data", op);
 		goto done;
 	}
-	*data_out = json_object_get(data);
+	*doc_out = doc;
+	*data_out = data;
+	doc = NULL;
 done:
 	error_release(&perr);
-	json_object_put(root);
+	jdoc_free(doc);
 	return rc;
 }
 
-int gql_check_payload(struct json_object **payload, struct json_object *data, const char *op,
+int gql_check_payload(const struct jval **payload, const struct jval *data, const char *op,
                       const char *what, struct error *err)
 {
-	struct json_object *p = NULL, *errors = NULL;
+	const struct jval *p = jval_get(data, op), *errors;
 
-	if (!json_object_object_get_ex(data, op, &p) || !json_object_is_type(p, json_type_object))
+	if (!jval_is(p, JOBJECT))
 		return error_set(err, ERR_API, "%s %s: the response has no payload", op, what);
-	if (!json_object_object_get_ex(p, "errors", &errors) ||
-	    json_object_is_type(errors, json_type_null)) {
+	errors = jval_get(p, "errors");
+	if (!errors || jval_is(errors, JNULL)) {
 		*payload = p;
 		return 0;
 	}
-	if (!json_object_is_type(errors, json_type_array))
+	if (!jval_is(errors, JARRAY))
 		return error_set(err, ERR_API, "%s %s: 'errors' is not a list", op, what);
-	size_t n = json_object_array_length(errors);
+	size_t n = jval_count(errors);
 	if (n == 0) {
 		*payload = p;
 		return 0;
@@ -250,12 +292,10 @@ int gql_check_payload(struct json_object **payload, struct json_object *data, co
 	struct buf msg = BUF_INIT;
 	bool not_found = false;
 	for (size_t i = 0; i < n && i < 10; i++) {
-		struct json_object *e = json_object_array_get_idx(errors, i), *f = NULL, *ms = NULL;
-		const char *field = "__all__";
-		if (json_object_is_type(e, json_type_object) &&
-		    json_object_object_get_ex(e, "field", &f) &&
-		    json_object_is_type(f, json_type_string))
-			field = json_object_get_string(f);
+		const struct jval *e = jval_at(errors, i), *f = jval_get(e, "field");
+		const struct jval *ms = jval_get(e, "messages");
+		/* A field name is cut at a NUL, as it was when answers were read with json-c. */
+		const char *field = jval_is(f, JSTRING) ? jval_str(f) : "__all__";
 		if (i)
 			buf_adds(&msg, "; ");
 		if (strcmp(field, "__all__")) {
@@ -263,17 +303,12 @@ int gql_check_payload(struct json_object **payload, struct json_object *data, co
 			buf_addf(&msg, "%s: ", cf);
 			free(cf);
 		}
-		size_t nm = 0;
-		if (json_object_is_type(e, json_type_object) &&
-		    json_object_object_get_ex(e, "messages", &ms) &&
-		    json_object_is_type(ms, json_type_array))
-			nm = json_object_array_length(ms);
+		size_t nm = jval_is(ms, JARRAY) ? jval_count(ms) : 0;
 		for (size_t j = 0; j < nm && j < 5; j++) {
-			struct json_object *m = json_object_array_get_idx(ms, j);
-			if (!json_object_is_type(m, json_type_string))
+			const struct jval *m = jval_at(ms, j);
+			if (!jval_is(m, JSTRING))
 				continue;
-			char *cm =
-			    clip(json_object_get_string(m), (size_t)json_object_get_string_len(m));
+			char *cm = clip(jval_str(m), jval_strlen(m));
 			if (is_not_found(cm))
 				not_found = true;
 			buf_addf(&msg, "%s%s", j ? " " : "", cm);
@@ -302,49 +337,44 @@ static int bad_field(const struct gql_ctx *ctx, const char *key, const char *mus
 	return error_set(err, ERR_API, "%s: field '%s' %s", ctx->op, key, must);
 }
 
-static struct json_object *member(struct json_object *obj, const char *key)
+int gql_string_value(const char **out, const struct jval *v, bool nullable, const char *key,
+                     const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *v = NULL;
-	if (!obj || !json_object_is_type(obj, json_type_object))
-		return NULL;
-	json_object_object_get_ex(obj, key, &v);
-	return v;
-}
-
-int gql_get_string(const char **out, struct json_object *obj, const char *key, bool nullable,
-                   const struct gql_ctx *ctx, struct error *err)
-{
-	struct json_object *v = member(obj, key);
-	if (!v) {
+	/* null reads as absent, as it did with json-c, which kept no null member */
+	if (!v || jval_is(v, JNULL)) {
 		if (!nullable)
 			return bad_field(ctx, key, "is missing", err);
 		*out = NULL;
 		return 0;
 	}
-	if (!json_object_is_type(v, json_type_string))
+	if (!jval_is(v, JSTRING))
 		return bad_field(ctx, key, "must be a string", err);
-	const char *s = json_object_get_string(v);
-	if (strlen(s) != (size_t)json_object_get_string_len(v))
+	const char *s = jval_str(v);
+	if (memchr(s, '\0', jval_strlen(v)))
 		return bad_field(ctx, key, "contains a NUL character", err);
 	*out = s;
 	return 0;
 }
 
-int gql_get_int(long long *out, bool *present, struct json_object *obj, const char *key,
-                long long min, long long max, const struct gql_ctx *ctx, struct error *err)
+int gql_get_string(const char **out, const struct jval *obj, const char *key, bool nullable,
+                   const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *v = member(obj, key);
-	if (!v) {
+	return gql_string_value(out, jval_get(obj, key), nullable, key, ctx, err);
+}
+
+int gql_int_value(long long *out, bool *present, const struct jval *v, const char *key,
+                  long long min, long long max, const struct gql_ctx *ctx, struct error *err)
+{
+	int64_t n;
+	if (!v || jval_is(v, JNULL)) {
 		if (!present)
 			return bad_field(ctx, key, "is missing", err);
 		*present = false;
 		return 0;
 	}
-	if (!json_object_is_type(v, json_type_int))
+	if (!jval_is_integer(v))
 		return bad_field(ctx, key, "must be an integer", err);
-	int64_t n = json_object_get_int64(v);
-	/* json-c clamps values beyond int64 to its limits; those are out of any range we use. */
-	if (n < min || n > max || n == INT64_MAX || n == INT64_MIN) {
+	if (!jval_int64(v, &n) || n < min || n > max) {
 		char must[96];
 		snprintf(must, sizeof(must), "must be between %lld and %lld", min, max);
 		return bad_field(ctx, key, must, err);
@@ -355,45 +385,92 @@ int gql_get_int(long long *out, bool *present, struct json_object *obj, const ch
 	return 0;
 }
 
-int gql_get_bool(bool *out, struct json_object *obj, const char *key, const struct gql_ctx *ctx,
-                 struct error *err)
+int gql_get_int(long long *out, bool *present, const struct jval *obj, const char *key,
+                long long min, long long max, const struct gql_ctx *ctx, struct error *err)
 {
-	struct json_object *v = member(obj, key);
-	if (!v)
+	return gql_int_value(out, present, jval_get(obj, key), key, min, max, ctx, err);
+}
+
+int gql_bool_value(bool *out, const struct jval *v, const char *key, const struct gql_ctx *ctx,
+                   struct error *err)
+{
+	if (!v || jval_is(v, JNULL))
 		return bad_field(ctx, key, "is missing", err);
-	if (!json_object_is_type(v, json_type_boolean))
+	if (!jval_is(v, JBOOL))
 		return bad_field(ctx, key, "must be true or false", err);
-	*out = json_object_get_boolean(v);
+	*out = jval_bool(v);
 	return 0;
 }
 
-static int get_typed(struct json_object **out, struct json_object *obj, const char *key,
-                     bool nullable, enum json_type type, const char *must,
-                     const struct gql_ctx *ctx, struct error *err)
+int gql_get_bool(bool *out, const struct jval *obj, const char *key, const struct gql_ctx *ctx,
+                 struct error *err)
 {
-	struct json_object *v = member(obj, key);
-	if (!v) {
+	return gql_bool_value(out, jval_get(obj, key), key, ctx, err);
+}
+
+int gql_typed_value(const struct jval **out, const struct jval *v, enum jtype type, bool nullable,
+                    const char *key, const struct gql_ctx *ctx, struct error *err)
+{
+	if (!v || jval_is(v, JNULL)) {
 		if (!nullable)
 			return bad_field(ctx, key, "is missing", err);
 		*out = NULL;
 		return 0;
 	}
-	if (!json_object_is_type(v, type))
-		return bad_field(ctx, key, must, err);
+	if (!jval_is(v, type))
+		return bad_field(ctx, key, type == JOBJECT ? "must be an object" : "must be a list",
+		                 err);
 	*out = v;
 	return 0;
 }
 
-int gql_get_object(struct json_object **out, struct json_object *obj, const char *key,
-                   bool nullable, const struct gql_ctx *ctx, struct error *err)
+int gql_get_object(const struct jval **out, const struct jval *obj, const char *key, bool nullable,
+                   const struct gql_ctx *ctx, struct error *err)
 {
-	return get_typed(out, obj, key, nullable, json_type_object, "must be an object", ctx, err);
+	return gql_typed_value(out, jval_get(obj, key), JOBJECT, nullable, key, ctx, err);
 }
 
-int gql_get_array(struct json_object **out, struct json_object *obj, const char *key, bool nullable,
+int gql_get_array(const struct jval **out, const struct jval *obj, const char *key, bool nullable,
                   const struct gql_ctx *ctx, struct error *err)
 {
-	return get_typed(out, obj, key, nullable, json_type_array, "must be a list", ctx, err);
+	return gql_typed_value(out, jval_get(obj, key), JARRAY, nullable, key, ctx, err);
+}
+
+struct json_object *gql_jval_to_json(const struct jval *v)
+{
+	struct json_object *o = NULL;
+	int64_t n;
+	double d;
+	switch (jval_type(v)) {
+	case JNULL:
+		return NULL;
+	case JBOOL:
+		return json_object_new_boolean(jval_bool(v));
+	case JNUMBER:
+		if (jval_int64(v, &n))
+			return json_object_new_int64(n);
+		if (jval_is_integer(v)) /* as json-c read it: clamped */
+			return json_object_new_int64(jval_number_text(v)[0] == '-' ? INT64_MIN
+			                                                           : INT64_MAX);
+		if (!jval_double(v, &d))
+			d = jval_number_text(v)[0] == '-' ? -HUGE_VAL : HUGE_VAL;
+		return json_object_new_double_s(d, jval_number_text(v));
+	case JSTRING:
+		return json_object_new_string_len(jval_str(v), (int)jval_strlen(v));
+	case JARRAY:
+		o = json_object_new_array_ext((int)jval_count(v));
+		for (size_t i = 0; i < jval_count(v); i++)
+			json_object_array_add(o, gql_jval_to_json(jval_at(v, i)));
+		return o;
+	case JOBJECT:
+		o = json_object_new_object();
+		for (size_t i = 0; i < jval_count(v); i++) {
+			const struct jmember *m = jval_member(v, i);
+			json_object_object_add(o, m->key, gql_jval_to_json(&m->val));
+		}
+		return o;
+	}
+	return NULL;
 }
 
 const char *gql_to_json(struct json_object *value, size_t *len_out)
@@ -546,32 +623,21 @@ void gql_document_info(const char *doc, bool *mutation, char *root, size_t n)
 }
 
 /* The member `errors` of a response when it is a non-empty list; else NULL. Borrowed. */
-static struct json_object *errors_list(struct json_object *root)
+static const struct jval *errors_list(const struct jval *root)
 {
-	struct json_object *errors = NULL;
-	if (!json_object_object_get_ex(root, "errors", &errors) ||
-	    !json_object_is_type(errors, json_type_array) || !json_object_array_length(errors))
-		return NULL;
-	return errors;
+	const struct jval *errors = jval_get(root, "errors");
+	return jval_is(errors, JARRAY) && jval_count(errors) ? errors : NULL;
 }
 
-static bool has_data(struct json_object *root)
+static bool has_data(const struct jval *root)
 {
-	struct json_object *data = NULL;
-	return json_object_object_get_ex(root, "data", &data) &&
-	       json_object_is_type(data, json_type_object);
+	return jval_is(jval_get(root, "data"), JOBJECT);
 }
 
 /* The first element of an error's path when it is a string (an alias or root field); else NULL. */
-static const char *path_head(struct json_object *e)
+static const char *path_head(const struct jval *e)
 {
-	struct json_object *path = NULL, *head;
-	if (!json_object_is_type(e, json_type_object) ||
-	    !json_object_object_get_ex(e, "path", &path) ||
-	    !json_object_is_type(path, json_type_array) || !json_object_array_length(path))
-		return NULL;
-	head = json_object_array_get_idx(path, 0);
-	return json_object_is_type(head, json_type_string) ? json_object_get_string(head) : NULL;
+	return jval_str(jval_at(jval_get(e, "path"), 0));
 }
 
 /*
@@ -579,83 +645,81 @@ static const char *path_head(struct json_object *e)
  * a GraphQL answer): a response holding only the error err describes, which
  * gql_batch_refused() recognises. err is emptied.
  */
-static int refusal(struct json_object **root_out, const char *op, struct error *err)
+static int refusal(struct jdoc **doc_out, const char *op, struct error *err)
 {
 	struct json_object *e = json_object_new_object(), *list = json_object_new_array();
 	struct json_object *root = json_object_new_object();
 	const char *msg = err->message ? err->message : "refused";
-	size_t n = strlen(op);
+	size_t n = strlen(op), len = 0;
+	struct error perr = ERROR_INIT;
 	if (!strncmp(msg, op, n) && !strncmp(msg + n, ": ", 2))
 		msg += n + 2; /* the operation is named again where the message is used */
 	json_object_object_add(e, "message", json_object_new_string(msg));
 	json_object_array_add(list, e);
 	json_object_object_add(root, "errors", list);
+	const char *text = gql_to_json(root, &len);
+	int rc = jdoc_parse(doc_out, text, len, op, &perr); /* our own text: always parses */
+	json_object_put(root);
+	error_release(&perr);
 	error_release(err);
-	*root_out = root;
-	return 0;
+	return rc;
 }
 
-int gql_decode_batch_response(struct json_object **root_out, long status, const char *body,
-                              size_t len, const char *op, struct error *err)
+int gql_decode_batch_response(struct jdoc **doc_out, long status, const char *body, size_t len,
+                              const char *op, struct error *err)
 {
-	struct json_object *root = NULL, *errors;
+	struct jdoc *doc = NULL;
+	const struct jval *root = NULL, *errors;
 	struct error perr = ERROR_INIT;
 	int rc;
 
-	if ((status != 200 && status != 400) || gql_parse_json(&root, body, len, op, &perr) ||
-	    !json_object_is_type(root, json_type_object) ||
-	    (!has_data(root) && !errors_list(root))) {
-		json_object_put(root);
+	if ((status != 200 && status != 400) || jdoc_parse(&doc, body, len, op, &perr) ||
+	    !jval_is((root = jdoc_root(doc)), JOBJECT) || (!has_data(root) && !errors_list(root))) {
+		const struct jval *data = NULL;
+		jdoc_free(doc);
 		error_release(&perr);
-		rc = gql_decode_response(root_out, status, body, len, op, err);
+		rc = gql_decode_response(doc_out, &data, status, body, len, op, err);
 		if (status != 400 && status != 413)
 			return rc;
-		return refusal(root_out, op, err);
+		if (!rc) { /* a 400 with data: impossible above, but keep the contract */
+			jdoc_free(*doc_out);
+			*doc_out = NULL;
+		}
+		return refusal(doc_out, op, err);
 	}
 	errors = errors_list(root);
-	if (!has_data(root) && any_auth_error(errors)) {
-		rc = errors_to_error(errors, false, op, "", err);
-		json_object_put(root);
+	const struct error_sel all = {errors, NULL, false};
+	if (!has_data(root) && errors && any_auth_error(&all)) {
+		rc = errors_to_error(&all, false, op, "", err);
+		jdoc_free(doc);
 		return rc;
 	}
-	*root_out = root;
+	*doc_out = doc;
 	return 0;
 }
 
-bool gql_batch_refused(struct json_object *root)
+bool gql_batch_refused(const struct jval *root)
 {
-	struct json_object *errors = errors_list(root);
+	const struct jval *errors = errors_list(root);
 	if (has_data(root) || !errors)
 		return false;
-	for (size_t i = 0; i < json_object_array_length(errors); i++)
-		if (path_head(json_object_array_get_idx(errors, i)))
+	for (size_t i = 0; i < jval_count(errors); i++)
+		if (path_head(jval_at(errors, i)))
 			return false;
 	return true;
 }
 
-int gql_batch_error(struct json_object *root, const char *alias, const char *op, struct error *err)
+int gql_batch_error(const struct jval *root, const char *alias, const char *op, struct error *err)
 {
-	struct json_object *errors = errors_list(root), *own = NULL, *general = NULL;
-	int rc = 0;
+	const struct jval *errors = errors_list(root);
 	if (!errors)
 		return 0;
-	own = json_object_new_array();
-	general = json_object_new_array();
-	for (size_t i = 0; i < json_object_array_length(errors); i++) {
-		struct json_object *e = json_object_array_get_idx(errors, i);
-		const char *head = path_head(e);
-		if (!head)
-			json_object_array_add(general, json_object_get(e));
-		else if (!strcmp(head, alias))
-			json_object_array_add(own, json_object_get(e));
-	}
-	if (json_object_array_length(own))
-		rc = errors_to_error(own, true, op, "", err);
-	else if (json_object_array_length(general))
-		rc = errors_to_error(general, true, op, "", err);
-	json_object_put(own);
-	json_object_put(general);
-	return rc;
+	const struct error_sel own = {errors, alias, true}, general = {errors, alias, false};
+	if (sel_count(&own))
+		return errors_to_error(&own, true, op, "", err);
+	if (sel_count(&general))
+		return errors_to_error(&general, true, op, "", err);
+	return 0;
 }
 
 const char *gql_library_version(void)

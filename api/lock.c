@@ -48,75 +48,74 @@ static void run_token(char out[17])
 		snprintf(out + 2 * i, 3, "%02x", bytes[i]);
 }
 
-static char *string_member(struct json_object *obj, const char *key)
+static char *string_member(const struct jval *obj, const char *key)
 {
-	struct json_object *v = NULL;
-	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
+	const char *v = jval_str(jval_get(obj, key));
+	return v ? xstrdup(v) : NULL;
 }
 
 /* Fills info from a customer node (id name description labels). */
-static void decode_lock(struct api_lock_info *info, struct json_object *node)
+static void decode_lock(struct api_lock_info *info, const struct jval *node)
 {
-	struct json_object *labels = NULL, *desc = NULL, *v = NULL;
+	const struct jval *labels = jval_get(node, "labels"), *desc = NULL;
+	struct jdoc *doc = NULL;
+	struct error perr = ERROR_INIT;
+	int64_t since;
 	memset(info, 0, sizeof(*info));
 	info->id = string_member(node, "id");
 	char *name = string_member(node, "name");
 	bool labelled = false;
-	if (json_object_object_get_ex(node, "labels", &labels) &&
-	    json_object_is_type(labels, json_type_array))
-		for (size_t i = 0; i < json_object_array_length(labels); i++) {
-			struct json_object *l = json_object_array_get_idx(labels, i);
-			labelled |= json_object_is_type(l, json_type_string) &&
-			            !strcmp(json_object_get_string(l), API_LOCK_LABEL);
-		}
+	for (size_t i = 0; i < jval_count(labels); i++) {
+		const char *l = jval_str(jval_at(labels, i));
+		labelled |= l && !strcmp(l, API_LOCK_LABEL);
+	}
 	info->is_lock = labelled && name && !strcmp(name, API_LOCK_NAME);
 	free(name);
 	char *text = string_member(node, "description");
-	if (text)
-		desc = json_tokener_parse(text);
+	/* a description that is not JSON names no holder */
+	if (text && !jdoc_parse(&doc, text, strlen(text), "lock", &perr))
+		desc = jdoc_root(doc);
+	error_release(&perr);
 	free(text);
-	if (desc && json_object_is_type(desc, json_type_object)) {
+	if (jval_is(desc, JOBJECT)) {
 		info->holder = string_member(desc, "holder");
 		info->since_text = string_member(desc, "since");
 		info->run = string_member(desc, "run");
-		if (json_object_object_get_ex(desc, "sinceEpoch", &v) &&
-		    json_object_is_type(v, json_type_int))
-			info->since = json_object_get_int64(v);
+		if (jval_int64(jval_get(desc, "sinceEpoch"), &since))
+			info->since = since;
 	}
-	json_object_put(desc);
+	jdoc_free(doc);
 }
 
 /* The lock as it is now: *found false when there is none. */
 static int find_lock(struct api_lock_info *info, bool *found, struct api_client *c,
                      struct error *err)
 {
-	struct json_object *vars = json_object_new_object(), *data = NULL, *conn = NULL,
-	                   *nodes = NULL;
+	struct json_object *vars = json_object_new_object();
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *nodes = NULL;
 	int rc;
 	*found = false;
 	json_object_object_add(vars, "name", json_object_new_string(API_LOCK_NAME));
-	rc = api_request(&data, c, api_doc(API_DOC_LOCK_FIND), vars, err);
+	rc = api_request(&doc, &data, c, api_doc(API_DOC_LOCK_FIND), vars, err);
 	json_object_put(vars);
 	if (rc)
 		return rc;
-	if (!json_object_object_get_ex(data, "customers", &conn) ||
-	    !json_object_object_get_ex(conn, "nodes", &nodes) ||
-	    !json_object_is_type(nodes, json_type_array)) {
-		json_object_put(data);
+	nodes = jval_get(jval_get(data, "customers"), "nodes");
+	if (!jval_is(nodes, JARRAY)) {
+		jdoc_free(doc);
 		return error_set(err, ERR_API, "customers (lock): the response has no nodes");
 	}
-	for (size_t i = 0; i < json_object_array_length(nodes) && !*found; i++) {
-		struct json_object *n = json_object_array_get_idx(nodes, i);
-		if (!json_object_is_type(n, json_type_object))
+	for (size_t i = 0; i < jval_count(nodes) && !*found; i++) {
+		const struct jval *n = jval_at(nodes, i);
+		if (!jval_is(n, JOBJECT))
 			continue;
 		decode_lock(info, n);
 		*found = info->id != NULL;
 		if (!*found)
 			api_lock_info_release(info);
 	}
-	json_object_put(data);
+	jdoc_free(doc);
 	return 0;
 }
 
@@ -152,19 +151,19 @@ static int create_lock(struct api_lock_info *mine, struct api_client *c, const c
 	                       json_object_new_string(json_object_to_json_string_ext(
 	                           desc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
 	json_object_object_add(input, "labels", labels);
-	struct json_object *vars = json_object_new_object(), *data = NULL, *payload = NULL,
-	                   *cust = NULL;
+	struct json_object *vars = json_object_new_object();
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *payload = NULL, *cust = NULL;
 	json_object_object_add(vars, "input", input);
-	int rc = api_request(&data, c, api_doc(API_DOC_LOCK_CREATE), vars, err);
+	int rc = api_request(&doc, &data, c, api_doc(API_DOC_LOCK_CREATE), vars, err);
 	if (!rc && !(rc = gql_check_payload(&payload, data, "createCustomer", "(lock)", err))) {
-		if (json_object_object_get_ex(payload, "customer", &cust) &&
-		    json_object_is_type(cust, json_type_object))
+		if (jval_is((cust = jval_get(payload, "customer")), JOBJECT))
 			decode_lock(mine, cust);
 		if (!mine->id)
 			rc = error_set(err, ERR_API,
 			               "createCustomer (lock): no customer in the answer");
 	}
-	json_object_put(data);
+	jdoc_free(doc);
 	json_object_put(vars);
 	json_object_put(desc);
 	free(since);
@@ -230,14 +229,15 @@ done:
 
 static int delete_lock(struct api_client *c, const char *id, struct error *err)
 {
-	struct json_object *vars = json_object_new_object(), *input = json_object_new_object(),
-	                   *data = NULL, *payload = NULL;
+	struct json_object *vars = json_object_new_object(), *input = json_object_new_object();
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *payload = NULL;
 	json_object_object_add(input, "id", json_object_new_string(id));
 	json_object_object_add(vars, "input", input);
-	int rc = api_request(&data, c, api_doc(API_DOC_LOCK_DELETE), vars, err);
+	int rc = api_request(&doc, &data, c, api_doc(API_DOC_LOCK_DELETE), vars, err);
 	if (!rc)
 		rc = gql_check_payload(&payload, data, "deleteCustomer", "(lock)", err);
-	json_object_put(data);
+	jdoc_free(doc);
 	json_object_put(vars);
 	return rc;
 }
@@ -245,18 +245,19 @@ static int delete_lock(struct api_client *c, const char *id, struct error *err)
 static int read_lock(struct api_lock_info *info, struct api_client *c, const char *id,
                      struct error *err)
 {
-	struct json_object *vars = json_object_new_object(), *data = NULL, *node = NULL;
+	struct json_object *vars = json_object_new_object();
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *node = NULL;
 	json_object_object_add(vars, "id", json_object_new_string(id));
-	int rc = api_request(&data, c, api_doc(API_DOC_LOCK_READ), vars, err);
+	int rc = api_request(&doc, &data, c, api_doc(API_DOC_LOCK_READ), vars, err);
 	json_object_put(vars);
 	if (rc)
 		return rc;
-	if (!json_object_object_get_ex(data, "customer", &node) ||
-	    !json_object_is_type(node, json_type_object))
+	if (!jval_is((node = jval_get(data, "customer")), JOBJECT))
 		rc = error_set(err, ERR_NOTFOUND, "no object has the id %s", id);
 	else
 		decode_lock(info, node);
-	json_object_put(data);
+	jdoc_free(doc);
 	return rc;
 }
 

@@ -21,12 +21,11 @@ struct lookup {
 	void *ctx;
 };
 
-static int decode_by_id(bool *found, struct lookup *l, struct json_object *data, struct error *err)
+static int decode_by_id(bool *found, struct lookup *l, const struct jval *data, struct error *err)
 {
-	struct json_object *node = NULL;
+	const struct jval *node = NULL;
 	int rc = 0;
-	if (json_object_object_get_ex(data, l->op, &node) && node &&
-	    json_object_is_type(node, json_type_object)) {
+	if (jval_is((node = jval_get(data, l->op)), JOBJECT)) {
 		rc = fetch_decode_node(l->s, l->kind, node, 0, err);
 		*found = rc == 0;
 	}
@@ -37,7 +36,7 @@ static int decode_by_id(bool *found, struct lookup *l, struct json_object *data,
  * A search by identity: found when there is one object. Two objects with one
  * identity are an error naming both, never a silent pick of either.
  */
-static int decode_search(bool *found, struct lookup *l, struct json_object *data, struct error *err)
+static int decode_search(bool *found, struct lookup *l, const struct jval *data, struct error *err)
 {
 	static const char *const kinds[] = {"customers", "integrations", "instances"};
 	long total;
@@ -54,7 +53,7 @@ static int decode_search(bool *found, struct lookup *l, struct json_object *data
 	return rc;
 }
 
-static void lookup_done(struct api_call *call, int rc, struct json_object *data,
+static void lookup_done(struct api_call *call, int rc, const struct jval *data,
                         struct error *call_err)
 {
 	struct lookup *l = call->userdata;

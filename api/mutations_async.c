@@ -103,7 +103,7 @@ static char *describe(const char *kind, const char *name)
 	return xasprintf("%s '%s'", kind, name ? name : "?");
 }
 
-static int read_version(struct api_version *out, struct json_object *obj, const struct gql_ctx *ctx,
+static int read_version(struct api_version *out, const struct jval *obj, const struct gql_ctx *ctx,
                         struct error *err)
 {
 	const char *id;
@@ -138,10 +138,10 @@ static void mut_finish(struct mut *m, int rc, const struct api_mut_result *res, 
 
 /* The mutation's answer: both error layers, then what the caller wants from the payload. */
 static int decode_mutation(struct api_mut_result *res, struct api_version *v, struct mut *m,
-                           struct json_object *data, struct error *err)
+                           const struct jval *data, struct error *err)
 {
 	const struct gql_ctx ctx = {m->op, m->what, -1};
-	struct json_object *payload = NULL, *obj = NULL;
+	const struct jval *payload = NULL, *obj = NULL;
 	const char *id;
 	int rc;
 	if ((rc = gql_check_payload(&payload, data, m->op, m->what, err)) ||
@@ -163,27 +163,27 @@ static int decode_mutation(struct api_mut_result *res, struct api_version *v, st
  * A poll's answer: 0 with v filled when the version is available, 0 with v
  * empty when it is not yet, or an error.
  */
-static int decode_poll(struct api_version *v, struct mut *m, struct json_object *data,
+static int decode_poll(struct api_version *v, struct mut *m, const struct jval *data,
                        struct error *err)
 {
 	const struct gql_ctx ctx = {"integration", "version", m->number};
-	struct json_object *obj = NULL, *seq = NULL, *nodes = NULL;
+	const struct jval *obj = NULL, *seq = NULL, *nodes = NULL;
 	int rc;
 	if ((rc = gql_get_object(&obj, data, "integration", false, &ctx, err)) ||
 	    (rc = gql_get_object(&seq, obj, "versionSequence", false, &ctx, err)) ||
 	    (rc = gql_get_array(&nodes, seq, "nodes", false, &ctx, err)))
 		return rc;
-	if (json_object_array_length(nodes) == 0)
+	if (jval_count(nodes) == 0)
 		return 0;
-	return read_version(v, json_object_array_get_idx(nodes, 0), &ctx, err);
+	return read_version(v, jval_at(nodes, 0), &ctx, err);
 }
 
 /* A deploy-state read's answer. */
-static int decode_deployed(struct api_deploy_state *st, struct mut *m, struct json_object *data,
+static int decode_deployed(struct api_deploy_state *st, struct mut *m, const struct jval *data,
                            struct error *err)
 {
 	const struct gql_ctx ctx = {"instance", m->what, -1};
-	struct json_object *obj = NULL;
+	const struct jval *obj = NULL;
 	long long n;
 	int rc;
 	if ((rc = gql_get_object(&obj, data, "instance", false, &ctx, err)) ||
@@ -195,7 +195,7 @@ static int decode_deployed(struct api_deploy_state *st, struct mut *m, struct js
 }
 
 /* A successful answer (data holds the operation's root field): what the caller wants from it. */
-static void mut_decode_finish(struct mut *m, struct json_object *data)
+static void mut_decode_finish(struct mut *m, const struct jval *data)
 {
 	struct api_mut_result res = {NULL, NULL, NULL};
 	struct api_version v = {NULL, 0, false};
@@ -221,7 +221,7 @@ static void mut_decode_finish(struct mut *m, struct json_object *data)
 	error_release(&err);
 }
 
-static void mut_call_done(struct api_call *call, int rc, struct json_object *data,
+static void mut_call_done(struct api_call *call, int rc, const struct jval *data,
                           struct error *call_err)
 {
 	struct mut *m = call->userdata;
@@ -309,7 +309,7 @@ static void send_single(struct mut *m, long delay_ms)
 	api_call_start_delayed(&m->call, delay_ms);
 }
 
-static void batch_done(struct api_call *call, int rc, struct json_object *root,
+static void batch_done(struct api_call *call, int rc, const struct jval *root,
                        struct error *call_err);
 
 /* Sends the first (up to max) operations of kind doc that wait, in one request. */
@@ -402,7 +402,7 @@ static void mut_submit(struct mut *m)
  * goes out alone, now and for the rest of the run, and the caller hears of
  * it once.
  */
-static void batch_refused(struct mut_batcher *b, struct mut_batch *bt, struct json_object *root)
+static void batch_refused(struct mut_batcher *b, struct mut_batch *bt, const struct jval *root)
 {
 	if (!b->refused && b->notice) {
 		struct error why = ERROR_INIT;
@@ -425,16 +425,15 @@ static void batch_refused(struct mut_batcher *b, struct mut_batch *bt, struct js
  * a single answer would be. An answer without data after the document ran
  * tells nothing about any mutation of it: each outcome is unknown.
  */
-static void batch_member_done(struct mut *m, struct json_object *root, size_t k)
+static void batch_member_done(struct mut *m, const struct jval *root, size_t k)
 {
-	struct json_object *data = NULL, *field = NULL, *one;
+	const struct jval *data = jval_get(root, "data"), *field;
 	struct error err = ERROR_INIT;
 	char alias[32];
 	int rc;
 
 	snprintf(alias, sizeof(alias), "m%zu", k);
-	if (!json_object_object_get_ex(root, "data", &data) ||
-	    !json_object_is_type(data, json_type_object)) {
+	if (!jval_is(data, JOBJECT)) {
 		struct error why = ERROR_INIT;
 		gql_batch_error(root, alias, m->op, &why);
 		if (m->kind < MUT_POLL)
@@ -450,16 +449,18 @@ static void batch_member_done(struct mut *m, struct json_object *root, size_t k)
 	} else if ((rc = gql_batch_error(root, alias, m->op, &err))) {
 		mut_finish(m, rc, NULL, &err);
 	} else {
-		json_object_object_get_ex(data, alias, &field);
-		one = json_object_new_object();
-		json_object_object_add(one, m->op, json_object_get(field));
-		mut_decode_finish(m, one);
-		json_object_put(one);
+		/* {op: the alias's field}, as a single request would have it */
+		field = jval_get(data, alias);
+		struct jmember member = {m->op, (uint32_t)strlen(m->op), {.type = JNULL}};
+		if (field)
+			member.val = *field;
+		const struct jval one = {.type = JOBJECT, .len = 1, .u.members = &member};
+		mut_decode_finish(m, &one);
 	}
 	error_release(&err);
 }
 
-static void batch_done(struct api_call *call, int rc, struct json_object *root,
+static void batch_done(struct api_call *call, int rc, const struct jval *root,
                        struct error *call_err)
 {
 	struct mut_batch *bt = call->userdata;

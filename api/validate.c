@@ -21,30 +21,27 @@ struct check_call {
 };
 
 /* The payload's errors as "field: message message; ...", or NULL when there are none. */
-static char *payload_problems(struct json_object *payload)
+static char *payload_problems(const struct jval *payload)
 {
-	struct json_object *errors = NULL;
-	if (!json_object_object_get_ex(payload, "errors", &errors) ||
-	    !json_object_is_type(errors, json_type_array) || !json_object_array_length(errors))
+	const struct jval *errors = NULL;
+	if (!jval_is((errors = jval_get(payload, "errors")), JARRAY) || !jval_count(errors))
 		return NULL;
 	struct buf msg = BUF_INIT;
-	size_t n = json_object_array_length(errors);
+	size_t n = jval_count(errors);
 	for (size_t i = 0; i < n && i < 10; i++) {
-		struct json_object *e = json_object_array_get_idx(errors, i), *f = NULL, *ms = NULL;
+		const struct jval *e = jval_at(errors, i), *f = NULL, *ms = NULL;
 		if (i)
 			buf_adds(&msg, "; ");
-		if (json_object_object_get_ex(e, "field", &f) &&
-		    json_object_is_type(f, json_type_string) &&
-		    strcmp(json_object_get_string(f), "__all__"))
-			buf_addf(&msg, "%s: ", json_object_get_string(f));
+		if ((f = jval_get(e, "field")) != NULL && jval_is(f, JSTRING) &&
+		    strcmp(jval_str(f), "__all__"))
+			buf_addf(&msg, "%s: ", jval_str(f));
 		size_t nm = 0;
-		if (json_object_object_get_ex(e, "messages", &ms) &&
-		    json_object_is_type(ms, json_type_array))
-			nm = json_object_array_length(ms);
+		if ((ms = jval_get(e, "messages")) != NULL && jval_is(ms, JARRAY))
+			nm = jval_count(ms);
 		for (size_t j = 0; j < nm && j < 5; j++) {
-			struct json_object *m = json_object_array_get_idx(ms, j);
-			if (json_object_is_type(m, json_type_string))
-				buf_addf(&msg, "%s%s", j ? " " : "", json_object_get_string(m));
+			const struct jval *m = jval_at(ms, j);
+			if (jval_is(m, JSTRING))
+				buf_addf(&msg, "%s%s", j ? " " : "", jval_str(m));
 		}
 		if (!nm)
 			buf_adds(&msg, "(no message)");
@@ -54,11 +51,11 @@ static char *payload_problems(struct json_object *payload)
 	return buf_detach(&msg, NULL);
 }
 
-static void check_done(struct api_call *call, int rc, struct json_object *data,
+static void check_done(struct api_call *call, int rc, const struct jval *data,
                        struct error *call_err)
 {
 	struct check_call *cc = (struct check_call *)call;
-	struct json_object *payload = NULL, *result = NULL, *valid = NULL;
+	const struct jval *payload = NULL, *result = NULL, *valid = NULL;
 
 	if (rc) {
 		if (!*cc->rc) {
@@ -68,8 +65,7 @@ static void check_done(struct api_call *call, int rc, struct json_object *data,
 		}
 		goto done;
 	}
-	if (!json_object_object_get_ex(data, "validateIntegrationSchema", &payload) ||
-	    !json_object_is_type(payload, json_type_object)) {
+	if (!jval_is((payload = jval_get(data, "validateIntegrationSchema")), JOBJECT)) {
 		if (!*cc->rc)
 			*cc->rc =
 			    error_set(cc->err, ERR_API,
@@ -78,9 +74,9 @@ static void check_done(struct api_call *call, int rc, struct json_object *data,
 	}
 	cc->check->problems = payload_problems(payload);
 	bool is_valid = !cc->check->problems;
-	if (json_object_object_get_ex(payload, "result", &result) &&
-	    json_object_object_get_ex(result, "isValid", &valid) &&
-	    json_object_is_type(valid, json_type_boolean) && !json_object_get_boolean(valid))
+	result = jval_get(payload, "result");
+	valid = jval_get(result, "isValid");
+	if (jval_is(valid, JBOOL) && !jval_bool(valid))
 		is_valid = false;
 	cc->check->valid = is_valid;
 	if (!is_valid && !cc->check->problems)

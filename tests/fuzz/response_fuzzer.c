@@ -8,6 +8,11 @@
  * decoding must end in a model or in an error value: never a crash, a hang
  * or a read out of bounds. The body is also read as a JWT and as a GraphQL
  * document, the other two texts prismsync inspects.
+ *
+ * The body is also decoded by json-c, which read answers before jdoc did:
+ * the two must accept and refuse alike (but for what json-c lets through
+ * that RFC 8259 does not, jdoc_compare.h), and read accepted documents as
+ * the same values; a difference aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,12 +23,33 @@
 #include "../../api/fetch.h"
 #include "../../api/gql.h"
 #include "../../live/live.h"
+#include "jdoc_compare.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const ops[] = {"customers", "integrations", "instances", "createCustomer",
                                   "auth/refresh"};
 static const long statuses[] = {200, 200, 200, 200, 401, 429, 503, 400};
+
+/* Aborts when jdoc and json-c (as gql_parse_json() ran it) read body differently. */
+static void compare_with_jsonc(const char *body, size_t len)
+{
+	struct jdoc *doc = NULL;
+	struct json_object *o = NULL;
+	struct error mine = ERROR_INIT, theirs = ERROR_INIT;
+	int m = jdoc_parse(&doc, body, len, "fuzz", &mine);
+	int t = gql_parse_json(&o, body, len, "fuzz", &theirs);
+	if (!m && !t && !jdoc_same_as_jsonc(jdoc_root(doc), o))
+		abort();                                /* both accept, with different values */
+	if (!m && t && !jval_is(jdoc_root(doc), JNULL)) /* json-c reads null as no value */
+		abort();                                /* accepted what json-c refuses */
+	if (m && !t && !jdoc_stricter_than_jsonc(mine.message))
+		abort(); /* refused what json-c accepts, for no known reason */
+	jdoc_free(doc);
+	json_object_put(o);
+	error_release(&mine);
+	error_release(&theirs);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,14 +61,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *body = (const char *)data + 1;
 	size_t len = size - 1;
 	struct error err = ERROR_INIT;
-	struct json_object *top = NULL, *payload = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *top = NULL, *payload = NULL;
 
 	if (which == 4) {
 		char *token = NULL;
 		if (!auth_parse_refresh(&token, status, body, len, &err))
 			free(token);
 		error_release(&err);
-	} else if (!gql_decode_response(&top, status, body, len, ops[which], &err)) {
+	} else if (!gql_decode_response(&doc, &top, status, body, len, ops[which], &err)) {
 		if (which < 3) {
 			struct live_state *s = live_state_new();
 			long total;
@@ -60,9 +87,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			api_decode_customer_vars_page(s, top, &total, &n, &err);
 			live_state_free(s);
 		}
-		json_object_put(top);
+		jdoc_free(doc);
 	}
 	error_release(&err);
+	compare_with_jsonc(body, len);
 
 	/* The same bytes as a token and as a document. */
 	char *text = malloc(len + 1);

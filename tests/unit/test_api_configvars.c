@@ -14,6 +14,16 @@
 #include "../../api/configvars.h"
 #include "../../api/fetch.h"
 
+/* A JSON text the test wrote, parsed: its root is borrowed from the returned jdoc. */
+static struct jdoc *parse(const char *text)
+{
+	struct jdoc *doc = NULL;
+	struct error err = ERROR_INIT;
+	if (jdoc_parse(&doc, text, strlen(text), "test", &err))
+		fail_msg("%s", err.message);
+	return doc;
+}
+
 static const char instance_node[] =
     "{\"id\": \"N1\", \"name\": \"Shop Sync\", \"description\": \"\", \"labels\": [],"
     " \"enabled\": true, \"deployedVersion\": 0, \"needsDeploy\": true,"
@@ -41,7 +51,8 @@ static const char instance_node[] =
 static void test_instance_config_of_every_kind(void **state)
 {
 	(void)state;
-	struct json_object *node = json_tokener_parse(instance_node);
+	struct jdoc *doc = parse(instance_node);
+	const struct jval *node = jdoc_root(doc);
 	struct live_state *s = live_state_new();
 	struct error err = ERROR_INIT;
 	assert_non_null(node);
@@ -78,7 +89,7 @@ static void test_instance_config_of_every_kind(void **state)
 	assert_string_equal(v->schedule_type, "CUSTOM");
 	assert_string_equal(v->time_zone, "Europe/Berlin");
 	assert_null(live_instance_config_var(in, "Nope"));
-	json_object_put(node);
+	jdoc_free(doc);
 	live_state_free(s);
 }
 
@@ -92,7 +103,8 @@ static void expect_refused(const char *from, const char *to, const char *message
 	memcpy(text, instance_node, head);
 	memcpy(text + head, to, strlen(to));
 	memcpy(text + head + strlen(to), at + strlen(from), strlen(at + strlen(from)) + 1);
-	struct json_object *node = json_tokener_parse(text);
+	struct jdoc *doc = parse(text);
+	const struct jval *node = jdoc_root(doc);
 	struct live_state *s = live_state_new();
 	struct error err = ERROR_INIT;
 	assert_non_null(node);
@@ -100,7 +112,7 @@ static void expect_refused(const char *from, const char *to, const char *message
 	if (!strstr(err.message, message))
 		fail_msg("'%s' does not say '%s'", err.message, message);
 	error_release(&err);
-	json_object_put(node);
+	jdoc_free(doc);
 	live_state_free(s);
 	free(text);
 }
@@ -131,7 +143,8 @@ static void test_customer_vars_page(void **state)
 	    "{\"id\": "
 	    "\"C2\"}},"
 	    " {\"id\": \"OCV\", \"key\": \"org-wide\", \"status\": null, \"customer\": null}]}}";
-	struct json_object *data = json_tokener_parse(text);
+	struct jdoc *doc = parse(text);
+	const struct jval *data = jdoc_root(doc);
 	struct live_state *s = live_state_new();
 	struct error err = ERROR_INIT;
 	long total = 0;
@@ -145,16 +158,16 @@ static void test_customer_vars_page(void **state)
 	assert_string_equal(live_customer_var(s, "C1", "slack")->status, "ACTIVE");
 	assert_null(live_customer_var(s, "C1", "org-wide"));
 	assert_null(live_customer_var(s, "C3", "slack"));
-	json_object_put(data);
+	jdoc_free(doc);
 	live_state_free(s);
 
-	data = json_tokener_parse(
-	    "{\"customerConfigVariables\": {\"totalCount\": 1, \"nodes\": "
-	    "[{\"id\": 5, \"key\": \"k\", \"status\": null, \"customer\": null}]}}");
+	doc = parse("{\"customerConfigVariables\": {\"totalCount\": 1, \"nodes\": "
+	            "[{\"id\": 5, \"key\": \"k\", \"status\": null, \"customer\": null}]}}");
+	data = jdoc_root(doc);
 	s = live_state_new();
 	assert_int_equal(api_decode_customer_vars_page(s, data, &total, &n, &err), ERR_API);
 	error_release(&err);
-	json_object_put(data);
+	jdoc_free(doc);
 	live_state_free(s);
 }
 

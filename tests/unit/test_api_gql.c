@@ -8,16 +8,19 @@
 
 #include "../../api/gql.h"
 
-static int decode(struct json_object **data, long status, const char *body, struct error *err)
+static int decode(struct jdoc **doc, const struct jval **data, long status, const char *body,
+                  struct error *err)
 {
-	return gql_decode_response(data, status, body, strlen(body), "customers", err);
+	return gql_decode_response(doc, data, status, body, strlen(body), "customers", err);
 }
 
 static void expect_error(long status, const char *body, int code, const char *fragment)
 {
-	struct json_object *data = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL;
 	struct error err = ERROR_INIT;
-	assert_int_equal(decode(&data, status, body, &err), code);
+	assert_int_equal(decode(&doc, &data, status, body, &err), code);
+	assert_null(doc);
 	assert_null(data);
 	if (!strstr(err.message, fragment))
 		fail_msg("'%s' not in '%s'", fragment, err.message);
@@ -27,14 +30,16 @@ static void expect_error(long status, const char *body, int code, const char *fr
 static void test_data_is_returned(void **state)
 {
 	(void)state;
-	struct json_object *data = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL;
 	struct error err = ERROR_INIT;
 	assert_int_equal(
-	    decode(&data, 200, "{\"data\": {\"customers\": {\"totalCount\": 3}}}", &err), 0);
-	assert_true(json_object_is_type(data, json_type_object));
-	json_object_put(data);
-	assert_int_equal(decode(&data, 200, " {\"errors\": [], \"data\": {}}\n", &err), 0);
-	json_object_put(data);
+	    decode(&doc, &data, 200, "{\"data\": {\"customers\": {\"totalCount\": 3}}}", &err), 0);
+	assert_true(jval_is(data, JOBJECT));
+	assert_true(jval_is(jval_get(data, "customers"), JOBJECT));
+	jdoc_free(doc);
+	assert_int_equal(decode(&doc, &data, 200, " {\"errors\": [], \"data\": {}}\n", &err), 0);
+	jdoc_free(doc);
 }
 
 static void test_both_error_layers_and_http(void **state)
@@ -124,51 +129,54 @@ static void test_json_errors_have_positions(void **state)
 static void test_payload_errors_name_operation_and_object(void **state)
 {
 	(void)state;
-	struct json_object *data = NULL, *payload = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL, *payload = NULL;
 	struct error err = ERROR_INIT;
 	const char *body = "{\"data\": {\"createCustomer\": {\"customer\": null, \"errors\": ["
 	                   "{\"field\": \"externalId\", \"messages\": [\"is taken\"]},"
 	                   "{\"field\": \"__all__\", \"messages\": [\"no\", \"really\"]}]}}}";
 	assert_int_equal(
-	    gql_decode_response(&data, 200, body, strlen(body), "createCustomer", &err), 0);
+	    gql_decode_response(&doc, &data, 200, body, strlen(body), "createCustomer", &err), 0);
 	assert_int_equal(
 	    gql_check_payload(&payload, data, "createCustomer", "customer 'acme'", &err), ERR_API);
 	assert_string_equal(err.message,
 	                    "createCustomer customer 'acme': externalId: is taken; no really");
 	error_release(&err);
-	json_object_put(data);
+	jdoc_free(doc);
 
 	body = "{\"data\": {\"deployInstance\": {\"instance\": {\"id\": \"1\"}, \"errors\": []}}}";
 	assert_int_equal(
-	    gql_decode_response(&data, 200, body, strlen(body), "deployInstance", &err), 0);
+	    gql_decode_response(&doc, &data, 200, body, strlen(body), "deployInstance", &err), 0);
 	assert_int_equal(gql_check_payload(&payload, data, "deployInstance", "instance 'x'", &err),
 	                 0);
 	assert_non_null(payload);
 	assert_int_equal(gql_check_payload(&payload, data, "createInstance", "instance 'x'", &err),
 	                 ERR_API);
 	error_release(&err);
-	json_object_put(data);
+	jdoc_free(doc);
 
 	body = "{\"data\": {\"updateInstance\": {\"errors\": [{\"field\": \"id\", \"messages\": "
 	       "[\"Record not found\"]}]}}}";
 	assert_int_equal(
-	    gql_decode_response(&data, 200, body, strlen(body), "updateInstance", &err), 0);
+	    gql_decode_response(&doc, &data, 200, body, strlen(body), "updateInstance", &err), 0);
 	assert_int_equal(gql_check_payload(&payload, data, "updateInstance", "instance 'x'", &err),
 	                 ERR_NOTFOUND);
 	error_release(&err);
-	json_object_put(data);
+	jdoc_free(doc);
 }
 
 static void test_values_are_type_and_range_checked(void **state)
 {
 	(void)state;
-	struct json_object *o = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *o = NULL;
 	struct error err = ERROR_INIT;
 	const struct gql_ctx ctx = {"instances", "instance", 7};
 	const char *text = "{\"n\": 5, \"big\": 99999999999, \"huge\": 1e999, \"neg\": -1,"
 	                   " \"f\": 1.5, \"s\": \"x\", \"nul\": null, \"b\": true,"
 	                   " \"z\": \"a\\u0000b\", \"max\": 18446744073709551615}";
-	assert_int_equal(gql_parse_json(&o, text, strlen(text), "test", &err), 0);
+	assert_int_equal(jdoc_parse(&doc, text, strlen(text), "test", &err), 0);
+	o = jdoc_root(doc);
 	long long n;
 	bool present;
 	assert_int_equal(gql_get_int(&n, NULL, o, "n", 0, 10, &ctx, &err), 0);
@@ -210,7 +218,7 @@ static void test_values_are_type_and_range_checked(void **state)
 	assert_true(b);
 	assert_int_equal(gql_get_bool(&b, o, "s", &ctx, &err), ERR_API);
 	error_release(&err);
-	struct json_object *child;
+	const struct jval *child;
 	assert_int_equal(gql_get_object(&child, o, "nul", true, &ctx, &err), 0);
 	assert_null(child);
 	assert_int_equal(gql_get_object(&child, o, "s", true, &ctx, &err), ERR_API);
@@ -219,7 +227,7 @@ static void test_values_are_type_and_range_checked(void **state)
 	error_release(&err);
 	assert_int_equal(gql_get_array(&child, o, "absent", true, &ctx, &err), 0);
 	assert_null(child);
-	json_object_put(o);
+	jdoc_free(doc);
 }
 
 static void test_document_info(void **state)
@@ -269,18 +277,18 @@ static void test_request_body_carries_values_as_variables(void **state)
 	free(body);
 }
 
-static struct json_object *batch_root(long status, const char *body, int want)
+static struct jdoc *batch_doc(long status, const char *body, int want)
 {
-	struct json_object *root = NULL;
+	struct jdoc *doc = NULL;
 	struct error err = ERROR_INIT;
 	assert_int_equal(
-	    gql_decode_batch_response(&root, status, body, strlen(body), "createInstance", &err),
+	    gql_decode_batch_response(&doc, status, body, strlen(body), "createInstance", &err),
 	    want);
 	error_release(&err);
-	return root;
+	return doc;
 }
 
-static void expect_member(struct json_object *root, const char *alias, int code,
+static void expect_member(const struct jval *root, const char *alias, int code,
                           const char *fragment)
 {
 	struct error err = ERROR_INIT;
@@ -294,59 +302,61 @@ static void expect_member(struct json_object *root, const char *alias, int code,
 static void test_batch_errors_belong_to_their_alias(void **state)
 {
 	(void)state;
-	struct json_object *root = batch_root(
+	struct jdoc *doc = batch_doc(
 	    200,
 	    "{\"data\": {\"m0\": {\"instance\": {\"id\": \"a\"}, \"errors\": []}, \"m1\": null, "
 	    "\"m2\": {\"instance\": null, \"errors\": [{\"field\": \"name\", \"messages\": "
 	    "[\"blank\"]}]}}, \"errors\": [{\"message\": \"Record not found\", \"path\": "
 	    "[\"m1\"]}]}",
 	    0);
-	assert_non_null(root);
-	assert_false(gql_batch_refused(root));
-	expect_member(root, "m0", 0, NULL);
-	expect_member(root, "m1", ERR_NOTFOUND, "createInstance: Record not found");
-	expect_member(root, "m2", 0, NULL); /* its payload errors are for gql_check_payload() */
-	json_object_put(root);
+	assert_non_null(doc);
+	assert_false(gql_batch_refused(jdoc_root(doc)));
+	expect_member(jdoc_root(doc), "m0", 0, NULL);
+	expect_member(jdoc_root(doc), "m1", ERR_NOTFOUND, "createInstance: Record not found");
+	expect_member(jdoc_root(doc), "m2", 0,
+	              NULL); /* its payload errors are for gql_check_payload() */
+	jdoc_free(doc);
 
 	/* An error without a path concerns every alias. */
-	root = batch_root(200,
-	                  "{\"data\": {\"m0\": {}, \"m1\": {}}, \"errors\": [{\"message\": "
-	                  "\"slow down\"}]}",
-	                  0);
-	expect_member(root, "m0", ERR_API, "createInstance: slow down");
-	expect_member(root, "m1", ERR_API, "createInstance: slow down");
-	json_object_put(root);
+	doc = batch_doc(200,
+	                "{\"data\": {\"m0\": {}, \"m1\": {}}, \"errors\": [{\"message\": "
+	                "\"slow down\"}]}",
+	                0);
+	expect_member(jdoc_root(doc), "m0", ERR_API, "createInstance: slow down");
+	expect_member(jdoc_root(doc), "m1", ERR_API, "createInstance: slow down");
+	jdoc_free(doc);
 }
 
 /* No data and no path: refused before anything ran. No data with a path: it ran. */
 static void test_batch_refusal(void **state)
 {
 	(void)state;
-	struct json_object *root = batch_root(
+	struct jdoc *doc = batch_doc(
 	    200, "{\"data\": null, \"errors\": [{\"message\": \"one mutation per request\"}]}", 0);
-	assert_true(gql_batch_refused(root));
-	json_object_put(root);
-	root = batch_root(400, "{\"errors\": [{\"message\": \"Query is too complex\"}]}", 0);
-	assert_true(gql_batch_refused(root));
-	json_object_put(root);
-	root = batch_root(200,
-	                  "{\"data\": null, \"errors\": [{\"message\": \"boom\", \"path\": "
-	                  "[\"m3\"]}]}",
-	                  0);
-	assert_false(gql_batch_refused(root));
-	json_object_put(root);
-	root = batch_root(413, "Request Entity Too Large", 0);
-	assert_true(gql_batch_refused(root));
-	expect_member(root, "", ERR_API, "createInstance: HTTP 413: Request Entity Too Large");
-	json_object_put(root);
+	assert_true(gql_batch_refused(jdoc_root(doc)));
+	jdoc_free(doc);
+	doc = batch_doc(400, "{\"errors\": [{\"message\": \"Query is too complex\"}]}", 0);
+	assert_true(gql_batch_refused(jdoc_root(doc)));
+	jdoc_free(doc);
+	doc = batch_doc(200,
+	                "{\"data\": null, \"errors\": [{\"message\": \"boom\", \"path\": "
+	                "[\"m3\"]}]}",
+	                0);
+	assert_false(gql_batch_refused(jdoc_root(doc)));
+	jdoc_free(doc);
+	doc = batch_doc(413, "Request Entity Too Large", 0);
+	assert_true(gql_batch_refused(jdoc_root(doc)));
+	expect_member(jdoc_root(doc), "", ERR_API,
+	              "createInstance: HTTP 413: Request Entity Too Large");
+	jdoc_free(doc);
 	/* What is not a GraphQL answer fails as a single request would. */
-	assert_null(batch_root(503, "Service Unavailable\n", ERR_API));
-	assert_null(batch_root(200, "not json", ERR_PARSE));
+	assert_null(batch_doc(503, "Service Unavailable\n", ERR_API));
+	assert_null(batch_doc(200, "not json", ERR_PARSE));
 	/* A refused token, with no data: an auth error, so the client refreshes. */
-	assert_null(batch_root(200,
-	                       "{\"data\": null, \"errors\": [{\"message\": \"Authentication "
-	                       "credentials were not provided or are invalid or expired.\"}]}",
-	                       ERR_AUTH));
+	assert_null(batch_doc(200,
+	                      "{\"data\": null, \"errors\": [{\"message\": \"Authentication "
+	                      "credentials were not provided or are invalid or expired.\"}]}",
+	                      ERR_AUTH));
 }
 
 int main(void)

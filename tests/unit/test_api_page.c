@@ -94,9 +94,11 @@ static void test_page_decoding(void **state)
 	    " \"labels\": [\"a\", null, \"b\"]},"
 	    "{\"id\": \"c2\", \"externalId\": null, \"name\": \"Beta\", \"description\": null,"
 	    " \"labels\": null}]}}}";
-	struct json_object *data = NULL;
+	struct jdoc *doc = NULL;
+	const struct jval *data = NULL;
 	struct error err = ERROR_INIT;
-	assert_int_equal(gql_decode_response(&data, 200, body, strlen(body), "customers", &err), 0);
+	assert_int_equal(
+	    gql_decode_response(&doc, &data, 200, body, strlen(body), "customers", &err), 0);
 	struct live_state *s = live_state_new();
 	long total;
 	size_t n;
@@ -109,26 +111,28 @@ static void test_page_decoding(void **state)
 	assert_string_equal(s->customers[0].labels[1], "b");
 	assert_null(s->customers[1].external_id);
 	assert_string_equal(s->customers[1].description, "");
-	json_object_put(data);
+	jdoc_free(doc);
 	live_state_free(s);
 
 	/* More nodes than totalCount, and a bad node, are errors. */
 	body = "{\"data\": {\"customers\": {\"totalCount\": 0, \"nodes\": [{\"id\": \"c1\"}]}}}";
-	assert_int_equal(gql_decode_response(&data, 200, body, strlen(body), "customers", &err), 0);
+	assert_int_equal(
+	    gql_decode_response(&doc, &data, 200, body, strlen(body), "customers", &err), 0);
 	s = live_state_new();
 	assert_int_equal(fetch_decode_page(s, FETCH_CUSTOMERS, data, &total, &n, &err), ERR_API);
 	assert_non_null(strstr(err.message, "more nodes than totalCount"));
 	error_release(&err);
-	json_object_put(data);
+	jdoc_free(doc);
 	live_state_free(s);
 
 	body = "{\"data\": {\"instances\": {\"totalCount\": 1, \"nodes\": 3}}}";
-	assert_int_equal(gql_decode_response(&data, 200, body, strlen(body), "instances", &err), 0);
+	assert_int_equal(
+	    gql_decode_response(&doc, &data, 200, body, strlen(body), "instances", &err), 0);
 	s = live_state_new();
 	assert_int_equal(fetch_decode_page(s, FETCH_INSTANCES, data, &total, &n, &err), ERR_API);
 	assert_non_null(strstr(err.message, "nodes"));
 	error_release(&err);
-	json_object_put(data);
+	jdoc_free(doc);
 	live_state_free(s);
 }
 
