@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,27 +41,34 @@ void diag_list_release(struct diag_list *l)
 		free(l->sources[i].line_starts);
 	}
 	free(l->sources);
+	strmap_release(&l->source_at);
 	diag_list_init(l);
+}
+
+/* The index of file in l->sources, or l->sources_nr when it is not there. */
+static size_t source_find(const struct diag_list *l, const char *file)
+{
+	uintptr_t at = file ? (uintptr_t)strmap_get(&l->source_at, file) : 0;
+	return at ? (size_t)(at - 1) : l->sources_nr;
 }
 
 static size_t source_index(struct diag_list *l, const char *file)
 {
-	for (size_t i = 0; i < l->sources_nr; i++)
-		if (!strcmp(l->sources[i].file, file))
-			return i;
+	size_t i = source_find(l, file);
+	if (i < l->sources_nr)
+		return i;
 	ALLOC_GROW(l->sources, l->sources_nr + 1, l->sources_alloc);
 	struct diag_source *s = &l->sources[l->sources_nr];
 	memset(s, 0, sizeof(*s));
 	s->file = xstrdup(file);
+	strmap_add(&l->source_at, s->file, (void *)(uintptr_t)(l->sources_nr + 1));
 	return l->sources_nr++;
 }
 
 static const struct diag_source *find_source(const struct diag_list *l, const char *file)
 {
-	for (size_t i = 0; file && i < l->sources_nr; i++)
-		if (!strcmp(l->sources[i].file, file))
-			return &l->sources[i];
-	return NULL;
+	size_t i = source_find(l, file);
+	return i < l->sources_nr ? &l->sources[i] : NULL;
 }
 
 void diag_add_source(struct diag_list *l, const char *file, const char *text, size_t len)
@@ -136,10 +144,7 @@ static size_t file_rank(const struct diag_list *l, const struct diag *d)
 {
 	if (!d->file)
 		return 0;
-	for (size_t i = 0; i < l->sources_nr; i++)
-		if (!strcmp(l->sources[i].file, d->file))
-			return i + 1;
-	return l->sources_nr + 1;
+	return source_find(l, d->file) + 1;
 }
 
 static int diag_cmp(const void *pa, const void *pb, void *ctx)

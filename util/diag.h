@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "strmap.h"
 
 enum diag_severity { DIAG_ERROR, DIAG_WARNING };
 
@@ -43,6 +44,7 @@ struct diag_list {
 	size_t errors, warnings;
 	struct diag_source *sources;
 	size_t sources_nr, sources_alloc;
+	struct strmap source_at; /* file -> index in sources, plus one */
 };
 
 void diag_list_init(struct diag_list *l);
