@@ -45,6 +45,28 @@ static const unsigned char plain[256] = {
 #undef R8
 };
 
+/*
+ * How many of eight bytes (in memory order) come before the first that needs
+ * a look: a '"', '\\', control character or byte above 0x7f. A borrow
+ * between bytes only follows a byte that needs a look, so the first alarm is
+ * a true one.
+ */
+static inline size_t plain_prefix8(uint64_t w)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+	uint64_t t =
+	    (((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | (w - ones * 0x20) | w) &
+	    high;
+	if (!t)
+		return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(t) / 8;
+#else
+	return 0; /* the byte loop finds it */
+#endif
+}
+
 static int fail(struct parser *ps, const unsigned char *at, const char *reason)
 {
 	ps->at = at;
@@ -52,15 +74,17 @@ static int fail(struct parser *ps, const unsigned char *at, const char *reason)
 	return -1;
 }
 
-static bool is_ws(unsigned char c)
+static inline bool is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-static void skip_ws(struct parser *ps)
+static inline void skip_ws(struct parser *ps)
 {
-	while (ps->p < ps->end && is_ws(*ps->p))
-		ps->p++;
+	const unsigned char *p = ps->p;
+	while (p < ps->end && is_ws(*p))
+		p++;
+	ps->p = p;
 }
 
 /* A scratch slot for the next member of the innermost container. */
@@ -213,12 +237,20 @@ static int string(struct parser *ps, const char **str, uint32_t *len)
 {
 	char *start = ps->pool, *o = ps->pool;
 	const unsigned char *p = ps->p + 1, *end = ps->end;
+	/* The copy never gets ahead of the text: o may take 8 bytes wherever p can give them. */
 	for (;;) {
-		const unsigned char *run = p;
+		uint64_t w;
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			memcpy(o, p, 8);
+			size_t n = plain_prefix8(w);
+			o += n;
+			p += n;
+			if (n < 8)
+				break;
+		}
 		while (p < end && plain[*p])
-			p++;
-		memcpy(o, run, (size_t)(p - run));
-		o += p - run;
+			*o++ = (char)*p++;
 		if (p >= end)
 			return fail(ps, end, "unexpected end of input");
 		if (*p == '"')
@@ -529,7 +561,8 @@ const struct jval *jval_getn(const struct jval *obj, const char *key, size_t key
 	/* From the end: with duplicate keys the last wins, as json-c had it. */
 	for (size_t i = obj->len; i-- > 0;) {
 		const struct jmember *m = &obj->u.members[i];
-		if (m->key_len == key_len && !memcmp(m->key, key, key_len))
+		if (m->key_len == key_len && (!key_len || m->key[0] == key[0]) &&
+		    !memcmp(m->key, key, key_len))
 			return &m->val;
 	}
 	return NULL;

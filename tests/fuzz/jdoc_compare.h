@@ -84,16 +84,17 @@ static bool jdoc_same_as_jsonc(const struct jval *v, struct json_object *o)
 
 /*
  * Where json-c 0.16 in strict mode is laxer than RFC 8259 (NaN, Infinity,
- * "1.", leading zeros, raw control characters, overlong or surrogate UTF-8):
+ * "1.", "-.4", leading zeros, raw control characters, overlong or surrogate
+ * UTF-8):
  * the refusals json-c need not share.
  */
 static bool jdoc_stricter_than_jsonc(const char *reason)
 {
 	static const char *const known[] = {
-	    "leading zero in a number",      "digit expected after the decimal point",
-	    "control character in a string", "invalid utf-8 string",
-	    "unexpected character",          "unexpected end of input",
-	    "digit expected in the exponent"};
+	    "leading zero in a number",       "digit expected after the decimal point",
+	    "control character in a string",  "invalid utf-8 string",
+	    "unexpected character",           "unexpected end of input",
+	    "digit expected in the exponent", "number expected"}; /* json-c reads "-.4" */
 	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
 		if (strstr(reason, known[i]))
 			return true;

@@ -223,6 +223,41 @@ static void test_strings(void **state)
 	jdoc_free(doc);
 }
 
+/* Whatever its place in a long run of plain bytes, an escape, a control character or UTF-8 is seen.
+ */
+static void test_specials_in_long_strings(void **state)
+{
+	(void)state;
+	for (size_t at = 0; at < 24; at++) {
+		char text[160], want[64];
+		struct jdoc *doc;
+		memset(want, 'a', 30);
+		want[30] = '\0';
+		snprintf(text, sizeof(text), "\"%.*s\\n%s\"", (int)at, want, want + at);
+		doc = parse_ok(text, strlen(text));
+		assert_int_equal(jval_strlen(jdoc_root(doc)), 31);
+		assert_int_equal(jval_str(jdoc_root(doc))[at], '\n');
+		assert_int_equal(strspn(jval_str(jdoc_root(doc)), "a\n"), 31);
+		jdoc_free(doc);
+
+		memset(want, 'a', 30);
+		snprintf(text, sizeof(text), "\"%.*s\xc3\xa9%s\"", (int)at, want, want + at + 1);
+		doc = parse_ok(text, strlen(text));
+		assert_int_equal(jval_strlen(jdoc_root(doc)), 31);
+		assert_memory_equal(jval_str(jdoc_root(doc)) + at, "\xc3\xa9", 2);
+		jdoc_free(doc);
+
+		snprintf(text, sizeof(text), "\"%.*s\x01%s\"", (int)at, want, want + at + 1);
+		struct error err = ERROR_INIT;
+		doc = NULL;
+		assert_int_equal(jdoc_parse(&doc, text, strlen(text), "t", &err), ERR_PARSE);
+		char where[64];
+		snprintf(where, sizeof(where), "column %zu: control character", at + 2);
+		assert_non_null(strstr(err.message, where));
+		error_release(&err);
+	}
+}
+
 static void test_numbers(void **state)
 {
 	(void)state;
@@ -371,7 +406,7 @@ int main(void)
 	    cmocka_unit_test(test_values),        cmocka_unit_test(test_refusals_and_positions),
 	    cmocka_unit_test(test_depth),         cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_numbers),       cmocka_unit_test(test_duplicate_keys),
-	    cmocka_unit_test(test_same_as_jsonc),
+	    cmocka_unit_test(test_same_as_jsonc), cmocka_unit_test(test_specials_in_long_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
