@@ -141,6 +141,14 @@ static void next_line(struct reader *r)
 	r->bol = r->p;
 }
 
+/* Whether a document marker, "---" or "...", starts at byte i (at column 0). */
+static bool marker_at(const struct reader *r, size_t i)
+{
+	int c = at(r, i);
+	return i == r->bol && (c == '-' || c == '.') && r->len - i >= 3 && r->t[i + 1] == c &&
+	       r->t[i + 2] == c && blankz(r, i + 3);
+}
+
 /*
  * From the start of a line, finds the next line with content other than a
  * comment and stands on its first character. Declines on a tab before it
@@ -165,8 +173,7 @@ static int skip_to_content(struct reader *r, bool markers_ok)
 		}
 		if (c == '\t')
 			return DECLINE;
-		if (!markers_ok && i == r->bol && (c == '-' || c == '.') && r->len - i >= 3 &&
-		    r->t[i + 1] == c && r->t[i + 2] == c && blankz(r, i + 3))
+		if (!markers_ok && marker_at(r, i))
 			return DECLINE;
 		r->p = i;
 		r->col = (int)(i - r->bol);
@@ -759,7 +766,9 @@ int yfast_parse(struct yfast *f, const char *text, size_t len)
 	if (skip_to_content(&r, true) < 0)
 		return DECLINE;
 	bool explicit_start = false;
-	if (r.col == 0 && len - r.p >= 3 && !memcmp(text + r.p, "---", 3) && blankz(&r, r.p + 3)) {
+	if (r.col == 0 && marker_at(&r, r.p)) {
+		if (text[r.p] != '-')
+			return DECLINE;
 		r.p += 3;
 		if (finish_line(&r) < 0)
 			return DECLINE;
