@@ -25,6 +25,7 @@ struct reader {
 	int col;    /* column of the next content, -1 at the end */
 	int depth;
 	struct yfast *out;
+	bool ascii; /* no byte above 0x7f: a column is a byte count */
 };
 
 #define DECLINE (-1)
@@ -66,6 +67,8 @@ static inline bool blankz(const struct reader *r, size_t i)
 /* Column, in characters, of byte off on the current line. */
 static int col_at(const struct reader *r, size_t off)
 {
+	if (r->ascii)
+		return (int)(off - r->bol);
 	int c = 0;
 	for (size_t i = r->bol; i < off; i++)
 		c += ((unsigned char)r->t[i] & 0xc0) != 0x80;
@@ -89,9 +92,10 @@ static struct yfast_event *emit(struct reader *r, enum yfast_kind kind, int line
  * control character, no NEL, LS, PS or U+FEFF, no surrogate, noncharacter
  * U+FFFE/U+FFFF, overlong or out-of-range sequence.
  */
-static bool plain_text(const unsigned char *p, size_t len)
+static bool plain_text(const unsigned char *p, size_t len, bool *ascii)
 {
 	size_t i = 0;
+	*ascii = true;
 	while (i < len) {
 		unsigned char c = p[i];
 		if (c < 0x80) {
@@ -102,6 +106,7 @@ static bool plain_text(const unsigned char *p, size_t len)
 		}
 		uint32_t v;
 		size_t n;
+		*ascii = false;
 		if (c >= 0xc2 && c < 0xe0) {
 			n = 2;
 			v = c & 0x1f;
@@ -311,11 +316,14 @@ static int quoted(struct reader *r, struct yfast_event *e)
 	size_t boff = 0;
 	bool copying = false;
 
+	static const bool dstop[256] = {['"'] = true, ['\n'] = true, ['\\'] = true};
+	static const bool sstop[256] = {['\''] = true, ['\n'] = true};
+	const bool *stop = q == '"' ? dstop : sstop;
+
 	e->style = q == '"' ? YFAST_DOUBLE : YFAST_SINGLE;
 	for (;;) {
 		size_t i = r->p;
-		while (i < r->len && r->t[i] != q && r->t[i] != '\n' &&
-		       (q == '\'' || r->t[i] != '\\'))
+		while (i < r->len && !stop[(unsigned char)r->t[i]])
 			i++;
 		if (i >= r->len || r->t[i] == '\n')
 			return DECLINE;
@@ -367,26 +375,33 @@ static bool plain_start(const struct reader *r, size_t i)
  */
 static int plain(struct reader *r, struct yfast_event *e)
 {
+	/* The bytes a plain scalar's line must be looked at for. */
+	static const bool stop[256] = {['\n'] = true, ['\t'] = true, [' '] = true, [':'] = true};
 	size_t i = r->p, end = r->p;
 	e->style = YFAST_PLAIN;
 	for (;;) {
+		size_t run = i;
+		while (i < r->len && !stop[(unsigned char)r->t[i]])
+			i++;
+		if (i > run)
+			end = i;
 		int c = at(r, i);
 		if (c < 0 || c == '\n')
 			break;
-		if (c == ':' && blankz(r, i + 1))
-			break;
-		if (c == '\t')
-			return DECLINE;
-		if (c == ' ') {
-			size_t j = i;
-			while (j < r->len && r->t[j] == ' ')
-				j++;
-			if (at(r, j) == '#')
+		if (c == ':') {
+			if (blankz(r, i + 1))
 				break;
-			i = j;
+			end = ++i;
 			continue;
 		}
-		end = ++i;
+		if (c == '\t')
+			return DECLINE;
+		size_t j = i;
+		while (j < r->len && r->t[j] == ' ')
+			j++;
+		if (at(r, j) == '#')
+			break;
+		i = j;
 	}
 	e->off = r->p;
 	e->len = end - r->p;
@@ -756,11 +771,11 @@ static int node(struct reader *r, int indent, enum where where)
 
 int yfast_parse(struct yfast *f, const char *text, size_t len)
 {
-	struct reader r = {text, len, 0, 0, 0, -1, 0, f};
+	struct reader r = {text, len, 0, 0, 0, -1, 0, f, true};
 
 	f->nr = 0;
 	buf_reset(&f->scratch);
-	if (!plain_text((const unsigned char *)text, len))
+	if (!plain_text((const unsigned char *)text, len, &r.ascii))
 		return DECLINE;
 	/* A leading "---" alone on its line starts the document explicitly. */
 	if (skip_to_content(&r, true) < 0)

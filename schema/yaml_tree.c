@@ -24,6 +24,7 @@ struct builder {
 	struct frame *stack;
 	size_t depth, alloc;
 	int errors;
+	size_t used; /* frames initialised so far; their kids arrays are reused */
 };
 
 static void pos_of(const yaml_mark_t *m, int *line, int *col)
@@ -83,9 +84,26 @@ static int key_cmp(const void *pa, const void *pb)
 }
 
 /* Reports every key that repeats an earlier one in the same mapping, at the repeat. */
+/* Whether a few keys are all different; the usual small mapping needs no sort. */
+static bool few_distinct_keys(const struct ypair *pairs, size_t nr)
+{
+	for (size_t i = 1; i < nr; i++) {
+		const struct ynode *k = pairs[i].key;
+		if (k->kind != YNODE_SCALAR)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct ynode *o = pairs[j].key;
+			if (o->kind == YNODE_SCALAR && o->u.scalar.len == k->u.scalar.len &&
+			    !memcmp(o->u.scalar.value, k->u.scalar.value, k->u.scalar.len))
+				return false;
+		}
+	}
+	return true;
+}
+
 static void check_duplicate_keys(struct builder *b, struct ypair *pairs, size_t nr)
 {
-	if (nr < 2)
+	if (nr < 2 || (nr <= 12 && few_distinct_keys(pairs, nr)))
 		return;
 	struct ynode **keys = xmalloc(nr * sizeof(*keys));
 	size_t nk = 0;
@@ -128,9 +146,7 @@ static void finish_collection(struct builder *b)
 		}
 		check_duplicate_keys(b, n->u.map.pairs, np);
 	}
-	free(f->kids);
-	f->kids = NULL;
-	f->nr = f->alloc = 0;
+	f->nr = 0;
 	attach(b, n);
 }
 
@@ -159,7 +175,11 @@ static int open_collection(struct builder *b, enum ynode_kind kind, const yaml_m
 	}
 	ALLOC_GROW(b->stack, b->depth + 1, b->alloc);
 	struct frame *f = &b->stack[b->depth++];
-	memset(f, 0, sizeof(*f));
+	if (b->depth > b->used) {
+		memset(f, 0, sizeof(*f));
+		b->used = b->depth;
+	}
+	f->nr = 0;
 	f->node = new_node(b, kind, m);
 	return 0;
 }
@@ -375,13 +395,12 @@ static bool add_event(struct builder *b, const yaml_event_t *ev, int *documents)
 	}
 }
 
-/* Frees the collections still open when parsing stopped early. */
+/* Frees the frames' arrays, also those of collections still open when parsing stopped early. */
 static void builder_release(struct builder *b)
 {
-	while (b->depth) {
-		struct frame *f = &b->stack[--b->depth];
-		free(f->kids);
-	}
+	for (size_t i = 0; i < b->used; i++)
+		free(b->stack[i].kids);
+	b->depth = b->used = 0;
 	free(b->stack);
 }
 
@@ -467,7 +486,7 @@ int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_
                     struct diag_list *diags, enum ydoc_reader reader)
 {
 	struct ydoc *doc = NULL;
-	struct builder b = {NULL, diags, NULL, 0, 0, 0};
+	struct builder b = {NULL, diags, NULL, 0, 0, 0, 0};
 	struct yfast f;
 	bool fast = false;
 
