@@ -1,10 +1,12 @@
 #include "yaml_tree.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "yaml_fast.h"
 #include "../util/error.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
@@ -22,6 +24,7 @@ struct builder {
 	struct frame *stack;
 	size_t depth, alloc;
 	int errors;
+	size_t used; /* frames initialised so far; their kids arrays are reused */
 };
 
 static void pos_of(const yaml_mark_t *m, int *line, int *col)
@@ -155,9 +158,7 @@ static void finish_collection(struct builder *b)
 		}
 		check_duplicate_keys(b, n->u.map.pairs, np);
 	}
-	free(f->kids);
-	f->kids = NULL;
-	f->nr = f->alloc = 0;
+	f->nr = 0;
 	attach(b, n);
 }
 
@@ -186,7 +187,11 @@ static int open_collection(struct builder *b, enum ynode_kind kind, const yaml_m
 	}
 	ALLOC_GROW(b->stack, b->depth + 1, b->alloc);
 	struct frame *f = &b->stack[b->depth++];
-	memset(f, 0, sizeof(*f));
+	if (b->depth > b->used) {
+		memset(f, 0, sizeof(*f));
+		b->used = b->depth;
+	}
+	f->nr = 0;
 	f->node = new_node(b, kind, m);
 	return 0;
 }
@@ -402,46 +407,123 @@ static bool add_event(struct builder *b, const yaml_event_t *ev, int *documents)
 	}
 }
 
-/* Frees the collections still open when parsing stopped early. */
+/* Frees the frames' arrays, also those of collections still open when parsing stopped early. */
 static void builder_release(struct builder *b)
 {
-	while (b->depth) {
-		struct frame *f = &b->stack[--b->depth];
-		free(f->kids);
-	}
+	for (size_t i = 0; i < b->used; i++)
+		free(b->stack[i].kids);
+	b->depth = b->used = 0;
 	free(b->stack);
 }
 
-int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len,
-               struct diag_list *diags)
+/* Feeds libyaml's events for the text of doc to the builder. */
+static void build_with_libyaml(struct builder *b)
 {
-	struct ydoc *doc = ydoc_new(path, data, len);
-	struct builder b = {doc, diags, NULL, 0, 0, 0};
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	bool done = false;
 	int documents = 0;
 
-	diag_add_source(diags, doc->path, doc->text, doc->len);
-	if (not_text(path, data, len, diags)) {
-		ydoc_free(doc);
-		return ERR_PARSE;
-	}
 	if (!yaml_parser_initialize(&parser)) {
-		diag_error(diags, path, 0, 0, "out of memory while parsing YAML");
-		ydoc_free(doc);
-		return ERR_PARSE;
+		diag_error(b->diags, b->doc->path, 0, 0, "out of memory while parsing YAML");
+		b->errors++;
+		return;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)doc->text, len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)b->doc->text, b->doc->len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			report_libyaml_error(&b, &parser);
+			report_libyaml_error(b, &parser);
 			break;
 		}
-		done = add_event(&b, &ev, &documents);
+		done = add_event(b, &ev, &documents);
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+}
+
+/*
+ * Feeds the fast reader's events to the builder as the libyaml events they
+ * stand for. Their values point into f or the document's text; they are
+ * never given to yaml_event_delete().
+ */
+static void build_with_fast(struct builder *b, const struct yfast *f)
+{
+	static const yaml_scalar_style_t styles[] = {
+	    [YFAST_PLAIN] = YAML_PLAIN_SCALAR_STYLE,
+	    [YFAST_SINGLE] = YAML_SINGLE_QUOTED_SCALAR_STYLE,
+	    [YFAST_DOUBLE] = YAML_DOUBLE_QUOTED_SCALAR_STYLE,
+	    [YFAST_LITERAL] = YAML_LITERAL_SCALAR_STYLE,
+	    [YFAST_FOLDED] = YAML_FOLDED_SCALAR_STYLE,
+	};
+	yaml_event_t ev;
+	int documents = 0;
+
+	memset(&ev, 0, sizeof(ev));
+	if (f->nr) {
+		ev.type = YAML_DOCUMENT_START_EVENT;
+		add_event(b, &ev, &documents);
+	}
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct yfast_event *e = &f->ev[i];
+		memset(&ev, 0, sizeof(ev));
+		ev.start_mark.line = (size_t)e->line;
+		ev.start_mark.column = (size_t)e->col;
+		switch (e->kind) {
+		case YFAST_MAP_START:
+			ev.type = YAML_MAPPING_START_EVENT;
+			break;
+		case YFAST_SEQ_START:
+			ev.type = YAML_SEQUENCE_START_EVENT;
+			break;
+		case YFAST_END:
+			/* The builder closes the innermost collection, whatever its kind. */
+			ev.type = YAML_MAPPING_END_EVENT;
+			break;
+		default:
+			ev.type = YAML_SCALAR_EVENT;
+			ev.data.scalar.value =
+			    (yaml_char_t *)(uintptr_t)yfast_value(f, b->doc->text, e);
+			ev.data.scalar.length = e->len;
+			ev.data.scalar.style = styles[e->style];
+			ev.data.scalar.plain_implicit = e->style == YFAST_PLAIN;
+			ev.data.scalar.quoted_implicit = e->style != YFAST_PLAIN;
+			break;
+		}
+		if (add_event(b, &ev, &documents))
+			return;
+	}
+}
+
+int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_t len,
+                    struct diag_list *diags, enum ydoc_reader reader)
+{
+	struct ydoc *doc = NULL;
+	struct builder b = {NULL, diags, NULL, 0, 0, 0, 0};
+	struct yfast f;
+	bool fast = false;
+
+	yfast_init(&f);
+	if (reader != YDOC_READER_LIBYAML) {
+		/* The fast reader runs on the caller's bytes, before any copy is made. */
+		fast = !yfast_parse(&f, data, len);
+		if (!fast && reader == YDOC_READER_FAST) {
+			yfast_release(&f);
+			return 1;
+		}
+	}
+	doc = ydoc_new(path, data, len);
+	b.doc = doc;
+	diag_add_source(diags, doc->path, doc->text, doc->len);
+	if (!fast && not_text(path, data, len, diags)) {
+		ydoc_free(doc);
+		yfast_release(&f);
+		return ERR_PARSE;
+	}
+	if (fast)
+		build_with_fast(&b, &f);
+	else
+		build_with_libyaml(&b);
+	yfast_release(&f);
 	builder_release(&b);
 	if (b.errors) {
 		ydoc_free(doc);
@@ -449,6 +531,12 @@ int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len
 	}
 	*out = doc;
 	return 0;
+}
+
+int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len,
+               struct diag_list *diags)
+{
+	return ydoc_parse_with(out, path, data, len, diags, YDOC_READER_AUTO);
 }
 
 void ydoc_free(struct ydoc *doc)

@@ -90,6 +90,22 @@ struct ydoc {
 int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len,
                struct diag_list *diags);
 
+/*
+ * Which reader ydoc_parse_with() uses. AUTO (what ydoc_parse() does) reads
+ * the text with the fast reader of yaml_fast.h and falls back to libyaml
+ * whenever that one declines; LIBYAML always uses libyaml; FAST only the
+ * fast reader. Tests compare the two.
+ */
+enum ydoc_reader { YDOC_READER_AUTO, YDOC_READER_LIBYAML, YDOC_READER_FAST };
+
+/*
+ * ydoc_parse() with a choice of reader. With YDOC_READER_FAST, returns 1
+ * when the fast reader declines the text, leaving *out untouched and
+ * adding nothing to diags.
+ */
+int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_t len,
+                    struct diag_list *diags, enum ydoc_reader reader);
+
 void ydoc_free(struct ydoc *doc);
 
 /* The value for key in map, or NULL (also when map is not a mapping). Borrowed. */
