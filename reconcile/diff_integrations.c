@@ -157,11 +157,18 @@ static bool same_text(const struct ydoc *doc, const char *text)
 	return doc->len == len && !memcmp(doc->text, text, len);
 }
 
+/* li's fingerprint in fp, computed the first time a change needs it ("" until then). */
+static const char *lazy_fingerprint(const struct live_integration *li, char fp[65])
+{
+	if (!fp[0])
+		live_fingerprint_integration(li, fp);
+	return fp;
+}
+
 /* The import of live integration li when its draft differs from g's definition, or PLAN_NONE. */
 static size_t integration_import(struct differ *d, const struct m_integration *g,
-                                 const struct live_integration *li, const char *addr,
-                                 const char *fp, const char *description, const char *const *labels,
-                                 size_t nl)
+                                 const struct live_integration *li, const char *addr, char *fp,
+                                 const char *description, const char *const *labels, size_t nl)
 {
 	/* A draft without a definition is imported over, like any that differs. */
 	struct ydoc *live_doc =
@@ -173,7 +180,7 @@ static size_t integration_import(struct differ *d, const struct m_integration *g
 	if (!li->definition ||
 	    (live_doc && defdiff_compare(g->doc->root, live_doc->root, metadata_keys, &dd))) {
 		c = plan_add(d->p, RES_INTEGRATION, PA_IMPORT, addr);
-		plan_set_live(d->p, c, li->id, fp);
+		plan_set_live(d->p, c, li->id, lazy_fingerprint(li, fp));
 		definition_fields(d, c, &dd);
 		/* Emitted only here: most integrations have nothing to import. */
 		char *yaml = definition_to_import(d, g, description, labels, nl);
@@ -193,7 +200,7 @@ static size_t integration_import(struct differ *d, const struct m_integration *g
  */
 static size_t integration_update(struct differ *d, const struct m_integration *g,
                                  const struct live_integration *li, const char *addr,
-                                 const char *const *labels, size_t nl, const char *fp, size_t after)
+                                 const char *const *labels, size_t nl, char *fp, size_t after)
 {
 	const char *description = g->effective_description;
 	bool desc = description && !manifest_ignores(&g->ignore, "description") &&
@@ -202,7 +209,7 @@ static size_t integration_update(struct differ *d, const struct m_integration *g
 	if (!desc && !lab)
 		return PLAN_NONE;
 	size_t c = plan_add(d->p, RES_INTEGRATION, PA_UPDATE, addr);
-	plan_set_live(d->p, c, li->id, fp);
+	plan_set_live(d->p, c, li->id, lazy_fingerprint(li, fp));
 	plan_depend(d->p, c, after);
 	struct plan_integration_in *in = &d->p->changes[c].in.integration;
 	if (desc)
@@ -253,8 +260,7 @@ void diff_integration(struct differ *d, size_t idx)
 		d->p->changes[last].in.definition = plan_strdup(yaml);
 		content_changes = true;
 	} else {
-		char fp[65];
-		live_fingerprint_integration(li, fp);
+		char fp[65] = "";
 		last = integration_import(d, g, li, addr, fp, description, labels, nl);
 		content_changes = last != PLAN_NONE;
 		size_t c = integration_update(d, g, li, addr, labels, nl, fp, last);
