@@ -9,7 +9,7 @@
 #include "banned.h"
 
 #define ARENA_CHUNK_SIZE (64 * 1024)
-#define ARENA_ALIGN      alignof(max_align_t)
+#define ARENA_ALIGN      alignof(uint64_t)
 
 struct arena_chunk {
 	struct arena_chunk *next;

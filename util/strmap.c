@@ -62,10 +62,11 @@ void strmap_release(struct strmap *m)
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static struct strmap_entry *probe(struct strmap_entry *slots, size_t size, const char *key)
+static struct strmap_entry *probe(struct strmap_entry *slots, size_t size, const char *key,
+                                  uint64_t h)
 {
-	size_t i = (size_t)strhash(key) & (size - 1);
-	while (slots[i].key && strcmp(slots[i].key, key))
+	size_t i = (size_t)h & (size - 1);
+	while (slots[i].key && (slots[i].hash != h || strcmp(slots[i].key, key)))
 		i = (i + 1) & (size - 1);
 	return &slots[i];
 }
@@ -76,9 +77,15 @@ static void grow(struct strmap *m)
 	if (size <= m->size)
 		return;
 	struct strmap_entry *slots = xcalloc(size, sizeof(*slots));
-	for (size_t i = 0; i < m->size; i++)
-		if (m->slots[i].key)
-			*probe(slots, size, m->slots[i].key) = m->slots[i];
+	for (size_t i = 0; i < m->size; i++) {
+		if (!m->slots[i].key)
+			continue;
+		/* Keys are distinct: the first free slot from the hash's. */
+		size_t j = (size_t)m->slots[i].hash & (size - 1);
+		while (slots[j].key)
+			j = (j + 1) & (size - 1);
+		slots[j] = m->slots[i];
+	}
 	free(m->slots);
 	m->slots = slots;
 	m->size = size;
@@ -88,14 +95,14 @@ void *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!key || !m->size)
 		return NULL;
-	return probe(m->slots, m->size, key)->value;
+	return probe(m->slots, m->size, key, strhash(key))->value;
 }
 
 bool strmap_contains(const struct strmap *m, const char *key)
 {
 	if (!key || !m->size)
 		return false;
-	return probe(m->slots, m->size, key)->key != NULL;
+	return probe(m->slots, m->size, key, strhash(key))->key != NULL;
 }
 
 bool strmap_add(struct strmap *m, const char *key, void *value)
@@ -103,11 +110,13 @@ bool strmap_add(struct strmap *m, const char *key, void *value)
 	if (!key)
 		return false;
 	grow(m);
-	struct strmap_entry *e = probe(m->slots, m->size, key);
+	uint64_t h = strhash(key);
+	struct strmap_entry *e = probe(m->slots, m->size, key, h);
 	if (e->key)
 		return false;
 	e->key = key;
 	e->value = value;
+	e->hash = h;
 	m->nr++;
 	return true;
 }
@@ -117,12 +126,14 @@ void *strmap_put(struct strmap *m, const char *key, void *value)
 	if (!key)
 		return NULL;
 	grow(m);
-	struct strmap_entry *e = probe(m->slots, m->size, key);
+	uint64_t h = strhash(key);
+	struct strmap_entry *e = probe(m->slots, m->size, key, h);
 	void *old = e->key ? e->value : NULL;
 	if (!e->key)
 		m->nr++;
 	e->key = key;
 	e->value = value;
+	e->hash = h;
 	return old;
 }
 

@@ -2,7 +2,8 @@
  * strmap.h - a hash map from NUL-terminated strings to pointers.
  *
  * Open addressing with linear probing over a power-of-two table that is
- * never more than half full, hashed with FNV-1a. Lookups by name are what
+ * never more than half full; each slot keeps its key's hash, so a probe
+ * compares strings only when the hashes agree. Lookups by name are what
  * the live model, the page merge and the executor do tens of thousands of
  * times on a large organization; this is the one table they share.
  *
@@ -23,6 +24,7 @@
 struct strmap_entry {
 	const char *key; /* NULL: an empty slot */
 	void *value;
+	uint64_t hash; /* strhash(key) */
 };
 
 struct strmap {
