@@ -337,8 +337,8 @@ static int bad_field(const struct gql_ctx *ctx, const char *key, const char *mus
 	return error_set(err, ERR_API, "%s: field '%s' %s", ctx->op, key, must);
 }
 
-int gql_string_value(const char **out, const struct jval *v, bool nullable, const char *key,
-                     const struct gql_ctx *ctx, struct error *err)
+static int gql_string_value(const char **out, const struct jval *v, bool nullable, const char *key,
+                            const struct gql_ctx *ctx, struct error *err)
 {
 	/* null reads as absent, as it did with json-c, which kept no null member */
 	if (!v || jval_is(v, JNULL)) {
@@ -362,8 +362,8 @@ int gql_get_string(const char **out, const struct jval *obj, const char *key, bo
 	return gql_string_value(out, jval_get(obj, key), nullable, key, ctx, err);
 }
 
-int gql_int_value(long long *out, bool *present, const struct jval *v, const char *key,
-                  long long min, long long max, const struct gql_ctx *ctx, struct error *err)
+static int gql_int_value(long long *out, bool *present, const struct jval *v, const char *key,
+                         long long min, long long max, const struct gql_ctx *ctx, struct error *err)
 {
 	int64_t n;
 	if (!v || jval_is(v, JNULL)) {
@@ -391,8 +391,8 @@ int gql_get_int(long long *out, bool *present, const struct jval *obj, const cha
 	return gql_int_value(out, present, jval_get(obj, key), key, min, max, ctx, err);
 }
 
-int gql_bool_value(bool *out, const struct jval *v, const char *key, const struct gql_ctx *ctx,
-                   struct error *err)
+static int gql_bool_value(bool *out, const struct jval *v, const char *key,
+                          const struct gql_ctx *ctx, struct error *err)
 {
 	if (!v || jval_is(v, JNULL))
 		return bad_field(ctx, key, "is missing", err);
@@ -408,8 +408,9 @@ int gql_get_bool(bool *out, const struct jval *obj, const char *key, const struc
 	return gql_bool_value(out, jval_get(obj, key), key, ctx, err);
 }
 
-int gql_typed_value(const struct jval **out, const struct jval *v, enum jtype type, bool nullable,
-                    const char *key, const struct gql_ctx *ctx, struct error *err)
+static int gql_typed_value(const struct jval **out, const struct jval *v, enum jtype type,
+                           bool nullable, const char *key, const struct gql_ctx *ctx,
+                           struct error *err)
 {
 	if (!v || jval_is(v, JNULL)) {
 		if (!nullable)

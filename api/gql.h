@@ -87,27 +87,19 @@ struct gql_ctx {
 
 /*
  * Typed members of obj. A member that is null reads as absent. Values are
- * borrowed from obj's jdoc. Each has a *_value twin that checks a value
- * already found (a single walk over an object's members finds them all), key
- * naming it for messages.
+ * borrowed from obj's jdoc.
  */
 
 /* A string member without NUL. nullable: null (or absent) gives *out = NULL. */
 int gql_get_string(const char **out, const struct jval *obj, const char *key, bool nullable,
                    const struct gql_ctx *ctx, struct error *err);
-int gql_string_value(const char **out, const struct jval *v, bool nullable, const char *key,
-                     const struct gql_ctx *ctx, struct error *err);
 
 /* An integer member in [min, max]. nullable: null or absent gives *present = false. */
 int gql_get_int(long long *out, bool *present, const struct jval *obj, const char *key,
                 long long min, long long max, const struct gql_ctx *ctx, struct error *err);
-int gql_int_value(long long *out, bool *present, const struct jval *v, const char *key,
-                  long long min, long long max, const struct gql_ctx *ctx, struct error *err);
 
 int gql_get_bool(bool *out, const struct jval *obj, const char *key, const struct gql_ctx *ctx,
                  struct error *err);
-int gql_bool_value(bool *out, const struct jval *v, const char *key, const struct gql_ctx *ctx,
-                   struct error *err);
 
 /* An object member; nullable: null or absent gives *out = NULL. */
 int gql_get_object(const struct jval **out, const struct jval *obj, const char *key, bool nullable,
@@ -116,10 +108,6 @@ int gql_get_object(const struct jval **out, const struct jval *obj, const char *
 /* An array member; nullable: null or absent gives *out = NULL. */
 int gql_get_array(const struct jval **out, const struct jval *obj, const char *key, bool nullable,
                   const struct gql_ctx *ctx, struct error *err);
-
-/* A value of type (JOBJECT or JARRAY), as gql_get_object() and gql_get_array() check it. */
-int gql_typed_value(const struct jval **out, const struct jval *v, enum jtype type, bool nullable,
-                    const char *key, const struct gql_ctx *ctx, struct error *err);
 
 /*
  * A value of an answer as a new json-c object (the caller's), for a request
