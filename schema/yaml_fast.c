@@ -86,6 +86,17 @@ static struct yfast_event *emit(struct reader *r, enum yfast_kind kind, int line
 	return e;
 }
 
+/* Whether 8 bytes are all printable ASCII: no byte above 0x7e or below 0x20. */
+static inline bool printable_ascii8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w, del;
+	memcpy(&w, p, 8);
+	del = w ^ (ones * 0x7f);
+	/* No high bit; then no byte below 0x20 and no byte equal to 0x7f. */
+	return !(w & highs) && !((w - ones * 0x20) & ~w & highs) && !((del - ones) & ~del & highs);
+}
+
 /*
  * Every character is one libyaml reads without complaint and without
  * treating it as a line break or byte order mark: no carriage return, no
@@ -94,9 +105,17 @@ static struct yfast_event *emit(struct reader *r, enum yfast_kind kind, int line
  */
 static bool plain_text(const unsigned char *p, size_t len, bool *ascii)
 {
-	size_t i = 0;
+	size_t i = 0, bytewise_until = 0;
 	*ascii = true;
 	while (i < len) {
+		/* Most of a text is printable ASCII: look at it eight bytes at a time. */
+		if (i >= bytewise_until && len - i >= 8) {
+			if (printable_ascii8(p + i)) {
+				i += 8;
+				continue;
+			}
+			bytewise_until = i + 8;
+		}
 		unsigned char c = p[i];
 		if (c < 0x80) {
 			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)

@@ -256,6 +256,15 @@ static void test_characters_and_columns(void **state)
 	         "a: 1\n");            /* a byte order mark */
 	declines("a: \xed\xa0\x80\n"); /* an encoded surrogate */
 	declines("a: \x01\n");
+	/* The same characters anywhere in a run of eight plain ASCII bytes. */
+	declines("key: 0123456789abcd\x7f"
+	         "ef\n");
+	declines("key: 0123456789ab\x1f"
+	         "cdef\n");
+	declines("key: 0123456789abcdef\xc2\x85\n");
+	accepts("key: 0123456789abc\xc3\xa9"
+	        "defghijklmnop\n");
+	accepts("key: 0123456789abcdefghijklmn~ \n");
 
 	/* libyaml forgets a key more than 1024 characters before its colon. */
 	struct buf big = BUF_INIT;
