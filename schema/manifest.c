@@ -1270,7 +1270,7 @@ static void load_definition(struct loader *ld, struct m_integration *g)
 			err_at(ld, &pos, "cannot read definition file %s: %s", file, err.message);
 		goto done;
 	}
-	if (ydoc_parse(&g->doc, file, data.data, data.len, ld->diags)) {
+	if (ydoc_parse_buf(&g->doc, file, &data, ld->diags)) {
 		ld->errors++;
 		goto done;
 	}
@@ -1916,7 +1916,7 @@ static struct m_overrides *load_override_file(struct loader *ld, const char *env
 	}
 	m->override_file = file;
 	ld->file = file;
-	if (ydoc_parse(&m->override_doc, file, data.data, data.len, ld->diags)) {
+	if (ydoc_parse_buf(&m->override_doc, file, &data, ld->diags)) {
 		ld->errors++;
 		goto done;
 	}
@@ -2041,7 +2041,7 @@ int manifest_load_env(struct manifest **out, struct source *src, const char *pat
 		        : err.message);
 		goto fail;
 	}
-	if (ydoc_parse(&m->doc, path, data.data, data.len, diags)) {
+	if (ydoc_parse_buf(&m->doc, path, &data, diags)) {
 		rc = ERR_INVALID;
 		goto fail;
 	}

@@ -335,11 +335,12 @@ static void report_libyaml_error(struct builder *b, const yaml_parser_t *p)
 	b->errors++;
 }
 
-static struct ydoc *ydoc_new(const char *path, const char *data, size_t len)
+/* A document for data, which it copies, or takes when owned is data itself. */
+static struct ydoc *ydoc_new(const char *path, const char *data, size_t len, char *owned)
 {
 	struct ydoc *doc = xcalloc(1, sizeof(*doc));
 	doc->path = xstrdup(path);
-	doc->text = xstrndup(data, len);
+	doc->text = owned ? owned : xstrndup(data, len);
 	doc->len = len;
 	arena_init(&doc->arena);
 	return doc;
@@ -494,8 +495,9 @@ static void build_with_fast(struct builder *b, const struct yfast *f)
 	}
 }
 
-int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_t len,
-                    struct diag_list *diags, enum ydoc_reader reader)
+/* ydoc_parse_with(); owned, when not NULL, is data, NUL terminated, and taken in every case. */
+static int parse(struct ydoc **out, const char *path, const char *data, size_t len, char *owned,
+                 struct diag_list *diags, enum ydoc_reader reader)
 {
 	struct ydoc *doc = NULL;
 	struct builder b = {NULL, diags, NULL, 0, 0, 0, 0};
@@ -508,10 +510,11 @@ int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_
 		fast = !yfast_parse(&f, data, len);
 		if (!fast && reader == YDOC_READER_FAST) {
 			yfast_release(&f);
+			free(owned);
 			return 1;
 		}
 	}
-	doc = ydoc_new(path, data, len);
+	doc = ydoc_new(path, data, len, owned);
 	b.doc = doc;
 	diag_add_source(diags, doc->path, doc->text, doc->len);
 	if (!fast && not_text(path, data, len, diags)) {
@@ -533,10 +536,23 @@ int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_
 	return 0;
 }
 
+int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_t len,
+                    struct diag_list *diags, enum ydoc_reader reader)
+{
+	return parse(out, path, data, len, NULL, diags, reader);
+}
+
 int ydoc_parse(struct ydoc **out, const char *path, const char *data, size_t len,
                struct diag_list *diags)
 {
-	return ydoc_parse_with(out, path, data, len, diags, YDOC_READER_AUTO);
+	return parse(out, path, data, len, NULL, diags, YDOC_READER_AUTO);
+}
+
+int ydoc_parse_buf(struct ydoc **out, const char *path, struct buf *data, struct diag_list *diags)
+{
+	size_t len;
+	char *text = buf_detach(data, &len);
+	return parse(out, path, text, len, text, diags, YDOC_READER_AUTO);
 }
 
 void ydoc_free(struct ydoc *doc)

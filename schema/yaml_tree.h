@@ -106,6 +106,12 @@ enum ydoc_reader { YDOC_READER_AUTO, YDOC_READER_LIBYAML, YDOC_READER_FAST };
 int ydoc_parse_with(struct ydoc **out, const char *path, const char *data, size_t len,
                     struct diag_list *diags, enum ydoc_reader reader);
 
+/*
+ * ydoc_parse() of the contents of data, which the document takes instead of
+ * copying (data is left empty, also on failure).
+ */
+int ydoc_parse_buf(struct ydoc **out, const char *path, struct buf *data, struct diag_list *diags);
+
 void ydoc_free(struct ydoc *doc);
 
 /* The value for key in map, or NULL (also when map is not a mapping). Borrowed. */
