@@ -1285,43 +1285,49 @@ done:
 	error_release(&err);
 }
 
-/* The keys of a definition's requiredConfigVars, or 0 when it declares none. */
-static size_t definition_config_keys(const struct m_integration *g, const char ***out)
+/* A definition's requiredConfigVars: each entry's key and node, side by side. */
+struct def_vars {
+	const char **keys;
+	const struct ynode **vars;
+	size_t n;
+};
+
+/* Fills dv from g's definition (n 0 when it declares none); release with def_vars_release(). */
+static void def_vars_load(struct def_vars *dv, const struct m_integration *g)
 {
 	const struct ynode *vars = g->doc ? ymap_get(g->doc->root, "requiredConfigVars") : NULL;
-	if (!vars || vars->kind != YNODE_SEQ)
-		return 0;
-	const char **keys = xcalloc(vars->u.seq.nr + 1, sizeof(*keys));
-	size_t n = 0;
-	for (size_t i = 0; i < vars->u.seq.nr; i++) {
+	size_t nr = vars && vars->kind == YNODE_SEQ ? vars->u.seq.nr : 0;
+	dv->keys = xcalloc(nr + 1, sizeof(*dv->keys));
+	dv->vars = xcalloc(nr + 1, sizeof(*dv->vars));
+	dv->n = 0;
+	for (size_t i = 0; i < nr; i++) {
 		const struct ynode *k = ymap_get(vars->u.seq.items[i], "key");
-		if (k && k->kind == YNODE_SCALAR)
-			keys[n++] = k->u.scalar.value;
+		if (k && k->kind == YNODE_SCALAR) {
+			dv->keys[dv->n] = k->u.scalar.value;
+			dv->vars[dv->n++] = vars->u.seq.items[i];
+		}
 	}
-	*out = keys;
-	return n;
 }
 
-/* The requiredConfigVars entry of the definition with that key, or NULL. Borrowed. */
-static const struct ynode *definition_config_var(const struct m_integration *g, const char *key)
+static void def_vars_release(struct def_vars *dv)
 {
-	const struct ynode *vars = g->doc ? ymap_get(g->doc->root, "requiredConfigVars") : NULL;
-	if (!vars || vars->kind != YNODE_SEQ)
-		return NULL;
-	for (size_t i = 0; i < vars->u.seq.nr; i++)
-		if (yscalar_eq(ymap_get(vars->u.seq.items[i], "key"), key))
-			return vars->u.seq.items[i];
-	return NULL;
+	free(dv->keys);
+	free(dv->vars);
 }
 
-/* Reports a config variable the instance's integration does not declare. */
-static bool check_config_key(struct loader *ld, const struct m_integration *g,
-                             const struct m_configvar *cv, const char **keys, size_t nk)
+/*
+ * The requiredConfigVars entry of cv's key in dv; NULL, reported, when the
+ * instance's integration does not declare it.
+ */
+static const struct ynode *check_config_key(struct loader *ld, const struct m_integration *g,
+                                            const struct m_configvar *cv, const struct def_vars *dv)
 {
 	const struct ynode kpos = {.line = cv->pos.line, .col = cv->pos.col};
+	const char **keys = dv->keys;
+	size_t nk = dv->n;
 	for (size_t k = 0; k < nk; k++)
 		if (!strcmp(keys[k], cv->key))
-			return true;
+			return dv->vars[k];
 	const char *near = nearest_word(cv->key, keys, nk);
 	if (!nk)
 		err_at(ld, &kpos,
@@ -1337,7 +1343,7 @@ static bool check_config_key(struct loader *ld, const struct m_integration *g,
 		       "integration '%s' has no config variable '%s' (its definition's "
 		       "requiredConfigVars do not list it)",
 		       g->effective_name, cv->key);
-	return false;
+	return NULL;
 }
 
 static const struct ynode *at(const struct mpos *p, struct ynode *tmp)
@@ -1454,12 +1460,9 @@ static void check_plain_value(struct loader *ld, const struct ynode *var,
  * connections by inputs or customerConnection, schedules by schedule and
  * timeZone, everything else as a plain value of its type.
  */
-static void check_config_form(struct loader *ld, const struct m_integration *g,
+static void check_config_form(struct loader *ld, const struct ynode *var,
                               const struct m_configvar *cv)
 {
-	const struct ynode *var = definition_config_var(g, cv->key);
-	if (!var)
-		return;
 	const struct ynode *dt = ymap_get(var, "dataType");
 	const char *type = dt && dt->kind == YNODE_SCALAR ? dt->u.scalar.value : "string";
 	struct ynode tmp;
@@ -1557,19 +1560,34 @@ static void check_env_reference(struct loader *ld, const struct m_instance *in,
 static void check_instances(struct loader *ld)
 {
 	struct manifest *m = ld->m;
+	/* Each integration's variables, read from its definition once for all its instances. */
+	struct def_vars *dvs = xcalloc(m->integrations_nr + 1, sizeof(*dvs));
+	bool *loaded = xcalloc(m->integrations_nr + 1, sizeof(*loaded));
 	for (size_t i = 0; i < m->instances_nr; i++) {
 		struct m_instance *in = &m->instances[i];
 		const struct m_integration *g =
 		    in->integration ? manifest_find_integration(m, in->integration) : NULL;
-		const char **keys = NULL;
-		size_t nk = g && g->doc ? definition_config_keys(g, &keys) : 0;
+		struct def_vars *dv = NULL;
+		if (g && g->doc) {
+			size_t gi = (size_t)(g - m->integrations);
+			dv = &dvs[gi];
+			if (!loaded[gi])
+				def_vars_load(dv, g);
+			loaded[gi] = true;
+		}
 		for (size_t c = 0; c < in->config_nr; c++) {
-			if (g && g->doc && check_config_key(ld, g, &in->config[c], keys, nk))
-				check_config_form(ld, g, &in->config[c]);
+			const struct ynode *var =
+			    dv ? check_config_key(ld, g, &in->config[c], dv) : NULL;
+			if (var)
+				check_config_form(ld, var, &in->config[c]);
 			check_env_reference(ld, in, &in->config[c]);
 		}
-		free(keys);
 	}
+	for (size_t i = 0; i < m->integrations_nr; i++)
+		if (loaded[i])
+			def_vars_release(&dvs[i]);
+	free(dvs);
+	free(loaded);
 }
 
 static void check_owner(struct loader *ld, const struct ynode *root)
@@ -1814,14 +1832,17 @@ static void override_instance(struct loader *ld, const char *env, const struct m
 		return;
 	}
 	const struct m_integration *g = manifest_find_integration(m, in->integration);
-	const char **keys = NULL;
-	size_t nk = g && g->doc ? definition_config_keys(g, &keys) : 0;
+	struct def_vars dv = {NULL, NULL, 0};
+	if (g && g->doc)
+		def_vars_load(&dv, g);
 	for (size_t c = 0; c < ov->config_nr; c++) {
-		if (g && g->doc && check_config_key(ld, g, &ov->config[c], keys, nk))
-			check_config_form(ld, g, &ov->config[c]);
+		const struct ynode *var =
+		    g && g->doc ? check_config_key(ld, g, &ov->config[c], &dv) : NULL;
+		if (var)
+			check_config_form(ld, var, &ov->config[c]);
 		check_env_reference(ld, in, &ov->config[c]);
 	}
-	free(keys);
+	def_vars_release(&dv);
 	if (has_key(n, "version")) {
 		in->version_latest = ov->version_latest;
 		in->version = ov->version;
