@@ -794,7 +794,9 @@ int yfast_parse(struct yfast *f, const char *text, size_t len)
 
 	f->nr = 0;
 	buf_reset(&f->scratch);
-	if (!plain_text((const unsigned char *)text, len, &r.ascii))
+	/* Offsets are 32 bits: into the text, or the scratch, whose decoded values are never
+	 * longer than the text they come from. */
+	if (len >= UINT32_MAX || !plain_text((const unsigned char *)text, len, &r.ascii))
 		return DECLINE;
 	/* A leading "---" alone on its line starts the document explicitly. */
 	if (skip_to_content(&r, true) < 0)

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../util/buf.h"
 
@@ -41,13 +42,14 @@ enum yfast_kind {
 
 enum yfast_style { YFAST_PLAIN, YFAST_SINGLE, YFAST_DOUBLE, YFAST_LITERAL, YFAST_FOLDED };
 
+/* 20 bytes: a large manifest has hundreds of thousands of them at once. */
 struct yfast_event {
 	unsigned char kind;  /* enum yfast_kind */
 	unsigned char style; /* enum yfast_style; scalars only */
 	bool in_scratch;     /* value lies in the scratch buffer, not in the text */
 	int line;            /* 0-based, as libyaml's start mark */
 	int col;             /* 0-based, in characters, as libyaml's start mark */
-	size_t off, len;     /* scalars: the value's bytes, in the text or the scratch */
+	uint32_t off, len;   /* scalars: the value's bytes, in the text or the scratch */
 };
 
 struct yfast {
