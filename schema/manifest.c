@@ -446,7 +446,7 @@ static int parse_cv_scalar(struct loader *ld, const char *what, const struct yno
 		err_at(ld, val, "%s must have a string value, not %s", what, ynode_describe(val));
 		return -1;
 	}
-	if (yscalar_type(val) == YTYPE_NULL && val->u.scalar.style == YSTYLE_PLAIN) {
+	if (yscalar_type(val) == YTYPE_NULL && val->style == YSTYLE_PLAIN) {
 		err_at(ld, val, "%s needs a value; write \"\" for an empty one", what);
 		return -1;
 	}
@@ -673,8 +673,7 @@ static void parse_object(struct loader *ld, const struct ynode *node,
 
 static void parse_list(struct loader *ld, const struct field *f, const struct ynode *v, void *obj)
 {
-	if (yscalar_type(v) == YTYPE_NULL && v->kind == YNODE_SCALAR &&
-	    v->u.scalar.style == YSTYLE_PLAIN)
+	if (yscalar_type(v) == YTYPE_NULL && v->kind == YNODE_SCALAR && v->style == YSTYLE_PLAIN)
 		return; /* "customers:" with nothing under it: an empty list */
 	if (v->kind != YNODE_SEQ) {
 		err_at(ld, v, "'%s' must be a list (each %s starting with '- '), not %s", f->key,

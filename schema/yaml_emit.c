@@ -41,7 +41,7 @@ static bool needs_quotes(const char *s, size_t len)
 	struct ynode probe = {.kind = YNODE_SCALAR};
 	probe.u.scalar.value = s;
 	probe.u.scalar.len = len;
-	probe.u.scalar.style = YSTYLE_PLAIN;
+	probe.style = YSTYLE_PLAIN;
 	return len == 0 || yscalar_type(&probe) != YTYPE_STR;
 }
 
@@ -58,7 +58,7 @@ static int emit_string(struct emitter *e, const char *s, size_t len, yaml_scalar
 
 static yaml_scalar_style_t libyaml_style(const struct ynode *n)
 {
-	switch (n->u.scalar.style) {
+	switch (n->style) {
 	case YSTYLE_SINGLE_QUOTED:
 		return YAML_SINGLE_QUOTED_SCALAR_STYLE;
 	case YSTYLE_DOUBLE_QUOTED:
@@ -139,7 +139,7 @@ static int emit_node(struct emitter *e, const struct ynode *n)
 		yaml_scalar_style_t style = libyaml_style(n);
 		if (style == YAML_PLAIN_SCALAR_STYLE)
 			style = YAML_ANY_SCALAR_STYLE;
-		if (yscalar_type(n) != YTYPE_STR && n->u.scalar.style == YSTYLE_PLAIN) {
+		if (yscalar_type(n) != YTYPE_STR && n->style == YSTYLE_PLAIN) {
 			/* A plain null, boolean or number stays plain. */
 			yaml_scalar_event_initialize(
 			    &ev, NULL, NULL, (yaml_char_t *)n->u.scalar.value, (int)n->u.scalar.len,

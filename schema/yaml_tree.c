@@ -49,6 +49,8 @@ static void b_error(struct builder *b, const yaml_mark_t *m, const char *fmt, ..
 	b->errors++;
 }
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct ynode) == 32, "a node stays 32 bytes");
+
 static struct ynode *new_node(struct builder *b, enum ynode_kind kind, const yaml_mark_t *m)
 {
 	struct ynode *n = arena_alloc(&b->doc->arena, sizeof(*n));
@@ -235,9 +237,9 @@ static void add_scalar(struct builder *b, const yaml_event_t *ev)
 	n->u.scalar.len = ev->data.scalar.length;
 	n->u.scalar.value = arena_strndup(&b->doc->arena, (const char *)ev->data.scalar.value,
 	                                  ev->data.scalar.length);
-	n->u.scalar.style = map_style(ev->data.scalar.style);
-	if (as_string && n->u.scalar.style == YSTYLE_PLAIN)
-		n->u.scalar.style = YSTYLE_SINGLE_QUOTED;
+	n->style = map_style(ev->data.scalar.style);
+	if (as_string && n->style == YSTYLE_PLAIN)
+		n->style = YSTYLE_SINGLE_QUOTED;
 	attach(b, n);
 }
 
@@ -660,7 +662,7 @@ enum yscalar_type yscalar_type(const struct ynode *node)
 	                                    "False", "FALSE", NULL};
 	if (!node || node->kind != YNODE_SCALAR)
 		return YTYPE_NULL;
-	if (node->u.scalar.style != YSTYLE_PLAIN)
+	if (node->style != YSTYLE_PLAIN)
 		return YTYPE_STR;
 	const char *s = node->u.scalar.value;
 	/* Most plain scalars are words: only these first characters can start anything else. */

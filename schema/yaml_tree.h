@@ -48,16 +48,17 @@ struct ypair {
 	struct ynode *value;
 };
 
+/* 32 bytes: a large repository's manifest and definitions make a million of them. */
 struct ynode {
 	enum ynode_kind kind;
-	int line; /* 1-based */
-	int col;  /* 1-based, in characters */
+	int line;                 /* 1-based */
+	int col;                  /* 1-based, in characters */
+	enum yscalar_style style; /* scalars: how the value was written */
 	union {
 		struct {
 			const char
 			    *value; /* NUL terminated; may also contain NULs (len is exact) */
 			size_t len;
-			enum yscalar_style style;
 		} scalar;
 		struct {
 			struct ynode **items;

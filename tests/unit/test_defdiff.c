@@ -269,7 +269,7 @@ static void check_corpus(enum corpus_set set)
 		if (v) {
 			v->u.scalar.value = "edited by hand";
 			v->u.scalar.len = strlen(v->u.scalar.value);
-			v->u.scalar.style = YSTYLE_DOUBLE_QUOTED;
+			v->style = YSTYLE_DOUBLE_QUOTED;
 			assert_int_equal(defdiff_compare(mine->root, full->root, NULL, &diff), 1);
 			assert_non_null(strstr(diff.items[0].path, ".value"));
 			assert_ptr_equal(diff.items[0].after, v);

@@ -57,7 +57,7 @@ static void test_positions_and_structure(void **state)
 	assert_true(yscalar_eq(p->value, "acme"));
 	const struct ynode *labels = ymap_get(c0, "labels");
 	assert_int_equal(labels->u.seq.nr, 2);
-	assert_int_equal(labels->u.seq.items[1]->u.scalar.style, YSTYLE_DOUBLE_QUOTED);
+	assert_int_equal(labels->u.seq.items[1]->style, YSTYLE_DOUBLE_QUOTED);
 	assert_int_equal(labels->u.seq.items[1]->col, 17);
 	assert_null(ymap_get(root, "missing"));
 	ydoc_free(doc);

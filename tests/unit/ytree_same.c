@@ -27,7 +27,7 @@ bool ytree_same(const struct ynode *a, const struct ynode *b, struct buf *why)
 	}
 	switch (a->kind) {
 	case YNODE_SCALAR:
-		if (a->u.scalar.style != b->u.scalar.style)
+		if (a->style != b->style)
 			return differ(why, a, "style");
 		if (a->u.scalar.len != b->u.scalar.len ||
 		    memcmp(a->u.scalar.value, b->u.scalar.value, a->u.scalar.len))
