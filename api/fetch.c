@@ -80,6 +80,16 @@ static int copy_string(const char **out, struct live_state *s, const struct jval
 	return 0;
 }
 
+/*
+ * A string field borrowed from the answer it was decoded from, which the
+ * state keeps (for texts too large to copy: definitions); NULL when null.
+ */
+static int borrow_string(const char **out, const struct jval *obj, const char *key,
+                         const struct gql_ctx *ctx, struct error *err)
+{
+	return gql_get_string(out, obj, key, true, ctx, err);
+}
+
 /* A connection's totalCount and nodes. */
 static int decode_connection(const struct jval **nodes, long long *total, const struct jval *conn,
                              long long max_total, const struct gql_ctx *ctx, struct error *err)
@@ -637,14 +647,14 @@ static bool in_scope(const struct api_fetch_scope *scope, const struct strmap *n
 }
 
 /* One integration's part of a batch answer: its definitions, checked against the list. */
-static int decode_definitions(struct live_state *s, struct live_integration *it,
-                              const struct jval *obj, const struct gql_ctx *ctx, struct error *err)
+static int decode_definitions(struct live_integration *it, const struct jval *obj,
+                              const struct gql_ctx *ctx, struct error *err)
 {
 	const struct jval *latest = NULL, *nodes = NULL, *l = NULL;
 	const char *id = NULL, *lid = NULL;
 	int rc;
 	if ((rc = gql_get_string(&id, obj, "id", false, ctx, err)) ||
-	    (rc = copy_string(&it->definition, s, obj, "definition", true, false, ctx, err)) ||
+	    (rc = borrow_string(&it->definition, obj, "definition", ctx, err)) ||
 	    (rc = gql_get_object(&latest, obj, "latest", false, ctx, err)) ||
 	    (rc = gql_get_array(&nodes, latest, "nodes", false, ctx, err)))
 		return rc;
@@ -663,19 +673,28 @@ static int decode_definitions(struct live_state *s, struct live_integration *it,
 		                 "integration '%s' was published or replaced while it was read; "
 		                 "run again",
 		                 it->name);
-	if (l &&
-	    (rc = copy_string(&it->latest_definition, s, l, "definition", true, false, ctx, err)))
+	if (l && (rc = borrow_string(&it->latest_definition, l, "definition", ctx, err)))
 		return rc;
 	return 0;
 }
 
-/* A batch's answer, once the integrations are in list order: each one's definitions. */
-static void decode_batch(struct page *p, const struct jval *data)
+static void release_answer(void *doc)
+{
+	jdoc_free(doc);
+}
+
+/*
+ * A batch's answer, once the integrations are in list order: each one's
+ * definitions, which the state borrows from doc (taken here: the state keeps it).
+ */
+static void decode_batch(struct page *p, struct jdoc *doc, const struct jval *data)
 {
 	struct fetch *f = p->f;
 	struct live_state *s = f->state;
 	struct error derr = ERROR_INIT;
 	char alias[32];
+
+	live_state_keep(s, doc, release_answer);
 
 	for (size_t i = 0; i < p->batch_nr && !f->rc; i++) {
 		struct live_integration *it = strmap_get(&f->by_id, p->batch[i]);
@@ -689,7 +708,7 @@ static void decode_batch(struct page *p, const struct jval *data)
 		const struct jval *obj = NULL;
 		snprintf(alias, sizeof(alias), "i%zu", i);
 		if (gql_get_object(&obj, data, alias, false, &ctx, &derr) ||
-		    decode_definitions(s, it, obj, &ctx, &derr)) {
+		    decode_definitions(it, obj, &ctx, &derr)) {
 			fail(f, derr.code, derr.message);
 			error_release(&derr);
 		}
@@ -709,9 +728,9 @@ static void batch_done(struct api_call *call, int rc, const struct jval *data, s
 		free(msg);
 		return;
 	}
-	if (f->integrations_done)
-		decode_batch(p, data);
-	else {
+	if (f->integrations_done) {
+		decode_batch(p, api_call_take_answer(call), data);
+	} else {
 		p->deferred_doc = api_call_take_answer(call); /* kept past this call */
 		p->deferred = data;
 	}
@@ -768,8 +787,11 @@ static void definitions_ready(struct fetch *f)
 		strmap_add(&f->by_id, s->integrations[i].id, &s->integrations[i]);
 	f->integrations_done = true;
 	for (struct page *p = f->pages; p && !f->rc; p = p->next)
-		if (p->batch && p->deferred && p->gen == gen)
-			decode_batch(p, p->deferred);
+		if (p->batch && p->deferred && p->gen == gen) {
+			decode_batch(p, p->deferred_doc, p->deferred);
+			p->deferred_doc = NULL;
+			p->deferred = NULL;
+		}
 }
 
 /* ----- nested lists longer than one page -------------------------------- */

@@ -46,7 +46,18 @@ void live_state_free(struct live_state *s)
 	free(s->instances);
 	free(s->customer_vars);
 	arena_release(&s->arena);
+	for (size_t i = 0; i < s->kept_nr; i++)
+		s->kept[i].release(s->kept[i].block);
+	free(s->kept);
 	free(s);
+}
+
+void live_state_keep(struct live_state *s, void *block, void (*release)(void *))
+{
+	if (!block)
+		return;
+	ALLOC_GROW(s->kept, s->kept_nr + 1, s->kept_alloc);
+	s->kept[s->kept_nr++] = (struct live_kept){block, release};
 }
 
 const char *live_strdup(struct live_state *s, const char *str)

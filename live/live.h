@@ -128,6 +128,11 @@ struct live_instance {
 
 struct live_index;
 
+struct live_kept {
+	void *block;
+	void (*release)(void *);
+};
+
 struct live_state {
 	struct arena arena;
 	struct live_customer *customers;
@@ -141,6 +146,8 @@ struct live_state {
 	size_t customer_vars_nr, customer_vars_alloc;
 	bool has_customer_vars;   /* they were read */
 	struct live_index *index; /* NULL until live_state_index() */
+	struct live_kept *kept;   /* blocks whose values the records borrow */
+	size_t kept_nr, kept_alloc;
 };
 
 struct live_state *live_state_new(void);
@@ -148,6 +155,13 @@ void live_state_free(struct live_state *s);
 
 /* Copies s into the state's arena (NULL stays NULL). */
 const char *live_strdup(struct live_state *s, const char *str);
+
+/*
+ * Keeps block alive until the state is freed, then calls release(block):
+ * for large values (definition texts) that records borrow from where they
+ * were decoded instead of copying them.
+ */
+void live_state_keep(struct live_state *s, void *block, void (*release)(void *));
 
 /*
  * Appends a zeroed record and returns it, for the fetcher and for tests.
