@@ -295,7 +295,19 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	struct running *r = userdata;
 	size_t n = size * nmemb;
-	if (buf_add(&r->xfer->result.body, ptr, n)) {
+	struct buf *body = &r->xfer->result.body;
+	curl_off_t announced = -1;
+	/* A body whose length is announced gets one allocation: no copies, no pages touched
+	 * twice. One over the limit is refused here, before any of it is kept. */
+	if (!body->len &&
+	    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) ==
+	        CURLE_OK &&
+	    announced > 0 &&
+	    ((uint64_t)announced > SIZE_MAX || buf_grow(body, (size_t)announced))) {
+		r->too_large = true;
+		return 0;
+	}
+	if (buf_add(body, ptr, n)) {
 		r->too_large = true;
 		return 0;
 	}

@@ -11,7 +11,8 @@
 struct live_index {
 	struct strmap customer_id, customer_ext, integration_id, integration_name;
 	struct strmap instance_id, instance_identity, version_id;
-	struct arena keys; /* composite keys */
+	struct arena keys;      /* composite keys */
+	bool shared_identities; /* two records of a kind share an identity */
 };
 
 struct live_state *live_state_new(void)
@@ -126,25 +127,33 @@ void live_state_index(struct live_state *s)
 	for (size_t i = 0; i < s->customers_nr; i++) {
 		const struct live_customer *c = &s->customers[i];
 		strmap_add(&ix->customer_id, c->id, (void *)c);
-		strmap_add(&ix->customer_ext, c->external_id, (void *)c);
+		if (c->external_id && !strmap_add(&ix->customer_ext, c->external_id, (void *)c))
+			ix->shared_identities = true;
 	}
 	for (size_t i = 0; i < s->integrations_nr; i++) {
 		const struct live_integration *it = &s->integrations[i];
 		strmap_add(&ix->integration_id, it->id, (void *)it);
-		strmap_add(&ix->integration_name, it->name, (void *)it);
+		if (it->name && !strmap_add(&ix->integration_name, it->name, (void *)it))
+			ix->shared_identities = true;
 		for (size_t v = 0; v < it->versions_nr; v++)
 			strmap_add(&ix->version_id, it->versions[v].id, (void *)it);
 	}
 	for (size_t i = 0; i < s->instances_nr; i++) {
 		struct live_instance *in = &s->instances[i];
 		strmap_add(&ix->instance_id, in->id, (void *)in);
-		if (in->customer_id && in->name)
-			strmap_add(&ix->instance_identity,
-			           identity_key(&ix->keys, in->customer_id, in->name), in);
+		if (in->customer_id && in->name &&
+		    !strmap_add(&ix->instance_identity,
+		                identity_key(&ix->keys, in->customer_id, in->name), in))
+			ix->shared_identities = true;
 		const struct live_integration *it = strmap_get(&ix->version_id, in->version_id);
 		in->integration_id = it ? it->id : NULL;
 	}
 	s->index = ix;
+}
+
+bool live_shares_identities(const struct live_state *s)
+{
+	return !s->index || s->index->shared_identities;
 }
 
 const struct live_customer *live_customer_by_id(const struct live_state *s, const char *id)

@@ -179,6 +179,12 @@ struct live_customer_var *live_add_customer_var(struct live_state *s);
  */
 void live_state_index(struct live_state *s);
 
+/*
+ * Whether two customers share an externalId, two integrations a name or two
+ * instances of a customer a name (true, to be safe, before live_state_index()).
+ */
+bool live_shares_identities(const struct live_state *s);
+
 const struct live_customer *live_customer_by_id(const struct live_state *s, const char *id);
 const struct live_customer *live_customer_by_external_id(const struct live_state *s,
                                                          const char *external_id);

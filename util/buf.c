@@ -63,6 +63,25 @@ static int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
+int buf_grow(struct buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		return ERR_TOO_LARGE;
+	size_t want = b->len + extra + 1;
+	if (b->max && want - 1 > b->max)
+		return ERR_TOO_LARGE;
+	if (want <= b->alloc)
+		return 0;
+	if (b->alloc) {
+		b->data = xrealloc(b->data, want);
+	} else {
+		b->data = xmalloc(want);
+		b->data[0] = '\0';
+	}
+	b->alloc = want;
+	return 0;
+}
+
 int buf_add(struct buf *b, const void *data, size_t len)
 {
 	if (!len)

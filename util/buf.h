@@ -43,6 +43,12 @@ void buf_reset(struct buf *b);
 /* Shortens the buffer to len bytes (no-op when it is not longer). */
 void buf_truncate(struct buf *b, size_t len);
 
+/*
+ * Makes room for extra more bytes in one allocation, for a caller that knows
+ * how much is coming. Returns 0, or ERR_TOO_LARGE (beyond the buffer's max).
+ */
+int buf_grow(struct buf *b, size_t extra);
+
 /* Appends len bytes. Returns 0, or ERR_TOO_LARGE (buffer unchanged). */
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);
