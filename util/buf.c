@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,11 @@ void buf_truncate(struct buf *b, size_t len)
 	b->data[len] = '\0';
 }
 
-static int buf_reserve(struct buf *b, size_t extra)
+/*
+ * Room for extra more bytes and the NUL: exactly that much when exact (the
+ * caller knows the size), else the next power of two (appends amortized).
+ */
+static int reserve(struct buf *b, size_t extra, bool exact)
 {
 	if (extra > SIZE_MAX - b->len - 1)
 		return ERR_TOO_LARGE;
@@ -50,7 +55,7 @@ static int buf_reserve(struct buf *b, size_t extra)
 		return ERR_TOO_LARGE;
 	if (want + 1 <= b->alloc)
 		return 0;
-	size_t n = b->alloc ? b->alloc : 64;
+	size_t n = exact ? want + 1 : b->alloc ? b->alloc : 64;
 	while (n < want + 1)
 		n = n > SIZE_MAX / 2 ? want + 1 : n * 2;
 	if (b->alloc) {
@@ -63,23 +68,14 @@ static int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
+static int buf_reserve(struct buf *b, size_t extra)
+{
+	return reserve(b, extra, false);
+}
+
 int buf_grow(struct buf *b, size_t extra)
 {
-	if (extra > SIZE_MAX - b->len - 1)
-		return ERR_TOO_LARGE;
-	size_t want = b->len + extra + 1;
-	if (b->max && want - 1 > b->max)
-		return ERR_TOO_LARGE;
-	if (want <= b->alloc)
-		return 0;
-	if (b->alloc) {
-		b->data = xrealloc(b->data, want);
-	} else {
-		b->data = xmalloc(want);
-		b->data[0] = '\0';
-	}
-	b->alloc = want;
-	return 0;
+	return reserve(b, extra, true);
 }
 
 int buf_add(struct buf *b, const void *data, size_t len)
