@@ -887,11 +887,8 @@ int export_build(struct export_result *out, const struct live_state *live,
 	if ((rc = check_identities(&x, err))) {
 		buf_release(&x.env);
 		buf_release(&x.manifest);
-		free(x.cust_on);
-		free(x.int_on);
-		free(x.inst_on);
 		export_result_release(&defs);
-		return rc;
+		goto done;
 	}
 	out->owner = choose_owner(&x);
 	buf_adds(&x.manifest,
@@ -923,13 +920,14 @@ int export_build(struct export_result *out, const struct live_state *live,
 	free(defs.files);
 	add_file(out, xstrdup(".env.example"), &x.env);
 
+done:
 	for (size_t i = 0; i < x.env_nr; i++)
 		free(x.env_names[i]);
 	free(x.env_names);
 	free(x.cust_on);
 	free(x.int_on);
 	free(x.inst_on);
-	return 0;
+	return rc;
 }
 
 void export_result_release(struct export_result *r)

@@ -1560,8 +1560,7 @@ static void check_instances(struct loader *ld)
 {
 	struct manifest *m = ld->m;
 	/* Each integration's variables, read from its definition once for all its instances. */
-	struct def_vars *dvs = xcalloc(m->integrations_nr + 1, sizeof(*dvs));
-	bool *loaded = xcalloc(m->integrations_nr + 1, sizeof(*loaded));
+	struct def_vars *dvs = xcalloc(m->integrations_nr + 1, sizeof(*dvs)); /* keys: loaded */
 	for (size_t i = 0; i < m->instances_nr; i++) {
 		struct m_instance *in = &m->instances[i];
 		const struct m_integration *g =
@@ -1570,9 +1569,8 @@ static void check_instances(struct loader *ld)
 		if (g && g->doc) {
 			size_t gi = (size_t)(g - m->integrations);
 			dv = &dvs[gi];
-			if (!loaded[gi])
+			if (!dv->keys)
 				def_vars_load(dv, g);
-			loaded[gi] = true;
 		}
 		for (size_t c = 0; c < in->config_nr; c++) {
 			const struct ynode *var =
@@ -1583,10 +1581,8 @@ static void check_instances(struct loader *ld)
 		}
 	}
 	for (size_t i = 0; i < m->integrations_nr; i++)
-		if (loaded[i])
-			def_vars_release(&dvs[i]);
+		def_vars_release(&dvs[i]);
 	free(dvs);
-	free(loaded);
 }
 
 static void check_owner(struct loader *ld, const struct ynode *root)

@@ -12,15 +12,6 @@
 emu_start --publish-delay-ms 100 --latency-ms 10
 ctl GET /__emulator/state >"$TMP/empty.json"
 
-# wait_lock: until an apply holds the lock (at most 10 s).
-wait_lock() {
-	for _ in $(seq 1 200); do
-		[ -n "$(lock_id)" ] && return 0
-		sleep 0.05
-	done
-	bad "no apply took the lock"
-	return 1
-}
 apply_bg() { # OUTNAME ARGS...: apply in the background, $bg its pid
 	name=$1
 	shift

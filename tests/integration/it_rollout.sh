@@ -171,10 +171,7 @@ fault '{"match": "integrations", "delay_ms": 1500, "times": 1}'
 "$PRISMSYNC" rollback 'Order Export' --to 2 -f "$REPO/prismsync.yaml" --auto-approve \
 	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 1 200); do
-	[ -n "$(lock_id)" ] && break
-	sleep 0.05
-done
+wait_lock
 kill -TERM "$pid"
 wait "$pid"
 expect_eq "$?" "143" "SIGTERM ends rollback by that signal"

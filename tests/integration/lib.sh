@@ -124,6 +124,15 @@ lock_id() {
 	ctl GET /__emulator/state | jq -r '.customers[] | select(.name == "prismsync apply lock") | .id'
 }
 
+# wait_lock: until an apply (or rollback) holds the lock (at most 10 s).
+wait_lock() {
+	for _ in $(seq 1 200); do
+		[ -n "$(lock_id)" ] && return 0
+		sleep 0.05
+	done
+	bad "no apply took the lock"
+	return 1
+}
 fault() { ctl POST /__emulator/faults "$1" >/dev/null; }
 faults_reset() { ctl POST /__emulator/faults/reset >/dev/null; }
 requests_reset() { ctl POST /__emulator/requests/reset >/dev/null; }
