@@ -285,19 +285,21 @@ static const struct api_document table[API_DOC_NR] = {
 
 /*
  * The definitions batch: one aliased integration(id:) field per integration,
- * with the draft's definition and that of its latest available version.
+ * with the draft's definition, what tells whether the draft changed since
+ * the list was read, and where asked for, the latest available version's
+ * definition.
  */
 #define BATCH_HEAD     "query definitions("
 #define BATCH_VARIABLE "$i%zu: ID!"
 #define BATCH_OPEN     ") {\n"
-#define BATCH_FIELD                                                                                \
+#define BATCH_DRAFT                                                                                \
 	"  i%zu: integration(id: $i%zu) {\n"                                                       \
-	"    id definition\n"                                                                      \
-	"    " LATEST_VERSION " { nodes { id versionNumber definition } }\n"                       \
-	"  }\n"
-#define BATCH_CLOSE "}\n"
+	"    id versionNumber hasUnpublishedChanges definition\n"
+#define BATCH_LATEST "    " LATEST_VERSION " { nodes { id versionNumber definition } }\n"
+#define BATCH_END    "  }\n"
+#define BATCH_CLOSE  "}\n"
 
-char *api_doc_definitions_batch(size_t n)
+char *api_doc_definitions_batch(size_t n, const bool *latest)
 {
 	struct buf b = BUF_INIT;
 	buf_adds(&b, BATCH_HEAD);
@@ -307,8 +309,12 @@ char *api_doc_definitions_batch(size_t n)
 		buf_addf(&b, BATCH_VARIABLE, i);
 	}
 	buf_adds(&b, BATCH_OPEN);
-	for (size_t i = 0; i < n; i++)
-		buf_addf(&b, BATCH_FIELD, i, i);
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(&b, BATCH_DRAFT, i, i);
+		if (latest[i])
+			buf_adds(&b, BATCH_LATEST);
+		buf_adds(&b, BATCH_END);
+	}
 	buf_adds(&b, BATCH_CLOSE);
 	return buf_detach(&b, NULL);
 }

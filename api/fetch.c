@@ -378,6 +378,12 @@ struct list {
 	struct more *more; /* nested lists to complete */
 };
 
+/* An integration whose definitions are to be read, and whether its latest version's too. */
+struct wanted {
+	const char *id;
+	bool latest;
+};
+
 /* One request in flight: a page of a list or of a nested list, or a batch of definitions. */
 struct page {
 	struct api_call call;
@@ -392,7 +398,7 @@ struct page {
 	struct live_config_var *config;
 	size_t config_nr, config_alloc;
 	bool done;
-	const char **batch; /* a batch of definitions: ids of the integrations in it */
+	struct wanted *batch; /* a batch of definitions: the integrations in it */
 	size_t batch_nr;
 	struct jdoc *deferred_doc;   /* its answer, until the integrations are in order */
 	const struct jval *deferred; /* its data, borrowed from deferred_doc */
@@ -409,7 +415,7 @@ struct fetch {
 	 * the integrations read so far; how many of those were looked at; and, once the
 	 * list is in order, each integration by id. */
 	struct strmap names;
-	const char **want;
+	struct wanted *want;
 	size_t want_nr, want_alloc, considered;
 	bool integrations_done;
 	struct strmap by_id;
@@ -646,17 +652,25 @@ static bool in_scope(const struct api_fetch_scope *scope, const struct strmap *n
 	return strmap_contains(names, it->name);
 }
 
-/* One integration's part of a batch answer: its definitions, checked against the list. */
-static int decode_definitions(struct live_integration *it, const struct jval *obj,
+/*
+ * One integration's part of a batch answer: its definitions (the latest
+ * version's when latest), checked against what the list said of it.
+ */
+static int decode_definitions(struct live_integration *it, const struct jval *obj, bool latest,
                               const struct gql_ctx *ctx, struct error *err)
 {
-	const struct jval *latest = NULL, *nodes = NULL, *l = NULL;
+	const struct jval *lv = NULL, *nodes = NULL, *l = NULL;
 	const char *id = NULL, *lid = NULL;
+	long long number;
+	bool unpublished;
 	int rc;
 	if ((rc = gql_get_string(&id, obj, "id", false, ctx, err)) ||
-	    (rc = borrow_string(&it->definition, obj, "definition", ctx, err)) ||
-	    (rc = gql_get_object(&latest, obj, "latest", false, ctx, err)) ||
-	    (rc = gql_get_array(&nodes, latest, "nodes", false, ctx, err)))
+	    (rc = gql_get_int(&number, NULL, obj, "versionNumber", 0, INT_MAX, ctx, err)) ||
+	    (rc = gql_get_bool(&unpublished, obj, "hasUnpublishedChanges", ctx, err)) ||
+	    (rc = borrow_string(&it->definition, obj, "definition", ctx, err)))
+		return rc;
+	if (latest && ((rc = gql_get_object(&lv, obj, "latest", false, ctx, err)) ||
+	               (rc = gql_get_array(&nodes, lv, "nodes", false, ctx, err))))
 		return rc;
 	if (jval_count(nodes) > 0) {
 		l = jval_at(nodes, 0);
@@ -667,10 +681,13 @@ static int decode_definitions(struct live_integration *it, const struct jval *ob
 		if ((rc = gql_get_string(&lid, l, "id", false, ctx, err)))
 			return rc;
 	}
-	if (strcmp(id, it->id) || (lid == NULL) != (it->latest == NULL) ||
-	    (lid && strcmp(lid, it->latest->id)))
+	/* A publish or an import since the list was read: the list's view is stale. */
+	if (strcmp(id, it->id) || number != it->draft_version_number ||
+	    unpublished != it->has_unpublished_changes ||
+	    (latest &&
+	     ((lid == NULL) != (it->latest == NULL) || (lid && strcmp(lid, it->latest->id)))))
 		return error_set(err, ERR_API,
-		                 "integration '%s' was published or replaced while it was read; "
+		                 "integration '%s' was published or changed while it was read; "
 		                 "run again",
 		                 it->name);
 	if (l && (rc = borrow_string(&it->latest_definition, l, "definition", ctx, err)))
@@ -697,7 +714,7 @@ static void decode_batch(struct page *p, struct jdoc *doc, const struct jval *da
 	live_state_keep(s, doc, release_answer);
 
 	for (size_t i = 0; i < p->batch_nr && !f->rc; i++) {
-		struct live_integration *it = strmap_get(&f->by_id, p->batch[i]);
+		struct live_integration *it = strmap_get(&f->by_id, p->batch[i].id);
 		if (!it) {
 			fail(f, ERR_API,
 			     "an integration was deleted while the list was read; run again");
@@ -708,7 +725,7 @@ static void decode_batch(struct page *p, struct jdoc *doc, const struct jval *da
 		const struct jval *obj = NULL;
 		snprintf(alias, sizeof(alias), "i%zu", i);
 		if (gql_get_object(&obj, data, alias, false, &ctx, &derr) ||
-		    decode_definitions(it, obj, &ctx, &derr)) {
+		    decode_definitions(it, obj, p->batch[i].latest, &ctx, &derr)) {
 			fail(f, derr.code, derr.message);
 			error_release(&derr);
 		}
@@ -741,20 +758,23 @@ static void send_batch(struct fetch *f, size_t n)
 {
 	struct page *p = new_page(f);
 	struct json_object *vars = json_object_new_object();
+	bool *latest = xmalloc(n * sizeof(*latest));
 	char alias[32];
 	p->gen = f->lists[FETCH_INTEGRATIONS].gen;
 	p->batch = xmalloc(n * sizeof(*p->batch));
 	p->batch_nr = n;
 	for (size_t i = 0; i < n; i++) {
 		p->batch[i] = f->want[i];
+		latest[i] = f->want[i].latest;
 		snprintf(alias, sizeof(alias), "i%zu", i);
-		json_object_object_add(vars, alias, json_object_new_string(f->want[i]));
+		json_object_object_add(vars, alias, json_object_new_string(f->want[i].id));
 	}
 	f->want_nr -= n;
 	memmove(f->want, f->want + n, f->want_nr * sizeof(*f->want));
-	char *doc = api_doc_definitions_batch(n);
+	char *doc = api_doc_definitions_batch(n, latest);
 	send_page(p, doc, vars, batch_done);
 	free(doc);
+	free(latest);
 }
 
 /*
@@ -770,7 +790,9 @@ static void queue_definitions(struct fetch *f, bool last)
 		const struct live_integration *it = &s->integrations[f->considered];
 		if (in_scope(f->scope, &f->names, it)) {
 			ALLOC_GROW(f->want, f->want_nr + 1, f->want_alloc);
-			f->want[f->want_nr++] = it->id;
+			f->want[f->want_nr].id = it->id;
+			f->want[f->want_nr++].latest =
+			    f->scope->latest_always || !live_draft_is_latest(it);
 		}
 	}
 	while (f->want_nr >= DEFINITIONS_BATCH || (last && f->want_nr))

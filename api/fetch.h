@@ -11,16 +11,20 @@
  * totalCount, then all its other pages go at once (see page.h).
  *
  * Definitions are large and only the plan of a managed integration needs
- * them: the draft and latest definitions of the integrations in scope
- * (never a code-native one) are read in batches of aliased
+ * them: the draft definitions of the integrations in scope (never a
+ * code-native one), and the latest version's of those whose draft differs
+ * from it (see api_fetch_scope), are read in batches of aliased
  * integration(id:) fields, 250 to a request (never one request per
  * integration), each sent as soon as the pages of integrations read so
  * far name 250 in scope (the rest once the list is read), so they are read
  * while the lists still are. Why 250: a no-change plan must stay within
  * 4 + ceil(I/100) + ceil(N/100) + ceil(C/100) requests; the lists take the
  * ceil terms, and 1,000 managed integrations (the L benchmark) then take
- * exactly the 4 left. An answer holds two definitions per integration,
- * which for 250 of them stays far below the response size cap.
+ * exactly the 4 left. An answer holds at most two definitions per
+ * integration, which for 250 of them stays far below the response size cap.
+ * Each also holds the draft's versionNumber and hasUnpublishedChanges: when
+ * they are not what the list said (a publish or an import in between), the
+ * fetch fails and says to run again.
  *
  * Requests: one per 100 listed objects (at least one per list), one per
  * 250 integrations in scope, plus one per 100 further published versions
@@ -39,14 +43,18 @@
 #include "../live/live.h"
 
 /*
- * Which integrations' definitions to read (the draft's and the latest
- * published version's): those the manifest manages, by name, or all.
- * Code-native integrations have none and are never asked for theirs.
+ * Which integrations' definitions to read: those the manifest manages, by
+ * name, or all. Code-native integrations have none and are never asked for
+ * theirs. The draft's definition is read for each; the latest published
+ * version's only when the draft is not that version (live_draft_is_latest()
+ * is false), since otherwise they are one definition, unless
+ * latest_always asks for it anyway (export writes what was published).
  */
 struct api_fetch_scope {
 	bool all;                 /* every integration that is not code-native */
 	const char *const *names; /* else: these (borrowed for the call) */
 	size_t names_nr;
+	bool latest_always; /* the latest version's definition even when the draft is it */
 };
 
 /*

@@ -170,7 +170,8 @@ static int fetch_exported(struct live_state **live, struct live_state **full, co
                           struct api_client *client, const struct export_filter *f,
                           struct error *err)
 {
-	struct api_fetch_scope all = {true, NULL, 0};
+	/* Export writes the latest version's definition: read it always. */
+	struct api_fetch_scope all = {.all = true, .latest_always = true};
 	int rc;
 
 	if (!f->customers_nr && !f->integrations_nr && !f->labels_nr)
@@ -178,7 +179,7 @@ static int fetch_exported(struct live_state **live, struct live_state **full, co
 	if ((rc = api_fetch_live(full, client, NULL, err)))
 		return rc;
 	size_t n = export_integration_names(names, *full, f);
-	struct api_fetch_scope some = {false, *names, n};
+	struct api_fetch_scope some = {.names = *names, .names_nr = n, .latest_always = true};
 	return api_fetch_live(live, client, &some, err);
 }
 

@@ -181,7 +181,9 @@ static int read_live(struct pipeline *pl, const char *verb, const struct common_
 	const char **managed = xcalloc(pl->manifest->integrations_nr + 1, sizeof(*managed));
 	for (size_t i = 0; i < pl->manifest->integrations_nr; i++)
 		managed[i] = pl->manifest->integrations[i].effective_name;
-	struct api_fetch_scope scope = {false, managed, pl->manifest->integrations_nr};
+	/* The latest version's definition only where the draft is not that version. */
+	struct api_fetch_scope scope = {
+	    .names = managed, .names_nr = pl->manifest->integrations_nr, .latest_always = false};
 	rc = api_fetch_live(&pl->live, pl->client, &scope, &err);
 	free(managed);
 	if (!rc && configdiff_uses_customer_connections(pl->manifest))

@@ -196,6 +196,12 @@ const struct live_instance *live_instance_by_identity(const struct live_state *s
 	return in;
 }
 
+bool live_draft_is_latest(const struct live_integration *it)
+{
+	return it->latest && !it->has_unpublished_changes &&
+	       it->latest->number + 1 == it->draft_version_number;
+}
+
 const struct live_version *live_version_by_number(const struct live_integration *it, int number)
 {
 	/* versions are ascending: binary search */

@@ -48,9 +48,11 @@ struct live_integration {
 	bool is_code_native;      /* written in code: never has a YAML definition */
 	const char *updated_at;   /* when the draft last changed (may be NULL) */
 	/*
-	 * The draft's YAML definition, and latest_definition below, are read only
-	 * for the integrations a manifest manages; both may be NULL even then (a
-	 * definition-less integration).
+	 * The draft's YAML definition is read only for the integrations a
+	 * manifest manages; it may be NULL even then (a definition-less
+	 * integration). latest_definition below is read for those only when
+	 * the draft is not the latest version (live_draft_is_latest()), unless
+	 * the fetch asked for it always (export).
 	 */
 	const char *definition;
 	bool has_unpublished_changes;
@@ -203,6 +205,15 @@ const struct live_version *live_version_by_id(const struct live_state *s, const 
 /* A published version of integration by its number, or NULL. */
 const struct live_version *live_version_by_number(const struct live_integration *integration,
                                                   int number);
+
+/*
+ * Whether integration's draft is its latest available version, as the list
+ * tells without any definition: it has no unpublished changes, and the
+ * newest version (the one before the draft's number) is that latest one,
+ * not a version published and not yet available. Then the latest version's
+ * definition is the draft's and need not be read.
+ */
+bool live_draft_is_latest(const struct live_integration *integration);
 
 /* The value of config variable key of instance, or NULL (*found false when absent). */
 const char *live_instance_config(const struct live_instance *instance, const char *key,

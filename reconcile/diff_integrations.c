@@ -100,10 +100,16 @@ static int published_not_available(const struct live_integration *li)
 	return newest->number;
 }
 
-/* Whether the live draft differs from the latest published version. */
+/*
+ * Whether the live draft differs from the latest published version. When
+ * the list says the draft is that version, it does not (and the latest
+ * version's definition was not read).
+ */
 static bool draft_differs_from_latest(struct differ *d, const struct live_integration *li,
                                       struct mpos pos)
 {
+	if (li && live_draft_is_latest(li))
+		return false;
 	if (!li || !li->latest || !li->latest_definition || !li->definition)
 		return true;
 	if (!strcmp(li->definition, li->latest_definition))

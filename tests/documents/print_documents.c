@@ -32,8 +32,10 @@ int main(void)
 		}
 		add(out, d->name, d->text);
 	}
-	/* Assembled at run time: a batch of three stands for any size. */
-	char *batch = api_doc_definitions_batch(3);
+	/* Assembled at run time: a batch of three stands for any size, with and
+	 * without the latest version's definition. */
+	static const bool latest[3] = {true, false, true};
+	char *batch = api_doc_definitions_batch(3, latest);
 	add(out, "definitions batch (3 integrations)", batch);
 	free(batch);
 	/* Changes sent several to a request (apply --batch-size): likewise. */

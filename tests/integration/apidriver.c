@@ -4,7 +4,8 @@
  * emulator. Credentials and PRISMATIC_URL come from the environment, as for
  * prismsync itself.
  *
- *   apidriver fetch                   live state as JSON on stdout
+ *   apidriver fetch                   live state as JSON on stdout, every definition read
+ *   apidriver fetch-drafts            the same, latest definitions as a plan reads them
  *   apidriver MUTATION JSON-ARGS      one mutation (see mutations.h); its result as JSON
  *   apidriver read-integration ID     one integration read again by id (lookup.h), as JSON
  *   apidriver find-integration NAME   the same by name
@@ -160,7 +161,9 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: apidriver fetch | apidriver MUTATION JSON\n");
+		fprintf(
+		    stderr,
+		    "usage: apidriver fetch | apidriver fetch-drafts | apidriver MUTATION JSON\n");
 		return 64;
 	}
 	if (api_options_from_env(&o, &err) == 0) {
@@ -174,10 +177,13 @@ int main(int argc, char **argv)
 	if (!c)
 		goto done;
 	long long t0 = http_now_ms();
-	if (!strcmp(argv[1], "fetch")) {
+	if (!strcmp(argv[1], "fetch") || !strcmp(argv[1], "fetch-drafts")) {
 		struct live_state *s = NULL;
-		/* The definitions of every integration that has one, as a full plan would. */
-		const struct api_fetch_scope all = {true, NULL, 0};
+		/* The definitions of every integration that has one; with fetch-drafts
+		 * the latest version's only where the draft is not that version, as a
+		 * plan reads them. */
+		const struct api_fetch_scope all = {.all = true,
+		                                    .latest_always = !strcmp(argv[1], "fetch")};
 		if (api_fetch_live(&s, c, &all, &err) == 0) {
 			if (!getenv("APIDRIVER_QUIET")) {
 				struct json_object *j = driver_state_json(s);

@@ -13,10 +13,13 @@ emu_start --seed "$TMP/org.json"
 # version not yet available, an instance needing a deploy, a disabled one,
 # config values, labels, a customer without externalId.
 int1=$(jq -r '.integrations[0].id' "$TMP/org.json")
+int2=$(jq -r '.integrations[1].id' "$TMP/org.json")
 inst1=$(jq -r '.instances[0].id' "$TMP/org.json")
 inst2=$(jq -r '.instances[1].id' "$TMP/org.json")
 run "$PRISMSYNC" api 'mutation($id: ID, $d: String) { updateIntegration(input: {id: $id, description: $d, labels: ["a", "b"]}) { errors { field messages } } }' --var id="$int1" --var d="changed draft"
 expect_rc 0 "update integration"
+run "$PRISMSYNC" api 'mutation($id: ID) { updateIntegration(input: {id: $id, description: "not published"}) { errors { field messages } } }' --var id="$int2"
+expect_rc 0 "a draft with changes not published"
 run "$PRISMSYNC" api 'mutation($id: ID) { updateInstance(input: {id: $id, enabled: false, labels: ["x"]}) { errors { field messages } } }' --var id="$inst1"
 expect_rc 0 "disable instance"
 run "$PRISMSYNC" api 'mutation($id: ID) { updateInstance(input: {id: $id, description: "needs a deploy"}) { errors { field messages } } }' --var id="$inst2"
@@ -40,6 +43,32 @@ expect_rc 0 "fetched state equals the emulator's"
 # 61 customers, 13 integrations, 130 instances: 1 + 1 + 2 list pages, and
 # one batch for the definitions of the 13 integrations (up to 250 a batch).
 expect_eq "$(requests_total)" 5 "requests for the fetch"
+
+# As a plan reads it: the latest version's definition only for the drafts
+# that are not that version (int1: its newest version is not available;
+# int2: changes not published), in as many requests; the rest is the same.
+expect_eq "$(jq -r --arg a "$int1" --arg b "$int2" '[.integrations[] | select((.id == $a or .id == $b) and .hasUnpublishedChanges == (.id == $b))] | length' "$TMP/fetched.json")" 2 "the list tells which drafts are not their latest version"
+requests_reset
+run "$APIDRIVER" fetch-drafts
+expect_rc 0 "fetch as a plan reads"
+expect_eq "$(requests_total)" 5 "requests for the fetch as a plan reads"
+expect_eq "$(jq -r '[.integrations[] | select(.latest.definition != null) | .id] | sort | join(" ")' "$TMP/out")" "$(printf '%s\n' "$int1" "$int2" | sort | paste -sd ' ')" "latest definitions read only where the draft differs"
+no_latest='del(.integrations[] | select(.latest != null) | .latest.definition)'
+expect_eq "$(jq -S "$no_latest" "$TMP/out")" "$(jq -S "$no_latest" "$TMP/fetched.json")" "everything else as the full fetch"
+
+# A draft changed between the list and the read of its definition: the
+# list's view of it is stale, and the fetch says so instead of going on.
+int3=$(jq -r '.integrations[2].id' "$TMP/org.json")
+fault '{"match": "integration", "delay_ms": 1500, "times": 1}'
+"$APIDRIVER" fetch-drafts >"$TMP/bg.out" 2>"$TMP/bg.err" &
+bg=$!
+sleep 0.7
+run "$PRISMSYNC" api 'mutation($id: ID) { updateIntegration(input: {id: $id, description: "changed meanwhile"}) { errors { field messages } } }' --var id="$int3"
+expect_rc 0 "a draft changed while the definitions are read"
+wait $bg
+expect_eq "$?" 1 "the fetch fails"
+expect_eq "$(grep -c 'was published or changed while it was read; run again' "$TMP/bg.err")" 1 "and says to run again"
+faults_reset
 
 # Pagination at the boundaries, every list at once.
 for n in 0 1 100 101 250; do

@@ -84,4 +84,32 @@ expect_in out "deploy version 2" "the plan deploys version 2"
 expect_in err "instance.acme/Orders: FAILED: deployInstance answered, but a re-read shows the instance runs version 1, not version 2" "the re-read's finding is named"
 expect_in err "instance.globex/Orders: deployed" "the other deploy is done"
 
+# --- a draft whose publish failed: the next plan publishes it without an
+# import, reading the latest version's definition for that integration
+# alone, and after the publish for none.
+emu_start --publish-delay-ms 200
+ps apply --auto-approve
+expect_rc 0 "apply from empty"
+edit integrations/orders.yml 's/timeout: {type: value, value: "50"}/timeout: {type: value, value: "60"}/'
+fault '{"match":"publishIntegration","payload_errors":[{"field":"id","messages":["refused by the test"]}],"times":1}'
+ps apply --auto-approve
+expect_rc 3 "apply whose publish is refused"
+expect_in err "integration.Order Export: FAILED" "the publish failed"
+# definitions_read: how many drafts, and latest versions, the plan's definitions batches asked for.
+definitions_read() {
+	grep '"query":"query definitions' "$TMP/reads.jsonl" | jq -r '.query' |
+		awk '/integration\(id:/ { d++ } /latest: versionSequence/ { l++ } END { printf "%d drafts, %d latest\n", d, l }'
+}
+rm -f "$TMP/reads.jsonl"
+run env PRISMSYNC_READ_LOG="$TMP/reads.jsonl" "$PRISMSYNC" plan -f "$REPO/prismsync.yaml" --format json
+expect_rc 0 "plan after the refused publish"
+expect_eq "$(plan_ids | tr '\n' ' ')" "integration.Order Export#publish instance.acme/Orders#update instance.acme/Orders#deploy instance.globex/Orders#update instance.globex/Orders#deploy " "the unpublished draft is published, not imported again"
+expect_eq "$(definitions_read)" "2 drafts, 1 latest" "the latest definition is read only for the draft not published"
+ps apply --auto-approve
+expect_rc 0 "apply of the publish"
+rm -f "$TMP/reads.jsonl"
+run env PRISMSYNC_READ_LOG="$TMP/reads.jsonl" "$PRISMSYNC" plan -f "$REPO/prismsync.yaml" --format json --detailed-exitcode
+expect_rc 0 "no changes once published"
+expect_eq "$(definitions_read)" "2 drafts, 0 latest" "no latest definition read when every draft is published"
+
 finish

@@ -235,6 +235,64 @@ static void test_in_sync_org_has_nothing_to_do(void **state)
 	manifest_free(m);
 }
 
+/*
+ * Whether to publish: a draft the list reports unchanged since its newest,
+ * available version is published (its latest definition is not even read);
+ * a draft with unpublished changes is compared with the latest version,
+ * metadata aside.
+ */
+static void test_publish_follows_unpublished_changes(void **state)
+{
+	(void)state;
+	struct manifest *m = load(manifest_text, def_v1);
+	struct live_state *s = org_in_sync();
+	struct live_integration *g = &s->integrations[0];
+	struct plan p;
+	struct diag_list diags;
+	char *ids;
+
+	assert_true(live_draft_is_latest(g));
+	g->latest_definition = NULL; /* not read */
+	run(&p, m, s, false, &diags);
+	ids = plan_ids(&p);
+	assert_string_equal(ids, "");
+	free(ids);
+	plan_release(&p);
+	diag_list_release(&diags);
+
+	/* Changes to the description alone: nothing to publish. */
+	g->has_unpublished_changes = true;
+	assert_false(live_draft_is_latest(g));
+	char *described = xstrdup(def_v1_live);
+	memcpy(strstr(described, "Orders to the shop"), "Orders to a shop!", 17);
+	g->latest_definition = described;
+	run(&p, m, s, false, &diags);
+	ids = plan_ids(&p);
+	assert_string_equal(ids, "");
+	free(ids);
+	plan_release(&p);
+	diag_list_release(&diags);
+
+	/* A flow changed since the latest version: published, without an import. */
+	char *older = xstrdup(def_v1_live);
+	memcpy(strstr(older, "name: Push"), "name: Pull", 10);
+	g->latest_definition = older;
+	run(&p, m, s, false, &diags);
+	assert_int_equal(diags.errors, 0);
+	ids = plan_ids(&p);
+	assert_string_equal(ids, "integration.Order Sync#publish\n"
+	                         "instance.acme/Order Sync#update\n"
+	                         "instance.acme/Order Sync#deploy\n");
+	free(ids);
+	plan_release(&p);
+	diag_list_release(&diags);
+
+	free(described);
+	free(older);
+	live_state_free(s);
+	manifest_free(m);
+}
+
 static void test_definition_change_imports_publishes_and_redeploys(void **state)
 {
 	(void)state;
@@ -472,6 +530,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_empty_org_creates_everything),
 	    cmocka_unit_test(test_in_sync_org_has_nothing_to_do),
+	    cmocka_unit_test(test_publish_follows_unpublished_changes),
 	    cmocka_unit_test(test_definition_change_imports_publishes_and_redeploys),
 	    cmocka_unit_test(test_hand_edits_are_seen),
 	    cmocka_unit_test(test_references_and_versions),
