@@ -445,55 +445,109 @@ static void build_with_libyaml(struct builder *b)
 }
 
 /*
- * Feeds the fast reader's events to the builder as the libyaml events they
- * stand for. Their values point into f or the document's text; they are
- * never given to yaml_event_delete().
+ * Counts the children of each collection of f into its start event's len
+ * (unused for collections) and the nodes of the tree into *nodes. False for
+ * what only libyaml's path reports (a collection as a mapping key, nesting
+ * deeper than YDOC_MAX_DEPTH), which the fast reader declines anyway.
  */
-static void build_with_fast(struct builder *b, const struct yfast *f)
+static bool count_children(struct yfast *f, size_t *nodes)
 {
-	static const yaml_scalar_style_t styles[] = {
-	    [YFAST_PLAIN] = YAML_PLAIN_SCALAR_STYLE,
-	    [YFAST_SINGLE] = YAML_SINGLE_QUOTED_SCALAR_STYLE,
-	    [YFAST_DOUBLE] = YAML_DOUBLE_QUOTED_SCALAR_STYLE,
-	    [YFAST_LITERAL] = YAML_LITERAL_SCALAR_STYLE,
-	    [YFAST_FOLDED] = YAML_FOLDED_SCALAR_STYLE,
-	};
-	yaml_event_t ev;
-	int documents = 0;
-
-	memset(&ev, 0, sizeof(ev));
-	if (f->nr) {
-		ev.type = YAML_DOCUMENT_START_EVENT;
-		add_event(b, &ev, &documents);
+	size_t stack[YDOC_MAX_DEPTH], depth = 0;
+	*nodes = 0;
+	for (size_t i = 0; i < f->nr; i++) {
+		struct yfast_event *e = &f->ev[i];
+		struct yfast_event *parent = depth ? &f->ev[stack[depth - 1]] : NULL;
+		if (e->kind == YFAST_END) {
+			if (!depth)
+				return false;
+			depth--;
+			continue;
+		}
+		if (parent) {
+			if (e->kind != YFAST_SCALAR && parent->kind == YFAST_MAP_START &&
+			    parent->len % 2 == 0)
+				return false;
+			parent->len++;
+		}
+		(*nodes)++;
+		if (e->kind != YFAST_SCALAR) {
+			if (depth == YDOC_MAX_DEPTH)
+				return false;
+			e->len = 0;
+			stack[depth++] = i;
+		}
 	}
+	return depth == 0;
+}
+
+/*
+ * Builds the tree of the fast reader's events, nr nodes counted by
+ * count_children(): every node in one array, every collection's children
+ * allocated at their final size, so nothing is collected and copied. The
+ * tree and the diagnostics (duplicate keys, at the end of each mapping) are
+ * those libyaml's events give through add_event(): unit.yaml_fast and the
+ * yaml_fast fuzz target compare the two.
+ */
+static void build_with_fast(struct builder *b, const struct yfast *f, size_t nr)
+{
+	static const enum yscalar_style styles[] = {
+	    [YFAST_PLAIN] = YSTYLE_PLAIN,          [YFAST_SINGLE] = YSTYLE_SINGLE_QUOTED,
+	    [YFAST_DOUBLE] = YSTYLE_DOUBLE_QUOTED, [YFAST_LITERAL] = YSTYLE_LITERAL,
+	    [YFAST_FOLDED] = YSTYLE_FOLDED,
+	};
+	struct {
+		struct ynode *node;
+		size_t fill;
+	} stack[YDOC_MAX_DEPTH];
+	struct arena *a = &b->doc->arena;
+	size_t depth = 0, k = 0;
+	struct ynode *nodes = nr ? arena_alloc_array(a, nr, sizeof(*nodes)) : NULL;
 	for (size_t i = 0; i < f->nr; i++) {
 		const struct yfast_event *e = &f->ev[i];
-		/* Anchors and tags, first in every member of the union, stay NULL throughout. */
-		ev.start_mark.line = (size_t)e->line;
-		ev.start_mark.column = (size_t)e->col;
+		if (e->kind == YFAST_END) {
+			struct ynode *done = stack[--depth].node;
+			if (done->kind == YNODE_MAP)
+				check_duplicate_keys(b, done->u.map.pairs, done->u.map.nr);
+			continue;
+		}
+		struct ynode *n = &nodes[k++];
+		n->line = e->line + 1;
+		n->col = e->col + 1;
 		switch (e->kind) {
 		case YFAST_MAP_START:
-			ev.type = YAML_MAPPING_START_EVENT;
+			n->kind = YNODE_MAP;
+			n->u.map.nr = e->len / 2;
+			n->u.map.pairs = arena_alloc_array(a, n->u.map.nr, sizeof(*n->u.map.pairs));
 			break;
 		case YFAST_SEQ_START:
-			ev.type = YAML_SEQUENCE_START_EVENT;
-			break;
-		case YFAST_END:
-			/* The builder closes the innermost collection, whatever its kind. */
-			ev.type = YAML_MAPPING_END_EVENT;
+			n->kind = YNODE_SEQ;
+			n->u.seq.nr = e->len;
+			n->u.seq.items = arena_alloc_array(a, e->len, sizeof(*n->u.seq.items));
 			break;
 		default:
-			ev.type = YAML_SCALAR_EVENT;
-			ev.data.scalar.value =
-			    (yaml_char_t *)(uintptr_t)yfast_value(f, b->doc->text, e);
-			ev.data.scalar.length = e->len;
-			ev.data.scalar.style = styles[e->style];
-			ev.data.scalar.plain_implicit = e->style == YFAST_PLAIN;
-			ev.data.scalar.quoted_implicit = e->style != YFAST_PLAIN;
+			n->kind = YNODE_SCALAR;
+			n->style = styles[e->style];
+			n->u.scalar.len = e->len;
+			n->u.scalar.value =
+			    arena_strndup(a, yfast_value(f, b->doc->text, e), e->len);
 			break;
 		}
-		if (add_event(b, &ev, &documents))
-			return;
+		if (!depth) {
+			b->doc->root = n;
+		} else {
+			struct ynode *p = stack[depth - 1].node;
+			size_t j = stack[depth - 1].fill++;
+			if (p->kind == YNODE_SEQ)
+				p->u.seq.items[j] = n;
+			else if (j / 2 < p->u.map.nr && j % 2 == 0)
+				p->u.map.pairs[j / 2].key = n;
+			else if (j / 2 < p->u.map.nr)
+				p->u.map.pairs[j / 2].value = n;
+		}
+		if (n->kind != YNODE_SCALAR) {
+			stack[depth].node = n;
+			stack[depth++].fill = 0;
+		}
 	}
 }
 
@@ -504,12 +558,13 @@ static int parse(struct ydoc **out, const char *path, const char *data, size_t l
 	struct ydoc *doc = NULL;
 	struct builder b = {NULL, diags, NULL, 0, 0, 0, 0};
 	struct yfast f;
+	size_t nodes = 0;
 	bool fast = false;
 
 	yfast_init(&f);
 	if (reader != YDOC_READER_LIBYAML) {
 		/* The fast reader runs on the caller's bytes, before any copy is made. */
-		fast = !yfast_parse(&f, data, len);
+		fast = !yfast_parse(&f, data, len) && count_children(&f, &nodes);
 		if (!fast && reader == YDOC_READER_FAST) {
 			yfast_release(&f);
 			free(owned);
@@ -525,7 +580,7 @@ static int parse(struct ydoc **out, const char *path, const char *data, size_t l
 		return ERR_PARSE;
 	}
 	if (fast)
-		build_with_fast(&b, &f);
+		build_with_fast(&b, &f, nodes);
 	else
 		build_with_libyaml(&b);
 	yfast_release(&f);

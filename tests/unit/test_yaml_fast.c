@@ -294,6 +294,9 @@ static void test_builder_checks_stay_the_same(void **state)
 	declines("a: [b, [c]]\n");
 	declines("a: [b,\n  c]\n");
 	declines("a: [b c]\n");
+	declines("[a]: b\n");
+	declines("- {a: b}: c\n");
+	declines("k:\n  [x, y]: z\n");
 }
 
 /* ydoc_parse() gives libyaml's answer whether or not the fast reader declines. */
