@@ -985,102 +985,26 @@ static void parse_object(struct loader *ld, const struct ynode *node,
 			       schema->fields[f].key);
 }
 
-/* Sorting helper: an item's identity key and where it stands. */
-struct ident {
-	char *key;
-	/* shown as "<prefix>'<name>'", then " for customer '<customer>'" when set */
-	const char *prefix, *name, *customer;
-	const char *hint; /* appended to the message when not NULL */
-	struct mpos pos;
-	size_t idx;
-};
-
-static int ident_cmp(const void *pa, const void *pb)
-{
-	const struct ident *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
-	if (c)
-		return c;
-	return (a->idx > b->idx) - (a->idx < b->idx);
-}
-
 /*
- * Reports each identity that repeats an earlier one, at the repeat. Frees
- * the keys. One sort and one pass: the first of a run of equal keys is
- * remembered, never searched for again (n log n for any number of repeats).
+ * Reports an identity that repeats an earlier one, at the repeat (pos): shown
+ * as "<prefix>'<name>'", then " for customer '<customer>'" when customer is
+ * set, then hint when not NULL.
  */
-static void report_duplicates(struct loader *ld, struct ident *ids, size_t n, const char *what)
+static void duplicate_identity(struct loader *ld, const char *what, const char *prefix,
+                               const char *name, const char *customer, struct mpos pos,
+                               int first_line, const char *hint)
 {
-	size_t first = 0;
-	qsort(ids, n, sizeof(*ids), ident_cmp);
-	for (size_t i = 1; i < n; i++) {
-		if (strcmp(ids[first].key, ids[i].key)) {
-			first = i;
-			continue;
-		}
-		const struct ident *d = &ids[i];
-		diag_error(ld->diags, ld->file, d->pos.line, d->pos.col,
-		           "duplicate %s %s'%s'%s%s%s (first defined at line %d)%s", what,
-		           d->prefix, d->name, d->customer ? " for customer '" : "",
-		           d->customer ? d->customer : "", d->customer ? "'" : "",
-		           ids[first].pos.line, d->hint ? d->hint : "");
-		ld->errors++;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(ids[i].key);
-	free(ids);
+	diag_error(ld->diags, ld->file, pos.line, pos.col,
+	           "duplicate %s %s'%s'%s%s%s (first defined at line %d)%s", what, prefix, name,
+	           customer ? " for customer '" : "", customer ? customer : "", customer ? "'" : "",
+	           first_line, hint ? hint : "");
+	ld->errors++;
 }
 
-static void check_identities(struct loader *ld)
+/* Where an integration's name is written: its 'name:', else its entry. */
+static struct mpos integration_name_pos(const struct m_integration *g)
 {
-	struct manifest *m = ld->m;
-	struct ident *ids = xcalloc(m->customers_nr + 1, sizeof(*ids));
-	size_t n = 0;
-	for (size_t i = 0; i < m->customers_nr; i++) {
-		const struct m_customer *c = &m->customers[i];
-		if (!c->external_id)
-			continue;
-		ids[n++] = (struct ident){xstrdup(c->external_id),
-		                          "externalId ",
-		                          c->external_id,
-		                          NULL,
-		                          NULL,
-		                          c->external_id_pos,
-		                          i};
-	}
-	report_duplicates(ld, ids, n, "customer");
-
-	ids = xcalloc(m->integrations_nr + 1, sizeof(*ids));
-	n = 0;
-	for (size_t i = 0; i < m->integrations_nr; i++) {
-		const struct m_integration *g = &m->integrations[i];
-		if (!g->effective_name)
-			continue;
-		struct mpos pos = g->name ? g->name_pos : g->pos;
-		const char *hint = g->name
-		                       ? NULL
-		                       : "; the name comes from the definition file, so give one "
-		                         "of them a 'name:'";
-		ids[n++] = (struct ident){
-		    xstrdup(g->effective_name), "name ", g->effective_name, NULL, hint, pos, i};
-	}
-	report_duplicates(ld, ids, n, "integration");
-
-	ids = xcalloc(m->instances_nr + 1, sizeof(*ids));
-	n = 0;
-	for (size_t i = 0; i < m->instances_nr; i++) {
-		const struct m_instance *in = &m->instances[i];
-		if (!in->name || !in->customer)
-			continue;
-		ids[n++] = (struct ident){str_pair_key(in->customer, in->name),
-		                          "",
-		                          in->name,
-		                          in->customer,
-		                          NULL,
-		                          in->pos,
-		                          i};
-	}
-	report_duplicates(ld, ids, n, "instance");
+	return g->name ? g->name_pos : g->pos;
 }
 
 static const struct ynode *def_string(struct loader *ld, const struct ynode *root, const char *key,
@@ -1992,7 +1916,7 @@ static void apply_environment(struct loader *ld, const char *env)
 	ld->file = m->path;
 }
 
-static void index_build(struct manifest *m);
+static void index_build(struct loader *ld);
 static void index_free(struct manifest_index *ix);
 
 int manifest_load(struct manifest **out, struct source *src, const char *path, unsigned flags,
@@ -2078,8 +2002,7 @@ int manifest_load_env(struct manifest **out, struct source *src, const char *pat
 		if (g->definition && !(flags & MANIFEST_SKIP_DEFINITIONS))
 			load_definition(&ld, g);
 	}
-	index_build(m);
-	check_identities(&ld);
+	index_build(&ld);
 	check_instances(&ld);
 	ld.errors += rollouts_load(m, ymap_get(root, "rollouts"), src, path, diags);
 	check_environments(&ld, root);
@@ -2130,27 +2053,53 @@ struct manifest_index {
  * objects by identity, they do not rename them); the first of duplicates
  * wins, as a scan would find it.
  */
-static void index_build(struct manifest *m)
+/*
+ * Indexes the manifest's customers, integrations and instances by identity.
+ * An identity that repeats an earlier one is reported at the repeat, naming
+ * the line of the first, which the index keeps: one pass, linear for any
+ * number of repeats.
+ */
+static void index_build(struct loader *ld)
 {
+	struct manifest *m = ld->m;
 	struct manifest_index *ix = xcalloc(1, sizeof(*ix));
 	arena_init(&ix->keys);
 	strmap_init_size(&ix->customers, m->customers_nr);
 	strmap_init_size(&ix->integrations, m->integrations_nr);
 	strmap_init_size(&ix->instances, m->instances_nr);
-	for (size_t i = 0; i < m->customers_nr; i++)
-		strmap_add(&ix->customers, m->customers[i].external_id, &m->customers[i]);
-	for (size_t i = 0; i < m->integrations_nr; i++)
-		strmap_add(&ix->integrations, m->integrations[i].effective_name,
-		           &m->integrations[i]);
+	for (size_t i = 0; i < m->customers_nr; i++) {
+		const struct m_customer *c = &m->customers[i];
+		if (!c->external_id || strmap_add(&ix->customers, c->external_id, &m->customers[i]))
+			continue;
+		const struct m_customer *first = strmap_get(&ix->customers, c->external_id);
+		duplicate_identity(ld, "customer", "externalId ", c->external_id, NULL,
+		                   c->external_id_pos, first->external_id_pos.line, NULL);
+	}
+	for (size_t i = 0; i < m->integrations_nr; i++) {
+		const struct m_integration *g = &m->integrations[i];
+		if (!g->effective_name ||
+		    strmap_add(&ix->integrations, g->effective_name, &m->integrations[i]))
+			continue;
+		const struct m_integration *first =
+		    strmap_get(&ix->integrations, g->effective_name);
+		duplicate_identity(ld, "integration", "name ", g->effective_name, NULL,
+		                   integration_name_pos(g), integration_name_pos(first).line,
+		                   g->name ? NULL
+		                           : "; the name comes from the definition file, so give "
+		                             "one of them a 'name:'");
+	}
 	for (size_t i = 0; i < m->instances_nr; i++) {
 		const struct m_instance *in = &m->instances[i];
-		if (in->customer && in->name)
-			strmap_add(
-			    &ix->instances,
-			    str_pair_key_into(
-			        arena_alloc(&ix->keys, str_pair_key_size(in->customer, in->name)),
-			        in->customer, in->name),
-			    &m->instances[i]);
+		if (!in->customer || !in->name)
+			continue;
+		char *key = str_pair_key_into(
+		    arena_alloc(&ix->keys, str_pair_key_size(in->customer, in->name)), in->customer,
+		    in->name);
+		if (strmap_add(&ix->instances, key, &m->instances[i]))
+			continue;
+		const struct m_instance *first = strmap_get(&ix->instances, key);
+		duplicate_identity(ld, "instance", "", in->name, in->customer, in->pos,
+		                   first->pos.line, NULL);
 	}
 	m->index = ix;
 }
