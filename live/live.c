@@ -13,6 +13,8 @@ struct live_index {
 	struct strmap instance_id, instance_identity, version_id;
 	struct arena keys;      /* composite keys */
 	bool shared_identities; /* two records of a kind share an identity */
+	/* instance_id is filled on its first use: a plan with nothing to change makes none. */
+	bool instance_id_built;
 };
 
 struct live_state *live_state_new(void)
@@ -120,7 +122,6 @@ void live_state_index(struct live_state *s)
 	strmap_init_size(&ix->customer_ext, s->customers_nr);
 	strmap_init_size(&ix->integration_id, s->integrations_nr);
 	strmap_init_size(&ix->integration_name, s->integrations_nr);
-	strmap_init_size(&ix->instance_id, s->instances_nr);
 	strmap_init_size(&ix->instance_identity, s->instances_nr);
 	strmap_init_size(&ix->version_id, versions);
 
@@ -140,7 +141,6 @@ void live_state_index(struct live_state *s)
 	}
 	for (size_t i = 0; i < s->instances_nr; i++) {
 		struct live_instance *in = &s->instances[i];
-		strmap_add(&ix->instance_id, in->id, (void *)in);
 		if (in->customer_id && in->name &&
 		    !strmap_add(&ix->instance_identity,
 		                identity_key(&ix->keys, in->customer_id, in->name), in))
@@ -180,7 +180,16 @@ const struct live_integration *live_integration_by_name(const struct live_state 
 
 const struct live_instance *live_instance_by_id(const struct live_state *s, const char *id)
 {
-	return s->index ? strmap_get(&s->index->instance_id, id) : NULL;
+	struct live_index *ix = s->index;
+	if (!ix)
+		return NULL;
+	if (!ix->instance_id_built) {
+		strmap_init_size(&ix->instance_id, s->instances_nr);
+		for (size_t i = 0; i < s->instances_nr; i++)
+			strmap_add(&ix->instance_id, s->instances[i].id, &s->instances[i]);
+		ix->instance_id_built = true;
+	}
+	return strmap_get(&ix->instance_id, id);
 }
 
 const struct live_instance *live_instance_by_identity(const struct live_state *s,
