@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/strmap.h"
+#include "../util/strutil.h"
 #include "../util/xalloc.h"
 #include "../util/banned.h"
 
@@ -100,14 +101,11 @@ struct live_customer_var *live_add_customer_var(struct live_state *s)
 	return v;
 }
 
+/* An instance's identity as one key: its customer's id and its name (str_pair_key()). */
 static const char *identity_key(struct arena *a, const char *customer_id, const char *name)
 {
-	size_t lc = strlen(customer_id), ln = strlen(name);
-	char *k = arena_alloc(a, lc + ln + 2);
-	memcpy(k, customer_id, lc);
-	k[lc] = '\x1f';
-	memcpy(k + lc + 1, name, ln + 1);
-	return k;
+	return str_pair_key_into(arena_alloc(a, str_pair_key_size(customer_id, name)), customer_id,
+	                         name);
 }
 
 void live_state_index(struct live_state *s)
@@ -197,11 +195,14 @@ const struct live_instance *live_instance_by_identity(const struct live_state *s
 {
 	if (!s->index || !customer_id || !name)
 		return NULL;
-	struct arena tmp;
-	arena_init(&tmp);
+	/* The key on the stack when it fits: a plan looks up every instance this way. */
+	char small[256];
+	size_t size = str_pair_key_size(customer_id, name);
+	char *key = size <= sizeof(small) ? small : xmalloc(size);
 	const struct live_instance *in =
-	    strmap_get(&s->index->instance_identity, identity_key(&tmp, customer_id, name));
-	arena_release(&tmp);
+	    strmap_get(&s->index->instance_identity, str_pair_key_into(key, customer_id, name));
+	if (key != small)
+		free(key);
 	return in;
 }
 
