@@ -285,9 +285,9 @@ static const struct api_document table[API_DOC_NR] = {
 
 /*
  * The definitions batch: one aliased integration(id:) field per integration,
- * with the draft's definition, what tells whether the draft changed since
- * the list was read, and where asked for, the latest available version's
- * definition.
+ * with the draft's definition, what tells whether the draft or its latest
+ * available version changed since the list was read, and where asked for,
+ * that version's definition.
  */
 #define BATCH_HEAD     "query definitions("
 #define BATCH_VARIABLE "$i%zu: ID!"
@@ -295,9 +295,10 @@ static const struct api_document table[API_DOC_NR] = {
 #define BATCH_DRAFT                                                                                \
 	"  i%zu: integration(id: $i%zu) {\n"                                                       \
 	"    id versionNumber hasUnpublishedChanges definition\n"
-#define BATCH_LATEST "    " LATEST_VERSION " { nodes { id versionNumber definition } }\n"
-#define BATCH_END    "  }\n"
-#define BATCH_CLOSE  "}\n"
+#define BATCH_LATEST    "    " LATEST_VERSION " { nodes { id versionNumber definition } }\n"
+#define BATCH_LATEST_ID "    " LATEST_VERSION " { nodes { id } }\n"
+#define BATCH_END       "  }\n"
+#define BATCH_CLOSE     "}\n"
 
 char *api_doc_definitions_batch(size_t n, const bool *latest)
 {
@@ -311,8 +312,7 @@ char *api_doc_definitions_batch(size_t n, const bool *latest)
 	buf_adds(&b, BATCH_OPEN);
 	for (size_t i = 0; i < n; i++) {
 		buf_addf(&b, BATCH_DRAFT, i, i);
-		if (latest[i])
-			buf_adds(&b, BATCH_LATEST);
+		buf_adds(&b, latest[i] ? BATCH_LATEST : BATCH_LATEST_ID);
 		buf_adds(&b, BATCH_END);
 	}
 	buf_adds(&b, BATCH_CLOSE);

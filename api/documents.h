@@ -76,10 +76,11 @@ const char *api_doc(enum api_doc id);
 /*
  * The batch of definitions read after the integrations list: n aliased
  * fields i0 .. i<n-1>, each `integration(id: $iK) { id versionNumber
- * hasUnpublishedChanges definition }`, with variables $i0 .. as ID!; where
- * latest[K] is true, the field also selects `latest: versionSequence(first:
- * 1, versionIsAvailable: true, newest first) { nodes { id versionNumber
- * definition } }`. Returns a new string (free()); n must be at least 1.
+ * hasUnpublishedChanges definition latest: versionSequence(first: 1,
+ * versionIsAvailable: true, newest first) { nodes { id } } }`, with
+ * variables $i0 .. as ID!; where latest[K] is true, the latest version's
+ * nodes also select `versionNumber definition`. Returns a new string
+ * (free()); n must be at least 1.
  */
 char *api_doc_definitions_batch(size_t n, const bool *latest);
 

@@ -669,8 +669,8 @@ static int decode_definitions(struct live_integration *it, const struct jval *ob
 	    (rc = gql_get_bool(&unpublished, obj, "hasUnpublishedChanges", ctx, err)) ||
 	    (rc = borrow_string(&it->definition, obj, "definition", ctx, err)))
 		return rc;
-	if (latest && ((rc = gql_get_object(&lv, obj, "latest", false, ctx, err)) ||
-	               (rc = gql_get_array(&nodes, lv, "nodes", false, ctx, err))))
+	if ((rc = gql_get_object(&lv, obj, "latest", false, ctx, err)) ||
+	    (rc = gql_get_array(&nodes, lv, "nodes", false, ctx, err)))
 		return rc;
 	if (jval_count(nodes) > 0) {
 		l = jval_at(nodes, 0);
@@ -683,14 +683,13 @@ static int decode_definitions(struct live_integration *it, const struct jval *ob
 	}
 	/* A publish or an import since the list was read: the list's view is stale. */
 	if (strcmp(id, it->id) || number != it->draft_version_number ||
-	    unpublished != it->has_unpublished_changes ||
-	    (latest &&
-	     ((lid == NULL) != (it->latest == NULL) || (lid && strcmp(lid, it->latest->id)))))
+	    unpublished != it->has_unpublished_changes || (lid == NULL) != (it->latest == NULL) ||
+	    (lid && strcmp(lid, it->latest->id)))
 		return error_set(err, ERR_API,
 		                 "integration '%s' was published or changed while it was read; "
 		                 "run again",
 		                 it->name);
-	if (l && (rc = borrow_string(&it->latest_definition, l, "definition", ctx, err)))
+	if (latest && l && (rc = borrow_string(&it->latest_definition, l, "definition", ctx, err)))
 		return rc;
 	return 0;
 }

@@ -12,8 +12,8 @@
  *
  * Definitions are large and only the plan of a managed integration needs
  * them: the draft definitions of the integrations in scope (never a
- * code-native one), and the latest version's of those whose draft differs
- * from it (see api_fetch_scope), are read in batches of aliased
+ * code-native one), and the latest version's of those whose draft may
+ * differ from it (see api_fetch_scope), are read in batches of aliased
  * integration(id:) fields, 250 to a request (never one request per
  * integration), each sent as soon as the pages of integrations read so
  * far name 250 in scope (the rest once the list is read), so they are read
@@ -22,8 +22,9 @@
  * ceil terms, and 1,000 managed integrations (the L benchmark) then take
  * exactly the 4 left. An answer holds at most two definitions per
  * integration, which for 250 of them stays far below the response size cap.
- * Each also holds the draft's versionNumber and hasUnpublishedChanges: when
- * they are not what the list said (a publish or an import in between), the
+ * Each also holds the draft's versionNumber and hasUnpublishedChanges and
+ * the id of the latest available version: when they are not what the list
+ * said (a publish, an import or a version made available in between), the
  * fetch fails and says to run again.
  *
  * Requests: one per 100 listed objects (at least one per list), one per

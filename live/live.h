@@ -9,7 +9,10 @@
  * Strings are never NULL unless the comment says "may be NULL".
  *
  * Lookups by id and by identity are hash lookups (O(1)) once
- * live_state_index() has run; api_fetch_live() runs it. Identity follows
+ * live_state_index() has run; api_fetch_live() runs it. The map of
+ * instances by id is built by the first live_instance_by_id() after it (a
+ * plan with nothing to change never needs it), from the instances the
+ * state holds then. Identity follows
  * the rules: customers by externalId, integrations by name,
  * instances by customer + name.
  */
@@ -193,6 +196,7 @@ const struct live_customer *live_customer_by_external_id(const struct live_state
 const struct live_integration *live_integration_by_id(const struct live_state *s, const char *id);
 const struct live_integration *live_integration_by_name(const struct live_state *s,
                                                         const char *name);
+/* Builds the map of instances by id on its first call after live_state_index(). */
 const struct live_instance *live_instance_by_id(const struct live_state *s, const char *id);
 /* The instance named name of the customer with id customer_id. */
 const struct live_instance *live_instance_by_identity(const struct live_state *s,

@@ -2049,15 +2049,11 @@ struct manifest_index {
 };
 
 /*
- * Indexes the identities, which no later step changes (overrides match
- * objects by identity, they do not rename them); the first of duplicates
- * wins, as a scan would find it.
- */
-/*
- * Indexes the manifest's customers, integrations and instances by identity.
- * An identity that repeats an earlier one is reported at the repeat, naming
- * the line of the first, which the index keeps: one pass, linear for any
- * number of repeats.
+ * Indexes the manifest's customers, integrations and instances by identity,
+ * which no later step changes (overrides match objects by identity, they do
+ * not rename them). An identity that repeats an earlier one is reported at
+ * the repeat, naming the line of the first, which the index keeps (as a scan
+ * would find it): one pass, linear for any number of repeats.
  */
 static void index_build(struct loader *ld)
 {

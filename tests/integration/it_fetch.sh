@@ -59,10 +59,15 @@ expect_eq "$(jq -S "$no_latest" "$TMP/out")" "$(jq -S "$no_latest" "$TMP/fetched
 # A draft changed between the list and the read of its definition: the
 # list's view of it is stale, and the fetch says so instead of going on.
 int3=$(jq -r '.integrations[2].id' "$TMP/org.json")
-fault '{"match": "integration", "delay_ms": 2500, "times": 1}'
+faults_reset
+fault '{"match": "integration", "delay_ms": 4000, "times": 1}'
 "$APIDRIVER" fetch-drafts >"$TMP/bg.out" 2>"$TMP/bg.err" &
 bg=$!
-sleep 1.2
+# The change lands once the batch is held at the server: after the list was read.
+for _ in $(seq 1 100); do
+	[ "$(ctl GET /__emulator/faults | jq '.rules[0].hits')" = 1 ] && break
+	sleep 0.05
+done
 run "$PRISMSYNC" api 'mutation($id: ID) { updateIntegration(input: {id: $id, description: "changed meanwhile"}) { errors { field messages } } }' --var id="$int3"
 expect_rc 0 "a draft changed while the definitions are read"
 wait $bg

@@ -95,10 +95,10 @@ fault '{"match":"publishIntegration","payload_errors":[{"field":"id","messages":
 ps apply --auto-approve
 expect_rc 3 "apply whose publish is refused"
 expect_in err "integration.Order Export: FAILED" "the publish failed"
-# definitions_read: how many drafts, and latest versions, the plan's definitions batches asked for.
+# definitions_read: how many drafts' definitions, and latest versions', the plan's batches asked for.
 definitions_read() {
 	grep '"query":"query definitions' "$TMP/reads.jsonl" | jq -r '.query' |
-		awk '/integration\(id:/ { d++ } /latest: versionSequence/ { l++ } END { printf "%d drafts, %d latest\n", d, l }'
+		awk '/integration\(id:/ { d++ } /nodes \{ id versionNumber definition \}/ { l++ } END { printf "%d drafts, %d latest\n", d, l }'
 }
 rm -f "$TMP/reads.jsonl"
 run env PRISMSYNC_READ_LOG="$TMP/reads.jsonl" "$PRISMSYNC" plan -f "$REPO/prismsync.yaml" --format json

@@ -264,7 +264,7 @@ static void test_publish_follows_unpublished_changes(void **state)
 	g->has_unpublished_changes = true;
 	assert_false(live_draft_is_latest(g));
 	char *described = xstrdup(def_v1_live);
-	memcpy(strstr(described, "Orders to the shop"), "Orders to a shop!", 17);
+	memcpy(strstr(described, "Orders to the shop"), "Orders to my shop!", 18);
 	g->latest_definition = described;
 	run(&p, m, s, false, &diags);
 	ids = plan_ids(&p);
