@@ -235,6 +235,20 @@ static void test_in_sync_org_has_nothing_to_do(void **state)
 	manifest_free(m);
 }
 
+/* Plans m against s without prune and checks the changes' ids, with no error. */
+static void expect_plan(const struct manifest *m, const struct live_state *s, const char *ids)
+{
+	struct plan p;
+	struct diag_list diags;
+	run(&p, m, s, false, &diags);
+	assert_int_equal(diags.errors, 0);
+	char *got = plan_ids(&p);
+	assert_string_equal(got, ids);
+	free(got);
+	plan_release(&p);
+	diag_list_release(&diags);
+}
+
 /*
  * Whether to publish: a draft the list reports unchanged since its newest,
  * available version is published (its latest definition is not even read);
@@ -247,18 +261,10 @@ static void test_publish_follows_unpublished_changes(void **state)
 	struct manifest *m = load(manifest_text, def_v1);
 	struct live_state *s = org_in_sync();
 	struct live_integration *g = &s->integrations[0];
-	struct plan p;
-	struct diag_list diags;
-	char *ids;
 
 	assert_true(live_draft_is_latest(g));
 	g->latest_definition = NULL; /* not read */
-	run(&p, m, s, false, &diags);
-	ids = plan_ids(&p);
-	assert_string_equal(ids, "");
-	free(ids);
-	plan_release(&p);
-	diag_list_release(&diags);
+	expect_plan(m, s, "");
 
 	/* Changes to the description alone: nothing to publish. */
 	g->has_unpublished_changes = true;
@@ -266,26 +272,16 @@ static void test_publish_follows_unpublished_changes(void **state)
 	char *described = xstrdup(def_v1_live);
 	memcpy(strstr(described, "Orders to the shop"), "Orders to my shop!", 18);
 	g->latest_definition = described;
-	run(&p, m, s, false, &diags);
-	ids = plan_ids(&p);
-	assert_string_equal(ids, "");
-	free(ids);
-	plan_release(&p);
-	diag_list_release(&diags);
+	expect_plan(m, s, "");
 
 	/* A flow changed since the latest version: published, without an import. */
 	char *older = xstrdup(def_v1_live);
 	memcpy(strstr(older, "name: Push"), "name: Pull", 10);
 	g->latest_definition = older;
-	run(&p, m, s, false, &diags);
-	assert_int_equal(diags.errors, 0);
-	ids = plan_ids(&p);
-	assert_string_equal(ids, "integration.Order Sync#publish\n"
-	                         "instance.acme/Order Sync#update\n"
-	                         "instance.acme/Order Sync#deploy\n");
-	free(ids);
-	plan_release(&p);
-	diag_list_release(&diags);
+	expect_plan(m, s,
+	            "integration.Order Sync#publish\n"
+	            "instance.acme/Order Sync#update\n"
+	            "instance.acme/Order Sync#deploy\n");
 
 	free(described);
 	free(older);
